@@ -1,0 +1,45 @@
+# One target per habit. Every target creates and uses its own .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PT := $(BIN)/policytrack
+AS_OF ?= 2025-10-01
+
+.PHONY: demo test lint bench docs clean sample
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@echo "== policytrack check: validate every document and relation in archive/"
+	$(PT) check --archive archive
+	@echo
+	@echo "== policytrack status --as-of $(AS_OF): every document and referenced stub"
+	$(PT) status --archive archive --as-of $(AS_OF)
+	@echo
+	@echo "== policytrack expiring --within 120d --as-of $(AS_OF)"
+	$(PT) expiring --archive archive --within 120d --as-of $(AS_OF)
+	@echo
+	@echo "== policytrack history 京技管发〔2024〕29号: lineage and archive commits"
+	$(PT) history --archive archive --as-of $(AS_OF) 京技管发〔2024〕29号
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check policytrack tests
+	$(BIN)/ruff format --check policytrack tests
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+docs: $(STAMP)
+	$(BIN)/python -m policytrack.cli.reference > docs/cli.md
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

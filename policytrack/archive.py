@@ -1,0 +1,361 @@
+"""The git-backed archive: a folder of canonical Markdown files inside a git repository.
+
+Every mutation is exactly one commit that touches only this archive's files. Commits are
+built with git plumbing in a private index (hash-object → update-index → write-tree →
+commit-tree) and published with a compare-and-swap `update-ref`, and only then is the
+working tree updated. A crash before the ref moves leaves nothing behind; a crash after it
+leaves a journal that the next command completes. Writers are serialised by a lock.
+
+GitPython is used through `repo.git` with short-lived `Repo` objects (its pure-Python
+index is slower and it leaks resources in long-running processes; see LIBRARIES.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import signal
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from .docfile import parse
+from .errors import ArchiveError
+from .model import Document
+
+MARKER = ".policytrack.toml"
+STATE_DIR = ".policytrack"
+GITIGNORE = ".gitignore"
+FALLBACK_IDENTITY = {
+    "GIT_AUTHOR_NAME": "policytrack",
+    "GIT_AUTHOR_EMAIL": "policytrack@localhost",
+    "GIT_COMMITTER_NAME": "policytrack",
+    "GIT_COMMITTER_EMAIL": "policytrack@localhost",
+}
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One archive commit touching a document."""
+
+    sha: str
+    date: str
+    author: str
+    subject: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Trailers:
+    """The structured trailers every archive commit carries."""
+
+    action: str
+    document_id: str = ""
+    doc_number: str = ""
+    source_url: str = ""
+    source_sha256: str = ""
+
+    def render(self) -> str:
+        lines = [f"Policytrack-Action: {self.action}"]
+        if self.document_id:
+            lines.append(f"Document-Id: {self.document_id}")
+        if self.doc_number:
+            lines.append(f"Doc-Number: {self.doc_number}")
+        if self.source_url:
+            lines.append(f"Source-URL: {self.source_url}")
+        if self.source_sha256:
+            lines.append(f"Source-SHA256: {self.source_sha256}")
+        return "\n".join(lines)
+
+
+def _fault(point: str) -> None:
+    """Crash here for real when POLICYTRACK_FAULT names this point (crash-safety tests)."""
+    if os.environ.get("POLICYTRACK_FAULT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _git_toplevel(path: Path) -> Path | None:
+    try:
+        out = git.Git(str(path)).rev_parse("--show-toplevel")
+    except git.GitCommandError:
+        return None
+    except git.GitCommandNotFound:
+        raise ArchiveError("git is not installed; install git and try again") from None
+    return Path(out.strip())
+
+
+class Archive:
+    """A policytrack archive folder and the repository it lives in."""
+
+    def __init__(self, root: Path, toplevel: Path) -> None:
+        self.root = root.resolve()
+        self.toplevel = toplevel.resolve()
+        self.prefix = self.root.relative_to(self.toplevel).as_posix()
+        if self.prefix == ".":
+            self.prefix = ""
+        self.state = self.root / STATE_DIR
+
+    # --- opening ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, root: Path) -> Archive:
+        """Open an existing archive; finish any commit a crash interrupted."""
+        if not (root / MARKER).is_file():
+            raise ArchiveError(
+                f"{root} is not a policytrack archive; create one with "
+                f"'policytrack init {root}' or pass --archive DIR"
+            )
+        top = _git_toplevel(root)
+        if top is None:
+            raise ArchiveError(f"{root} is not inside a git repository; run 'git init' there or re-create it with 'policytrack init'")
+        archive = cls(root, top)
+        archive.state.mkdir(exist_ok=True)
+        if (archive.state / "journal.json").exists():
+            with archive.lock():
+                archive.recover()
+        return archive
+
+    @classmethod
+    def init(cls, root: Path) -> Archive:
+        """Create an archive: its own repository, or a folder inside an existing one."""
+        if (root / MARKER).exists():
+            raise ArchiveError(f"{root} is already a policytrack archive; use it with --archive {root}")
+        if root.exists() and not root.is_dir():
+            raise ArchiveError(f"{root} exists and is not a folder; choose another path")
+        root.mkdir(parents=True, exist_ok=True)
+        top = _git_toplevel(root)
+        if top is None:
+            git.Repo.init(str(root), initial_branch="main").close()
+            top = root
+        archive = cls(root, top)
+        archive.state.mkdir(exist_ok=True)
+        files = {
+            MARKER: "# policytrack archive\nformat = 1\n",
+            GITIGNORE: f"{STATE_DIR}/\n",
+        }
+        with archive.lock():
+            archive.commit(files, "init: policytrack archive", Trailers("init"))
+        return archive
+
+    # --- paths and reading -------------------------------------------------------------
+
+    def repo(self) -> git.Repo:
+        return git.Repo(str(self.toplevel))
+
+    def relpath(self, name: str) -> str:
+        """Path of an archive file relative to the repository top level."""
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def doc_path(self, doc_id: str) -> Path:
+        return self.root / f"{doc_id}.md"
+
+    def document_files(self) -> list[Path]:
+        return sorted(p for p in self.root.glob("*.md") if p.name != "README.md")
+
+    def read(self, doc_id: str) -> Document:
+        path = self.doc_path(doc_id)
+        return parse(path.read_text(encoding="utf-8"), path.name)
+
+    def head(self) -> str | None:
+        with self.repo() as repo:
+            try:
+                return str(repo.git.rev_parse("--verify", "-q", "HEAD")).strip() or None
+            except git.GitCommandError:
+                return None
+
+    def tree_blobs(self, commit: str) -> dict[str, str]:
+        """{file name: blob sha} of the archive's document files at a commit."""
+        with self.repo() as repo:
+            out = repo.git.ls_tree("-z", commit, "--", (self.prefix + "/") if self.prefix else ".")
+        blobs: dict[str, str] = {}
+        for record in out.split("\0"):
+            meta, _, path = record.partition("\t")
+            parts = meta.split()
+            if len(parts) != 3 or parts[1] != "blob":
+                continue
+            name = path[len(self.prefix) + 1 :] if self.prefix else path
+            if "/" in name or not name.endswith(".md") or name == "README.md":
+                continue
+            blobs[name] = parts[2]
+        return blobs
+
+    def read_blobs(self, shas: list[str]) -> dict[str, str]:
+        """Contents of many blobs through one `git cat-file --batch`."""
+        if not shas:
+            return {}
+        with self.repo() as repo:
+            proc = repo.git.cat_file("--batch", as_process=True, istream=-1)  # type: ignore[call-arg]
+            assert proc.stdin is not None and proc.stdout is not None
+            out: dict[str, str] = {}
+            try:
+                proc.stdin.write(("\n".join(shas) + "\n").encode())
+                proc.stdin.close()
+                for _ in shas:
+                    header = proc.stdout.readline().decode().split()
+                    size = int(header[2])
+                    data = proc.stdout.read(size)
+                    proc.stdout.read(1)
+                    out[header[0]] = data.decode("utf-8")
+            finally:
+                proc.wait()
+            return out
+
+    def changed_between(self, old: str, new: str) -> list[str]:
+        with self.repo() as repo:
+            out = repo.git.diff("--name-only", "-z", old, new, "--", self.prefix or ".")
+        return [p for p in out.split("\0") if p]
+
+    def history(self, name: str) -> list[Commit]:
+        """Archive commits that touched one file, newest first (follows no renames)."""
+        sep, end = "\x1f", "\x1e"
+        fmt = sep.join(["%H", "%aI", "%an", "%s", "%(trailers:key=Policytrack-Action,valueonly)"]) + end
+        with self.repo() as repo:
+            try:
+                out = repo.git.log(f"--format={fmt}", "--", self.relpath(name))
+            except git.GitCommandError:
+                return []
+        commits = []
+        for record in out.split(end):
+            record = record.strip("\n")
+            if not record:
+                continue
+            sha, when, author, subject, action = (record.split(sep) + [""] * 5)[:5]
+            commits.append(Commit(sha, when, author, subject, action.strip()))
+        return commits
+
+    def is_dirty(self, name: str) -> bool:
+        with self.repo() as repo:
+            out = repo.git.status("--porcelain", "--", self.relpath(name))
+        return bool(out.strip())
+
+    # --- writing -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self, timeout: float | None = None) -> Iterator[None]:
+        """Exclusive writer lock; waits up to `timeout` seconds for another writer."""
+        if timeout is None:
+            timeout = float(os.environ.get("POLICYTRACK_LOCK_TIMEOUT", "120"))
+        self.state.mkdir(exist_ok=True)
+        fd = os.open(self.state / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                    if time.monotonic() > deadline:
+                        raise ArchiveError(
+                            f"the archive {self.root} is busy: another policytrack command "
+                            f"has held its lock for {timeout:.0f}s; wait for it to finish and retry"
+                        ) from None
+                    time.sleep(0.05)
+            yield
+        finally:
+            os.close(fd)
+
+    def _env(self, repo: git.Repo) -> dict[str, str]:
+        env: dict[str, str] = {}
+        try:
+            repo.git.config("user.email")
+        except git.GitCommandError:
+            env.update(FALLBACK_IDENTITY)
+        return env
+
+    def commit(self, files: dict[str, str | None], subject: str, trailers: Trailers) -> str | None:
+        """Write files (name → text, None deletes) as one commit; None if nothing changed.
+
+        The caller holds `lock()`."""
+        self.recover()
+        message = f"{subject}\n\n{trailers.render()}\n"
+        tmp_index = self.state / f"index-{os.getpid()}"
+        journal = self.state / "journal.json"
+        with self.repo() as repo:
+            env = self._env(repo)
+            for name in files:
+                if (self.root / name).exists() and self.is_dirty(name):
+                    raise ArchiveError(
+                        f"{self.relpath(name)} has uncommitted changes; commit them with git "
+                        f"or discard them (git checkout -- {self.relpath(name)}) first"
+                    )
+            head = self.head()
+            ienv = {**env, "GIT_INDEX_FILE": str(tmp_index)}
+            try:
+                if head:
+                    repo.git.read_tree(head, env=ienv)
+                else:
+                    repo.git.read_tree("--empty", env=ienv)
+                for name, text in files.items():
+                    path = self.relpath(name)
+                    if text is None:
+                        repo.git.update_index("--force-remove", "--", path, env=ienv)
+                        continue
+                    blob = repo.git.hash_object("-w", "--path", path, self._scratch(text))
+                    repo.git.update_index("--add", "--cacheinfo", f"100644,{blob},{path}", env=ienv)
+                tree = repo.git.write_tree(env=ienv)
+            finally:
+                tmp_index.unlink(missing_ok=True)
+            if head and tree == repo.git.rev_parse(f"{head}^{{tree}}"):
+                (self.state / f"scratch-{os.getpid()}").unlink(missing_ok=True)
+                return None
+            parents = ["-p", head] if head else []
+            new = repo.git.commit_tree(tree, *parents, "-F", self._scratch(message), env=env)
+            journal.write_text(json.dumps({"old": head, "new": new, "files": sorted(files)}))
+            _fault("before-ref")
+            args = ["HEAD", new] + ([head] if head else ["0" * 40])
+            try:
+                repo.git.update_ref("-m", subject, *args)
+            except git.GitCommandError:
+                journal.unlink(missing_ok=True)
+                raise ArchiveError(
+                    "the repository's HEAD moved while writing (another git command?); nothing "
+                    "was changed, run the command again"
+                ) from None
+            _fault("after-ref")
+            self.recover()
+            (self.state / f"scratch-{os.getpid()}").unlink(missing_ok=True)
+            return str(new)
+
+    def _scratch(self, text: str) -> str:
+        """A scratch file holding text, for git commands that read a file."""
+        path = self.state / f"scratch-{os.getpid()}"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    def recover(self) -> None:
+        """Complete or discard a commit a crash interrupted (see the module docstring)."""
+        journal = self.state / "journal.json"
+        if not journal.exists():
+            return
+        state = json.loads(journal.read_text())
+        head = self.head()
+        if head == state["new"]:
+            with self.repo() as repo:
+                paths = [self.relpath(n) for n in state["files"]]
+                present = set(repo.git.ls_tree("-z", "--name-only", "HEAD", "--", *paths).split("\0"))
+                repo.git.reset("-q", "HEAD", "--", *paths)
+                for name, path in zip(state["files"], paths, strict=True):
+                    target = self.root / name
+                    if path in present:
+                        data = repo.git.show(f"HEAD:{path}", stdout_as_string=False)
+                        _atomic_write(target, data)
+                    else:
+                        target.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

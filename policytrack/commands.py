@@ -1,0 +1,430 @@
+"""One function per use case. The CLI calls exactly one of these and formats the result;
+nothing here prints, exits or reads the clock."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .archive import Archive, Commit, Trailers
+from .docfile import parse, serialise
+from .errors import AmbiguousRef, ArchiveError, Conflict, NotFound, PolicytrackError, ValidationErrors
+from .index import Index
+from .ingest import Ingested, ingest, parse_sets
+from .ingest.decode import DEFAULT_MAX_BYTES
+from .model import DocNumber, Document, ref_key, slugify
+from .temporal import (
+    STATUS_ALIASES,
+    Expiring,
+    Graph,
+    Status,
+    build_graph,
+    expiring,
+    status_of,
+)
+
+# --- opening ------------------------------------------------------------------------------
+
+
+def open_archive(path: Path) -> Archive:
+    return Archive.open(path)
+
+
+def init(path: Path) -> Archive:
+    """Create an archive at path."""
+    return Archive.init(path)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The archive, its refreshed index and the supersession graph."""
+
+    archive: Archive
+    index: Index
+    graph: Graph
+
+    @property
+    def docs(self) -> dict[str, Document]:
+        return self.graph.docs
+
+
+def load(path: Path) -> Loaded:
+    archive = open_archive(path)
+    index = Index(archive)
+    index.refresh()
+    return Loaded(archive, index, build_graph(index.documents()))
+
+
+# --- rows ------------------------------------------------------------------------------
+
+ROW_FIELDS = (
+    "id", "doc_number", "title", "issuer", "jurisdiction", "kind", "issued", "published",
+    "effective", "expires", "status", "status_label", "status_reason", "supersedes", "superseded_by",
+)
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One document as listings and reports show it (the documented JSON fields)."""
+
+    id: str
+    doc_number: str | None
+    title: str
+    issuer: str | None
+    jurisdiction: str | None
+    kind: str
+    issued: date | None
+    published: date | None
+    effective: date | None
+    expires: date | None
+    status: str
+    status_label: str
+    status_reason: str
+    supersedes: tuple[str, ...]
+    superseded_by: tuple[str, ...]
+    stub: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in ROW_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[name] = value
+        if self.stub:
+            out["stub"] = True
+        return out
+
+
+def row_for(doc_id: str, loaded: Loaded, as_of: date) -> DocumentRow:
+    g = loaded.graph
+    st = status_of(doc_id, g, as_of)
+    supersedes = tuple(g.label(t) for t in g.predecessors.get(doc_id, []) if _is_supersession(g, doc_id, t))
+    superseded_by = tuple(r.by_label for r in g.repealed_by.get(doc_id, []))
+    doc = g.docs.get(doc_id)
+    if doc is None:
+        stub = g.stubs[doc_id]
+        return DocumentRow(doc_id, stub.doc_number, stub.title or "", None, None, "policy", None, None,
+                           None, None, st.code, st.label, st.reason, (), superseded_by, stub=True)
+    w = doc.window
+    return DocumentRow(
+        doc.id, doc.doc_number, doc.title, doc.issuer, doc.jurisdiction, doc.kind,
+        w.issued.value, w.published.value, w.effective.value, w.expires.value,
+        st.code, st.label, st.reason, supersedes, superseded_by,
+    )
+
+
+def _is_supersession(g: Graph, newer: str, older: str) -> bool:
+    return any(r.by == newer for r in g.repealed_by.get(older, []))
+
+
+# --- REF resolution ---------------------------------------------------------------------
+
+
+def resolve(loaded: Loaded, ref: str) -> str:
+    """The id of the document (or stub) a loosely written REF names."""
+    ref = ref.strip()
+    if not ref:
+        raise NotFound("an empty REF names no document; give a doc number, title or id")
+    ids = loaded.index.ids_for_key(ref_key(ref)) or loaded.index.ids_for_key(ref.lower())
+    if not ids:
+        ids = loaded.index.ids_for_key(slugify(ref, 200))
+    if len(ids) == 1:
+        return ids[0]
+    if len(ids) > 1:
+        raise AmbiguousRef(ref, [_display(loaded, i) for i in ids])
+    number = DocNumber.try_parse(ref)
+    if number and number.slug in loaded.graph.stubs:
+        return number.slug
+    needle = str(number) if number else ref
+    hits = loaded.index.search_refs(needle)
+    if len(hits) == 1:
+        return hits[0][0]
+    if len(hits) > 1:
+        raise AmbiguousRef(ref, [f"{d} [{i}]" for i, d in hits])
+    for sid, stub in loaded.graph.stubs.items():
+        if stub.title and (stub.title == ref or ref in stub.title):
+            return sid
+    choices = {}
+    for d in loaded.docs.values():
+        choices[d.doc_number or d.title] = d.id
+        choices[d.title] = d.id
+    near = difflib.get_close_matches(needle, list(choices), n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(near)}?" if near else "; run 'policytrack list' to see what is archived"
+    raise NotFound(f"no document matches {ref!r}{hint}")
+
+
+def _display(loaded: Loaded, doc_id: str) -> str:
+    d = loaded.docs.get(doc_id)
+    return f"{d.doc_number or d.title} [{doc_id}]" if d else doc_id
+
+
+# --- add ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What `add` did (or would do) with one file."""
+
+    file: str
+    document: Document
+    action: str  # added | unchanged | corrected | would add | would correct | unchanged (dry run)
+    path: str
+    commit: str | None = None
+    warnings: tuple[str, ...] = ()
+    stripped: tuple[tuple[str, str], ...] = ()
+    text: str = ""
+
+
+def add(
+    archive_path: Path,
+    files: list[Path],
+    *,
+    url: str = "",
+    sets: list[str] | None = None,
+    dry_run: bool = False,
+    replace: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> list[AddResult]:
+    """Ingest files into the archive, one commit each. Every file is read and validated
+    before anything is written, so a bad file leaves the archive unchanged."""
+    archive = open_archive(archive_path)
+    overrides = parse_sets(sets or [])
+    prepared: list[tuple[Path, Ingested]] = []
+    for f in files:
+        try:
+            data = f.read_bytes()
+        except FileNotFoundError:
+            raise PolicytrackError(f"{f} does not exist; check the path") from None
+        except IsADirectoryError:
+            raise PolicytrackError(f"{f} is a folder; give the files inside it") from None
+        except OSError as exc:
+            raise PolicytrackError(f"cannot read {f}: {exc.strerror}") from None
+        result = ingest(data, f.name, url=url, overrides=overrides, max_bytes=max_bytes)
+        existing = archive.doc_path(result.document.id)
+        if existing.exists() and not result.canonical_input:
+            stored = parse(existing.read_text(encoding="utf-8"), existing.name)
+            if stored.overrides:
+                merged = {**dict(stored.overrides), **overrides}
+                result = ingest(data, f.name, url=url or stored.source.url, overrides=merged, max_bytes=max_bytes)
+        prepared.append((f, result))
+    ids = [r.document.id for _, r in prepared]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise Conflict(f"several files give the same document {sorted(dupes)[0]}; add them one at a time")
+    results: list[AddResult] = []
+    if dry_run:
+        for f, r in prepared:
+            path = archive.doc_path(r.document.id)
+            text = serialise(r.document)
+            action = "would add"
+            if path.exists():
+                action = "unchanged" if path.read_text(encoding="utf-8") == text else "would correct"
+            results.append(AddResult(str(f), r.document, action, _rel(path), None, r.warnings, r.stripped, text))
+        return results
+    with archive.lock():
+        archive.recover()
+        for f, r in prepared:
+            doc = r.document
+            path = archive.doc_path(doc.id)
+            text = serialise(doc)
+            if path.exists():
+                old = path.read_text(encoding="utf-8")
+                if old == text:
+                    results.append(AddResult(str(f), doc, "unchanged", _rel(path), None, r.warnings, r.stripped))
+                    continue
+                if not replace:
+                    raise Conflict(
+                        f"{doc.doc_number or doc.id} is already in the archive ({_rel(path)}) with a "
+                        "different text; to record this as a correction run again with --replace"
+                    )
+                action, verb = "corrected", "correct"
+            else:
+                action, verb = "added", "add"
+            label = doc.doc_number or doc.id
+            trailers = Trailers(verb, doc.id, doc.doc_number or "", doc.source.url, doc.source.sha256)
+            sha = archive.commit({path.name: text}, f"{verb}: {label} {doc.title}"[:200], trailers)
+            results.append(AddResult(str(f), doc, action, _rel(path), sha, r.warnings, r.stripped))
+    return results
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def list_documents(
+    archive_path: Path,
+    as_of: date,
+    *,
+    status: str | None = None,
+    issuer: str | None = None,
+    kind: str | None = None,
+    jurisdiction: str | None = None,
+) -> list[DocumentRow]:
+    """Archived documents with their status on as_of, filtered."""
+    loaded = load(archive_path)
+    want = None
+    if status:
+        want = STATUS_ALIASES.get(status.strip())
+        if want is None:
+            raise PolicytrackError(
+                f"--status {status!r} is not a status; use one of {', '.join(sorted(set(STATUS_ALIASES.values())))}"
+            )
+    rows = [row_for(i, loaded, as_of) for i in sorted(loaded.docs)]
+    if want:
+        rows = [r for r in rows if r.status == want]
+    if issuer:
+        rows = [r for r in rows if r.issuer and issuer in r.issuer]
+    if kind:
+        rows = [r for r in rows if r.kind == kind]
+    if jurisdiction:
+        rows = [r for r in rows if r.jurisdiction and jurisdiction in r.jurisdiction]
+    return rows
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One document in full, with its status and row."""
+
+    document: Document | None
+    row: DocumentRow
+    status: Status
+    text: str
+
+
+def show(archive_path: Path, ref: str, as_of: date) -> Shown:
+    loaded = load(archive_path)
+    doc_id = resolve(loaded, ref)
+    row = row_for(doc_id, loaded, as_of)
+    st = status_of(doc_id, loaded.graph, as_of)
+    if doc_id not in loaded.docs:
+        return Shown(None, row, st, "")
+    text = loaded.archive.doc_path(doc_id).read_text(encoding="utf-8")
+    return Shown(parse(text, f"{doc_id}.md"), row, st, text)
+
+
+@dataclass(frozen=True)
+class History:
+    """A document's lineage in date order and the archive commits that touched it."""
+
+    id: str
+    lineage: tuple[DocumentRow, ...]
+    commits: tuple[Commit, ...]
+
+
+def lineage(loaded: Loaded, doc_id: str) -> list[str]:
+    """All versions connected to doc_id by supersedes/predecessor links, oldest first."""
+    g = loaded.graph
+    seen = {doc_id}
+    todo = [doc_id]
+    while todo:
+        cur = todo.pop()
+        for nxt in g.successors.get(cur, []) + g.predecessors.get(cur, []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+
+    def when(i: str) -> tuple[int, date, str]:
+        d = g.docs.get(i)
+        if d is None:
+            return (0, date.min, i)
+        w = d.window
+        day = w.effective.value or w.published.value or w.issued.value
+        return (1, day or date.max, i)
+
+    return sorted(seen, key=when)
+
+
+def history(archive_path: Path, ref: str, as_of: date) -> History:
+    loaded = load(archive_path)
+    doc_id = resolve(loaded, ref)
+    rows = tuple(row_for(i, loaded, as_of) for i in lineage(loaded, doc_id))
+    commits = tuple(loaded.archive.history(f"{doc_id}.md")) if doc_id in loaded.docs else ()
+    return History(doc_id, rows, commits)
+
+
+def status(archive_path: Path, ref: str | None, as_of: date) -> list[DocumentRow]:
+    loaded = load(archive_path)
+    if ref:
+        return [row_for(resolve(loaded, ref), loaded, as_of)]
+    ids = sorted(loaded.docs) + sorted(loaded.graph.stubs)
+    return [row_for(i, loaded, as_of) for i in ids]
+
+
+def expiring_report(archive_path: Path, as_of: date, within_days: int) -> list[Expiring]:
+    loaded = load(archive_path)
+    return expiring(loaded.graph, as_of, within_days)
+
+
+# --- check -------------------------------------------------------------------------------
+
+
+@dataclass
+class CheckReport:
+    """Every problem and warning found in the archive."""
+
+    documents: int = 0
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
+    """Validate every file and every relation; raise ValidationErrors listing all problems."""
+    archive = open_archive(archive_path)
+    report = CheckReport()
+    docs: list[Document] = []
+    for path in archive.document_files():
+        text = path.read_text(encoding="utf-8")
+        try:
+            doc = parse(text, path.name)
+        except ValidationErrors as exc:
+            report.problems.extend(exc.problems)
+            continue
+        except PolicytrackError as exc:
+            report.problems.append(str(exc))
+            continue
+        docs.append(doc)
+        if serialise(doc) != text:
+            report.warnings.append(
+                f"{path.name}: not in canonical form (field order, quoting or spacing); "
+                "re-add it with --replace to rewrite it"
+            )
+        if archive.is_dirty(path.name):
+            report.warnings.append(f"{path.name}: has uncommitted changes; commit them with git")
+    report.documents = len(docs)
+    graph = build_graph(docs)
+    report.problems.extend(graph.problems)
+    for stub in sorted(graph.stubs.values(), key=lambda s: s.id):
+        report.warnings.append(
+            f"{stub.doc_number or stub.title}: referenced (supersedes/predecessor) but not in the archive; "
+            "kept as a stub; add its text with 'policytrack add' when you find it"
+        )
+    seen_numbers: dict[str, str] = {}
+    for d in docs:
+        if d.doc_number:
+            key = ref_key(d.doc_number)
+            if key in seen_numbers:
+                report.problems.append(f"{d.id}.md: doc_number: {d.doc_number} is also used by {seen_numbers[key]}.md; one of them is wrong")
+            seen_numbers[key] = d.id
+    if strict:
+        report.problems.extend(report.warnings)
+        report.warnings = []
+    if report.problems:
+        raise ValidationErrors(report.problems)
+    return report
+
+
+def ensure_archive(path: Path) -> None:
+    if not path.exists():
+        raise ArchiveError(f"{path} does not exist; create an archive with 'policytrack init {path}'")

@@ -1,0 +1,682 @@
+"""Canonical Markdown: one file per document, YAML front matter, structured body.
+
+`parse(text)` → `Document`; `serialise(document)` → text. For a canonical file,
+`serialise(parse(x)) == x` byte for byte: the front matter is re-emitted by our own
+writer in a fixed key order and the body is kept verbatim, so git diffs of the archive
+show only real edits. The format is specified in docs/format.md.
+
+The body is read with a small line parser rather than a full CommonMark parser: the
+canonical body is ATX headings, blank-line separated paragraphs and one optional
+block quote, and reading it this way is ~10x faster at archive scale. Rendering to HTML
+(site) uses markdown-it-py, which reads the same text the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import yaml
+
+from .chinese import cn_to_int
+from .errors import FormatError, ValidationErrors
+from .model import (
+    BASES,
+    DATE_FIELDS,
+    KINDS,
+    RELATION_TYPES,
+    UNKNOWN,
+    DatedFact,
+    DocNumber,
+    Document,
+    FieldEvidence,
+    Relation,
+    Source,
+    Unit,
+    UnitKind,
+    ValidityWindow,
+)
+
+FORMAT_DOC = "see docs/format.md"
+TOP_KEYS = (
+    "id", "doc_number", "title", "kind", "issuer", "jurisdiction", "aliases",
+    "dates", "provisional", "relations", "evidence", "source", "overrides",
+)
+EVIDENCE_KEYS = ("title", "doc_number", "issuer", "jurisdiction", "kind")
+SOURCE_KEYS = ("file", "url", "sha256", "encoding", "script", "retrieved", "publisher")
+RELATION_KEYS = ("type", "doc_number", "title", "alias", "target_id", "effective", "articles", "evidence")
+FACT_KEYS = ("date", "basis", "rule", "evidence")
+
+# ---------------------------------------------------------------------------------------
+# YAML writing: our own canonical emitter (PyYAML sorts keys and escapes Chinese).
+
+_PLAIN_OK = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n\t]*$")
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    s = str(value)
+    if (
+        _PLAIN_OK.match(s)
+        and not s.endswith(" ")
+        and ": " not in s
+        and " #" not in s
+        and not s.endswith(":")
+        and _plain_reads_back(s)
+    ):
+        return s
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _plain_reads_back(s: str) -> bool:
+    try:
+        return bool(yaml.safe_load(s) == s)
+    except yaml.YAMLError:
+        return False
+
+
+def _emit(lines: list[str], key: str, value: Any, indent: int) -> None:
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            lines.append(f"{pad}{key}: {{}}")
+            return
+        lines.append(f"{pad}{key}:")
+        for k, v in value.items():
+            _emit(lines, k, v, indent + 2)
+    elif isinstance(value, list):
+        if not value:
+            lines.append(f"{pad}{key}: []")
+            return
+        lines.append(f"{pad}{key}:")
+        for item in value:
+            if isinstance(item, dict):
+                first = True
+                for k, v in item.items():
+                    sub: list[str] = []
+                    _emit(sub, k, v, indent + 4)
+                    if first:
+                        sub[0] = f"{pad}  - " + sub[0].lstrip()
+                        first = False
+                    lines.extend(sub)
+            else:
+                lines.append(f"{pad}  - {_scalar(item)}")
+    else:
+        lines.append(f"{pad}{key}: {_scalar(value)}")
+
+
+def _fact_out(fact: DatedFact) -> Any:
+    if fact == UNKNOWN:
+        return "unknown"
+    out: dict[str, Any] = {"date": fact.value, "basis": fact.basis}
+    if fact.rule:
+        out["rule"] = fact.rule
+    if fact.evidence:
+        out["evidence"] = fact.evidence
+    return out
+
+
+def _relation_out(rel: Relation) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": rel.type}
+    if rel.doc_number:
+        out["doc_number"] = rel.doc_number
+    if rel.title:
+        out["title"] = rel.title
+    if rel.alias:
+        out["alias"] = rel.alias
+    if rel.target_id:
+        out["target_id"] = rel.target_id
+    if rel.effective:
+        out["effective"] = rel.effective
+    if rel.articles:
+        out["articles"] = list(rel.articles)
+    if rel.evidence:
+        out["evidence"] = rel.evidence
+    return out
+
+
+def front_matter(doc: Document) -> dict[str, Any]:
+    """The front matter of a document as an ordered mapping (the canonical key order)."""
+    src = doc.source
+    return {
+        "id": doc.id,
+        "doc_number": doc.doc_number,
+        "title": doc.title,
+        "kind": doc.kind,
+        "issuer": doc.issuer,
+        "jurisdiction": doc.jurisdiction,
+        "aliases": list(doc.aliases),
+        "dates": {name: _fact_out(fact) for name, fact in doc.window.fields().items()},
+        "provisional": doc.window.provisional,
+        "relations": [_relation_out(r) for r in doc.relations],
+        "evidence": {
+            k: {"basis": ev.basis, "evidence": ev.evidence} if ev.evidence else {"basis": ev.basis}
+            for k, ev in doc.evidence
+        },
+        "source": {k: getattr(src, k) for k in SOURCE_KEYS if getattr(src, k)},
+        "overrides": dict(doc.overrides),
+    }
+
+
+def serialise(doc: Document) -> str:
+    """The canonical file text of a document."""
+    lines = ["---"]
+    for key, value in front_matter(doc).items():
+        _emit(lines, key, value, 0)
+    lines.append("---")
+    body = doc.body if doc.body.endswith("\n") else doc.body + "\n"
+    return "\n".join(lines) + "\n\n" + body
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+
+
+def split_front_matter(text: str, path: str = "") -> tuple[str, str]:
+    """(front matter YAML, body) of a file; FormatError when the fences are missing."""
+    if not text.startswith("---\n"):
+        raise FormatError(
+            "file does not start with a '---' front-matter fence; add the YAML front "
+            f"matter ({FORMAT_DOC})",
+            path=path,
+        )
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        raise FormatError("front matter is not closed by a '---' line; add it", path=path)
+    fm = text[4 : end + 1]
+    body = text[end + 5 :]
+    if body.startswith("\n"):
+        body = body[1:]
+    return fm, body
+
+
+def parse(text: str, path: str = "") -> Document:
+    """Parse and validate a canonical Markdown file; every problem is reported at once."""
+    fm_text, body = split_front_matter(text, path)
+    try:
+        data = yaml.safe_load(fm_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        raise FormatError(
+            f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}; fix the syntax",
+            path=path,
+        ) from None
+    if not isinstance(data, dict):
+        raise FormatError("front matter must be a mapping of field: value", path=path)
+    problems: list[str] = []
+    doc = _document_from(data, body, path, problems)
+    if problems or doc is None:
+        raise ValidationErrors(problems)
+    return doc
+
+
+def _p(problems: list[str], path: str, field: str, message: str) -> None:
+    problems.append(f"{path or '<input>'}: {field}: {message}")
+
+
+def _str(data: dict[str, Any], key: str, path: str, problems: list[str], *, required: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            _p(problems, path, key, f"is missing; add '{key}:' to the front matter")
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        _p(problems, path, key, f"must be text, found {type(value).__name__}; write it as a quoted string")
+        return None
+    return value
+
+
+def _fact_in(name: str, raw: Any, path: str, problems: list[str]) -> DatedFact:
+    field = f"dates.{name}"
+    if raw is None or raw == "unknown":
+        return UNKNOWN
+    if isinstance(raw, date):
+        return DatedFact(raw, "stated")
+    if not isinstance(raw, dict):
+        _p(problems, path, field, "must be 'unknown', a date (YYYY-MM-DD) or a mapping with date/basis/evidence")
+        return UNKNOWN
+    for key in raw:
+        if key not in FACT_KEYS:
+            _p(problems, path, f"{field}.{key}", f"unknown field; use one of {', '.join(FACT_KEYS)}")
+    value = raw.get("date")
+    if value is not None and not isinstance(value, date):
+        _p(problems, path, f"{field}.date", f"{value!r} is not a date; write it as YYYY-MM-DD")
+        value = None
+    basis = raw.get("basis", "stated" if value else "unknown")
+    if basis not in BASES:
+        _p(problems, path, f"{field}.basis", f"{basis!r} is not one of {', '.join(BASES)}")
+        basis = "unknown"
+    if value is None and basis != "unknown":
+        _p(problems, path, f"{field}.basis", f"is {basis!r} but there is no date; set basis: unknown or add the date")
+    return DatedFact(value, basis, str(raw.get("evidence") or ""), str(raw.get("rule") or ""))
+
+
+def _document_from(data: dict[str, Any], body: str, path: str, problems: list[str]) -> Document | None:
+    for key in data:
+        if key not in TOP_KEYS:
+            _p(problems, path, str(key), f"unknown field; remove it or use one of: {', '.join(TOP_KEYS)}")
+    doc_id = _str(data, "id", path, problems, required=True)
+    title = _str(data, "title", path, problems, required=True)
+    if doc_id and not re.fullmatch(r"[\w\-]+", doc_id):
+        _p(problems, path, "id", f"{doc_id!r} has characters unsafe in file names and URLs; use letters, digits and hyphens")
+    if doc_id and path and not path.endswith(f"{doc_id}.md"):
+        _p(problems, path, "id", f"{doc_id!r} does not match the file name; rename the file to {doc_id}.md or fix the id")
+    doc_number = _str(data, "doc_number", path, problems)
+    if doc_number:
+        parsed = DocNumber.try_parse(doc_number)
+        if parsed is None:
+            _p(problems, path, "doc_number", f"{doc_number!r} is not a doc number; write it like 京技管发〔2024〕29号 or remove it")
+        elif str(parsed) != doc_number:
+            _p(problems, path, "doc_number", f"{doc_number!r} is not in canonical form; write {str(parsed)!r}")
+    kind = data.get("kind", "policy")
+    if kind not in KINDS:
+        _p(problems, path, "kind", f"{kind!r} is not a kind; use one of {', '.join(KINDS)}")
+        kind = "policy"
+    issuer = _str(data, "issuer", path, problems)
+    jurisdiction = _str(data, "jurisdiction", path, problems)
+    aliases_raw = data.get("aliases") or []
+    if not isinstance(aliases_raw, list) or not all(isinstance(a, str) for a in aliases_raw):
+        _p(problems, path, "aliases", "must be a list of short names")
+        aliases_raw = []
+
+    dates_raw = data.get("dates") or {}
+    if not isinstance(dates_raw, dict):
+        _p(problems, path, "dates", "must be a mapping of issued/published/effective/expires")
+        dates_raw = {}
+    for key in dates_raw:
+        if key not in DATE_FIELDS:
+            _p(problems, path, f"dates.{key}", f"unknown date; use one of {', '.join(DATE_FIELDS)}")
+    facts = {name: _fact_in(name, dates_raw.get(name), path, problems) for name in DATE_FIELDS}
+    provisional = data.get("provisional", False)
+    if not isinstance(provisional, bool):
+        _p(problems, path, "provisional", "must be true or false")
+        provisional = False
+    window = ValidityWindow(provisional=provisional, **facts)
+    eff, exp = window.effective.value, window.expires.value
+    if eff and exp and exp < eff:
+        _p(problems, path, "dates.expires", f"{exp} is before the effective date {eff}; correct one of them")
+
+    relations: list[Relation] = []
+    rel_raw = data.get("relations") or []
+    if not isinstance(rel_raw, list):
+        _p(problems, path, "relations", "must be a list")
+        rel_raw = []
+    for i, r in enumerate(rel_raw):
+        field = f"relations[{i}]"
+        if not isinstance(r, dict):
+            _p(problems, path, field, "must be a mapping with type and doc_number or title")
+            continue
+        for key in r:
+            if key not in RELATION_KEYS:
+                _p(problems, path, f"{field}.{key}", f"unknown field; use one of {', '.join(RELATION_KEYS)}")
+        rtype = r.get("type")
+        if rtype not in RELATION_TYPES:
+            _p(problems, path, f"{field}.type", f"{rtype!r} is not a relation; use one of {', '.join(RELATION_TYPES)}")
+            continue
+        number = r.get("doc_number")
+        if number is not None and DocNumber.try_parse(str(number)) is None:
+            _p(problems, path, f"{field}.doc_number", f"{number!r} is not a doc number")
+        if not (number or r.get("title") or r.get("target_id")):
+            _p(problems, path, field, "names no document; add doc_number, title or target_id")
+        eff_rel = r.get("effective")
+        if eff_rel is not None and not isinstance(eff_rel, date):
+            _p(problems, path, f"{field}.effective", "must be a date YYYY-MM-DD")
+            eff_rel = None
+        arts = r.get("articles") or []
+        if not isinstance(arts, list) or not all(isinstance(a, int) for a in arts):
+            _p(problems, path, f"{field}.articles", "must be a list of article numbers")
+            arts = []
+        relations.append(
+            Relation(
+                rtype,
+                str(number) if number else None,
+                str(r["title"]) if r.get("title") else None,
+                str(r.get("evidence") or ""),
+                str(r["target_id"]) if r.get("target_id") else None,
+                eff_rel,
+                tuple(arts),
+                str(r["alias"]) if r.get("alias") else None,
+            )
+        )
+
+    evidence: list[tuple[str, FieldEvidence]] = []
+    ev_raw = data.get("evidence") or {}
+    if not isinstance(ev_raw, dict):
+        _p(problems, path, "evidence", "must be a mapping of field: {basis, evidence}")
+        ev_raw = {}
+    for key, ev in ev_raw.items():
+        if key not in EVIDENCE_KEYS:
+            _p(problems, path, f"evidence.{key}", f"unknown field; use one of {', '.join(EVIDENCE_KEYS)}")
+            continue
+        if not isinstance(ev, dict) or ev.get("basis") not in BASES:
+            _p(problems, path, f"evidence.{key}", f"needs basis: one of {', '.join(BASES)}")
+            continue
+        evidence.append((key, FieldEvidence(ev["basis"], str(ev.get("evidence") or ""))))
+
+    src_raw = data.get("source") or {}
+    if not isinstance(src_raw, dict):
+        _p(problems, path, "source", "must be a mapping")
+        src_raw = {}
+    for key in src_raw:
+        if key not in SOURCE_KEYS:
+            _p(problems, path, f"source.{key}", f"unknown field; use one of {', '.join(SOURCE_KEYS)}")
+    sha = str(src_raw.get("sha256") or "")
+    if sha and not re.fullmatch(r"[0-9a-f]{64}", sha):
+        _p(problems, path, "source.sha256", "must be 64 lowercase hex digits")
+    script = src_raw.get("script") or ""
+    if script not in ("", "simplified", "traditional"):
+        _p(problems, path, "source.script", "must be simplified or traditional")
+        script = ""
+    source = Source(
+        **{k: str(src_raw.get(k) or "") for k in SOURCE_KEYS if k != "script"}, script=script
+    )
+    ov_raw = data.get("overrides") or {}
+    if not isinstance(ov_raw, dict):
+        _p(problems, path, "overrides", "must be a mapping of field: value")
+        ov_raw = {}
+    overrides = tuple((str(k), str(v)) for k, v in ov_raw.items())
+
+    if not body.strip():
+        _p(problems, path, "body", "is empty; a document needs its text below the front matter")
+    try:
+        units = parse_units(body)
+    except FormatError as exc:
+        _p(problems, path, "body", str(exc))
+        units = ()
+    if doc_id is None or title is None:
+        return None
+    return Document(
+        id=doc_id,
+        title=title,
+        kind=kind,
+        doc_number=doc_number,
+        issuer=issuer,
+        jurisdiction=jurisdiction,
+        window=window,
+        relations=tuple(relations),
+        evidence=tuple(evidence),
+        source=source,
+        overrides=overrides,
+        aliases=tuple(aliases_raw),
+        body=body,
+        units=units,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Body structure: numbering labels, anchors and units.
+
+_NUM = r"[〇零一二三四五六七八九十百千两\d]+"
+LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"^第({_NUM})编(?:\s+|$)")),
+    ("chapter", re.compile(rf"^第({_NUM})章(?:\s+|$)")),
+    ("section", re.compile(rf"^第({_NUM})节(?:\s+|$)")),
+    ("article", re.compile(rf"^第({_NUM})条(?:[\s　]+|$|(?=[^\s，、]))")),
+    ("cn", re.compile(r"^([一二三四五六七八九十]+)、\s*")),
+    ("pcn", re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*")),
+    ("arabic", re.compile(r"^(\d{1,3})(?:[.．、](?!\d)|\\\.)\s*")),
+    ("parabic", re.compile(r"^[（(](\d{1,3})[）)]\s*")),
+    ("circled", re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
+)
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A numbering label found at the start of a line."""
+
+    style: str
+    number: int
+    text: str  # the label as written, e.g. 第十二条, 一、, （一）
+    rest: str  # what follows the label
+
+
+def match_label(line: str) -> Label | None:
+    """The numbering label at the start of a line, if any."""
+    for style, regex in LABELS:
+        m = regex.match(line)
+        if m:
+            raw = m.group(1)
+            number = _CIRCLED.index(raw) + 1 if style == "circled" else cn_to_int(raw)
+            label = m.group(0).strip().replace("\\", "")
+            return Label(style, number, label, line[m.end() :])
+    return None
+
+
+_UNIT_KIND: dict[str, UnitKind] = {
+    "part": "part", "chapter": "chapter", "section": "section", "article": "article",
+}
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|>~<])", r"\1", text)
+
+
+def _anchor_for(style: str, number: int, path: list[tuple[str, int]], chapter: int | None) -> str:
+    if style == "article":
+        return f"art-{number}"
+    if style == "part":
+        return f"part-{number}"
+    if style == "chapter":
+        return f"ch-{number}"
+    if style == "section":
+        return f"ch-{chapter or 0}-sec-{number}"
+    nums = [n for s, n in path if s not in _UNIT_KIND] + [number]
+    return "s" + "-".join(str(n) for n in nums)
+
+
+def parse_units(body: str) -> tuple[Unit, ...]:
+    """Units of a canonical body, in document order, with stable anchors.
+
+    Headings (`## 一、总则`, `#### 第十二条`) open units; a paragraph that starts with a
+    numbering label inside a unit is an item of it (anchor: parent anchor + number)."""
+    units: list[Unit] = []
+    seen: dict[str, int] = {}
+    # stack of (level, style, number, anchor)
+    stack: list[tuple[int, str, int, str]] = []
+    current: dict[str, Any] | None = None
+    pending: list[dict[str, Any]] = []
+    chapter: int | None = None
+
+    def unique(anchor: str) -> str:
+        count = seen.get(anchor, 0) + 1
+        seen[anchor] = count
+        return anchor if count == 1 else f"{anchor}-dup{count}"
+
+    def flush() -> None:
+        for u in pending:
+            units.append(
+                Unit(u["kind"], u["label"], u["number"], u["anchor"], u["level"], u["heading"],
+                     "\n\n".join(u["paras"]), u["parent"])
+            )
+        pending.clear()
+
+    preamble: dict[str, Any] = {
+        "kind": "preamble", "label": "", "number": 0, "anchor": "preamble", "level": 1,
+        "heading": "", "paras": [], "parent": None,
+    }
+    notice: dict[str, Any] = {
+        "kind": "notice", "label": "", "number": 0, "anchor": "notice", "level": 1,
+        "heading": "", "paras": [], "parent": None,
+    }
+    blocks = _blocks(body)
+    for kind, level, text in blocks:
+        if kind == "title":
+            continue
+        if kind == "quote":
+            notice["paras"].append(text)
+            continue
+        if kind == "heading":
+            label = match_label(text)
+            style = label.style if label else "heading"
+            number = label.number if label else 0
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            path = [(s, n) for _, s, n, _ in stack]
+            if style == "chapter":
+                chapter = number
+            if label is None:
+                anchor = unique("h-" + str(len(units) + len(pending) + 1))
+            else:
+                anchor = unique(_anchor_for(style, number, path, chapter))
+            flush()
+            current = {
+                "kind": _UNIT_KIND.get(style, "outline"),
+                "label": label.text if label else "",
+                "number": number,
+                "anchor": anchor,
+                "level": level,
+                "heading": (label.rest if label else text).strip(),
+                "paras": [],
+                "parent": stack[-1][3] if stack else None,
+            }
+            pending.append(current)
+            stack.append((level, style, number, anchor))
+            continue
+        # paragraph
+        if current is None:
+            preamble["paras"].append(text)
+            continue
+        label = match_label(text)
+        head = pending[0]
+        if label is not None and label.style not in _UNIT_KIND:
+            # items nest by style within their unit: （一） then 1. then （1）
+            items: list[tuple[str, str]] = head.setdefault("items", [])
+            styles = [s for s, _ in items]
+            if label.style in styles:
+                del items[styles.index(label.style) :]
+            parent_anchor = items[-1][1] if items else head["anchor"]
+            anchor = unique(f"{parent_anchor}-{label.number}")
+            items.append((label.style, anchor))
+            item = {
+                "kind": "item",
+                "label": label.text,
+                "number": label.number,
+                "anchor": anchor,
+                "level": head["level"] + len(items),
+                "heading": "",
+                "paras": [text],
+                "parent": parent_anchor,
+            }
+            pending.append(item)
+            current = item
+        else:
+            head["paras"].append(text)
+            current = head
+    flush()
+    out: list[Unit] = []
+    for extra in (notice, preamble):
+        if extra["paras"]:
+            out.append(Unit(extra["kind"], "", 0, extra["anchor"], 1, "", "\n\n".join(extra["paras"]), None))
+    return tuple(out + units)
+
+
+def _blocks(body: str) -> list[tuple[str, int, str]]:
+    """(kind, level, text) blocks of a body: title, heading, quote, para."""
+    out: list[tuple[str, int, str]] = []
+    para: list[str] = []
+    quote: list[str] = []
+
+    def end_para() -> None:
+        if para:
+            out.append(("para", 0, _unescape(" ".join(para))))
+            para.clear()
+
+    def end_quote() -> None:
+        if quote:
+            for chunk in "\n".join(quote).split("\n\n"):
+                if chunk.strip():
+                    out.append(("quote", 0, _unescape(" ".join(chunk.split("\n")))))
+            quote.clear()
+
+    for line in body.split("\n"):
+        stripped = line.rstrip()
+        if stripped.startswith(">"):
+            end_para()
+            quote.append(stripped[1:].lstrip(" ") if len(stripped) > 1 else "")
+            continue
+        end_quote()
+        m = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", stripped)
+        if m:
+            end_para()
+            level = len(m.group(1))
+            kind = "title" if level == 1 and not any(k != "quote" for k, _, _ in out) else "heading"
+            out.append((kind, level, _unescape(m.group(2))))
+            continue
+        if not stripped:
+            end_para()
+            continue
+        para.append(stripped)
+    end_para()
+    end_quote()
+    return out
+
+
+def body_title(body: str) -> str | None:
+    """The `# title` of a body, if it has one."""
+    for kind, _, text in _blocks(body):
+        if kind == "title":
+            return text
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Body writing (used by ingest)
+
+_ESCAPE_INLINE = re.compile(r"([\\`*_\[\]])")
+_LINE_START = re.compile(r"^([#>+=|\-]|\d+[.)](?=\s|$))")
+
+
+def escape_text(text: str) -> str:
+    """Escape the characters CommonMark would read as markup in a paragraph or heading."""
+    text = _ESCAPE_INLINE.sub(r"\\\1", text)
+    m = _LINE_START.match(text)
+    if m:
+        token = m.group(1)
+        if token[0].isdigit():
+            text = token[:-1] + "\\" + token[-1] + text[len(token) :]
+        else:
+            text = "\\" + text
+    return text
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of body text for the writer: a heading at a level, or a paragraph."""
+
+    kind: str  # heading | para | quote
+    text: str
+    level: int = 0
+
+
+def render_body(title: str, blocks: list[Block]) -> str:
+    """Canonical body text: `# title`, then a covering-notice quote, headings, paragraphs."""
+    parts = [f"# {escape_text(title)}"]
+    quote: list[str] = []
+    for block in blocks:
+        if block.kind == "quote":
+            quote.append(escape_text(block.text))
+            continue
+        if quote:
+            parts.append("\n>\n".join("> " + q for q in quote))
+            quote = []
+        if block.kind == "heading":
+            parts.append("#" * max(2, min(block.level, 6)) + " " + escape_text(block.text))
+        else:
+            parts.append(escape_text(block.text))
+    if quote:
+        parts.append("\n>\n".join("> " + q for q in quote))
+    return "\n\n".join(parts) + "\n"

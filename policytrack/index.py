@@ -1,0 +1,246 @@
+"""The SQLite index: a cache of every document's metadata, derived from the archive.
+
+It lives in `<archive>/.policytrack/index.sqlite` (git-ignored), is brought up to date
+from git on every open (only files whose blob changed since the indexed commit are
+re-parsed), and is rebuilt from scratch when missing, of an older schema, or corrupt.
+It is never the source of truth: deleting it loses nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .archive import Archive
+from .docfile import front_matter, parse
+from .errors import PolicytrackError
+from .model import (
+    DatedFact,
+    DocNumber,
+    Document,
+    FieldEvidence,
+    Relation,
+    Source,
+    ValidityWindow,
+    ref_key,
+    slugify,
+)
+
+SCHEMA_VERSION = "3"
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE docs (
+    name TEXT PRIMARY KEY, blob TEXT NOT NULL, id TEXT, doc_number TEXT, title TEXT,
+    kind TEXT, issuer TEXT, jurisdiction TEXT, issued TEXT, published TEXT,
+    effective TEXT, expires TEXT, data TEXT, problem TEXT
+);
+CREATE INDEX docs_id ON docs(id);
+CREATE INDEX docs_expires ON docs(expires);
+CREATE TABLE refkeys (key TEXT NOT NULL, id TEXT NOT NULL, how TEXT NOT NULL);
+CREATE INDEX refkeys_key ON refkeys(key);
+"""
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What one refresh did."""
+
+    parsed: int
+    removed: int
+    rebuilt: bool
+
+
+def _date_out(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _fact(raw: Any) -> DatedFact:
+    if raw == "unknown" or raw is None:
+        return DatedFact()
+    value = date.fromisoformat(raw["date"]) if raw.get("date") else None
+    return DatedFact(value, raw.get("basis", "unknown"), raw.get("evidence", ""), raw.get("rule", ""))
+
+
+def document_from_json(data: dict[str, Any]) -> Document:
+    """A metadata-only Document (no body, no units) from its stored front matter."""
+    dates = data.get("dates") or {}
+    window = ValidityWindow(
+        issued=_fact(dates.get("issued")),
+        published=_fact(dates.get("published")),
+        effective=_fact(dates.get("effective")),
+        expires=_fact(dates.get("expires")),
+        provisional=bool(data.get("provisional")),
+    )
+    relations = tuple(
+        Relation(
+            r["type"],
+            r.get("doc_number"),
+            r.get("title"),
+            r.get("evidence", ""),
+            r.get("target_id"),
+            date.fromisoformat(r["effective"]) if r.get("effective") else None,
+            tuple(r.get("articles") or ()),
+            r.get("alias"),
+        )
+        for r in data.get("relations") or []
+    )
+    evidence = tuple(
+        (k, FieldEvidence(v["basis"], v.get("evidence", ""))) for k, v in (data.get("evidence") or {}).items()
+    )
+    return Document(
+        id=data["id"],
+        title=data["title"],
+        kind=data.get("kind", "policy"),
+        doc_number=data.get("doc_number"),
+        issuer=data.get("issuer"),
+        jurisdiction=data.get("jurisdiction"),
+        window=window,
+        relations=relations,
+        evidence=evidence,
+        source=Source(**(data.get("source") or {})),
+        overrides=tuple((data.get("overrides") or {}).items()),
+        aliases=tuple(data.get("aliases") or ()),
+    )
+
+
+class Index:
+    """Read access to the archive's metadata through the SQLite cache."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.path = archive.state / "index.sqlite"
+        self.last_refresh = IndexStats(0, 0, False)
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def _usable(self) -> bool:
+        if not self.path.exists():
+            return False
+        try:
+            with self._connect() as conn:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                conn.execute("SELECT count(*) FROM docs").fetchone()
+            return bool(row and row[0] == SCHEMA_VERSION)
+        except sqlite3.DatabaseError:
+            return False
+
+    def _create(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+        with self._connect() as conn:
+            conn.executescript(SCHEMA)
+            conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            conn.execute("INSERT INTO meta VALUES ('head', '')")
+            conn.commit()
+
+    def refresh(self) -> IndexStats:
+        """Bring the index up to date with the archive's HEAD; rebuild it if unusable."""
+        rebuilt = False
+        with self.archive.lock():
+            if not self._usable():
+                self._create()
+                rebuilt = True
+            head = self.archive.head() or ""
+            with self._connect() as conn:
+                (stored,) = conn.execute("SELECT value FROM meta WHERE key = 'head'").fetchone()
+                if stored == head and not rebuilt:
+                    self.last_refresh = IndexStats(0, 0, False)
+                    return self.last_refresh
+                blobs = self.archive.tree_blobs(head) if head else {}
+                have = dict(conn.execute("SELECT name, blob FROM docs").fetchall())
+                changed = [n for n, b in blobs.items() if have.get(n) != b]
+                removed = [n for n in have if n not in blobs]
+                texts = self.archive.read_blobs(sorted({blobs[n] for n in changed}))
+                conn.executemany("DELETE FROM docs WHERE name = ?", [(n,) for n in removed + changed])
+                for name in changed:
+                    self._store(conn, name, blobs[name], texts[blobs[name]])
+                conn.execute("DELETE FROM refkeys WHERE id NOT IN (SELECT id FROM docs WHERE id IS NOT NULL)")
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'head'", (head,))
+                conn.commit()
+            self.last_refresh = IndexStats(len(changed), len(removed), rebuilt)
+            return self.last_refresh
+
+    def _store(self, conn: sqlite3.Connection, name: str, blob: str, text: str) -> None:
+        try:
+            doc = parse(text, name)
+        except PolicytrackError as exc:
+            conn.execute(
+                "INSERT INTO docs (name, blob, problem) VALUES (?, ?, ?)", (name, blob, str(exc))
+            )
+            return
+        w = doc.window
+        data = json.dumps(front_matter(doc), ensure_ascii=False, default=_json_default)
+        conn.execute("DELETE FROM refkeys WHERE id = ?", (doc.id,))
+        conn.execute(
+            "INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
+            (
+                name, blob, doc.id, doc.doc_number, doc.title, doc.kind, doc.issuer, doc.jurisdiction,
+                _date_out(w.issued.value), _date_out(w.published.value),
+                _date_out(w.effective.value), _date_out(w.expires.value), data,
+            ),
+        )
+        keys = {(doc.id.lower(), "id"), (slugify(doc.title, 200), "title")}
+        if doc.doc_number:
+            keys.add((ref_key(doc.doc_number), "doc_number"))
+        for alias in doc.aliases:
+            keys.add((slugify(alias, 200), "alias"))
+        conn.executemany("INSERT INTO refkeys VALUES (?, ?, ?)", [(k, doc.id, how) for k, how in keys])
+
+    # --- queries -----------------------------------------------------------------------
+
+    def documents(self) -> list[Document]:
+        """Every valid document's metadata, ordered by id."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT data FROM docs WHERE problem IS NULL ORDER BY id").fetchall()
+        return [document_from_json(json.loads(r[0])) for r in rows]
+
+    def problems(self) -> list[str]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT problem FROM docs WHERE problem IS NOT NULL ORDER BY name").fetchall()
+        return [r[0] for r in rows]
+
+    def get(self, doc_id: str) -> Document | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT data FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        return document_from_json(json.loads(row[0])) if row else None
+
+    def ids_for_key(self, key: str) -> list[str]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT DISTINCT id FROM refkeys WHERE key = ? ORDER BY id", (key,)).fetchall()
+        return [r[0] for r in rows]
+
+    def search_refs(self, needle: str) -> list[tuple[str, str]]:
+        """(id, display) of documents whose doc number, title or id contains needle."""
+        like = f"%{needle}%"
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT id, coalesce(doc_number, '') || ' ' || title FROM docs "
+                "WHERE problem IS NULL AND (doc_number LIKE ? OR title LIKE ? OR id LIKE ?) ORDER BY id",
+                (like, like, like),
+            ).fetchall()
+        return [(r[0], r[1].strip()) for r in rows]
+
+    def all_keys(self) -> list[tuple[str, str]]:
+        with self._connect() as conn:
+            return [(r[0], r[1]) for r in conn.execute("SELECT key, id FROM refkeys").fetchall()]
+
+    def ids_for_number(self, number: DocNumber) -> list[str]:
+        return self.ids_for_key(number.slug)

@@ -1,0 +1,228 @@
+"""Raw documents → canonical `Document`s: decode, clean, extract, structure.
+
+`ingest(data, name)` is the one entry point; it never writes anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..docfile import parse, parse_units, render_body
+from ..errors import FormatError, IngestError, PolicytrackError, ValidationErrors
+from ..model import (
+    DATE_FIELDS,
+    KINDS,
+    DatedFact,
+    DocNumber,
+    Document,
+    FieldEvidence,
+    Relation,
+    Source,
+    ValidityWindow,
+    derived_id,
+)
+from .clean import clean
+from .decode import DEFAULT_MAX_BYTES, decode
+from .extract import (
+    Extracted,
+    build_blocks,
+    evidence_of,
+    find_dates,
+    find_doc_number,
+    find_issuer_and_issued,
+    find_jurisdiction,
+    find_kind,
+    find_relations,
+    infer_title,
+    split_document,
+)
+from .lawrefbook import is_lawrefbook, read_lawrefbook
+
+SETTABLE = ("title", "doc_number", "issuer", "jurisdiction", "kind", *DATE_FIELDS,
+            "predecessor", "supersedes", "aliases", "url", "id")
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """A document ready to be written, with what was stripped and what to warn about."""
+
+    document: Document
+    warnings: tuple[str, ...] = ()
+    stripped: tuple[tuple[str, str], ...] = ()
+    canonical_input: bool = False
+
+
+def ingest(
+    data: bytes,
+    name: str,
+    *,
+    url: str = "",
+    overrides: dict[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Ingested:
+    """Turn one file's bytes into a validated Document; IngestError when it cannot be."""
+    text, encoding = decode(data, name, max_bytes)
+    sha = hashlib.sha256(data).hexdigest()
+    if text.startswith("---\n"):
+        try:
+            doc = parse(text, "")
+        except (FormatError, ValidationErrors) as exc:
+            raise IngestError(f"{name} looks like canonical Markdown but is not valid: {exc}") from None
+        doc = apply_overrides(doc, overrides or {})
+        return Ingested(doc, canonical_input=True)
+    ex = Extracted()
+    if is_lawrefbook(text):
+        lines, published_line = read_lawrefbook(text, ex)
+        cleaned_script = "simplified"
+        publisher = ""
+        notice: list[str] = []
+        body = lines
+    else:
+        cleaned = clean(text)
+        lines = cleaned.lines
+        if sum(len(line) for line in lines) < 20 or not re.search(r"[\u4e00-\u9fff]", "".join(lines)):
+            raise IngestError(
+                f"{name} has no Chinese text to ingest; give the document's text "
+                "(UTF-8, GB18030/GBK or Big5)"
+            )
+        ex.stripped.extend(cleaned.stripped)
+        published_line = cleaned.published_line
+        cleaned_script = cleaned.script
+        publisher = cleaned.publisher
+        notice, body = split_document(lines, ex)
+        find_doc_number(notice, body, ex, lines[0])
+        find_issuer_and_issued(notice, body, lines, ex)
+        find_kind(ex, lines)
+        find_jurisdiction(ex, body)
+        if not ex.title:
+            infer_title(ex, body)
+    if ex.kind == "news":
+        notice, body = [], body
+    find_dates(ex, notice + body, published_line)
+    amended = getattr(ex, "amended", None)
+    if amended and ex.effective.value and amended[0] > ex.effective.value:
+        ex.effective = DatedFact(amended[0], "inferred", amended[1],
+                                 "amended text: taken to apply from the latest amendment date")
+    find_relations(ex, notice + body)
+    eff, exp = ex.effective.value, ex.expires.value
+    if eff and exp and exp < eff:
+        raise IngestError(
+            f"{name}: the expiry date {exp} is before the effective date {eff} "
+            f"(“{ex.expires.evidence.strip()}”); correct the text or set the dates with "
+            "--set effective=YYYY-MM-DD --set expires=YYYY-MM-DD"
+        )
+    blocks = build_blocks(notice, body, ex.kind == "news")
+    body_md = render_body(ex.title, blocks)
+    number = DocNumber.try_parse(ex.doc_number) if ex.doc_number else None
+    when = ex.issued.value or ex.published.value or ex.effective.value
+    doc_id = number.slug if number else derived_id(issuer=ex.issuer or ex.jurisdiction, when=when, title=ex.title)
+    doc = Document(
+        id=doc_id,
+        title=ex.title,
+        kind=ex.kind,  # type: ignore[arg-type]
+        doc_number=ex.doc_number,
+        issuer=ex.issuer,
+        jurisdiction=ex.jurisdiction,
+        window=ValidityWindow(ex.issued, ex.published, ex.effective, ex.expires, ex.provisional),
+        relations=tuple(ex.relations),
+        evidence=tuple(evidence_of(ex)),
+        source=Source(file=name, url=url, sha256=sha, encoding=encoding, script=cleaned_script,  # type: ignore[arg-type]
+                      publisher=publisher),
+        aliases=tuple(ex.aliases),
+        body=body_md,
+        units=parse_units(body_md),
+    )
+    warnings = list(ex.warnings)
+    for fname, fact in doc.window.fields().items():
+        if fact.value is None and ex.kind not in ("news", "interpretation"):
+            warnings.append(f"{fname} date not found" + (f" ({fact.rule})" if fact.rule else ""))
+    if not doc.issuer and ex.kind not in ("news",):
+        warnings.append("issuer not found; set it with --set issuer=…")
+    doc = apply_overrides(doc, overrides or {})
+    return Ingested(doc, tuple(warnings), tuple(ex.stripped))
+
+
+def parse_sets(pairs: list[str]) -> dict[str, str]:
+    """--set FIELD=VALUE pairs → {field: value}, validated."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        fname, sep, value = pair.partition("=")
+        fname = fname.strip()
+        if not sep or not fname:
+            raise IngestError(f"--set {pair!r} is not FIELD=VALUE; write e.g. --set issuer=北京市人民政府")
+        if fname not in SETTABLE:
+            raise IngestError(f"--set {fname}: unknown field; settable fields are {', '.join(SETTABLE)}")
+        out[fname] = value.strip()
+    return out
+
+
+def apply_overrides(doc: Document, overrides: dict[str, str]) -> Document:
+    """Apply --set values (and the ones stored with the document) and record them."""
+    merged = dict(doc.overrides)
+    merged.update(overrides)
+    if not merged:
+        return doc
+    changes: dict[str, object] = {}
+    window = doc.window
+    relations = list(doc.relations)
+    evidence = dict(doc.evidence)
+    for fname, value in merged.items():
+        by_user = FieldEvidence("stated", "set by the user with --set")
+        if fname in ("title", "issuer", "jurisdiction"):
+            changes[fname] = value or None if fname != "title" else value
+            evidence[fname] = by_user
+        elif fname == "doc_number":
+            if value:
+                number = DocNumber.try_parse(value)
+                if number is None:
+                    raise IngestError(f"--set doc_number={value}: not a doc number; write it like 京技管发〔2024〕29号")
+                changes["doc_number"] = str(number)
+            else:
+                changes["doc_number"] = None
+            evidence[fname] = by_user
+        elif fname == "kind":
+            if value not in KINDS:
+                raise IngestError(f"--set kind={value}: use one of {', '.join(KINDS)}")
+            changes["kind"] = value
+            evidence[fname] = by_user
+        elif fname in DATE_FIELDS:
+            try:
+                fact = DatedFact(date.fromisoformat(value), "stated", "set by the user with --set") if value and value != "unknown" else DatedFact()
+            except ValueError:
+                raise IngestError(f"--set {fname}={value}: not a date; write it as YYYY-MM-DD") from None
+            window = ValidityWindow(**{**window.fields(), fname: fact, "provisional": window.provisional})  # type: ignore[arg-type]
+        elif fname in ("predecessor", "supersedes"):
+            for ref in filter(None, (v.strip() for v in value.split(","))):
+                number = DocNumber.try_parse(ref)
+                rel = Relation(fname, str(number), None, "set by the user with --set") if number else Relation(
+                    fname, None, None, "set by the user with --set", ref)  # type: ignore[arg-type]
+                if rel not in relations:
+                    relations.append(rel)
+        elif fname == "aliases":
+            changes["aliases"] = tuple(a.strip() for a in value.split(",") if a.strip())
+        elif fname == "url":
+            changes["source"] = Source(**{**doc.source.__dict__, "url": value})
+        elif fname == "id":
+            changes["id"] = value
+    eff, exp = window.effective.value, window.expires.value
+    if eff and exp and exp < eff:
+        raise IngestError(f"expires {exp} is before effective {eff}; correct the --set values")
+    ordered = [(k, evidence[k]) for k in ("title", "doc_number", "issuer", "jurisdiction", "kind") if k in evidence]
+    doc = doc.with_(window=window, relations=tuple(relations), evidence=tuple(ordered),
+                    overrides=tuple(sorted(merged.items())), **changes)
+    if "doc_number" in overrides and "id" not in merged and doc.number is not None:
+        doc = doc.with_(id=doc.number.slug)
+    if "title" in merged:
+        lines = doc.body.split("\n", 1)
+        if lines[0].startswith("# "):
+            from ..docfile import escape_text
+
+            body = f"# {escape_text(doc.title)}\n" + (lines[1] if len(lines) > 1 else "")
+            doc = doc.with_(body=body, units=parse_units(body))
+    return doc
+
+
+__all__ = ["SETTABLE", "Ingested", "IngestError", "PolicytrackError", "apply_overrides", "ingest", "parse_sets"]

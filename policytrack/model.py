@@ -1,0 +1,300 @@
+"""Domain objects: identity, dated facts, validity windows, relations, units, documents.
+
+All frozen dataclasses. Documents refer to each other by id or doc number, never by
+object, so a relation can point at a document that is not (yet) in the archive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Literal
+
+from .chinese import CJK, ascii_digits, to_simplified_chars
+from .errors import DocNumberError
+
+Basis = Literal["stated", "inferred", "unknown"]
+BASES: tuple[Basis, ...] = ("stated", "inferred", "unknown")
+
+Kind = Literal["policy", "draft", "interpretation", "news", "notice", "regulation", "law"]
+KINDS: tuple[Kind, ...] = ("policy", "draft", "interpretation", "news", "notice", "regulation", "law")
+
+RelationType = Literal["supersedes", "cites", "interprets", "implements", "predecessor", "mentions"]
+RELATION_TYPES: tuple[RelationType, ...] = (
+    "supersedes", "cites", "interprets", "implements", "predecessor", "mentions",
+)
+
+UnitKind = Literal["part", "chapter", "section", "outline", "article", "item"]
+
+# --- identity ------------------------------------------------------------------------
+
+_OPEN = "〔(（[［【〖{｛<＜"
+_CLOSE = "〕)）]］】〗}｝>＞"
+_NUM_END = "号號"
+
+_BRACKET_RE = re.compile(
+    rf"^(?P<prefix>[{CJK}A-Za-z·\s]+?)\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}})\s*"
+    rf"[{re.escape(_CLOSE)}]\s*第?\s*(?P<num>\d+)\s*[{_NUM_END}]?$"
+)
+_DASH_RE = re.compile(
+    rf"^(?P<prefix>[{CJK}·\s]+?)\s*(?P<year>\d{{4}})\s*[-－—_/.]\s*(?P<num>\d+)\s*[{_NUM_END}]?$"
+)
+_ANNOUNCE_RE = re.compile(
+    rf"^(?P<prefix>[{CJK}·\s]*?公告)\s*[{re.escape(_OPEN)}]?\s*(?P<year>\d{{4}})\s*"
+    rf"[{re.escape(_CLOSE)}]?\s*年?\s*第\s*(?P<num>\d+)\s*[{_NUM_END}]$"
+)
+_ORDER_RE = re.compile(
+    rf"^(?:中华人民共和国|中華人民共和國)?(?P<prefix>[{CJK}·\s]+?令)\s*第\s*(?P<num>\d+)\s*[{_NUM_END}]$"
+)
+# the doc-number shapes as they occur inside running text (used by ingest)
+DOC_NUMBER_IN_TEXT = re.compile(
+    rf"[{CJK}]{{1,12}}?[{re.escape(_OPEN)}]\s*\d{{4}}\s*[{re.escape(_CLOSE)}]\s*第?\d{{1,5}}\s*[{_NUM_END}]"
+)
+
+
+def _clean_prefix(prefix: str) -> str:
+    prefix = to_simplified_chars(unicodedata.normalize("NFKC", prefix)).strip()
+    return re.sub(r"\s+", " ", prefix)
+
+
+@dataclass(frozen=True, order=True)
+class DocNumber:
+    """A 发文字号: issuer code, year and serial, e.g. 京技管发〔2024〕29号."""
+
+    prefix: str
+    year: int | None
+    number: int
+    style: Literal["bracket", "announcement", "order"] = "bracket"
+
+    @classmethod
+    def parse(cls, text: str) -> DocNumber:
+        """Parse a loosely written doc number; raise DocNumberError when it is not one."""
+        raw = ascii_digits(unicodedata.normalize("NFKC", text)).strip()
+        raw = raw.replace("號", "号")
+        for regex, style in ((_ANNOUNCE_RE, "announcement"), (_ORDER_RE, "order")):
+            m = regex.match(raw)
+            if m:
+                year = int(m.group("year")) if "year" in m.groupdict() else None
+                return cls(_clean_prefix(m.group("prefix")), year, int(m.group("num")), style)  # type: ignore[arg-type]
+        for regex in (_BRACKET_RE, _DASH_RE):
+            m = regex.match(raw)
+            if m:
+                prefix = _clean_prefix(m.group("prefix"))
+                if prefix:
+                    return cls(prefix, int(m.group("year")), int(m.group("num")), "bracket")
+        raise DocNumberError(
+            f"{text!r} is not a doc number (发文字号); write it like 京技管发〔2024〕29号, "
+            "财政部 税务总局公告2023年第19号 or 国务院令第802号"
+        )
+
+    @classmethod
+    def try_parse(cls, text: str) -> DocNumber | None:
+        """Like parse, but None for text that is not a doc number."""
+        try:
+            return cls.parse(text)
+        except DocNumberError:
+            return None
+
+    def __str__(self) -> str:
+        if self.style == "announcement":
+            return f"{self.prefix}{self.year}年第{self.number}号"
+        if self.style == "order":
+            return f"{self.prefix}第{self.number}号"
+        return f"{self.prefix}〔{self.year}〕{self.number}号"
+
+    @property
+    def slug(self) -> str:
+        """Filesystem- and URL-safe form: 京技管发-2024-29."""
+        prefix = slugify(self.prefix)
+        if self.style == "order":
+            return f"{prefix}-{self.number}"
+        return f"{prefix}-{self.year}-{self.number}"
+
+
+_SLUG_DROP = re.compile(rf"[^{CJK}A-Za-z0-9]+")
+
+
+def slugify(text: str, max_len: int = 40) -> str:
+    """CJK, ASCII letters and digits joined by hyphens; nothing a filesystem or URL minds."""
+    text = to_simplified_chars(unicodedata.normalize("NFKC", text))
+    slug = _SLUG_DROP.sub("-", text).strip("-")
+    return slug[:max_len].rstrip("-") or "document"
+
+
+def derived_id(*, issuer: str | None, when: date | None, title: str) -> str:
+    """Deterministic id for a document without a doc number: the start of its title, its
+    date, and a short hash of issuer and full title (so two same-day titles differ)."""
+    digest = hashlib.sha256(f"{issuer or ''}|{title}".encode()).hexdigest()[:6]
+    day = when.isoformat() if when else "undated"
+    return f"{slugify(title, 24)}-{day}-{digest}"
+
+
+def ref_key(text: str) -> str:
+    """The form a REF is compared in: the canonical doc number when it parses as one,
+    otherwise the slug of the text."""
+    number = DocNumber.try_parse(text)
+    if number is not None:
+        return number.slug
+    return slugify(text, 200)
+
+
+# --- dated facts and validity ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatedFact:
+    """A date with the sentence it came from and whether it was stated or inferred."""
+
+    value: date | None = None
+    basis: Basis = "unknown"
+    evidence: str = ""
+    rule: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+
+UNKNOWN = DatedFact()
+
+
+@dataclass(frozen=True)
+class ValidityWindow:
+    """The four dates that decide status: 成文, 公布, 施行, 有效期至."""
+
+    issued: DatedFact = UNKNOWN
+    published: DatedFact = UNKNOWN
+    effective: DatedFact = UNKNOWN
+    expires: DatedFact = UNKNOWN
+    provisional: bool = False  # 暂行 / 试行
+
+    def fields(self) -> dict[str, DatedFact]:
+        return {
+            "issued": self.issued,
+            "published": self.published,
+            "effective": self.effective,
+            "expires": self.expires,
+        }
+
+
+DATE_FIELDS = ("issued", "published", "effective", "expires")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A link from this document to another, by doc number and/or title."""
+
+    type: RelationType
+    doc_number: str | None = None
+    title: str | None = None
+    evidence: str = ""
+    target_id: str | None = None  # set when the target is known by id (e.g. --set predecessor)
+    effective: date | None = None  # for partial repeal or dated supersession
+    articles: tuple[int, ...] = ()  # articles repealed, when only some are
+    alias: str | None = None  # a short name the text gives the target (简称“…”)
+
+    @property
+    def target(self) -> str:
+        return self.target_id or self.doc_number or (f"《{self.title}》" if self.title else "?")
+
+
+@dataclass(frozen=True)
+class FieldEvidence:
+    """How a non-date field was found: the sentence and whether it was stated."""
+
+    basis: Basis
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Provenance of the text: where it came from and what it looked like."""
+
+    file: str = ""
+    url: str = ""
+    sha256: str = ""
+    encoding: str = ""
+    script: Literal["simplified", "traditional", ""] = ""
+    retrieved: str = ""
+    publisher: str = ""
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount of money stated in a unit, in yuan, with its qualifier (最高, 不超过)."""
+
+    yuan: int
+    text: str
+    qualifier: str = ""
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    """The structured facts of one unit: departments, amounts, percentages, ratios, periods."""
+
+    departments: tuple[str, ...] = ()
+    amounts: tuple[Money, ...] = ()
+    percentages: tuple[str, ...] = ()
+    ratios: tuple[str, ...] = ()
+    deadlines: tuple[DatedFact, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One structural unit (编, 章, 节, 一、/（一）/1. outline heading, 第X条, item)."""
+
+    kind: UnitKind
+    label: str  # as written: 第十二条, 一、, （一）, 1.
+    number: int
+    anchor: str
+    level: int  # Markdown heading level; items take their parent's level + 1
+    heading: str  # the caption after the label, if any
+    text: str  # the unit's own text (paragraphs up to the next unit)
+    parent: str | None = None  # anchor of the enclosing unit
+
+    @property
+    def title(self) -> str:
+        return f"{self.label} {self.heading}".strip() if self.heading else self.label
+
+
+@dataclass(frozen=True)
+class Document:
+    """One issued text with one identity, parsed from its canonical Markdown file."""
+
+    id: str
+    title: str
+    kind: Kind = "policy"
+    doc_number: str | None = None
+    issuer: str | None = None
+    jurisdiction: str | None = None
+    window: ValidityWindow = field(default_factory=ValidityWindow)
+    relations: tuple[Relation, ...] = ()
+    evidence: tuple[tuple[str, FieldEvidence], ...] = ()
+    source: Source = field(default_factory=Source)
+    overrides: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[str, ...] = ()  # short names such as 海淀人工智能十五条
+    body: str = ""
+    units: tuple[Unit, ...] = ()
+
+    def with_(self, **changes: object) -> Document:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def number(self) -> DocNumber | None:
+        return DocNumber.try_parse(self.doc_number) if self.doc_number else None
+
+    def related(self, type_: RelationType) -> tuple[Relation, ...]:
+        return tuple(r for r in self.relations if r.type == type_)
+
+    def field_evidence(self, name: str) -> FieldEvidence | None:
+        for key, ev in self.evidence:
+            if key == name:
+                return ev
+        return None
+
+    @property
+    def articles(self) -> tuple[Unit, ...]:
+        return tuple(u for u in self.units if u.kind == "article")

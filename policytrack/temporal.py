@@ -1,0 +1,275 @@
+"""Status on a date, supersession graph and the expiry report.
+
+Status is never stored: it is computed for an `as_of` date from the validity window and
+the supersession relations of the whole archive. Nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+from .model import DocNumber, Document, Relation, ref_key, slugify
+
+StatusCode = Literal[
+    "not_yet_effective", "in_force", "expired", "repealed", "partially_repealed", "unknown", "not_applicable"
+]
+STATUS_LABELS: dict[str, str] = {
+    "not_yet_effective": "尚未生效",
+    "in_force": "现行有效",
+    "expired": "已失效",
+    "repealed": "已废止",
+    "partially_repealed": "部分失效",
+    "unknown": "状态不明",
+    "not_applicable": "不适用",
+}
+# accepted spellings for --status
+STATUS_ALIASES: dict[str, str] = {
+    **{code: code for code in STATUS_LABELS},
+    **{label: code for code, label in STATUS_LABELS.items()},
+    "current": "in_force", "valid": "in_force", "future": "not_yet_effective",
+    "superseded": "repealed", "partial": "partially_repealed",
+}
+NO_VALIDITY_KINDS = ("news", "interpretation")
+
+
+@dataclass(frozen=True)
+class Status:
+    """A document's status on a date, with the reason and the sentence behind it."""
+
+    code: StatusCode
+    as_of: date
+    reason: str
+    since: date | None = None
+    by: str | None = None  # id or doc number of the superseding document
+    evidence: str = ""
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.code]
+
+
+@dataclass(frozen=True)
+class Repeal:
+    """One document (fully or partly) ending another: who, from when, and the sentence."""
+
+    by: str  # superseding document id
+    by_label: str  # its doc number or title, for messages
+    on: date | None
+    evidence: str
+    articles: tuple[int, ...] = ()
+    on_basis: str = "stated"
+
+
+@dataclass(frozen=True)
+class Stub:
+    """A document known only because an archived one names it (e.g. a repealed policy)."""
+
+    id: str
+    doc_number: str | None
+    title: str | None
+
+
+@dataclass
+class Graph:
+    """Supersession and lineage across the archive, including stub references."""
+
+    docs: dict[str, Document]
+    stubs: dict[str, Stub] = field(default_factory=dict)
+    repealed_by: dict[str, list[Repeal]] = field(default_factory=dict)
+    successors: dict[str, list[str]] = field(default_factory=dict)  # lineage edges old → new
+    predecessors: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def label(self, doc_id: str) -> str:
+        if doc_id in self.docs:
+            d = self.docs[doc_id]
+            return d.doc_number or d.title
+        stub = self.stubs[doc_id]
+        return stub.doc_number or f"《{stub.title}》"
+
+
+def stub_id(rel: Relation) -> str:
+    if rel.doc_number:
+        number = DocNumber.try_parse(rel.doc_number)
+        if number:
+            return number.slug
+    return "stub-" + slugify(rel.title or rel.target_id or "unknown", 40)
+
+
+def _start(doc: Document) -> tuple[date | None, str]:
+    w = doc.window
+    for fact in (w.effective, w.published, w.issued):
+        if fact.value:
+            return fact.value, fact.basis
+    return None, "unknown"
+
+
+def build_graph(documents: Iterable[Document]) -> Graph:
+    """Resolve every supersedes/predecessor relation to an archived document or a stub."""
+    docs = {d.id: d for d in documents}
+    by_number: dict[str, str] = {}
+    by_title: dict[str, str] = {}
+    for d in docs.values():
+        if d.doc_number:
+            by_number[ref_key(d.doc_number)] = d.id
+        by_title[slugify(d.title, 200)] = d.id
+        for a in d.aliases:
+            by_title.setdefault(slugify(a, 200), d.id)
+    graph = Graph(docs)
+
+    def resolve(rel: Relation) -> str:
+        if rel.target_id and rel.target_id in docs:
+            return rel.target_id
+        if rel.doc_number and ref_key(rel.doc_number) in by_number:
+            return by_number[ref_key(rel.doc_number)]
+        if rel.title and slugify(rel.title, 200) in by_title:
+            return by_title[slugify(rel.title, 200)]
+        sid = rel.target_id or stub_id(rel)
+        graph.stubs.setdefault(sid, Stub(sid, rel.doc_number, rel.title))
+        return sid
+
+    for d in sorted(docs.values(), key=lambda x: x.id):
+        for rel in d.relations:
+            if rel.type not in ("supersedes", "predecessor"):
+                continue
+            target = resolve(rel)
+            if target == d.id:
+                graph.problems.append(f"{d.id}: relations: {rel.type} points at itself; remove it")
+                continue
+            graph.successors.setdefault(target, []).append(d.id)
+            graph.predecessors.setdefault(d.id, []).append(target)
+            if rel.type == "supersedes":
+                start, basis = _start(d)
+                on = rel.effective or start
+                graph.repealed_by.setdefault(target, []).append(
+                    Repeal(d.id, d.doc_number or d.title, on, rel.evidence, rel.articles,
+                           "stated" if rel.effective else basis)
+                )
+                issued = d.window.issued.value
+                if rel.effective and issued and rel.effective < issued:
+                    graph.problems.append(
+                        f"{d.id}: relations: supersession of {graph.label(target)} dated {rel.effective} "
+                        f"is before the document was issued ({issued}); correct the date"
+                    )
+    for target, repeals in sorted(graph.repealed_by.items()):
+        full = [r for r in repeals if not r.articles]
+        if len(full) > 1:
+            names = ", ".join(r.by_label for r in full)
+            graph.problems.append(
+                f"{target}: superseded twice (by {names}); keep one supersedes relation or mark one as predecessor"
+            )
+    for cycle in _cycles(graph.successors):
+        graph.problems.append(
+            "supersession cycle: " + " → ".join(cycle) + "; a document cannot succeed its own successor"
+        )
+    return graph
+
+
+def _cycles(edges: dict[str, list[str]]) -> list[list[str]]:
+    found: list[list[str]] = []
+    colour: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        colour[node] = 1
+        stack.append(node)
+        for nxt in edges.get(node, []):
+            if colour.get(nxt) == 1:
+                found.append([*stack[stack.index(nxt):], nxt])
+            elif colour.get(nxt, 0) == 0:
+                visit(nxt)
+        stack.pop()
+        colour[node] = 2
+
+    for node in sorted(edges):
+        if colour.get(node, 0) == 0:
+            visit(node)
+    return found
+
+
+def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
+    """Status of an archived document or a stub on `as_of`."""
+    doc = graph.docs.get(doc_id)
+    repeals = sorted(graph.repealed_by.get(doc_id, []), key=lambda r: (r.on is None, r.on or date.min))
+    full = [r for r in repeals if not r.articles]
+    partial = [r for r in repeals if r.articles]
+    for r in full:
+        if r.on is None:
+            return Status("repealed", as_of, f"superseded by {r.by_label} (date of repeal unknown): {r.evidence}".rstrip(": "),
+                          None, r.by, r.evidence)
+        if r.on <= as_of:
+            return Status("repealed", as_of, f"superseded by {r.by_label} on {r.on}: {r.evidence}".rstrip(": "),
+                          r.on, r.by, r.evidence)
+    if doc is None:
+        if full:
+            r = full[0]
+            return Status("in_force", as_of, f"not in the archive; superseded by {r.by_label} from {r.on}",
+                          None, None, r.evidence)
+        return Status("unknown", as_of, "not in the archive; known only as a reference")
+    if doc.kind in NO_VALIDITY_KINDS:
+        return Status("not_applicable", as_of, f"a {doc.kind} has no validity of its own")
+    w = doc.window
+    eff, exp = w.effective.value, w.expires.value
+    if eff and as_of < eff:
+        return Status("not_yet_effective", as_of, f"effective from {eff}", eff, None, w.effective.evidence)
+    if exp and as_of > exp:
+        since = exp + timedelta(days=1)
+        return Status("expired", as_of, f"expired on {exp} (in force until that day)", since, None, w.expires.evidence)
+    live_partial = [r for r in partial if r.on is not None and r.on <= as_of]
+    if eff is None:
+        start = w.effective.rule or "no effective date stated"
+        reason = f"effective date unknown ({start})"
+        if exp:
+            reason += f"; expires {exp}"
+        return Status("unknown", as_of, reason, None, None, w.effective.evidence)
+    if live_partial:
+        r = live_partial[0]
+        arts = "、".join(f"第{a}条" for a in r.articles)
+        return Status("partially_repealed", as_of, f"{arts} repealed by {r.by_label} on {r.on}", r.on, r.by, r.evidence)
+    reason = f"in force since {eff}" + (f", until {exp}" if exp else ", no expiry date")
+    return Status("in_force", as_of, reason, eff, None, w.effective.evidence)
+
+
+@dataclass(frozen=True)
+class Expiring:
+    """A document whose expiry falls in the window, with its days left and successor."""
+
+    doc: Document
+    expires: date
+    days_left: int
+    successor: str | None  # label of a document that supersedes it, if any
+    status: Status
+
+
+def expiring(graph: Graph, as_of: date, within_days: int) -> list[Expiring]:
+    """Documents expiring in [as_of, as_of + within_days], soonest first; already
+    expired or repealed documents are not listed."""
+    end = as_of + timedelta(days=within_days)
+    out: list[Expiring] = []
+    for doc in graph.docs.values():
+        exp = doc.window.expires.value
+        if exp is None or exp < as_of or exp > end:
+            continue
+        st = status_of(doc.id, graph, as_of)
+        if st.code in ("repealed", "expired", "not_applicable"):
+            continue
+        succ = [s for s in graph.successors.get(doc.id, [])]
+        label = graph.label(succ[0]) if succ else None
+        out.append(Expiring(doc, exp, (exp - as_of).days, label, st))
+    out.sort(key=lambda e: (e.expires, e.doc.id))
+    return out
+
+
+def parse_within(text: str) -> int:
+    """'90d', '12w', '6m', '1y' or '90' → days."""
+    s = text.strip().lower()
+    units = {"d": 1, "w": 7, "m": 30, "y": 365}
+    try:
+        if s and s[-1] in units:
+            return int(s[:-1]) * units[s[-1]]
+        return int(s)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a period; write it like 90d, 12w, 6m or 1y") from None
