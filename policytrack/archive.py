@@ -345,7 +345,7 @@ class Archive:
                 for name, path in zip(state["files"], paths, strict=True):
                     target = self.root / name
                     if path in present:
-                        data = repo.git.show(f"HEAD:{path}", stdout_as_string=False)
+                        data = repo.git.show(f"HEAD:{path}", stdout_as_string=False, strip_newline_in_stdout=False)
                         _atomic_write(target, data)
                     else:
                         target.unlink(missing_ok=True)

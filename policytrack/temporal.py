@@ -210,14 +210,15 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
                           None, None, r.evidence)
         return Status("unknown", as_of, "not in the archive; known only as a reference")
     if doc.kind in NO_VALIDITY_KINDS:
-        return Status("not_applicable", as_of, f"a {doc.kind} has no validity of its own")
+        what = "news report" if doc.kind == "news" else "interpretation"
+        return Status("not_applicable", as_of, f"a {what} has no validity period of its own")
     w = doc.window
     eff, exp = w.effective.value, w.expires.value
     if eff and as_of < eff:
         return Status("not_yet_effective", as_of, f"effective from {eff}", eff, None, w.effective.evidence)
     if exp and as_of > exp:
         since = exp + timedelta(days=1)
-        return Status("expired", as_of, f"expired on {exp} (in force until that day)", since, None, w.expires.evidence)
+        return Status("expired", as_of, f"expired since {since} (in force until {exp})", since, None, w.expires.evidence)
     live_partial = [r for r in partial if r.on is not None and r.on <= as_of]
     if eff is None:
         start = w.effective.rule or "no effective date stated"

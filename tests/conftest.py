@@ -1,0 +1,102 @@
+"""Shared fixtures: real git archives in temporary folders, the seeds and the corpus."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from policytrack.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+CORPUS = SHARED / "corpus" / "lawrefbook"
+SEED = {
+    "news_haidian": SEEDS / "000_e5ead79e5775d98a.txt",
+    "minhang": SEEDS / "001_7280d984ce98fe0b.txt",
+    "zibo": SEEDS / "002_770bfc9d4f467311.txt",
+    "yizhuang": SEEDS / "003_7fda49d6328f62ff.txt",
+    "news_forum": SEEDS / "004_674097da066391c5.txt",
+}
+
+
+@pytest.fixture(autouse=True)
+def _git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Isolate tests from the user's git config; no identity, so the fallback is exercised."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "POLICYTRACK_ARCHIVE"):
+        monkeypatch.delenv(var, raising=False)
+
+
+class Result:
+    """What one CLI run gave: exit code, stdout, stderr."""
+
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+    def __repr__(self) -> str:
+        return f"Result(code={self.code}, stdout={self.stdout[:500]!r}, stderr={self.stderr[:500]!r})"
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run() -> Run:
+    """Run the CLI in-process (fast); arguments as strings."""
+    runner = CliRunner()
+
+    def _run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
+        result = runner.invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return _run
+
+
+def run_process(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a real process."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "policytrack", *[str(a) for a in args]],
+        cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120,
+    )
+
+
+@pytest.fixture
+def archive(tmp_path: Path, run: Run) -> Path:
+    """An empty archive in its own git repository."""
+    path = tmp_path / "archive"
+    assert run("init", path).code == 0
+    return path
+
+
+@pytest.fixture
+def seeded(archive: Path, run: Run) -> Path:
+    """An archive holding the five seeds."""
+    result = run("add", "--archive", archive, *SEED.values())
+    assert result.code == 0, result
+    return archive
+
+
+def git(path: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True, check=True).stdout
+
+
+def write_files(base: Path, files: dict[str, str]) -> list[Path]:
+    """Create files from a {relative path: text} mapping."""
+    out = []
+    for rel, text in files.items():
+        p = base / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+        out.append(p)
+    return out
