@@ -1,0 +1,51 @@
+"""The SQLite index is a cache: incremental from git, rebuilt when missing or corrupt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from policytrack.archive import Archive
+from policytrack.index import Index
+from tests.conftest import SEED, Run
+
+
+def test_cold_build_then_no_work_when_nothing_changed(seeded: Path) -> None:
+    index = Index(Archive.open(seeded))
+    (seeded / ".policytrack" / "index.sqlite").unlink(missing_ok=True)
+    first = index.refresh()
+    assert first.rebuilt and first.parsed == 5
+    second = index.refresh()
+    assert (second.parsed, second.removed, second.rebuilt) == (0, 0, False)
+    assert {d.id for d in index.documents()} >= {"京技管发-2024-29", "闵府规发-2018-4"}
+
+
+def test_incremental_update_parses_only_the_changed_file(seeded: Path, tmp_path: Path, run: Run) -> None:
+    index = Index(Archive.open(seeded))
+    index.refresh()
+    edited = tmp_path / "e.txt"
+    edited.write_text(SEED["minhang"].read_text(encoding="utf-8").replace("最高不超过500万元", "最高不超过800万元"), encoding="utf-8")
+    assert run("add", "--archive", seeded, edited, "--replace").code == 0
+    stats = index.refresh()
+    assert (stats.parsed, stats.removed, stats.rebuilt) == (1, 0, False)
+
+
+def test_a_corrupt_index_is_rebuilt(seeded: Path, run: Run) -> None:
+    db = seeded / ".policytrack" / "index.sqlite"
+    run("list", "--archive", seeded)
+    db.write_bytes(b"this is not a database" * 100)
+    result = run("list", "--archive", seeded, "--json")
+    assert result.code == 0
+    assert len(__import__("json").loads(result.stdout)) == 5
+    stats = Index(Archive.open(seeded)).refresh()
+    assert not stats.rebuilt  # the rebuilt file is healthy again
+
+
+def test_a_missing_index_is_rebuilt_and_is_git_ignored(seeded: Path, run: Run) -> None:
+    db = seeded / ".policytrack" / "index.sqlite"
+    db.unlink(missing_ok=True)
+    assert run("show", "--archive", seeded, "闵府规发〔2018〕4号").code == 0
+    assert db.exists()
+    import subprocess
+
+    ignored = subprocess.run(["git", "-C", str(seeded), "check-ignore", str(db)], capture_output=True, text=True)
+    assert ignored.returncode == 0
