@@ -244,10 +244,15 @@ def infer_title(ex: Extracted, body: list[str]) -> None:
 _SELF = re.compile(r"^本(?:[^，。；]{0,8})?(?:政策|办法|意见|规定|措施|细则|方案|通知|条例|法|决定|文件|规划|计划|规则|标准|公告)")
 
 
-def _pick(clauses: list[Clause], kinds: tuple[str, ...]) -> Clause | None:
+_ABOUT_SELF = re.compile(r"^(?:有效期|执行期限|实施期限|执行期)")
+
+
+def _pick(clauses: list[Clause], kinds: tuple[str, ...], *, own_only: bool = False) -> Clause | None:
+    """The last clause of these kinds, preferring sentences about this document (本政策…).
+    With own_only, a clause about something else (批准文件有效期为六个月) is never taken."""
     found = [c for c in clauses if c.kind in kinds]
-    own = [c for c in found if _SELF.match(c.sentence.lstrip())]
-    pool = own or found
+    own = [c for c in found if _SELF.match(c.sentence.lstrip()) or _ABOUT_SELF.match(c.sentence.lstrip())]
+    pool = own if (own or own_only) else found
     return pool[-1] if pool else None
 
 
@@ -265,9 +270,9 @@ def find_dates(ex: Extracted, paragraphs: list[str], published_line: str) -> Non
     clauses = find_clauses(paragraphs)
     eff_on_pub = _pick(clauses, ("effective_on_publication",))
     eff_date = _pick(clauses, ("effective_date",))
-    rng = _pick(clauses, ("range",))
-    exp_date = _pick(clauses, ("expires_date",))
-    period = _pick(clauses, ("period_years", "period_months"))
+    rng = _pick(clauses, ("range",), own_only=True)
+    exp_date = _pick(clauses, ("expires_date",), own_only=True)
+    period = _pick(clauses, ("period_years", "period_months"), own_only=True)
     if ex.published.value is None and ex.issued.value and eff_on_pub is not None:
         ex.published = DatedFact(
             ex.issued.value, "inferred", ex.issued.evidence,
