@@ -1,0 +1,88 @@
+"""DESIGN.md's import layering, enforced: a test fails on an upward or sideways import."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+PKG = ROOT / "policytrack"
+# module → the policytrack modules it may import (DESIGN.md "Layout and layering")
+BASE = {"errors", "chinese"}
+MODEL = BASE | {"model"}
+MIDDLE_FREE = MODEL | {"docfile", "diff", "temporal"}
+ALLOWED: dict[str, set[str]] = {
+    "errors": set(),
+    "chinese": {"errors"},
+    "model": BASE,
+    "docfile": MODEL,
+    "diff": MODEL,
+    "temporal": MODEL,
+    "ingest": MODEL | {"docfile", "ingest"},
+    "archive": MODEL | {"docfile"},
+    "index": MODEL | {"docfile", "archive"},
+    "alerts": MIDDLE_FREE,
+    "site": MIDDLE_FREE | {"site"},
+    "commands": MIDDLE_FREE | {"ingest", "archive", "index", "alerts", "site"},
+    "cli": MIDDLE_FREE | {"commands", "cli"},
+}
+# third-party modules only one layer may import
+EXCLUSIVE = {"git": "archive", "jinja2": "site", "diff_match_patch": "diff", "rapidfuzz": "diff", "typer": "cli", "rich": "cli"}
+
+
+def top_module(path: Path) -> str:
+    rel = path.relative_to(PKG)
+    return rel.parts[0].removesuffix(".py")
+
+
+def imports_of(path: Path) -> list[tuple[str, int]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = path.relative_to(PKG).parts[: -node.level]
+                target = ".".join([*base, node.module or ""]).strip(".")
+                if not target:
+                    out.extend((alias.name, node.lineno) for alias in node.names)
+                else:
+                    out.append((target.split(".")[0], node.lineno))
+            elif node.module:
+                name = node.module
+                out.append((name.split(".")[1] if name.startswith("policytrack.") else "!" + name.split(".")[0], node.lineno))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                name = alias.name
+                out.append((name.split(".")[1] if name.startswith("policytrack.") else "!" + name.split(".")[0], node.lineno))
+    return out
+
+
+def test_imports_follow_the_layering() -> None:
+    violations = []
+    for path in sorted(PKG.rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py") and path.parent == PKG:
+            continue
+        me = top_module(path)
+        allowed = ALLOWED.get(me)
+        assert allowed is not None, f"{path}: module {me!r} has no place in the layering; add it to DESIGN.md and this test"
+        for target, line in imports_of(path):
+            if target.startswith("!"):
+                lib = target[1:]
+                if lib in EXCLUSIVE and EXCLUSIVE[lib] != me:
+                    violations.append(f"{path.relative_to(ROOT)}:{line} imports {lib}, reserved for {EXCLUSIVE[lib]}")
+            elif target != me and target not in allowed:
+                violations.append(f"{path.relative_to(ROOT)}:{line} imports policytrack.{target} (upward or sideways)")
+            elif target == me and me not in allowed and (PKG / f"{me}.py").exists():
+                violations.append(f"{path.relative_to(ROOT)}:{line} imports itself")
+    assert violations == []
+
+
+def test_the_layering_test_catches_an_upward_import(tmp_path: Path) -> None:
+    bad = PKG / "model_upward_probe.py"
+    try:
+        bad.write_text("from .commands import load\n", encoding="utf-8")
+        assert imports_of(bad) == [("commands", 1)]
+        assert "commands" not in ALLOWED["model"]
+    finally:
+        bad.unlink()

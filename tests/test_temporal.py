@@ -1,0 +1,109 @@
+"""Status on any date: every transition on its boundary day, leap days, unknowns, stubs, cycles."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from policytrack.model import DatedFact, Document, Relation, ValidityWindow
+from policytrack.temporal import build_graph, expiring, parse_within, status_of
+
+
+def doc(doc_id: str, *, effective: date | None = None, expires: date | None = None, issued: date | None = None,
+        relations: tuple[Relation, ...] = (), number: str | None = None, kind: str = "policy") -> Document:
+    fact = lambda d: DatedFact(d, "stated", "test") if d else DatedFact()  # noqa: E731
+    return Document(id=doc_id, title=doc_id, kind=kind, doc_number=number,  # type: ignore[arg-type]
+                    window=ValidityWindow(fact(issued), DatedFact(), fact(effective), fact(expires)), relations=relations)
+
+
+def code(docs: list[Document], doc_id: str, day: date) -> str:
+    return status_of(doc_id, build_graph(docs), day).code
+
+
+def test_boundaries_of_the_validity_window() -> None:
+    d = [doc("a", effective=date(2024, 1, 1), expires=date(2024, 12, 31))]
+    assert code(d, "a", date(2023, 12, 31)) == "not_yet_effective"
+    assert code(d, "a", date(2024, 1, 1)) == "in_force"
+    assert code(d, "a", date(2024, 12, 31)) == "in_force"
+    assert code(d, "a", date(2025, 1, 1)) == "expired"
+    st = status_of("a", build_graph(d), date(2025, 1, 1))
+    assert st.since == date(2025, 1, 1) and st.label == "已失效"
+
+
+def test_leap_day_expiry() -> None:
+    d = [doc("a", effective=date(2020, 3, 1), expires=date(2024, 2, 29))]
+    assert code(d, "a", date(2024, 2, 29)) == "in_force"
+    assert code(d, "a", date(2024, 3, 1)) == "expired"
+
+
+def test_superseded_from_the_successors_effective_date() -> None:
+    old = doc("old", effective=date(2024, 1, 1), expires=date(2026, 12, 31), number="京技管发〔2024〕10号")
+    new = doc("new", effective=date(2024, 11, 24), number="京技管发〔2024〕29号",
+              relations=(Relation("supersedes", "京技管发〔2024〕10号", None, "原政策（京技管发〔2024〕10号）同时废止。"),))
+    g = build_graph([old, new])
+    assert status_of("old", g, date(2024, 11, 23)).code == "in_force"
+    st = status_of("old", g, date(2024, 11, 24))
+    assert (st.code, st.since, st.by) == ("repealed", date(2024, 11, 24), "new")
+    assert "原政策（京技管发〔2024〕10号）同时废止" in st.reason
+
+
+def test_a_superseded_document_not_in_the_archive_is_a_stub() -> None:
+    new = doc("new", effective=date(2024, 11, 24), relations=(Relation("supersedes", "京技管发〔2024〕10号"),))
+    g = build_graph([new])
+    assert "京技管发-2024-10" in g.stubs
+    assert status_of("京技管发-2024-10", g, date(2024, 12, 1)).code == "repealed"
+    assert status_of("京技管发-2024-10", g, date(2024, 11, 1)).code == "in_force"
+
+
+def test_unknown_dates_give_unknown_never_a_guess() -> None:
+    d = [doc("a", expires=date(2025, 12, 31))]
+    st = status_of("a", build_graph(d), date(2025, 10, 1))
+    assert st.code == "unknown" and "effective date unknown" in st.reason
+    assert code(d, "a", date(2026, 1, 1)) == "expired"  # past the stated expiry it is expired whatever the start
+
+
+def test_partial_repeal() -> None:
+    base = doc("base", effective=date(2020, 1, 1), number="某发〔2020〕1号")
+    amend = doc("amend", effective=date(2022, 1, 1),
+                relations=(Relation("supersedes", "某发〔2020〕1号", None, "第三条、第五条同时废止", articles=(3, 5)),))
+    g = build_graph([base, amend])
+    assert status_of("base", g, date(2021, 12, 31)).code == "in_force"
+    st = status_of("base", g, date(2022, 1, 1))
+    assert st.code == "partially_repealed" and "第3条、第5条" in st.reason
+
+
+def test_news_has_no_status() -> None:
+    assert code([doc("n", kind="news")], "n", date(2024, 1, 1)) == "not_applicable"
+
+
+def test_cycles_and_double_supersession_are_reported() -> None:
+    a = doc("a", number="甲发〔2020〕1号", relations=(Relation("supersedes", "乙发〔2020〕2号"),))
+    b = doc("b", number="乙发〔2020〕2号", relations=(Relation("supersedes", "甲发〔2020〕1号"),))
+    c = doc("c", number="丙发〔2021〕3号", relations=(Relation("supersedes", "乙发〔2020〕2号"),))
+    problems = build_graph([a, b, c]).problems
+    assert any(p.startswith("supersession cycle: ") for p in problems)
+    assert any("b: superseded twice" in p for p in problems)
+
+
+def test_supersession_dated_before_the_superseding_document_was_issued() -> None:
+    new = doc("new", issued=date(2024, 11, 24),
+              relations=(Relation("supersedes", "京技管发〔2024〕10号", effective=date(2024, 1, 1)),))
+    assert any("is before the document was issued" in p for p in build_graph([new]).problems)
+
+
+def test_expiring_window_soonest_first_with_successor() -> None:
+    docs = [
+        doc("late", effective=date(2020, 1, 1), expires=date(2025, 12, 31)),
+        doc("soon", effective=date(2020, 1, 1), expires=date(2025, 10, 15), number="某发〔2020〕9号"),
+        doc("gone", effective=date(2020, 1, 1), expires=date(2025, 9, 30)),
+        doc("far", effective=date(2020, 1, 1), expires=date(2027, 1, 1)),
+        doc("renewal", effective=date(2025, 10, 16), relations=(Relation("supersedes", "某发〔2020〕9号"),)),
+    ]
+    rows = expiring(build_graph(docs), date(2025, 10, 1), 120)
+    assert [(r.doc.id, r.days_left, r.successor) for r in rows] == [("soon", 14, "renewal"), ("late", 91, None)]
+
+
+@pytest.mark.parametrize(("text", "days"), [("90d", 90), ("90", 90), ("12w", 84), ("6m", 180), ("1y", 365)])
+def test_parse_within(text: str, days: int) -> None:
+    assert parse_within(text) == days
