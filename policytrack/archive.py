@@ -19,7 +19,7 @@ import json
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,7 +113,9 @@ class Archive:
             )
         top = _git_toplevel(root)
         if top is None:
-            raise ArchiveError(f"{root} is not inside a git repository; run 'git init' there or re-create it with 'policytrack init'")
+            raise ArchiveError(
+                f"{root} is not inside a git repository; run 'git init' there or re-create it with 'policytrack init'"
+            )
         archive = cls(root, top)
         archive.state.mkdir(exist_ok=True)
         if (archive.state / "journal.json").exists():
@@ -125,7 +127,9 @@ class Archive:
     def init(cls, root: Path) -> Archive:
         """Create an archive: its own repository, or a folder inside an existing one."""
         if (root / MARKER).exists():
-            raise ArchiveError(f"{root} is already a policytrack archive; use it with --archive {root}")
+            raise ArchiveError(
+                f"{root} is already a policytrack archive; use it with --archive {root}"
+            )
         if root.exists() and not root.is_dir():
             raise ArchiveError(f"{root} exists and is not a folder; choose another path")
         root.mkdir(parents=True, exist_ok=True)
@@ -190,7 +194,7 @@ class Archive:
         if not shas:
             return {}
         with self.repo() as repo:
-            proc = repo.git.cat_file("--batch", as_process=True, istream=-1)  # type: ignore[call-arg]
+            proc = repo.git.cat_file("--batch", as_process=True, istream=-1)
             assert proc.stdin is not None and proc.stdout is not None
             out: dict[str, str] = {}
             try:
@@ -214,7 +218,10 @@ class Archive:
     def history(self, name: str) -> list[Commit]:
         """Archive commits that touched one file, newest first (follows no renames)."""
         sep, end = "\x1f", "\x1e"
-        fmt = sep.join(["%H", "%aI", "%an", "%s", "%(trailers:key=Policytrack-Action,valueonly)"]) + end
+        fmt = (
+            sep.join(["%H", "%aI", "%an", "%s", "%(trailers:key=Policytrack-Action,valueonly)"])
+            + end
+        )
         with self.repo() as repo:
             try:
                 out = repo.git.log(f"--format={fmt}", "--", self.relpath(name))
@@ -270,7 +277,9 @@ class Archive:
             env.update(FALLBACK_IDENTITY)
         return env
 
-    def commit(self, files: dict[str, str | None], subject: str, trailers: Trailers) -> str | None:
+    def commit(
+        self, files: Mapping[str, str | None], subject: str, trailers: Trailers
+    ) -> str | None:
         """Write files (name → text, None deletes) as one commit; None if nothing changed.
 
         The caller holds `lock()`."""
@@ -340,12 +349,16 @@ class Archive:
         if head == state["new"]:
             with self.repo() as repo:
                 paths = [self.relpath(n) for n in state["files"]]
-                present = set(repo.git.ls_tree("-z", "--name-only", "HEAD", "--", *paths).split("\0"))
+                present = set(
+                    repo.git.ls_tree("-z", "--name-only", "HEAD", "--", *paths).split("\0")
+                )
                 repo.git.reset("-q", "HEAD", "--", *paths)
                 for name, path in zip(state["files"], paths, strict=True):
                     target = self.root / name
                     if path in present:
-                        data = repo.git.show(f"HEAD:{path}", stdout_as_string=False, strip_newline_in_stdout=False)
+                        data = repo.git.show(
+                            f"HEAD:{path}", stdout_as_string=False, strip_newline_in_stdout=False
+                        )
                         _atomic_write(target, data)
                     else:
                         target.unlink(missing_ok=True)

@@ -11,7 +11,14 @@ from typing import Any
 
 from .archive import Archive, Commit, Trailers
 from .docfile import parse, serialise
-from .errors import AmbiguousRef, ArchiveError, Conflict, NotFound, PolicytrackError, ValidationErrors
+from .errors import (
+    AmbiguousRef,
+    ArchiveError,
+    Conflict,
+    NotFound,
+    PolicytrackError,
+    ValidationErrors,
+)
 from .index import Index
 from .ingest import Ingested, ingest, parse_sets
 from .ingest.decode import DEFAULT_MAX_BYTES
@@ -61,8 +68,21 @@ def load(path: Path) -> Loaded:
 # --- rows ------------------------------------------------------------------------------
 
 ROW_FIELDS = (
-    "id", "doc_number", "title", "issuer", "jurisdiction", "kind", "issued", "published",
-    "effective", "expires", "status", "status_label", "status_reason", "supersedes", "superseded_by",
+    "id",
+    "doc_number",
+    "title",
+    "issuer",
+    "jurisdiction",
+    "kind",
+    "issued",
+    "published",
+    "effective",
+    "expires",
+    "status",
+    "status_label",
+    "status_reason",
+    "supersedes",
+    "superseded_by",
 )
 
 
@@ -104,18 +124,48 @@ class DocumentRow:
 def row_for(doc_id: str, loaded: Loaded, as_of: date) -> DocumentRow:
     g = loaded.graph
     st = status_of(doc_id, g, as_of)
-    supersedes = tuple(g.label(t) for t in g.predecessors.get(doc_id, []) if _is_supersession(g, doc_id, t))
+    supersedes = tuple(
+        g.label(t) for t in g.predecessors.get(doc_id, []) if _is_supersession(g, doc_id, t)
+    )
     superseded_by = tuple(r.by_label for r in g.repealed_by.get(doc_id, []))
     doc = g.docs.get(doc_id)
     if doc is None:
         stub = g.stubs[doc_id]
-        return DocumentRow(doc_id, stub.doc_number, stub.title or "", None, None, "policy", None, None,
-                           None, None, st.code, st.label, st.reason, (), superseded_by, stub=True)
+        return DocumentRow(
+            doc_id,
+            stub.doc_number,
+            stub.title or "",
+            None,
+            None,
+            "policy",
+            None,
+            None,
+            None,
+            None,
+            st.code,
+            st.label,
+            st.reason,
+            (),
+            superseded_by,
+            stub=True,
+        )
     w = doc.window
     return DocumentRow(
-        doc.id, doc.doc_number, doc.title, doc.issuer, doc.jurisdiction, doc.kind,
-        w.issued.value, w.published.value, w.effective.value, w.expires.value,
-        st.code, st.label, st.reason, supersedes, superseded_by,
+        doc.id,
+        doc.doc_number,
+        doc.title,
+        doc.issuer,
+        doc.jurisdiction,
+        doc.kind,
+        w.issued.value,
+        w.published.value,
+        w.effective.value,
+        w.expires.value,
+        st.code,
+        st.label,
+        st.reason,
+        supersedes,
+        superseded_by,
     )
 
 
@@ -155,7 +205,11 @@ def resolve(loaded: Loaded, ref: str) -> str:
         choices[d.doc_number or d.title] = d.id
         choices[d.title] = d.id
     near = difflib.get_close_matches(needle, list(choices), n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(near)}?" if near else "; run 'policytrack list' to see what is archived"
+    hint = (
+        f"; did you mean {' or '.join(near)}?"
+        if near
+        else "; run 'policytrack list' to see what is archived"
+    )
     raise NotFound(f"no document matches {ref!r}{hint}")
 
 
@@ -211,12 +265,20 @@ def add(
             stored = parse(existing.read_text(encoding="utf-8"), existing.name)
             if stored.overrides:
                 merged = {**dict(stored.overrides), **overrides}
-                result = ingest(data, f.name, url=url or stored.source.url, overrides=merged, max_bytes=max_bytes)
+                result = ingest(
+                    data,
+                    f.name,
+                    url=url or stored.source.url,
+                    overrides=merged,
+                    max_bytes=max_bytes,
+                )
         prepared.append((f, result))
     ids = [r.document.id for _, r in prepared]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
-        raise Conflict(f"several files give the same document {sorted(dupes)[0]}; add them one at a time")
+        raise Conflict(
+            f"several files give the same document {sorted(dupes)[0]}; add them one at a time"
+        )
     results: list[AddResult] = []
     if dry_run:
         for f, r in prepared:
@@ -224,8 +286,14 @@ def add(
             text = serialise(r.document)
             action = "would add"
             if path.exists():
-                action = "unchanged" if path.read_text(encoding="utf-8") == text else "would correct"
-            results.append(AddResult(str(f), r.document, action, _rel(path), None, r.warnings, r.stripped, text))
+                action = (
+                    "unchanged" if path.read_text(encoding="utf-8") == text else "would correct"
+                )
+            results.append(
+                AddResult(
+                    str(f), r.document, action, _rel(path), None, r.warnings, r.stripped, text
+                )
+            )
         return results
     with archive.lock():
         archive.recover()
@@ -236,7 +304,11 @@ def add(
             if path.exists():
                 old = path.read_text(encoding="utf-8")
                 if old == text:
-                    results.append(AddResult(str(f), doc, "unchanged", _rel(path), None, r.warnings, r.stripped))
+                    results.append(
+                        AddResult(
+                            str(f), doc, "unchanged", _rel(path), None, r.warnings, r.stripped
+                        )
+                    )
                     continue
                 if not replace:
                     raise Conflict(
@@ -247,7 +319,9 @@ def add(
             else:
                 action, verb = "added", "add"
             label = doc.doc_number or doc.id
-            trailers = Trailers(verb, doc.id, doc.doc_number or "", doc.source.url, doc.source.sha256)
+            trailers = Trailers(
+                verb, doc.id, doc.doc_number or "", doc.source.url, doc.source.sha256
+            )
             sha = archive.commit({path.name: text}, f"{verb}: {label} {doc.title}"[:200], trailers)
             results.append(AddResult(str(f), doc, action, _rel(path), sha, r.warnings, r.stripped))
     return results
@@ -415,7 +489,9 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
         if d.doc_number:
             key = ref_key(d.doc_number)
             if key in seen_numbers:
-                report.problems.append(f"{d.id}.md: doc_number: {d.doc_number} is also used by {seen_numbers[key]}.md; one of them is wrong")
+                report.problems.append(
+                    f"{d.id}.md: doc_number: {d.doc_number} is also used by {seen_numbers[key]}.md; one of them is wrong"
+                )
             seen_numbers[key] = d.id
     if strict:
         report.problems.extend(report.warnings)
@@ -427,4 +503,6 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
 
 def ensure_archive(path: Path) -> None:
     if not path.exists():
-        raise ArchiveError(f"{path} does not exist; create an archive with 'policytrack init {path}'")
+        raise ArchiveError(
+            f"{path} does not exist; create an archive with 'policytrack init {path}'"
+        )

@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal, cast
 
 import yaml
 
@@ -42,12 +42,32 @@ from .model import (
 
 FORMAT_DOC = "see docs/format.md"
 TOP_KEYS = (
-    "id", "doc_number", "title", "kind", "issuer", "jurisdiction", "aliases",
-    "dates", "provisional", "relations", "evidence", "source", "overrides",
+    "id",
+    "doc_number",
+    "title",
+    "kind",
+    "issuer",
+    "jurisdiction",
+    "aliases",
+    "dates",
+    "provisional",
+    "relations",
+    "evidence",
+    "source",
+    "overrides",
 )
 EVIDENCE_KEYS = ("title", "doc_number", "issuer", "jurisdiction", "kind")
 SOURCE_KEYS = ("file", "url", "sha256", "encoding", "script", "retrieved", "publisher")
-RELATION_KEYS = ("type", "doc_number", "title", "alias", "target_id", "effective", "articles", "evidence")
+RELATION_KEYS = (
+    "type",
+    "doc_number",
+    "title",
+    "alias",
+    "target_id",
+    "effective",
+    "articles",
+    "evidence",
+)
 FACT_KEYS = ("date", "basis", "rule", "evidence")
 
 # ---------------------------------------------------------------------------------------
@@ -225,7 +245,9 @@ def _p(problems: list[str], path: str, field: str, message: str) -> None:
     problems.append(f"{path or '<input>'}: {field}: {message}")
 
 
-def _str(data: dict[str, Any], key: str, path: str, problems: list[str], *, required: bool = False) -> str | None:
+def _str(
+    data: dict[str, Any], key: str, path: str, problems: list[str], *, required: bool = False
+) -> str | None:
     value = data.get(key)
     if value is None or value == "":
         if required:
@@ -234,7 +256,12 @@ def _str(data: dict[str, Any], key: str, path: str, problems: list[str], *, requ
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        _p(problems, path, key, f"must be text, found {type(value).__name__}; write it as a quoted string")
+        _p(
+            problems,
+            path,
+            key,
+            f"must be text, found {type(value).__name__}; write it as a quoted string",
+        )
         return None
     return value
 
@@ -246,11 +273,21 @@ def _fact_in(name: str, raw: Any, path: str, problems: list[str]) -> DatedFact:
     if isinstance(raw, date):
         return DatedFact(raw, "stated")
     if not isinstance(raw, dict):
-        _p(problems, path, field, "must be 'unknown', a date (YYYY-MM-DD) or a mapping with date/basis/evidence")
+        _p(
+            problems,
+            path,
+            field,
+            "must be 'unknown', a date (YYYY-MM-DD) or a mapping with date/basis/evidence",
+        )
         return UNKNOWN
     for key in raw:
         if key not in FACT_KEYS:
-            _p(problems, path, f"{field}.{key}", f"unknown field; use one of {', '.join(FACT_KEYS)}")
+            _p(
+                problems,
+                path,
+                f"{field}.{key}",
+                f"unknown field; use one of {', '.join(FACT_KEYS)}",
+            )
     value = raw.get("date")
     if value is not None and not isinstance(value, date):
         _p(problems, path, f"{field}.date", f"{value!r} is not a date; write it as YYYY-MM-DD")
@@ -260,27 +297,59 @@ def _fact_in(name: str, raw: Any, path: str, problems: list[str]) -> DatedFact:
         _p(problems, path, f"{field}.basis", f"{basis!r} is not one of {', '.join(BASES)}")
         basis = "unknown"
     if value is None and basis != "unknown":
-        _p(problems, path, f"{field}.basis", f"is {basis!r} but there is no date; set basis: unknown or add the date")
+        _p(
+            problems,
+            path,
+            f"{field}.basis",
+            f"is {basis!r} but there is no date; set basis: unknown or add the date",
+        )
     return DatedFact(value, basis, str(raw.get("evidence") or ""), str(raw.get("rule") or ""))
 
 
-def _document_from(data: dict[str, Any], body: str, path: str, problems: list[str]) -> Document | None:
+def _document_from(
+    data: dict[str, Any], body: str, path: str, problems: list[str]
+) -> Document | None:
     for key in data:
         if key not in TOP_KEYS:
-            _p(problems, path, str(key), f"unknown field; remove it or use one of: {', '.join(TOP_KEYS)}")
+            _p(
+                problems,
+                path,
+                str(key),
+                f"unknown field; remove it or use one of: {', '.join(TOP_KEYS)}",
+            )
     doc_id = _str(data, "id", path, problems, required=True)
     title = _str(data, "title", path, problems, required=True)
     if doc_id and not re.fullmatch(r"[\w\-]+", doc_id):
-        _p(problems, path, "id", f"{doc_id!r} has characters unsafe in file names and URLs; use letters, digits and hyphens")
+        _p(
+            problems,
+            path,
+            "id",
+            f"{doc_id!r} has characters unsafe in file names and URLs; use letters, digits and hyphens",
+        )
     if doc_id and path and not path.endswith(f"{doc_id}.md"):
-        _p(problems, path, "id", f"{doc_id!r} does not match the file name; rename the file to {doc_id}.md or fix the id")
+        _p(
+            problems,
+            path,
+            "id",
+            f"{doc_id!r} does not match the file name; rename the file to {doc_id}.md or fix the id",
+        )
     doc_number = _str(data, "doc_number", path, problems)
     if doc_number:
         parsed = DocNumber.try_parse(doc_number)
         if parsed is None:
-            _p(problems, path, "doc_number", f"{doc_number!r} is not a doc number; write it like 京技管发〔2024〕29号 or remove it")
+            _p(
+                problems,
+                path,
+                "doc_number",
+                f"{doc_number!r} is not a doc number; write it like 京技管发〔2024〕29号 or remove it",
+            )
         elif str(parsed) != doc_number:
-            _p(problems, path, "doc_number", f"{doc_number!r} is not in canonical form; write {str(parsed)!r}")
+            _p(
+                problems,
+                path,
+                "doc_number",
+                f"{doc_number!r} is not in canonical form; write {str(parsed)!r}",
+            )
     kind = data.get("kind", "policy")
     if kind not in KINDS:
         _p(problems, path, "kind", f"{kind!r} is not a kind; use one of {', '.join(KINDS)}")
@@ -307,7 +376,12 @@ def _document_from(data: dict[str, Any], body: str, path: str, problems: list[st
     window = ValidityWindow(provisional=provisional, **facts)
     eff, exp = window.effective.value, window.expires.value
     if eff and exp and exp < eff:
-        _p(problems, path, "dates.expires", f"{exp} is before the effective date {eff}; correct one of them")
+        _p(
+            problems,
+            path,
+            "dates.expires",
+            f"{exp} is before the effective date {eff}; correct one of them",
+        )
 
     relations: list[Relation] = []
     rel_raw = data.get("relations") or []
@@ -321,10 +395,20 @@ def _document_from(data: dict[str, Any], body: str, path: str, problems: list[st
             continue
         for key in r:
             if key not in RELATION_KEYS:
-                _p(problems, path, f"{field}.{key}", f"unknown field; use one of {', '.join(RELATION_KEYS)}")
+                _p(
+                    problems,
+                    path,
+                    f"{field}.{key}",
+                    f"unknown field; use one of {', '.join(RELATION_KEYS)}",
+                )
         rtype = r.get("type")
         if rtype not in RELATION_TYPES:
-            _p(problems, path, f"{field}.type", f"{rtype!r} is not a relation; use one of {', '.join(RELATION_TYPES)}")
+            _p(
+                problems,
+                path,
+                f"{field}.type",
+                f"{rtype!r} is not a relation; use one of {', '.join(RELATION_TYPES)}",
+            )
             continue
         number = r.get("doc_number")
         if number is not None and DocNumber.try_parse(str(number)) is None:
@@ -359,7 +443,12 @@ def _document_from(data: dict[str, Any], body: str, path: str, problems: list[st
         ev_raw = {}
     for key, ev in ev_raw.items():
         if key not in EVIDENCE_KEYS:
-            _p(problems, path, f"evidence.{key}", f"unknown field; use one of {', '.join(EVIDENCE_KEYS)}")
+            _p(
+                problems,
+                path,
+                f"evidence.{key}",
+                f"unknown field; use one of {', '.join(EVIDENCE_KEYS)}",
+            )
             continue
         if not isinstance(ev, dict) or ev.get("basis") not in BASES:
             _p(problems, path, f"evidence.{key}", f"needs basis: one of {', '.join(BASES)}")
@@ -372,7 +461,12 @@ def _document_from(data: dict[str, Any], body: str, path: str, problems: list[st
         src_raw = {}
     for key in src_raw:
         if key not in SOURCE_KEYS:
-            _p(problems, path, f"source.{key}", f"unknown field; use one of {', '.join(SOURCE_KEYS)}")
+            _p(
+                problems,
+                path,
+                f"source.{key}",
+                f"unknown field; use one of {', '.join(SOURCE_KEYS)}",
+            )
     sha = str(src_raw.get("sha256") or "")
     if sha and not re.fullmatch(r"[0-9a-f]{64}", sha):
         _p(problems, path, "source.sha256", "must be 64 lowercase hex digits")
@@ -381,7 +475,8 @@ def _document_from(data: dict[str, Any], body: str, path: str, problems: list[st
         _p(problems, path, "source.script", "must be simplified or traditional")
         script = ""
     source = Source(
-        **{k: str(src_raw.get(k) or "") for k in SOURCE_KEYS if k != "script"}, script=script
+        **{k: str(src_raw.get(k) or "") for k in SOURCE_KEYS if k != "script"},
+        script=cast(Literal["simplified", "traditional", ""], script),
     )
     ov_raw = data.get("overrides") or {}
     if not isinstance(ov_raw, dict):
@@ -457,7 +552,10 @@ def match_label(line: str) -> Label | None:
 
 
 _UNIT_KIND: dict[str, UnitKind] = {
-    "part": "part", "chapter": "chapter", "section": "section", "article": "article",
+    "part": "part",
+    "chapter": "chapter",
+    "section": "section",
+    "article": "article",
 }
 
 
@@ -499,18 +597,38 @@ def parse_units(body: str) -> tuple[Unit, ...]:
     def flush() -> None:
         for u in pending:
             units.append(
-                Unit(u["kind"], u["label"], u["number"], u["anchor"], u["level"], u["heading"],
-                     "\n\n".join(u["paras"]), u["parent"])
+                Unit(
+                    u["kind"],
+                    u["label"],
+                    u["number"],
+                    u["anchor"],
+                    u["level"],
+                    u["heading"],
+                    "\n\n".join(u["paras"]),
+                    u["parent"],
+                )
             )
         pending.clear()
 
     preamble: dict[str, Any] = {
-        "kind": "preamble", "label": "", "number": 0, "anchor": "preamble", "level": 1,
-        "heading": "", "paras": [], "parent": None,
+        "kind": "preamble",
+        "label": "",
+        "number": 0,
+        "anchor": "preamble",
+        "level": 1,
+        "heading": "",
+        "paras": [],
+        "parent": None,
     }
     notice: dict[str, Any] = {
-        "kind": "notice", "label": "", "number": 0, "anchor": "notice", "level": 1,
-        "heading": "", "paras": [], "parent": None,
+        "kind": "notice",
+        "label": "",
+        "number": 0,
+        "anchor": "notice",
+        "level": 1,
+        "heading": "",
+        "paras": [],
+        "parent": None,
     }
     blocks = _blocks(body)
     for kind, level, text in blocks:
@@ -580,7 +698,11 @@ def parse_units(body: str) -> tuple[Unit, ...]:
     out: list[Unit] = []
     for extra in (notice, preamble):
         if extra["paras"]:
-            out.append(Unit(extra["kind"], "", 0, extra["anchor"], 1, "", "\n\n".join(extra["paras"]), None))
+            out.append(
+                Unit(
+                    extra["kind"], "", 0, extra["anchor"], 1, "", "\n\n".join(extra["paras"]), None
+                )
+            )
     return tuple(out + units)
 
 

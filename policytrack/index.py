@@ -70,7 +70,9 @@ def _fact(raw: Any) -> DatedFact:
     if raw == "unknown" or raw is None:
         return DatedFact()
     value = date.fromisoformat(raw["date"]) if raw.get("date") else None
-    return DatedFact(value, raw.get("basis", "unknown"), raw.get("evidence", ""), raw.get("rule", ""))
+    return DatedFact(
+        value, raw.get("basis", "unknown"), raw.get("evidence", ""), raw.get("rule", "")
+    )
 
 
 def document_from_json(data: dict[str, Any]) -> Document:
@@ -97,7 +99,8 @@ def document_from_json(data: dict[str, Any]) -> Document:
         for r in data.get("relations") or []
     )
     evidence = tuple(
-        (k, FieldEvidence(v["basis"], v.get("evidence", ""))) for k, v in (data.get("evidence") or {}).items()
+        (k, FieldEvidence(v["basis"], v.get("evidence", "")))
+        for k, v in (data.get("evidence") or {}).items()
     )
     return Document(
         id=data["id"],
@@ -169,10 +172,14 @@ class Index:
                 changed = [n for n, b in blobs.items() if have.get(n) != b]
                 removed = [n for n in have if n not in blobs]
                 texts = self.archive.read_blobs(sorted({blobs[n] for n in changed}))
-                conn.executemany("DELETE FROM docs WHERE name = ?", [(n,) for n in removed + changed])
+                conn.executemany(
+                    "DELETE FROM docs WHERE name = ?", [(n,) for n in removed + changed]
+                )
                 for name in changed:
                     self._store(conn, name, blobs[name], texts[blobs[name]])
-                conn.execute("DELETE FROM refkeys WHERE id NOT IN (SELECT id FROM docs WHERE id IS NOT NULL)")
+                conn.execute(
+                    "DELETE FROM refkeys WHERE id NOT IN (SELECT id FROM docs WHERE id IS NOT NULL)"
+                )
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'head'", (head,))
                 conn.commit()
             self.last_refresh = IndexStats(len(changed), len(removed), rebuilt)
@@ -192,9 +199,19 @@ class Index:
         conn.execute(
             "INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
             (
-                name, blob, doc.id, doc.doc_number, doc.title, doc.kind, doc.issuer, doc.jurisdiction,
-                _date_out(w.issued.value), _date_out(w.published.value),
-                _date_out(w.effective.value), _date_out(w.expires.value), data,
+                name,
+                blob,
+                doc.id,
+                doc.doc_number,
+                doc.title,
+                doc.kind,
+                doc.issuer,
+                doc.jurisdiction,
+                _date_out(w.issued.value),
+                _date_out(w.published.value),
+                _date_out(w.effective.value),
+                _date_out(w.expires.value),
+                data,
             ),
         )
         keys = {(doc.id.lower(), "id"), (slugify(doc.title, 200), "title")}
@@ -202,19 +219,25 @@ class Index:
             keys.add((ref_key(doc.doc_number), "doc_number"))
         for alias in doc.aliases:
             keys.add((slugify(alias, 200), "alias"))
-        conn.executemany("INSERT INTO refkeys VALUES (?, ?, ?)", [(k, doc.id, how) for k, how in keys])
+        conn.executemany(
+            "INSERT INTO refkeys VALUES (?, ?, ?)", [(k, doc.id, how) for k, how in keys]
+        )
 
     # --- queries -----------------------------------------------------------------------
 
     def documents(self) -> list[Document]:
         """Every valid document's metadata, ordered by id."""
         with self._connect() as conn:
-            rows = conn.execute("SELECT data FROM docs WHERE problem IS NULL ORDER BY id").fetchall()
+            rows = conn.execute(
+                "SELECT data FROM docs WHERE problem IS NULL ORDER BY id"
+            ).fetchall()
         return [document_from_json(json.loads(r[0])) for r in rows]
 
     def problems(self) -> list[str]:
         with self._connect() as conn:
-            rows = conn.execute("SELECT problem FROM docs WHERE problem IS NOT NULL ORDER BY name").fetchall()
+            rows = conn.execute(
+                "SELECT problem FROM docs WHERE problem IS NOT NULL ORDER BY name"
+            ).fetchall()
         return [r[0] for r in rows]
 
     def get(self, doc_id: str) -> Document | None:
@@ -224,7 +247,9 @@ class Index:
 
     def ids_for_key(self, key: str) -> list[str]:
         with self._connect() as conn:
-            rows = conn.execute("SELECT DISTINCT id FROM refkeys WHERE key = ? ORDER BY id", (key,)).fetchall()
+            rows = conn.execute(
+                "SELECT DISTINCT id FROM refkeys WHERE key = ? ORDER BY id", (key,)
+            ).fetchall()
         return [r[0] for r in rows]
 
     def search_refs(self, needle: str) -> list[tuple[str, str]]:

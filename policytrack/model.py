@@ -20,11 +20,24 @@ Basis = Literal["stated", "inferred", "unknown"]
 BASES: tuple[Basis, ...] = ("stated", "inferred", "unknown")
 
 Kind = Literal["policy", "draft", "interpretation", "news", "notice", "regulation", "law"]
-KINDS: tuple[Kind, ...] = ("policy", "draft", "interpretation", "news", "notice", "regulation", "law")
+KINDS: tuple[Kind, ...] = (
+    "policy",
+    "draft",
+    "interpretation",
+    "news",
+    "notice",
+    "regulation",
+    "law",
+)
 
 RelationType = Literal["supersedes", "cites", "interprets", "implements", "predecessor", "mentions"]
 RELATION_TYPES: tuple[RelationType, ...] = (
-    "supersedes", "cites", "interprets", "implements", "predecessor", "mentions",
+    "supersedes",
+    "cites",
+    "interprets",
+    "implements",
+    "predecessor",
+    "mentions",
 )
 
 UnitKind = Literal["part", "chapter", "section", "outline", "article", "item"]

@@ -14,7 +14,13 @@ from typing import Literal
 from .model import DocNumber, Document, Relation, ref_key, slugify
 
 StatusCode = Literal[
-    "not_yet_effective", "in_force", "expired", "repealed", "partially_repealed", "unknown", "not_applicable"
+    "not_yet_effective",
+    "in_force",
+    "expired",
+    "repealed",
+    "partially_repealed",
+    "unknown",
+    "not_applicable",
 ]
 STATUS_LABELS: dict[str, str] = {
     "not_yet_effective": "尚未生效",
@@ -29,8 +35,11 @@ STATUS_LABELS: dict[str, str] = {
 STATUS_ALIASES: dict[str, str] = {
     **{code: code for code in STATUS_LABELS},
     **{label: code for code, label in STATUS_LABELS.items()},
-    "current": "in_force", "valid": "in_force", "future": "not_yet_effective",
-    "superseded": "repealed", "partial": "partially_repealed",
+    "current": "in_force",
+    "valid": "in_force",
+    "future": "not_yet_effective",
+    "superseded": "repealed",
+    "partial": "partially_repealed",
 }
 NO_VALIDITY_KINDS = ("news", "interpretation")
 
@@ -145,8 +154,14 @@ def build_graph(documents: Iterable[Document]) -> Graph:
                 start, basis = _start(d)
                 on = rel.effective or start
                 graph.repealed_by.setdefault(target, []).append(
-                    Repeal(d.id, d.doc_number or d.title, on, rel.evidence, rel.articles,
-                           "stated" if rel.effective else basis)
+                    Repeal(
+                        d.id,
+                        d.doc_number or d.title,
+                        on,
+                        rel.evidence,
+                        rel.articles,
+                        "stated" if rel.effective else basis,
+                    )
                 )
                 issued = d.window.issued.value
                 if rel.effective and issued and rel.effective < issued:
@@ -163,7 +178,9 @@ def build_graph(documents: Iterable[Document]) -> Graph:
             )
     for cycle in _cycles(graph.successors):
         graph.problems.append(
-            "supersession cycle: " + " → ".join(cycle) + "; a document cannot succeed its own successor"
+            "supersession cycle: "
+            + " → ".join(cycle)
+            + "; a document cannot succeed its own successor"
         )
     return graph
 
@@ -178,7 +195,7 @@ def _cycles(edges: dict[str, list[str]]) -> list[list[str]]:
         stack.append(node)
         for nxt in edges.get(node, []):
             if colour.get(nxt) == 1:
-                found.append([*stack[stack.index(nxt):], nxt])
+                found.append([*stack[stack.index(nxt) :], nxt])
             elif colour.get(nxt, 0) == 0:
                 visit(nxt)
         stack.pop()
@@ -193,21 +210,41 @@ def _cycles(edges: dict[str, list[str]]) -> list[list[str]]:
 def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
     """Status of an archived document or a stub on `as_of`."""
     doc = graph.docs.get(doc_id)
-    repeals = sorted(graph.repealed_by.get(doc_id, []), key=lambda r: (r.on is None, r.on or date.min))
+    repeals = sorted(
+        graph.repealed_by.get(doc_id, []), key=lambda r: (r.on is None, r.on or date.min)
+    )
     full = [r for r in repeals if not r.articles]
     partial = [r for r in repeals if r.articles]
     for r in full:
         if r.on is None:
-            return Status("repealed", as_of, f"superseded by {r.by_label} (date of repeal unknown): {r.evidence}".rstrip(": "),
-                          None, r.by, r.evidence)
+            return Status(
+                "repealed",
+                as_of,
+                f"superseded by {r.by_label} (date of repeal unknown): {r.evidence}".rstrip(": "),
+                None,
+                r.by,
+                r.evidence,
+            )
         if r.on <= as_of:
-            return Status("repealed", as_of, f"superseded by {r.by_label} on {r.on}: {r.evidence}".rstrip(": "),
-                          r.on, r.by, r.evidence)
+            return Status(
+                "repealed",
+                as_of,
+                f"superseded by {r.by_label} on {r.on}: {r.evidence}".rstrip(": "),
+                r.on,
+                r.by,
+                r.evidence,
+            )
     if doc is None:
         if full:
             r = full[0]
-            return Status("in_force", as_of, f"not in the archive; superseded by {r.by_label} from {r.on}",
-                          None, None, r.evidence)
+            return Status(
+                "in_force",
+                as_of,
+                f"not in the archive; superseded by {r.by_label} from {r.on}",
+                None,
+                None,
+                r.evidence,
+            )
         return Status("unknown", as_of, "not in the archive; known only as a reference")
     if doc.kind in NO_VALIDITY_KINDS:
         what = "news report" if doc.kind == "news" else "interpretation"
@@ -215,10 +252,19 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
     w = doc.window
     eff, exp = w.effective.value, w.expires.value
     if eff and as_of < eff:
-        return Status("not_yet_effective", as_of, f"effective from {eff}", eff, None, w.effective.evidence)
+        return Status(
+            "not_yet_effective", as_of, f"effective from {eff}", eff, None, w.effective.evidence
+        )
     if exp and as_of > exp:
         since = exp + timedelta(days=1)
-        return Status("expired", as_of, f"expired since {since} (in force until {exp})", since, None, w.expires.evidence)
+        return Status(
+            "expired",
+            as_of,
+            f"expired since {since} (in force until {exp})",
+            since,
+            None,
+            w.expires.evidence,
+        )
     live_partial = [r for r in partial if r.on is not None and r.on <= as_of]
     if eff is None:
         start = w.effective.rule or "no effective date stated"
@@ -229,7 +275,14 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
     if live_partial:
         r = live_partial[0]
         arts = "、".join(f"第{a}条" for a in r.articles)
-        return Status("partially_repealed", as_of, f"{arts} repealed by {r.by_label} on {r.on}", r.on, r.by, r.evidence)
+        return Status(
+            "partially_repealed",
+            as_of,
+            f"{arts} repealed by {r.by_label} on {r.on}",
+            r.on,
+            r.by,
+            r.evidence,
+        )
     reason = f"in force since {eff}" + (f", until {exp}" if exp else ", no expiry date")
     return Status("in_force", as_of, reason, eff, None, w.effective.evidence)
 

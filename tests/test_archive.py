@@ -19,7 +19,9 @@ def test_init_creates_its_own_repository(tmp_path: Path, run: Run) -> None:
     assert git(tmp_path / "a", "log", "--format=%s") == "init: policytrack archive\n"
 
 
-def test_init_inside_an_existing_repository_commits_only_its_folder(tmp_path: Path, run: Run) -> None:
+def test_init_inside_an_existing_repository_commits_only_its_folder(
+    tmp_path: Path, run: Run
+) -> None:
     repo = tmp_path / "project"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
@@ -39,10 +41,22 @@ def test_init_twice_is_an_error(archive: Path, run: Run) -> None:
 
 
 def test_add_makes_one_commit_with_trailers(archive: Path, run: Run) -> None:
-    assert run("add", "--archive", archive, SEED["yizhuang"], "--url", "https://kfqgw.beijing.gov.cn/x.html").code == 0
+    assert (
+        run(
+            "add",
+            "--archive",
+            archive,
+            SEED["yizhuang"],
+            "--url",
+            "https://kfqgw.beijing.gov.cn/x.html",
+        ).code
+        == 0
+    )
     assert git(archive, "rev-list", "--count", "HEAD") == "2\n"
     message = git(archive, "log", "-1", "--format=%B")
-    assert message.startswith("add: 京技管发〔2024〕29号 北京经济技术开发区关于加快打造AI原生产业创新高地的若干政策\n")
+    assert message.startswith(
+        "add: 京技管发〔2024〕29号 北京经济技术开发区关于加快打造AI原生产业创新高地的若干政策\n"
+    )
     assert "Document-Id: 京技管发-2024-29\n" in message
     assert "Doc-Number: 京技管发〔2024〕29号\n" in message
     assert "Source-URL: https://kfqgw.beijing.gov.cn/x.html\n" in message
@@ -59,9 +73,14 @@ def test_re_adding_the_same_document_is_a_no_op(seeded: Path, run: Run) -> None:
     assert git(seeded, "rev-parse", "HEAD") == before
 
 
-def test_a_different_text_under_the_same_identity_needs_replace(seeded: Path, tmp_path: Path, run: Run) -> None:
+def test_a_different_text_under_the_same_identity_needs_replace(
+    seeded: Path, tmp_path: Path, run: Run
+) -> None:
     edited = tmp_path / "edited.txt"
-    edited.write_text(SEED["yizhuang"].read_text(encoding="utf-8").replace("最高2000萬元", "最高3000萬元"), encoding="utf-8")
+    edited.write_text(
+        SEED["yizhuang"].read_text(encoding="utf-8").replace("最高2000萬元", "最高3000萬元"),
+        encoding="utf-8",
+    )
     head = git(seeded, "rev-parse", "HEAD")
     refused = run("add", "--archive", seeded, edited)
     assert refused.code == 1
@@ -75,10 +94,15 @@ def test_a_different_text_under_the_same_identity_needs_replace(seeded: Path, tm
     assert git(seeded, "merge-base", "--is-ancestor", head.strip(), "HEAD") == ""  # history kept
 
 
-def _spawn_add(archive: Path, seed: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def _spawn_add(
+    archive: Path, seed: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "policytrack", "add", "--archive", str(archive), str(seed)],
-        env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -88,13 +112,18 @@ def test_two_concurrent_adds_both_succeed(archive: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0], outs
     assert git(archive, "rev-list", "--count", "HEAD") == "3\n"
     assert git(archive, "status", "--porcelain") == ""
-    assert sorted(p.name for p in Archive.open(archive).document_files()) == ["京技管发-2024-29.md", "闵府规发-2018-4.md"]
+    assert sorted(p.name for p in Archive.open(archive).document_files()) == [
+        "京技管发-2024-29.md",
+        "闵府规发-2018-4.md",
+    ]
     subprocess.run(["git", "-C", str(archive), "fsck", "--strict"], check=True, capture_output=True)
 
 
 def test_an_add_killed_before_the_commit_lands_leaves_nothing(archive: Path) -> None:
     head = git(archive, "rev-parse", "HEAD")
-    proc = run_process("add", "--archive", archive, SEED["yizhuang"], env={"POLICYTRACK_FAULT": "before-ref"})
+    proc = run_process(
+        "add", "--archive", archive, SEED["yizhuang"], env={"POLICYTRACK_FAULT": "before-ref"}
+    )
     assert proc.returncode == -9  # really killed
     assert git(archive, "rev-parse", "HEAD") == head
     assert not (archive / "京技管发-2024-29.md").exists()
@@ -105,7 +134,9 @@ def test_an_add_killed_before_the_commit_lands_leaves_nothing(archive: Path) -> 
 
 
 def test_an_add_killed_after_the_commit_is_completed_by_the_next_command(archive: Path) -> None:
-    proc = run_process("add", "--archive", archive, SEED["yizhuang"], env={"POLICYTRACK_FAULT": "after-ref"})
+    proc = run_process(
+        "add", "--archive", archive, SEED["yizhuang"], env={"POLICYTRACK_FAULT": "after-ref"}
+    )
     assert proc.returncode == -9
     assert git(archive, "log", "-1", "--format=%s").startswith("add: 京技管发〔2024〕29号")
     follow = run_process("list", "--archive", archive, "--json")
@@ -114,11 +145,15 @@ def test_an_add_killed_after_the_commit_is_completed_by_the_next_command(archive
     assert git(archive, "status", "--porcelain") == ""
 
 
-def test_uncommitted_hand_edits_are_never_overwritten(seeded: Path, tmp_path: Path, run: Run) -> None:
+def test_uncommitted_hand_edits_are_never_overwritten(
+    seeded: Path, tmp_path: Path, run: Run
+) -> None:
     target = seeded / "京技管发-2024-29.md"
     target.write_text(target.read_text(encoding="utf-8") + "\n手工修改\n", encoding="utf-8")
     edited = tmp_path / "e.txt"
-    edited.write_text(SEED["yizhuang"].read_text(encoding="utf-8") + "\n補充一句。\n", encoding="utf-8")
+    edited.write_text(
+        SEED["yizhuang"].read_text(encoding="utf-8") + "\n補充一句。\n", encoding="utf-8"
+    )
     result = run("add", "--archive", seeded, edited, "--replace")
     assert result.code == 1
     assert "has uncommitted changes" in result.stderr

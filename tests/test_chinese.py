@@ -16,8 +16,21 @@ from tests.conftest import SEED
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("一百零五", 105), ("一百二十", 120),
-     ("一千零二十", 1020), ("二〇二四", 2024), ("二零一八", 2018), ("两万", 20000), ("29", 29), ("２９", 29)],
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("二十三", 23),
+        ("一百零五", 105),
+        ("一百二十", 120),
+        ("一千零二十", 1020),
+        ("二〇二四", 2024),
+        ("二零一八", 2018),
+        ("两万", 20000),
+        ("29", 29),
+        ("２９", 29),
+    ],
 )
 def test_chinese_numerals(text: str, value: int) -> None:
     assert cn_to_int(text) == value
@@ -33,7 +46,9 @@ def test_taiwan_vocabulary_from_a_big5_gateway_is_restored() -> None:
     assert to_mainland_simplified("API介面調用") == "API接口调用"
 
 
-@pytest.mark.parametrize("phrase", ["核心技术", "整合政企资源", "新增获得", "可复制、可推广", "效能双提升", "智慧城市"])
+@pytest.mark.parametrize(
+    "phrase", ["核心技术", "整合政企资源", "新增获得", "可复制、可推广", "效能双提升", "智慧城市"]
+)
 def test_mainland_phrases_are_never_rewritten(phrase: str) -> None:
     # the damage OpenCC's tw2sp profile does (核心→内核, 整合→集成, 新增→添加, 复制→拷贝…)
     assert to_mainland_simplified(phrase) == phrase
@@ -44,7 +59,13 @@ def test_seed_003_reads_as_mainland_simplified() -> None:
     assert not is_traditional(text)
     for wrong in ("人工智慧", "資訊", "软硬体", "支援", "晶片", "内核技术", "集成政企"):
         assert wrong not in text
-    for right in ("人工智能核心技术", "整合政企资源", "对新增获得", "可复制、可推广", "信息技术产业局"):
+    for right in (
+        "人工智能核心技术",
+        "整合政企资源",
+        "对新增获得",
+        "可复制、可推广",
+        "信息技术产业局",
+    ):
         assert right in text
 
 
@@ -65,7 +86,9 @@ def test_script_detection() -> None:
         ("(2023—2025年)", "（2023—2025年）"),
     ],
 )
-def test_half_width_punctuation_next_to_chinese_becomes_full_width(raw: str, canonical: str) -> None:
+def test_half_width_punctuation_next_to_chinese_becomes_full_width(
+    raw: str, canonical: str
+) -> None:
     assert full_width_punctuation(raw) == canonical
 
 

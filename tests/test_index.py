@@ -19,11 +19,18 @@ def test_cold_build_then_no_work_when_nothing_changed(seeded: Path) -> None:
     assert {d.id for d in index.documents()} >= {"京技管发-2024-29", "闵府规发-2018-4"}
 
 
-def test_incremental_update_parses_only_the_changed_file(seeded: Path, tmp_path: Path, run: Run) -> None:
+def test_incremental_update_parses_only_the_changed_file(
+    seeded: Path, tmp_path: Path, run: Run
+) -> None:
     index = Index(Archive.open(seeded))
     index.refresh()
     edited = tmp_path / "e.txt"
-    edited.write_text(SEED["minhang"].read_text(encoding="utf-8").replace("最高不超过500万元", "最高不超过800万元"), encoding="utf-8")
+    edited.write_text(
+        SEED["minhang"]
+        .read_text(encoding="utf-8")
+        .replace("最高不超过500万元", "最高不超过800万元"),
+        encoding="utf-8",
+    )
     assert run("add", "--archive", seeded, edited, "--replace").code == 0
     stats = index.refresh()
     assert (stats.parsed, stats.removed, stats.rebuilt) == (1, 0, False)
@@ -47,5 +54,7 @@ def test_a_missing_index_is_rebuilt_and_is_git_ignored(seeded: Path, run: Run) -
     assert db.exists()
     import subprocess
 
-    ignored = subprocess.run(["git", "-C", str(seeded), "check-ignore", str(db)], capture_output=True, text=True)
+    ignored = subprocess.run(
+        ["git", "-C", str(seeded), "check-ignore", str(db)], capture_output=True, text=True
+    )
     assert ignored.returncode == 0

@@ -90,7 +90,9 @@ def test_seed_002_items_and_departments_sit_in_their_units() -> None:
     items = [u for u in d.units if u.kind == "item"]
     assert any(u.label == "（1）" for u in items) and any(u.label == "1." for u in items)
     energy = next(u for u in d.units if u.heading.startswith("人工智能+新能源"))
-    assert "责任部门" in energy.text  # the trailing 责任部门 line belongs to the heading, not to item (2)
+    assert (
+        "责任部门" in energy.text
+    )  # the trailing 责任部门 line belongs to the heading, not to item (2)
 
 
 @pytest.mark.parametrize("name", ["news_haidian", "news_forum"])
@@ -102,7 +104,11 @@ def test_news_reports_are_news_and_mention_policies(name: str) -> None:
 
 def test_news_short_names_are_kept() -> None:
     d = doc_of("news_haidian")
-    mention = next(r for r in d.related("mentions") if r.title == "关于加快中关村科学城人工智能创新引领发展的十五条措施")
+    mention = next(
+        r
+        for r in d.related("mentions")
+        if r.title == "关于加快中关村科学城人工智能创新引领发展的十五条措施"
+    )
     assert mention.alias == "海淀人工智能十五条"
 
 
@@ -117,7 +123,11 @@ def test_news_forum_headline_below_the_lead() -> None:
     ("sentence", "kind", "value"),
     [
         ("本政策自公布之日起施行，有效期至2027年12月31日。", "expires_date", date(2027, 12, 31)),
-        ("本文件自2018年10月1日起施行，有效期至2021年9月30日。", "effective_date", date(2018, 10, 1)),
+        (
+            "本文件自2018年10月1日起施行，有效期至2021年9月30日。",
+            "effective_date",
+            date(2018, 10, 1),
+        ),
         ("本办法自二〇二四年十一月二十四日起施行。", "effective_date", date(2024, 11, 24)),
         ("本措施自2023年1月1日起实施，有效期3年。", "period_years", 3),
         ("本方案有效期为两年。", "period_years", 2),
@@ -128,7 +138,13 @@ def test_news_forum_headline_below_the_lead() -> None:
 def test_validity_clauses(sentence: str, kind: str, value: object) -> None:
     clauses = {c.kind: c for c in find_clauses([sentence])}
     c = clauses[kind]
-    got = {"expires_date": c.end, "effective_date": c.start, "period_years": c.years, "period_months": c.months, "range": c.end}[kind]
+    got = {
+        "expires_date": c.end,
+        "effective_date": c.start,
+        "period_years": c.years,
+        "period_months": c.months,
+        "range": c.end,
+    }[kind]
     assert got == value
 
 
@@ -140,11 +156,15 @@ def test_period_of_validity_is_inferred_as_effective_plus_years_minus_a_day(tmp_
 
 
 def test_supersession_by_title_and_number() -> None:
-    text = ("某区促进产业发展办法\n第一条 为促进产业发展，制定本办法。\n"
-            "第二条 本办法自2024年1月1日起施行。《某区促进产业发展暂行办法》（某府发〔2020〕3号）同时废止。\n")
+    text = (
+        "某区促进产业发展办法\n第一条 为促进产业发展，制定本办法。\n"
+        "第二条 本办法自2024年1月1日起施行。《某区促进产业发展暂行办法》（某府发〔2020〕3号）同时废止。\n"
+    )
     d = ingest(text.encode(), "x.txt").document
     sup = d.related("supersedes")
-    assert [(r.doc_number, r.title) for r in sup] == [("某府发〔2020〕3号", "某区促进产业发展暂行办法")]
+    assert [(r.doc_number, r.title) for r in sup] == [
+        ("某府发〔2020〕3号", "某区促进产业发展暂行办法")
+    ]
 
 
 def test_draft_kind_and_provisional_marker() -> None:
@@ -163,7 +183,9 @@ def test_clean_strips_chrome_but_keeps_policy_text() -> None:
 
 def test_expiry_before_effective_is_an_error() -> None:
     text = "某政策\n本政策自2024年1月1日起施行，有效期至2023年12月31日。\n"
-    with pytest.raises(IngestError, match="expiry date 2023-12-31 is before the effective date 2024-01-01"):
+    with pytest.raises(
+        IngestError, match="expiry date 2023-12-31 is before the effective date 2024-01-01"
+    ):
         ingest(text.encode(), "x.txt")
 
 
@@ -206,10 +228,17 @@ def test_bad_inputs_give_one_clear_error(data: bytes, message: str) -> None:
         (lambda p: p.write_bytes(b""), "is empty"),
         (lambda p: p.write_bytes(b"\0\1\2binary"), "binary"),
         (lambda p: p.write_bytes(SEED["minhang"].read_bytes() * 3), "over the limit"),
-        (lambda p: p.write_text("某政策\n本政策自2024年1月1日起施行，有效期至2023年12月31日。\n", encoding="utf-8"), "before the effective date"),
+        (
+            lambda p: p.write_text(
+                "某政策\n本政策自2024年1月1日起施行，有效期至2023年12月31日。\n", encoding="utf-8"
+            ),
+            "before the effective date",
+        ),
     ],
 )
-def test_bad_files_leave_the_archive_unchanged(seeded: Path, tmp_path: Path, run: Run, make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_files_leave_the_archive_unchanged(
+    seeded: Path, tmp_path: Path, run: Run, make, message: str
+) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.txt"
     make(bad)
     head = git(seeded, "rev-parse", "HEAD")
@@ -233,7 +262,13 @@ def test_ingest_never_crashes(data: bytes) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(SEED["yizhuang"].read_text(encoding="utf-8").splitlines()), min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(SEED["yizhuang"].read_text(encoding="utf-8").splitlines()),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_ingest_never_crashes_on_shuffled_real_lines(lines: list[str]) -> None:
     try:
         ingest("\n".join(lines).encode(), "shuffled.txt")
@@ -271,7 +306,9 @@ def test_a_period_about_something_else_is_not_the_documents_expiry() -> None:
     if not path.exists():
         path = next(p for p in VERSIONS if p.name == "畜牧法(2015-04-24).md")
     d = ingest(path.read_bytes(), path.name).document
-    assert d.window.expires.value is None  # “进口种畜禽的批准文件有效期为六个月” is not about the law
+    assert (
+        d.window.expires.value is None
+    )  # “进口种畜禽的批准文件有效期为六个月” is not about the law
 
 
 def test_lawrefbook_fields() -> None:
@@ -300,6 +337,10 @@ def test_versions_of_one_law_get_distinct_ids() -> None:
 def test_sample_archive_has_no_phone_number_in_files_or_history() -> None:
     from tests.conftest import ROOT
 
-    log = subprocess.run(["git", "-C", str(ROOT), "log", "-p", "--", "archive"], capture_output=True, text=True).stdout
+    log = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-p", "--", "archive"], capture_output=True, text=True
+    ).stdout
     assert "13818084850" not in log
-    assert all("13818084850" not in p.read_text(encoding="utf-8") for p in (ROOT / "archive").glob("*.md"))
+    assert all(
+        "13818084850" not in p.read_text(encoding="utf-8") for p in (ROOT / "archive").glob("*.md")
+    )

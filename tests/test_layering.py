@@ -28,7 +28,14 @@ ALLOWED: dict[str, set[str]] = {
     "cli": MIDDLE_FREE | {"commands", "cli"},
 }
 # third-party modules only one layer may import
-EXCLUSIVE = {"git": "archive", "jinja2": "site", "diff_match_patch": "diff", "rapidfuzz": "diff", "typer": "cli", "rich": "cli"}
+EXCLUSIVE = {
+    "git": "archive",
+    "jinja2": "site",
+    "diff_match_patch": "diff",
+    "rapidfuzz": "diff",
+    "typer": "cli",
+    "rich": "cli",
+}
 
 
 def top_module(path: Path) -> str:
@@ -50,11 +57,25 @@ def imports_of(path: Path) -> list[tuple[str, int]]:
                     out.append((target.split(".")[0], node.lineno))
             elif node.module:
                 name = node.module
-                out.append((name.split(".")[1] if name.startswith("policytrack.") else "!" + name.split(".")[0], node.lineno))
+                out.append(
+                    (
+                        name.split(".")[1]
+                        if name.startswith("policytrack.")
+                        else "!" + name.split(".")[0],
+                        node.lineno,
+                    )
+                )
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 name = alias.name
-                out.append((name.split(".")[1] if name.startswith("policytrack.") else "!" + name.split(".")[0], node.lineno))
+                out.append(
+                    (
+                        name.split(".")[1]
+                        if name.startswith("policytrack.")
+                        else "!" + name.split(".")[0],
+                        node.lineno,
+                    )
+                )
     return out
 
 
@@ -65,14 +86,20 @@ def test_imports_follow_the_layering() -> None:
             continue
         me = top_module(path)
         allowed = ALLOWED.get(me)
-        assert allowed is not None, f"{path}: module {me!r} has no place in the layering; add it to DESIGN.md and this test"
+        assert allowed is not None, (
+            f"{path}: module {me!r} has no place in the layering; add it to DESIGN.md and this test"
+        )
         for target, line in imports_of(path):
             if target.startswith("!"):
                 lib = target[1:]
                 if lib in EXCLUSIVE and EXCLUSIVE[lib] != me:
-                    violations.append(f"{path.relative_to(ROOT)}:{line} imports {lib}, reserved for {EXCLUSIVE[lib]}")
+                    violations.append(
+                        f"{path.relative_to(ROOT)}:{line} imports {lib}, reserved for {EXCLUSIVE[lib]}"
+                    )
             elif target != me and target not in allowed:
-                violations.append(f"{path.relative_to(ROOT)}:{line} imports policytrack.{target} (upward or sideways)")
+                violations.append(
+                    f"{path.relative_to(ROOT)}:{line} imports policytrack.{target} (upward or sideways)"
+                )
             elif target == me and me not in allowed and (PKG / f"{me}.py").exists():
                 violations.append(f"{path.relative_to(ROOT)}:{line} imports itself")
     assert violations == []

@@ -10,11 +10,25 @@ from policytrack.model import DatedFact, Document, Relation, ValidityWindow
 from policytrack.temporal import build_graph, expiring, parse_within, status_of
 
 
-def doc(doc_id: str, *, effective: date | None = None, expires: date | None = None, issued: date | None = None,
-        relations: tuple[Relation, ...] = (), number: str | None = None, kind: str = "policy") -> Document:
+def doc(
+    doc_id: str,
+    *,
+    effective: date | None = None,
+    expires: date | None = None,
+    issued: date | None = None,
+    relations: tuple[Relation, ...] = (),
+    number: str | None = None,
+    kind: str = "policy",
+) -> Document:
     fact = lambda d: DatedFact(d, "stated", "test") if d else DatedFact()  # noqa: E731
-    return Document(id=doc_id, title=doc_id, kind=kind, doc_number=number,  # type: ignore[arg-type]
-                    window=ValidityWindow(fact(issued), DatedFact(), fact(effective), fact(expires)), relations=relations)
+    return Document(
+        id=doc_id,
+        title=doc_id,
+        kind=kind,
+        doc_number=number,  # type: ignore[arg-type]
+        window=ValidityWindow(fact(issued), DatedFact(), fact(effective), fact(expires)),
+        relations=relations,
+    )
 
 
 def code(docs: list[Document], doc_id: str, day: date) -> str:
@@ -38,9 +52,22 @@ def test_leap_day_expiry() -> None:
 
 
 def test_superseded_from_the_successors_effective_date() -> None:
-    old = doc("old", effective=date(2024, 1, 1), expires=date(2026, 12, 31), number="京技管发〔2024〕10号")
-    new = doc("new", effective=date(2024, 11, 24), number="京技管发〔2024〕29号",
-              relations=(Relation("supersedes", "京技管发〔2024〕10号", None, "原政策（京技管发〔2024〕10号）同时废止。"),))
+    old = doc(
+        "old", effective=date(2024, 1, 1), expires=date(2026, 12, 31), number="京技管发〔2024〕10号"
+    )
+    new = doc(
+        "new",
+        effective=date(2024, 11, 24),
+        number="京技管发〔2024〕29号",
+        relations=(
+            Relation(
+                "supersedes",
+                "京技管发〔2024〕10号",
+                None,
+                "原政策（京技管发〔2024〕10号）同时废止。",
+            ),
+        ),
+    )
     g = build_graph([old, new])
     assert status_of("old", g, date(2024, 11, 23)).code == "in_force"
     st = status_of("old", g, date(2024, 11, 24))
@@ -49,7 +76,11 @@ def test_superseded_from_the_successors_effective_date() -> None:
 
 
 def test_a_superseded_document_not_in_the_archive_is_a_stub() -> None:
-    new = doc("new", effective=date(2024, 11, 24), relations=(Relation("supersedes", "京技管发〔2024〕10号"),))
+    new = doc(
+        "new",
+        effective=date(2024, 11, 24),
+        relations=(Relation("supersedes", "京技管发〔2024〕10号"),),
+    )
     g = build_graph([new])
     assert "京技管发-2024-10" in g.stubs
     assert status_of("京技管发-2024-10", g, date(2024, 12, 1)).code == "repealed"
@@ -60,13 +91,22 @@ def test_unknown_dates_give_unknown_never_a_guess() -> None:
     d = [doc("a", expires=date(2025, 12, 31))]
     st = status_of("a", build_graph(d), date(2025, 10, 1))
     assert st.code == "unknown" and "effective date unknown" in st.reason
-    assert code(d, "a", date(2026, 1, 1)) == "expired"  # past the stated expiry it is expired whatever the start
+    assert (
+        code(d, "a", date(2026, 1, 1)) == "expired"
+    )  # past the stated expiry it is expired whatever the start
 
 
 def test_partial_repeal() -> None:
     base = doc("base", effective=date(2020, 1, 1), number="某发〔2020〕1号")
-    amend = doc("amend", effective=date(2022, 1, 1),
-                relations=(Relation("supersedes", "某发〔2020〕1号", None, "第三条、第五条同时废止", articles=(3, 5)),))
+    amend = doc(
+        "amend",
+        effective=date(2022, 1, 1),
+        relations=(
+            Relation(
+                "supersedes", "某发〔2020〕1号", None, "第三条、第五条同时废止", articles=(3, 5)
+            ),
+        ),
+    )
     g = build_graph([base, amend])
     assert status_of("base", g, date(2021, 12, 31)).code == "in_force"
     st = status_of("base", g, date(2022, 1, 1))
@@ -87,23 +127,37 @@ def test_cycles_and_double_supersession_are_reported() -> None:
 
 
 def test_supersession_dated_before_the_superseding_document_was_issued() -> None:
-    new = doc("new", issued=date(2024, 11, 24),
-              relations=(Relation("supersedes", "京技管发〔2024〕10号", effective=date(2024, 1, 1)),))
+    new = doc(
+        "new",
+        issued=date(2024, 11, 24),
+        relations=(Relation("supersedes", "京技管发〔2024〕10号", effective=date(2024, 1, 1)),),
+    )
     assert any("is before the document was issued" in p for p in build_graph([new]).problems)
 
 
 def test_expiring_window_soonest_first_with_successor() -> None:
     docs = [
         doc("late", effective=date(2020, 1, 1), expires=date(2025, 12, 31)),
-        doc("soon", effective=date(2020, 1, 1), expires=date(2025, 10, 15), number="某发〔2020〕9号"),
+        doc(
+            "soon", effective=date(2020, 1, 1), expires=date(2025, 10, 15), number="某发〔2020〕9号"
+        ),
         doc("gone", effective=date(2020, 1, 1), expires=date(2025, 9, 30)),
         doc("far", effective=date(2020, 1, 1), expires=date(2027, 1, 1)),
-        doc("renewal", effective=date(2025, 10, 16), relations=(Relation("supersedes", "某发〔2020〕9号"),)),
+        doc(
+            "renewal",
+            effective=date(2025, 10, 16),
+            relations=(Relation("supersedes", "某发〔2020〕9号"),),
+        ),
     ]
     rows = expiring(build_graph(docs), date(2025, 10, 1), 120)
-    assert [(r.doc.id, r.days_left, r.successor) for r in rows] == [("soon", 14, "renewal"), ("late", 91, None)]
+    assert [(r.doc.id, r.days_left, r.successor) for r in rows] == [
+        ("soon", 14, "renewal"),
+        ("late", 91, None),
+    ]
 
 
-@pytest.mark.parametrize(("text", "days"), [("90d", 90), ("90", 90), ("12w", 84), ("6m", 180), ("1y", 365)])
+@pytest.mark.parametrize(
+    ("text", "days"), [("90d", 90), ("90", 90), ("12w", 84), ("6m", 180), ("1y", 365)]
+)
 def test_parse_within(text: str, days: int) -> None:
     assert parse_within(text) == days

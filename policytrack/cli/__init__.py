@@ -21,8 +21,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .. import commands
-from ..errors import PolicytrackError, ValidationErrors
+from policytrack import commands
+from policytrack.errors import PolicytrackError, ValidationErrors
 
 app = typer.Typer(
     name="policytrack",
@@ -37,18 +37,30 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 ArchiveOpt = Annotated[
     Path,
-    typer.Option("--archive", envvar="POLICYTRACK_ARCHIVE", help="The archive folder (env POLICYTRACK_ARCHIVE).", show_default=True),
+    typer.Option(
+        "--archive",
+        envvar="POLICYTRACK_ARCHIVE",
+        help="The archive folder (env POLICYTRACK_ARCHIVE).",
+        show_default=True,
+    ),
 ]
 AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="Compute status for this date (YYYY-MM-DD); default today.")
+    str | None,
+    typer.Option("--as-of", help="Compute status for this date (YYYY-MM-DD); default today."),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document (same as --format json).")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document (same as --format json).")
+]
 DEFAULT_ARCHIVE = Path("archive")
 
 
 def out() -> Console:
     tty = sys.stdout.isatty()
-    return Console(width=None if tty else 200, no_color=bool(os.environ.get("NO_COLOR")) or not tty, highlight=False)
+    return Console(
+        width=None if tty else 200,
+        no_color=bool(os.environ.get("NO_COLOR")) or not tty,
+        highlight=False,
+    )
 
 
 def err_console() -> Console:
@@ -75,7 +87,9 @@ def handles_errors(fn: F) -> F:
         except PolicytrackError as exc:
             raise fail(str(exc)) from None
         except KeyboardInterrupt:
-            raise fail("interrupted; the archive is unchanged or was completed atomically", 130) from None
+            raise fail(
+                "interrupted; the archive is unchanged or was completed atomically", 130
+            ) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
         except Exception as exc:
@@ -112,34 +126,80 @@ def fmt_date(value: date | None) -> str:
 
 @app.command()
 @handles_errors
-def init(directory: Annotated[Path, typer.Argument(help="Folder to create the archive in.")] = DEFAULT_ARCHIVE) -> None:
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder to create the archive in.")
+    ] = DEFAULT_ARCHIVE,
+) -> None:
     """Create an archive: its own git repository, or a folder inside an existing one."""
     archive = commands.init(directory)
-    where = "a new git repository" if archive.prefix == "" else f"the repository at {archive.toplevel}"
+    where = (
+        "a new git repository" if archive.prefix == "" else f"the repository at {archive.toplevel}"
+    )
     print(f"Created archive {directory} in {where}")
 
 
 @app.command()
 @handles_errors
 def add(
-    files: Annotated[list[Path], typer.Argument(help="Text, Markdown or canonical files to ingest.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Text, Markdown or canonical files to ingest.")
+    ],
     url: Annotated[str, typer.Option("--url", help="Source URL, kept as provenance.")] = "",
-    set_: Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE overriding an extracted field; repeatable; survives re-ingestion.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be written, the evidence and what was stripped; write nothing.")] = False,
-    replace: Annotated[bool, typer.Option("--replace", help="Replace a stored document with a different text (recorded as a correction).")] = False,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse input files larger than this.")] = 20 * 1024 * 1024,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="FIELD=VALUE overriding an extracted field; repeatable; survives re-ingestion.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Print what would be written, the evidence and what was stripped; write nothing.",
+        ),
+    ] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace a stored document with a different text (recorded as a correction).",
+        ),
+    ] = False,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Refuse input files larger than this.")
+    ] = 20 * 1024 * 1024,
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     as_json: JsonOpt = False,
 ) -> None:
     """Ingest documents into the archive, one commit each."""
-    results = commands.add(archive, files, url=url, sets=set_ or [], dry_run=dry_run, replace=replace, max_bytes=max_bytes)
+    results = commands.add(
+        archive,
+        files,
+        url=url,
+        sets=set_ or [],
+        dry_run=dry_run,
+        replace=replace,
+        max_bytes=max_bytes,
+    )
     if as_json:
-        print_json([
-            {"file": r.file, "id": r.document.id, "doc_number": r.document.doc_number, "title": r.document.title,
-             "action": r.action, "path": r.path, "commit": r.commit, "warnings": list(r.warnings),
-             "stripped": [{"reason": a, "text": b} for a, b in r.stripped]}
-            for r in results
-        ])
+        print_json(
+            [
+                {
+                    "file": r.file,
+                    "id": r.document.id,
+                    "doc_number": r.document.doc_number,
+                    "title": r.document.title,
+                    "action": r.action,
+                    "path": r.path,
+                    "commit": r.commit,
+                    "warnings": list(r.warnings),
+                    "stripped": [{"reason": a, "text": b} for a, b in r.stripped],
+                }
+                for r in results
+            ]
+        )
         return
     for r in results:
         if dry_run:
@@ -164,13 +224,18 @@ def print_dry_run(r: commands.AddResult) -> None:
         if ev and ev.evidence:
             print(f"  {'':<13} ← {ev.evidence}")
     for name, fact in d.window.fields().items():
-        print(f"  {name:<13} {fmt_date(fact.value)} [{fact.basis}]{' ' + fact.rule if fact.rule else ''}")
+        print(
+            f"  {name:<13} {fmt_date(fact.value)} [{fact.basis}]{' ' + fact.rule if fact.rule else ''}"
+        )
         if fact.evidence:
             print(f"  {'':<13} ← {fact.evidence}")
     for rel in d.relations:
         print(f"  {rel.type:<13} {rel.target}{' (简称 ' + rel.alias + ')' if rel.alias else ''}")
     arts = d.articles
-    print(f"\nStructure: {len(d.units)} units, {len(arts)} articles" + (f" ({arts[0].label}…{arts[-1].label})" if arts else ""))
+    print(
+        f"\nStructure: {len(d.units)} units, {len(arts)} articles"
+        + (f" ({arts[0].label}…{arts[-1].label})" if arts else "")
+    )
     if r.stripped:
         print("\nStripped (not policy text):")
         for reason, text in r.stripped:
@@ -188,24 +253,48 @@ def rows_table(rows: list[commands.DocumentRow], title: str | None = None) -> Ta
     for col in ("doc number / id", "title", "issuer", "effective", "expires", "status"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r.doc_number or r.id, r.title, r.issuer or "—", fmt_date(r.effective), fmt_date(r.expires), r.status_label)
+        table.add_row(
+            r.doc_number or r.id,
+            r.title,
+            r.issuer or "—",
+            fmt_date(r.effective),
+            fmt_date(r.expires),
+            r.status_label,
+        )
     return table
 
 
 @app.command("list")
 @handles_errors
 def list_(
-    status: Annotated[str | None, typer.Option("--status", help="Only documents with this status (in_force, expired, repealed, not_yet_effective, partially_repealed, unknown; or 现行有效, 已失效…).")] = None,
-    issuer: Annotated[str | None, typer.Option("--issuer", help="Only documents whose issuer contains this text.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="Only documents with this status (in_force, expired, repealed, not_yet_effective, partially_repealed, unknown; or 现行有效, 已失效…).",
+        ),
+    ] = None,
+    issuer: Annotated[
+        str | None, typer.Option("--issuer", help="Only documents whose issuer contains this text.")
+    ] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Only documents of this kind.")] = None,
-    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", help="Only documents of this jurisdiction.")] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", help="Only documents of this jurisdiction.")
+    ] = None,
     as_of: AsOfOpt = None,
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     as_json: JsonOpt = False,
     format_: Annotated[str, typer.Option("--format", help="table, json, csv or md.")] = "table",
 ) -> None:
     """List archived documents with their status on a date."""
-    rows = commands.list_documents(archive, parse_as_of(as_of), status=status, issuer=issuer, kind=kind, jurisdiction=jurisdiction)
+    rows = commands.list_documents(
+        archive,
+        parse_as_of(as_of),
+        status=status,
+        issuer=issuer,
+        kind=kind,
+        jurisdiction=jurisdiction,
+    )
     emit_rows(rows, "json" if as_json else format_)
 
 
@@ -219,19 +308,28 @@ def emit_rows(rows: list[commands.DocumentRow], fmt: str) -> None:
         w.writerow(commands.ROW_FIELDS)
         for r in rows:
             data = r.to_json()
-            w.writerow(["; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (data[f] for f in commands.ROW_FIELDS)])
+            w.writerow(
+                [
+                    "; ".join(v) if isinstance(v, list) else ("" if v is None else v)
+                    for v in (data[f] for f in commands.ROW_FIELDS)
+                ]
+            )
     elif fmt == "md":
         print("| doc number / id | title | effective | expires | status |")
         print("| --- | --- | --- | --- | --- |")
         for r in rows:
-            print(f"| {r.doc_number or r.id} | {r.title} | {fmt_date(r.effective)} | {fmt_date(r.expires)} | {r.status_label} |")
+            print(
+                f"| {r.doc_number or r.id} | {r.title} | {fmt_date(r.effective)} | {fmt_date(r.expires)} | {r.status_label} |"
+            )
     elif fmt == "table":
         if not rows:
             print("No documents.")
             return
         out().print(rows_table(rows))
     else:
-        raise PolicytrackError(f"--format {fmt!r} is not supported here; use table, json, csv or md")
+        raise PolicytrackError(
+            f"--format {fmt!r} is not supported here; use table, json, csv or md"
+        )
 
 
 @app.command()
@@ -250,8 +348,25 @@ def show(
         data = shown.row.to_json()
         if shown.document:
             d = shown.document
-            data["units"] = [{"anchor": u.anchor, "kind": u.kind, "label": u.label, "heading": u.heading, "text": u.text} for u in d.units]
-            data["relations"] = [{"type": r.type, "doc_number": r.doc_number, "title": r.title, "evidence": r.evidence} for r in d.relations]
+            data["units"] = [
+                {
+                    "anchor": u.anchor,
+                    "kind": u.kind,
+                    "label": u.label,
+                    "heading": u.heading,
+                    "text": u.text,
+                }
+                for u in d.units
+            ]
+            data["relations"] = [
+                {
+                    "type": r.type,
+                    "doc_number": r.doc_number,
+                    "title": r.title,
+                    "evidence": r.evidence,
+                }
+                for r in d.relations
+            ]
             data["body"] = d.body
         print_json(data)
         return
@@ -289,17 +404,30 @@ def history(
     """Print a document's lineage in date order and the archive commits touching it."""
     h = commands.history(archive, ref, parse_as_of(as_of))
     if as_json:
-        print_json({
-            "id": h.id,
-            "lineage": [r.to_json() for r in h.lineage],
-            "commits": [{"sha": c.sha, "date": c.date, "author": c.author, "subject": c.subject, "action": c.action} for c in h.commits],
-        })
+        print_json(
+            {
+                "id": h.id,
+                "lineage": [r.to_json() for r in h.lineage],
+                "commits": [
+                    {
+                        "sha": c.sha,
+                        "date": c.date,
+                        "author": c.author,
+                        "subject": c.subject,
+                        "action": c.action,
+                    }
+                    for c in h.commits
+                ],
+            }
+        )
         return
     print("Lineage (oldest first):")
     for r in h.lineage:
         mark = "→" if r.id == h.id else " "
         stub = " (not in the archive)" if r.stub else ""
-        print(f" {mark} {fmt_date(r.effective or r.issued)}  {r.doc_number or r.id}  {r.title}  [{r.status_label}]{stub}")
+        print(
+            f" {mark} {fmt_date(r.effective or r.issued)}  {r.doc_number or r.id}  {r.title}  [{r.status_label}]{stub}"
+        )
     print("\nArchive commits (newest first):")
     if not h.commits:
         print("  none")
@@ -310,7 +438,9 @@ def history(
 @app.command()
 @handles_errors
 def status(
-    ref: Annotated[str | None, typer.Argument(help="Doc number, id or title; all documents when omitted.")] = None,
+    ref: Annotated[
+        str | None, typer.Argument(help="Doc number, id or title; all documents when omitted.")
+    ] = None,
     as_of: AsOfOpt = None,
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     as_json: JsonOpt = False,
@@ -334,14 +464,16 @@ def status(
 @app.command()
 @handles_errors
 def expiring(
-    within: Annotated[str, typer.Option("--within", help="Window after --as-of: 90d, 12w, 6m, 1y.")] = "90d",
+    within: Annotated[
+        str, typer.Option("--within", help="Window after --as-of: 90d, 12w, 6m, 1y.")
+    ] = "90d",
     as_of: AsOfOpt = None,
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     as_json: JsonOpt = False,
     format_: Annotated[str, typer.Option("--format", help="table, json, csv or md.")] = "table",
 ) -> None:
     """Documents whose expiry falls within the window, soonest first."""
-    from ..temporal import parse_within
+    from policytrack.temporal import parse_within
 
     try:
         days = parse_within(within)
@@ -350,10 +482,18 @@ def expiring(
     day = parse_as_of(as_of)
     items = commands.expiring_report(archive, day, days)
     fmt = "json" if as_json else format_
-    records = [
-        {"id": e.doc.id, "doc_number": e.doc.doc_number, "title": e.doc.title, "issuer": e.doc.issuer,
-         "jurisdiction": e.doc.jurisdiction, "expires": e.expires.isoformat(), "days_left": e.days_left,
-         "status": e.status.code, "successor": e.successor}
+    records: list[dict[str, Any]] = [
+        {
+            "id": e.doc.id,
+            "doc_number": e.doc.doc_number,
+            "title": e.doc.title,
+            "issuer": e.doc.issuer,
+            "jurisdiction": e.doc.jurisdiction,
+            "expires": e.expires.isoformat(),
+            "days_left": e.days_left,
+            "status": e.status.code,
+            "successor": e.successor,
+        }
         for e in items
     ]
     if fmt == "json":
@@ -368,18 +508,39 @@ def expiring(
         print("| expires | days left | doc number / id | title | issuer | successor |")
         print("| --- | --- | --- | --- | --- | --- |")
         for rec in records:
-            print(f"| {rec['expires']} | {rec['days_left']} | {rec['doc_number'] or rec['id']} | {rec['title']} | {rec['issuer'] or '—'} | {rec['successor'] or 'no successor known'} |")
+            print(
+                f"| {rec['expires']} | {rec['days_left']} | {rec['doc_number'] or rec['id']} | {rec['title']} | {rec['issuer'] or '—'} | {rec['successor'] or 'no successor known'} |"
+            )
     elif fmt == "table":
         if not records:
             print(f"Nothing expires between {day} and {days} days later.")
             return
-        table = Table(title=f"Expiring within {days} days of {day}", box=None, header_style="bold", pad_edge=False)
-        for col in ("expires", "days left", "doc number / id", "title", "issuer", "jurisdiction", "successor"):
+        table = Table(
+            title=f"Expiring within {days} days of {day}",
+            box=None,
+            header_style="bold",
+            pad_edge=False,
+        )
+        for col in (
+            "expires",
+            "days left",
+            "doc number / id",
+            "title",
+            "issuer",
+            "jurisdiction",
+            "successor",
+        ):
             table.add_column(col, overflow="fold")
         for rec in records:
-            table.add_row(rec["expires"], str(rec["days_left"]), rec["doc_number"] or rec["id"], rec["title"],
-                          rec["issuer"] or "—", rec["jurisdiction"] or "—",
-                          f"renewed by {rec['successor']}" if rec["successor"] else "no successor known")
+            table.add_row(
+                rec["expires"],
+                str(rec["days_left"]),
+                rec["doc_number"] or rec["id"],
+                rec["title"],
+                rec["issuer"] or "—",
+                rec["jurisdiction"] or "—",
+                f"renewed by {rec['successor']}" if rec["successor"] else "no successor known",
+            )
         out().print(table)
     else:
         raise PolicytrackError(f"--format {fmt!r} is not supported; use table, json, csv or md")
@@ -398,13 +559,19 @@ def check(
     except ValidationErrors as exc:
         if as_json:
             print_json({"ok": False, "problems": exc.problems})
-        raise fail(f"{len(exc.problems)} problem(s) in {archive}:\n" + "\n".join("  " + p for p in exc.problems)) from None
+        raise fail(
+            f"{len(exc.problems)} problem(s) in {archive}:\n"
+            + "\n".join("  " + p for p in exc.problems)
+        ) from None
     if as_json:
         print_json({"ok": True, "documents": report.documents, "warnings": report.warnings})
         return
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    print(f"OK: {report.documents} documents checked, no problems" + (f", {len(report.warnings)} warning(s)" if report.warnings else ""))
+    print(
+        f"OK: {report.documents} documents checked, no problems"
+        + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
+    )
 
 
 def main() -> None:

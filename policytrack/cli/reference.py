@@ -18,11 +18,15 @@ when this file is stale. Exit codes: 0 success, 1 user error (one `Error:` line 
 def render() -> str:
     """The Markdown reference of every command."""
     root = typer.main.get_command(app)
-    ctx = root.context_class(root, info_name="policytrack", terminal_width=100, max_content_width=100)
+    ctx = root.context_class(
+        root, info_name="policytrack", terminal_width=100, max_content_width=100
+    )
     parts = [HEADER, "## policytrack\n", "```text", root.get_help(ctx).rstrip(), "```\n"]
     for name in sorted(root.commands):  # type: ignore[attr-defined]
         cmd = root.commands[name]  # type: ignore[attr-defined]
-        sub = cmd.context_class(cmd, info_name=name, parent=ctx, terminal_width=100, max_content_width=100)
+        sub = cmd.context_class(
+            cmd, info_name=name, parent=ctx, terminal_width=100, max_content_width=100
+        )
         parts += [f"## policytrack {name}\n", "```text", cmd.get_help(sub).rstrip(), "```\n"]
     return "\n".join(parts)
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
-from ..docfile import parse, parse_units, render_body
-from ..errors import FormatError, IngestError, PolicytrackError, ValidationErrors
-from ..model import (
+from policytrack.docfile import parse, parse_units, render_body
+from policytrack.errors import FormatError, IngestError, PolicytrackError, ValidationErrors
+from policytrack.model import (
     DATE_FIELDS,
     KINDS,
     DatedFact,
@@ -20,10 +21,12 @@ from ..model import (
     Document,
     FieldEvidence,
     Relation,
+    RelationType,
     Source,
     ValidityWindow,
     derived_id,
 )
+
 from .clean import clean
 from .decode import DEFAULT_MAX_BYTES, decode
 from .extract import (
@@ -41,8 +44,19 @@ from .extract import (
 )
 from .lawrefbook import is_lawrefbook, read_lawrefbook
 
-SETTABLE = ("title", "doc_number", "issuer", "jurisdiction", "kind", *DATE_FIELDS,
-            "predecessor", "supersedes", "aliases", "url", "id")
+SETTABLE = (
+    "title",
+    "doc_number",
+    "issuer",
+    "jurisdiction",
+    "kind",
+    *DATE_FIELDS,
+    "predecessor",
+    "supersedes",
+    "aliases",
+    "url",
+    "id",
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +84,9 @@ def ingest(
         try:
             doc = parse(text, "")
         except (FormatError, ValidationErrors) as exc:
-            raise IngestError(f"{name} looks like canonical Markdown but is not valid: {exc}") from None
+            raise IngestError(
+                f"{name} looks like canonical Markdown but is not valid: {exc}"
+            ) from None
         doc = apply_overrides(doc, overrides or {})
         return Ingested(doc, canonical_input=True)
     ex = Extracted()
@@ -83,7 +99,9 @@ def ingest(
     else:
         cleaned = clean(text)
         lines = cleaned.lines
-        if sum(len(line) for line in lines) < 20 or not re.search(r"[\u4e00-\u9fff]", "".join(lines)):
+        if sum(len(line) for line in lines) < 20 or not re.search(
+            r"[\u4e00-\u9fff]", "".join(lines)
+        ):
             raise IngestError(
                 f"{name} has no Chinese text to ingest; give the document's text "
                 "(UTF-8, GB18030/GBK or Big5)"
@@ -104,8 +122,12 @@ def ingest(
     find_dates(ex, notice + body, published_line)
     amended = getattr(ex, "amended", None)
     if amended and ex.effective.value and amended[0] > ex.effective.value:
-        ex.effective = DatedFact(amended[0], "inferred", amended[1],
-                                 "amended text: taken to apply from the latest amendment date")
+        ex.effective = DatedFact(
+            amended[0],
+            "inferred",
+            amended[1],
+            "amended text: taken to apply from the latest amendment date",
+        )
     find_relations(ex, notice + body)
     eff, exp = ex.effective.value, ex.expires.value
     if eff and exp and exp < eff:
@@ -118,7 +140,11 @@ def ingest(
     body_md = render_body(ex.title, blocks)
     number = DocNumber.try_parse(ex.doc_number) if ex.doc_number else None
     when = ex.issued.value or ex.published.value or ex.effective.value
-    doc_id = number.slug if number else derived_id(issuer=ex.issuer or ex.jurisdiction, when=when, title=ex.title)
+    doc_id = (
+        number.slug
+        if number
+        else derived_id(issuer=ex.issuer or ex.jurisdiction, when=when, title=ex.title)
+    )
     doc = Document(
         id=doc_id,
         title=ex.title,
@@ -129,8 +155,14 @@ def ingest(
         window=ValidityWindow(ex.issued, ex.published, ex.effective, ex.expires, ex.provisional),
         relations=tuple(ex.relations),
         evidence=tuple(evidence_of(ex)),
-        source=Source(file=name, url=url, sha256=sha, encoding=encoding, script=cleaned_script,  # type: ignore[arg-type]
-                      publisher=publisher),
+        source=Source(
+            file=name,
+            url=url,
+            sha256=sha,
+            encoding=encoding,
+            script=cleaned_script,  # type: ignore[arg-type]
+            publisher=publisher,
+        ),
         aliases=tuple(ex.aliases),
         body=body_md,
         units=parse_units(body_md),
@@ -152,9 +184,13 @@ def parse_sets(pairs: list[str]) -> dict[str, str]:
         fname, sep, value = pair.partition("=")
         fname = fname.strip()
         if not sep or not fname:
-            raise IngestError(f"--set {pair!r} is not FIELD=VALUE; write e.g. --set issuer=北京市人民政府")
+            raise IngestError(
+                f"--set {pair!r} is not FIELD=VALUE; write e.g. --set issuer=北京市人民政府"
+            )
         if fname not in SETTABLE:
-            raise IngestError(f"--set {fname}: unknown field; settable fields are {', '.join(SETTABLE)}")
+            raise IngestError(
+                f"--set {fname}: unknown field; settable fields are {', '.join(SETTABLE)}"
+            )
         out[fname] = value.strip()
     return out
 
@@ -178,7 +214,9 @@ def apply_overrides(doc: Document, overrides: dict[str, str]) -> Document:
             if value:
                 number = DocNumber.try_parse(value)
                 if number is None:
-                    raise IngestError(f"--set doc_number={value}: not a doc number; write it like 京技管发〔2024〕29号")
+                    raise IngestError(
+                        f"--set doc_number={value}: not a doc number; write it like 京技管发〔2024〕29号"
+                    )
                 changes["doc_number"] = str(number)
             else:
                 changes["doc_number"] = None
@@ -190,15 +228,33 @@ def apply_overrides(doc: Document, overrides: dict[str, str]) -> Document:
             evidence[fname] = by_user
         elif fname in DATE_FIELDS:
             try:
-                fact = DatedFact(date.fromisoformat(value), "stated", "set by the user with --set") if value and value != "unknown" else DatedFact()
+                fact = (
+                    DatedFact(date.fromisoformat(value), "stated", "set by the user with --set")
+                    if value and value != "unknown"
+                    else DatedFact()
+                )
             except ValueError:
-                raise IngestError(f"--set {fname}={value}: not a date; write it as YYYY-MM-DD") from None
-            window = ValidityWindow(**{**window.fields(), fname: fact, "provisional": window.provisional})  # type: ignore[arg-type]
+                raise IngestError(
+                    f"--set {fname}={value}: not a date; write it as YYYY-MM-DD"
+                ) from None
+            fields = window.fields()
+            fields[fname] = fact
+            window = ValidityWindow(
+                fields["issued"],
+                fields["published"],
+                fields["effective"],
+                fields["expires"],
+                window.provisional,
+            )
         elif fname in ("predecessor", "supersedes"):
             for ref in filter(None, (v.strip() for v in value.split(","))):
                 number = DocNumber.try_parse(ref)
-                rel = Relation(fname, str(number), None, "set by the user with --set") if number else Relation(
-                    fname, None, None, "set by the user with --set", ref)  # type: ignore[arg-type]
+                rtype = cast(RelationType, fname)
+                rel = (
+                    Relation(rtype, str(number), None, "set by the user with --set")
+                    if number
+                    else Relation(rtype, None, None, "set by the user with --set", ref)
+                )
                 if rel not in relations:
                     relations.append(rel)
         elif fname == "aliases":
@@ -210,19 +266,36 @@ def apply_overrides(doc: Document, overrides: dict[str, str]) -> Document:
     eff, exp = window.effective.value, window.expires.value
     if eff and exp and exp < eff:
         raise IngestError(f"expires {exp} is before effective {eff}; correct the --set values")
-    ordered = [(k, evidence[k]) for k in ("title", "doc_number", "issuer", "jurisdiction", "kind") if k in evidence]
-    doc = doc.with_(window=window, relations=tuple(relations), evidence=tuple(ordered),
-                    overrides=tuple(sorted(merged.items())), **changes)
+    ordered = [
+        (k, evidence[k])
+        for k in ("title", "doc_number", "issuer", "jurisdiction", "kind")
+        if k in evidence
+    ]
+    doc = doc.with_(
+        window=window,
+        relations=tuple(relations),
+        evidence=tuple(ordered),
+        overrides=tuple(sorted(merged.items())),
+        **changes,
+    )
     if "doc_number" in overrides and "id" not in merged and doc.number is not None:
         doc = doc.with_(id=doc.number.slug)
     if "title" in merged:
         lines = doc.body.split("\n", 1)
         if lines[0].startswith("# "):
-            from ..docfile import escape_text
+            from policytrack.docfile import escape_text
 
             body = f"# {escape_text(doc.title)}\n" + (lines[1] if len(lines) > 1 else "")
             doc = doc.with_(body=body, units=parse_units(body))
     return doc
 
 
-__all__ = ["SETTABLE", "Ingested", "IngestError", "PolicytrackError", "apply_overrides", "ingest", "parse_sets"]
+__all__ = [
+    "SETTABLE",
+    "IngestError",
+    "Ingested",
+    "PolicytrackError",
+    "apply_overrides",
+    "ingest",
+    "parse_sets",
+]

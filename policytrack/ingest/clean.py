@@ -9,12 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..chinese import (
-    full_width_punctuation,
-    is_traditional,
-    to_mainland_simplified,
-)
-from ..model import DOC_NUMBER_IN_TEXT, DocNumber
+from policytrack.chinese import full_width_punctuation, is_traditional, to_mainland_simplified
+from policytrack.model import DOC_NUMBER_IN_TEXT, DocNumber
 
 
 @dataclass
@@ -28,10 +24,14 @@ class Cleaned:
     published_line: str = ""
 
 
-_PHONE = re.compile(r"(?<![\d.])(?:\+?86[- ]?)?(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8}|\d{3,4}-\d{7,8})(?![\d.])")
+_PHONE = re.compile(
+    r"(?<![\d.])(?:\+?86[- ]?)?(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8}|\d{3,4}-\d{7,8})(?![\d.])"
+)
 _WECHAT = re.compile(r"(?:微信号?|wechat|WeChat|QQ)[：:\s]*[A-Za-z0-9][-_A-Za-z0-9]{4,19}")
 _CONTACT_WORDS = re.compile(r"(咨询|联系|电话|手机|热线|传真|微信|邮箱|联系人)")
-_DATE_LIST = re.compile(r"^[-*•·]?\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DATE_LIST = re.compile(
+    r"^[-*•·]?\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
 _SOURCE = re.compile(r"^(?:来源|信息来源|文章来源|稿源|来源单位)[：:]\s*(.*)$")
 _PUBLISHED = re.compile(r"^(?:发布时间|发布日期|发文日期|公开日期|时间)[：:]\s*(.+)$")
 _CHROME = re.compile(

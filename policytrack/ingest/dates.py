@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..chinese import cn_to_int
+from policytrack.chinese import cn_to_int
 
 _Y = r"(\d{4}|[〇零○一二三四五六七八九]{4})"
 _M = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
@@ -75,12 +75,23 @@ class Clause:
 
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("range", re.compile(rf"(?:执行期限|实施期限|有效期|执行期|施行期)(?:限)?(?:为|是)?(?:自|从)?{DATE}(?:起)?(?:至|到|—|－|-)+{DATE}")),
+    (
+        "range",
+        re.compile(
+            rf"(?:执行期限|实施期限|有效期|执行期|施行期)(?:限)?(?:为|是)?(?:自|从)?{DATE}(?:起)?(?:至|到|—|－|-)+{DATE}"
+        ),
+    ),
     ("effective_on_publication", re.compile(rf"自?{_PUB}之日起{_ACT}")),
     ("effective_date", re.compile(rf"(?:自|从|于)?{DATE}起(?:正式)?{_ACT}")),
     ("expires_date", re.compile(rf"有效期(?:限)?(?:为|是)?(?:截)?至{DATE}(?:止)?")),
-    ("period_years", re.compile(r"有效期(?:限)?(?:为|是)?(\d{1,2}|[一二三四五六七八九十两]{1,3})年")),
-    ("period_months", re.compile(r"有效期(?:限)?(?:为|是)?(\d{1,3}|[一二三四五六七八九十两]{1,3})个月")),
+    (
+        "period_years",
+        re.compile(r"有效期(?:限)?(?:为|是)?(\d{1,2}|[一二三四五六七八九十两]{1,3})年"),
+    ),
+    (
+        "period_months",
+        re.compile(r"有效期(?:限)?(?:为|是)?(\d{1,3}|[一二三四五六七八九十两]{1,3})个月"),
+    ),
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from ..errors import IngestError
+from policytrack.errors import IngestError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -18,7 +18,11 @@ def decode(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[
             f"{name} is {len(data):,} bytes, over the limit of {max_bytes:,}; split it or raise "
             "the limit with --max-bytes"
         )
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(enc), enc.replace("-sig", "")
     if b"\0" in data[:8192]:

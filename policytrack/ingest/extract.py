@@ -9,17 +9,30 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
-from ..chinese import CJK
-from ..docfile import Block, match_label
-from ..model import (
+from policytrack.chinese import CJK
+from policytrack.docfile import Block, match_label
+from policytrack.model import (
     DOC_NUMBER_IN_TEXT,
+    Basis,
     DatedFact,
     DocNumber,
     FieldEvidence,
     Relation,
 )
-from .dates import DATE_RE, ISO_DATE_RE, Clause, add_months, add_years, find_clauses, first_date, sentences, to_date
+
+from .dates import (
+    DATE_RE,
+    ISO_DATE_RE,
+    Clause,
+    add_months,
+    add_years,
+    find_clauses,
+    first_date,
+    sentences,
+    to_date,
+)
 
 ORG_SUFFIX = r"(?:人民政府办公厅|人民政府办公室|人民政府|管理委员会|工委管委会|管委会|委员会|办公厅|办公室|人大常委会|常务委员会|政府|厅|局|部|委|署|院|中心|总局)"
 _ORG_LINE = re.compile(rf"^[{CJK}（）()、 ]{{2,40}}{ORG_SUFFIX}$")
@@ -27,8 +40,27 @@ _PLACE = re.compile(
     rf"^([{CJK}]{{2,16}}?(?:经济技术开发区|高新技术产业开发区|经济开发区|高新区|开发区|新区|自贸区|试验区|"
     r"自治区|自治州|自治县|特别行政区|省|市|区|县|旗|盟|州))"
 )
-_GENRES = ("实施意见", "指导意见", "若干措施", "若干政策", "实施细则", "实施办法", "管理办法", "行动计划",
-           "实施方案", "工作方案", "意见", "办法", "规定", "措施", "方案", "细则", "条例", "通知", "政策")
+_GENRES = (
+    "实施意见",
+    "指导意见",
+    "若干措施",
+    "若干政策",
+    "实施细则",
+    "实施办法",
+    "管理办法",
+    "行动计划",
+    "实施方案",
+    "工作方案",
+    "意见",
+    "办法",
+    "规定",
+    "措施",
+    "方案",
+    "细则",
+    "条例",
+    "通知",
+    "政策",
+)
 
 
 @dataclass
@@ -63,7 +95,9 @@ class Extracted:
 
 _NOTICE_TITLE = re.compile(r"关于(?:印发|发布|转发|公布|颁布)《(.+?)》的(?:通知|决定|公告)")
 _NOTICE_BODY = re.compile(r"现将《(.+?)》(?:印发|发布|转发|公布)给?你们")
-_TRAILING_NUMBER = re.compile(r"[（(]([^（）()]*?[〔\[［【(（]?\d{4}[〕\]］】)）]?\s*\d+\s*号)[）)]$")
+_TRAILING_NUMBER = re.compile(
+    r"[（(]([^（）()]*?[〔\[［【(（]?\d{4}[〕\]］】)）]?\s*\d+\s*号)[）)]$"
+)
 
 
 def _strip_trailing_number(line: str) -> tuple[str, str | None]:
@@ -97,7 +131,11 @@ def split_document(lines: list[str], ex: Extracted) -> tuple[list[str], list[str
     if wrapped:
         # the policy text starts at the line repeating the wrapped title
         for i, line in enumerate(lines):
-            if i > 0 and _strip_trailing_number(line)[0] == wrapped and not _NOTICE_TITLE.search(line):
+            if (
+                i > 0
+                and _strip_trailing_number(line)[0] == wrapped
+                and not _NOTICE_TITLE.search(line)
+            ):
                 notice = lines[:i]
                 first, _ = _strip_trailing_number(notice[0]) if notice else ("", None)
                 if notice and first == wrapped:
@@ -112,7 +150,12 @@ def split_document(lines: list[str], ex: Extracted) -> tuple[list[str], list[str
         ex.title, ex.title_basis, ex.title_evidence = first, "stated", lines[0]
         return [], lines[1:]
     # a lead paragraph above the headline, as news pages print it
-    if len(lines) > 2 and _is_title_like(lines[1], 40) and lines[0].endswith("。") and len(lines[0]) <= 200:
+    if (
+        len(lines) > 2
+        and _is_title_like(lines[1], 40)
+        and lines[0].endswith("。")
+        and len(lines[0]) <= 200
+    ):
         ex.title, ex.title_basis, ex.title_evidence = lines[1], "stated", lines[1]
         return [], [lines[0], *lines[2:]]
     return [], lines
@@ -143,7 +186,9 @@ def _signature(lines: list[str]) -> tuple[str | None, date | None, str]:
     return None, None, ""
 
 
-def find_issuer_and_issued(notice: list[str], body: list[str], all_lines: list[str], ex: Extracted) -> None:
+def find_issuer_and_issued(
+    notice: list[str], body: list[str], all_lines: list[str], ex: Extracted
+) -> None:
     issuer, issued, evidence = _signature(notice)
     if issued is None:
         issuer, issued, evidence = _signature(body[-6:])
@@ -192,16 +237,30 @@ def find_kind(ex: Extracted, lines: list[str]) -> None:
     if re.search(r"解读|答记者问|问答", ex.title):
         ex.kind, ex.kind_evidence = "interpretation", ex.title
         return
-    policy = len(re.findall(r"本(?:政策|办法|意见|实施意见|规定|措施|细则|方案|通知|条例)|之日起施行|有效期|责任部门|责任单位", text))
+    policy = len(
+        re.findall(
+            r"本(?:政策|办法|意见|实施意见|规定|措施|细则|方案|通知|条例)|之日起施行|有效期|责任部门|责任单位",
+            text,
+        )
+    )
     policy += 2 * len(re.findall(r"^第[一二三四五六七八九十百]+条", text, re.M))
-    news = len(re.findall(r"记者|据悉|据了解|发布会|会上|日上午|日下午|出席|举行|表示|介绍|通讯员|报道", text))
+    news = len(
+        re.findall(
+            r"记者|据悉|据了解|发布会|会上|日上午|日下午|出席|举行|表示|介绍|通讯员|报道", text
+        )
+    )
     if ex.doc_number is None and news > max(3, policy):
-        ex.kind, ex.kind_evidence = "news", f"{news} news markers (据悉, 发布会, 出席…) against {policy} policy markers"
+        ex.kind, ex.kind_evidence = (
+            "news",
+            f"{news} news markers (据悉, 发布会, 出席…) against {policy} policy markers",
+        )
         return
     if ex.title.endswith("条例"):
         ex.kind, ex.kind_evidence = "regulation", ex.title
         return
-    ex.kind_evidence = f"{policy} policy markers (本政策, 之日起施行, 有效期, 第X条…) against {news} news markers"
+    ex.kind_evidence = (
+        f"{policy} policy markers (本政策, 之日起施行, 有效期, 第X条…) against {news} news markers"
+    )
 
 
 def infer_title(ex: Extracted, body: list[str]) -> None:
@@ -221,7 +280,21 @@ def infer_title(ex: Extracted, body: list[str]) -> None:
             for n in range(2, 7):
                 for i in range(len(run) - n + 1):
                     counts[run[i : i + n]] += 1
-    stop = {"发展", "推动", "加快", "建设", "加强", "强化", "完善", "支持", "产业", "重点", "工作", "总体要求", "保障措施"}
+    stop = {
+        "发展",
+        "推动",
+        "加快",
+        "建设",
+        "加强",
+        "强化",
+        "完善",
+        "支持",
+        "产业",
+        "重点",
+        "工作",
+        "总体要求",
+        "保障措施",
+    }
     topic = ""
     best = 0
     for gram, count in counts.items():
@@ -241,17 +314,25 @@ def infer_title(ex: Extracted, body: list[str]) -> None:
 
 # --- dates -------------------------------------------------------------------------------
 
-_SELF = re.compile(r"^本(?:[^，。；]{0,8})?(?:政策|办法|意见|规定|措施|细则|方案|通知|条例|法|决定|文件|规划|计划|规则|标准|公告)")
+_SELF = re.compile(
+    r"^本(?:[^，。；]{0,8})?(?:政策|办法|意见|规定|措施|细则|方案|通知|条例|法|决定|文件|规划|计划|规则|标准|公告)"
+)
 
 
 _ABOUT_SELF = re.compile(r"^(?:有效期|执行期限|实施期限|执行期)")
 
 
-def _pick(clauses: list[Clause], kinds: tuple[str, ...], *, own_only: bool = False) -> Clause | None:
+def _pick(
+    clauses: list[Clause], kinds: tuple[str, ...], *, own_only: bool = False
+) -> Clause | None:
     """The last clause of these kinds, preferring sentences about this document (本政策…).
     With own_only, a clause about something else (批准文件有效期为六个月) is never taken."""
     found = [c for c in clauses if c.kind in kinds]
-    own = [c for c in found if _SELF.match(c.sentence.lstrip()) or _ABOUT_SELF.match(c.sentence.lstrip())]
+    own = [
+        c
+        for c in found
+        if _SELF.match(c.sentence.lstrip()) or _ABOUT_SELF.match(c.sentence.lstrip())
+    ]
     pool = own if (own or own_only) else found
     return pool[-1] if pool else None
 
@@ -275,20 +356,26 @@ def find_dates(ex: Extracted, paragraphs: list[str], published_line: str) -> Non
     period = _pick(clauses, ("period_years", "period_months"), own_only=True)
     if ex.published.value is None and ex.issued.value and eff_on_pub is not None:
         ex.published = DatedFact(
-            ex.issued.value, "inferred", ex.issued.evidence,
+            ex.issued.value,
+            "inferred",
+            ex.issued.evidence,
             "no publication date stated; the 成文日期 is taken as the publication date",
         )
     if rng and rng.start:
         ex.effective = DatedFact(rng.start, "stated", rng.sentence, "执行期限 range")
     elif eff_date and eff_date.start:
-        ex.effective = DatedFact(eff_date.start, "stated", eff_date.sentence, "effective date stated")
+        ex.effective = DatedFact(
+            eff_date.start, "stated", eff_date.sentence, "effective date stated"
+        )
     elif eff_on_pub is not None:
         source = ex.issued if eff_on_pub.trigger in ("印发", "下发", "发文") else ex.published
         rule = f"自{eff_on_pub.trigger}之日起施行: effective on the {'issue' if source is ex.issued else 'publication'} date"
         if source.value:
             ex.effective = DatedFact(source.value, "stated", eff_on_pub.sentence, rule)
         else:
-            ex.effective = DatedFact(None, "unknown", eff_on_pub.sentence, rule + " (that date is not stated)")
+            ex.effective = DatedFact(
+                None, "unknown", eff_on_pub.sentence, rule + " (that date is not stated)"
+            )
     if rng and rng.end:
         ex.expires = DatedFact(rng.end, "stated", rng.sentence, "执行期限 range")
     elif exp_date and exp_date.end:
@@ -297,10 +384,16 @@ def find_dates(ex: Extracted, paragraphs: list[str], published_line: str) -> Non
         start = ex.effective.value
         what = f"有效期{period.years}年" if period.years else f"有效期{period.months}个月"
         if start:
-            end = add_years(start, period.years) if period.years else add_months(start, period.months)
-            ex.expires = DatedFact(end, "inferred", period.sentence, f"{what}: effective + period − 1 day")
+            end = (
+                add_years(start, period.years) if period.years else add_months(start, period.months)
+            )
+            ex.expires = DatedFact(
+                end, "inferred", period.sentence, f"{what}: effective + period − 1 day"
+            )
         else:
-            ex.expires = DatedFact(None, "unknown", period.sentence, f"{what} from an unknown effective date")
+            ex.expires = DatedFact(
+                None, "unknown", period.sentence, f"{what} from an unknown effective date"
+            )
     ex.provisional = bool(re.search(r"暂行|试行", ex.title))
 
 
@@ -308,7 +401,9 @@ def find_dates(ex: Extracted, paragraphs: list[str], published_line: str) -> Non
 
 _TITLE_REF = re.compile(r"《([^《》]{2,80})》(?:\s*[（(]([^（）()]{4,30}?号)[）)])?")
 _REPEAL = re.compile(r"同时废止|停止执行|不再执行|同时失效|予以废止|宣布失效")
-_ALIAS = re.compile(r"[（(]以下?简称[“\"「]?([^”\"」）)]{2,20})[”\"」]?[）)]|[（(]简称[“\"「]([^”\"」]{2,20})[”\"」][）)]")
+_ALIAS = re.compile(
+    r"[（(]以下?简称[“\"「]?([^”\"」）)]{2,20})[”\"」]?[）)]|[（(]简称[“\"「]([^”\"」]{2,20})[”\"」][）)]"
+)
 
 
 def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
@@ -318,7 +413,9 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
 
     def add(rel: Relation) -> None:
         key = (rel.type, rel.doc_number, rel.title)
-        if (rel.doc_number and rel.doc_number == own_number) or (rel.title in own and not rel.doc_number):
+        if (rel.doc_number and rel.doc_number == own_number) or (
+            rel.title in own and not rel.doc_number
+        ):
             return
         if key not in seen and not any(k[1] == rel.doc_number and rel.doc_number for k in seen):
             seen.add(key)
@@ -339,14 +436,34 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
                     add(Relation("mentions", str(parsed) if parsed else None, title, sent))
                     if alias_m:
                         alias = alias_m.group(1) or alias_m.group(2)
-                        ex.relations[-1:] = [r if r.title != title else Relation(
-                            r.type, r.doc_number, r.title, r.evidence, None, None, (), alias) for r in ex.relations[-1:]]
+                        ex.relations[-1:] = [
+                            r
+                            if r.title != title
+                            else Relation(
+                                r.type, r.doc_number, r.title, r.evidence, None, None, (), alias
+                            )
+                            for r in ex.relations[-1:]
+                        ]
                 else:
-                    add(Relation("supersedes" if repeal else "cites", str(parsed) if parsed else None, title, sent))
+                    add(
+                        Relation(
+                            "supersedes" if repeal else "cites",
+                            str(parsed) if parsed else None,
+                            title,
+                            sent,
+                        )
+                    )
             for m in DOC_NUMBER_IN_TEXT.finditer(sent):
                 parsed = DocNumber.try_parse(m.group(0))
                 if parsed and str(parsed) not in titled:
-                    add(Relation("supersedes" if repeal else ("mentions" if news else "cites"), str(parsed), None, sent))
+                    add(
+                        Relation(
+                            "supersedes" if repeal else ("mentions" if news else "cites"),
+                            str(parsed),
+                            None,
+                            sent,
+                        )
+                    )
 
 
 # --- structure ---------------------------------------------------------------------------
@@ -398,11 +515,22 @@ def all_dates_in(text: str) -> list[date]:
 
 
 def evidence_of(ex: Extracted) -> list[tuple[str, FieldEvidence]]:
-    out: list[tuple[str, FieldEvidence]] = [("title", FieldEvidence(ex.title_basis, ex.title_evidence))]  # type: ignore[arg-type]
+    out: list[tuple[str, FieldEvidence]] = [
+        ("title", FieldEvidence(cast(Basis, ex.title_basis), ex.title_evidence))
+    ]
     if ex.doc_number:
         out.append(("doc_number", FieldEvidence("stated", ex.doc_number_evidence)))
-    out.append(("issuer", FieldEvidence(ex.issuer_basis if ex.issuer else "unknown", ex.issuer_evidence)))  # type: ignore[arg-type]
+    out.append(
+        (
+            "issuer",
+            FieldEvidence(
+                cast(Basis, ex.issuer_basis if ex.issuer else "unknown"), ex.issuer_evidence
+            ),
+        )
+    )
     if ex.jurisdiction:
         out.append(("jurisdiction", FieldEvidence("inferred", ex.jurisdiction_evidence)))
-    out.append(("kind", FieldEvidence("inferred" if ex.kind_evidence else "unknown", ex.kind_evidence)))
+    out.append(
+        ("kind", FieldEvidence("inferred" if ex.kind_evidence else "unknown", ex.kind_evidence))
+    )
     return out

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import DatedFact, DocNumber
+from policytrack.model import DatedFact, DocNumber
+
 from .dates import DATE_RE, first_date
 from .extract import _PLACE, Extracted
 
@@ -27,7 +28,9 @@ def read_lawrefbook(text: str, ex: Extracted) -> tuple[list[str], str]:
     head_lines = [line.strip() for line in head.splitlines() if line.strip()]
     ex.title = head_lines[0].lstrip("#").strip()
     ex.title_basis, ex.title_evidence = "stated", head_lines[0]
-    is_law = bool(re.search(r"法(?:（.*）)?$", ex.title)) and not ex.title.endswith(("办法", "方法"))
+    is_law = bool(re.search(r"法(?:（.*）)?$", ex.title)) and not ex.title.endswith(
+        ("办法", "方法")
+    )
     ex.kind, ex.kind_evidence = ("law" if is_law else "regulation"), "LawRefBook header"
     dated = [(d, line) for line in head_lines[1:] if (d := first_date(line))]
     if dated:
