@@ -31,8 +31,8 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check policytrack tests
-	$(BIN)/ruff format --check policytrack tests
+	$(BIN)/ruff check policytrack tests benchmarks
+	$(BIN)/ruff format --check policytrack tests benchmarks
 	$(BIN)/mypy
 
 bench: $(STAMP)

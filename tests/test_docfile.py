@@ -219,3 +219,12 @@ def test_every_problem_is_reported_with_file_field_and_fix() -> None:
 def test_id_must_match_the_file_name() -> None:
     with pytest.raises(ValidationErrors, match="does not match the file name"):
         parse(GOOD, "other.md")
+
+
+def test_the_format_doc_example_is_the_real_archive_file() -> None:
+    doc = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    example = doc.split("```markdown\n", 1)[1].split("\n…\n", 1)[0]
+    real = (ROOT / "archive" / "京技管发-2024-29.md").read_text(encoding="utf-8")
+    assert real.startswith(example)
+    fm_end = real.index("\n---\n") + 5
+    assert example.startswith(real[:fm_end])  # the whole front matter is shown

@@ -1,0 +1,158 @@
+"""`make bench`: build a synthetic archive of real texts and time the core operations.
+
+Each figure is reported next to a baseline measured in the same run, as a ratio, because
+absolute times move on a shared machine. Results are printed as a table and written to
+bench-results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from policytrack.archive import Archive
+from policytrack.commands import expiring_report, list_documents
+from policytrack.docfile import parse, serialise
+from policytrack.index import Index
+from policytrack.ingest import ingest
+from policytrack.model import DatedFact, ValidityWindow
+from policytrack.temporal import build_graph, expiring
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "lawrefbook"
+N_DOCS = int(os.environ.get("BENCH_DOCS", "10000"))
+AS_OF = date(2025, 10, 1)
+
+
+def timed(fn: Callable[[], object], repeat: int = 5) -> float:
+    """Median wall time of fn in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def build_archive(base: Path, n: int) -> Archive:
+    """n documents made deterministically from the real corpus: real texts, varied dates."""
+    rng = random.Random(20241124)
+    sources = sorted((CORPUS / "single").rglob("*.md"))[:300]
+    templates = []
+    for p in sources:
+        try:
+            templates.append(ingest(p.read_bytes(), p.name).document)
+        except Exception:
+            continue
+    archive = Archive.init(base / "archive")
+    for i in range(n):
+        t = templates[i % len(templates)]
+        start = date(2015, 1, 1) + timedelta(days=rng.randrange(0, 3650))
+        end = start + timedelta(days=rng.randrange(365, 365 * 6))
+        window = ValidityWindow(
+            DatedFact(start, "stated", "bench"),
+            DatedFact(),
+            DatedFact(start, "stated", "bench"),
+            DatedFact(end, "stated", "bench"),
+        )
+        doc = replace(
+            t, id=f"bench-{i:06d}", title=f"{t.title}（{i}）", window=window, doc_number=None
+        )
+        (archive.root / f"{doc.id}.md").write_text(serialise(doc), encoding="utf-8")
+    subprocess.run(["git", "-C", str(archive.root), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(archive.root), "commit", "-qm", f"bench: {n} documents"],
+        check=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "bench",
+            "GIT_AUTHOR_EMAIL": "b@x",
+            "GIT_COMMITTER_NAME": "bench",
+            "GIT_COMMITTER_EMAIL": "b@x",
+        },
+    )
+    return archive
+
+
+def main() -> None:
+    results: dict[str, dict[str, float | str]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        archive = build_archive(Path(tmp), N_DOCS)
+        print(
+            f"built a {N_DOCS}-document archive in {time.perf_counter() - t0:.1f} s",
+            file=sys.stderr,
+        )
+
+        def baseline_parse_all() -> object:
+            docs = [parse(p.read_text(encoding="utf-8"), p.name) for p in archive.document_files()]
+            return expiring(build_graph(docs), AS_OF, 90)
+
+        base = timed(baseline_parse_all, repeat=1)
+        index = Index(archive)
+        cold = timed(lambda: (index.path.unlink(missing_ok=True), index.refresh()), repeat=1)
+        warm_expiring = timed(lambda: expiring_report(archive.root, AS_OF, 90))
+        warm_list = timed(lambda: list_documents(archive.root, AS_OF, status="in_force"))
+
+        # incremental: change one document through a real commit, then refresh
+        victim = archive.document_files()[N_DOCS // 2]
+        doc = parse(victim.read_text(encoding="utf-8"), victim.name)
+
+        def one_change() -> object:
+            nonlocal doc
+            doc = replace(doc, title=doc.title + "·")
+            with archive.lock():
+                archive.commit(
+                    {victim.name: serialise(doc)},
+                    "bench: edit",
+                    __import__("policytrack.archive", fromlist=["Trailers"]).Trailers("correct"),
+                )
+            return index.refresh()
+
+        incremental = timed(one_change, repeat=3)
+        n_expiring = len(expiring_report(archive.root, AS_OF, 90))
+
+    results["baseline: parse every file + expiring"] = {"ms": round(base, 1), "ratio": 1.0}
+    results["index cold build"] = {"ms": round(cold, 1), "ratio": round(cold / base, 3)}
+    results["expiring --within 90d (indexed)"] = {
+        "ms": round(warm_expiring, 1),
+        "ratio": round(warm_expiring / base, 4),
+    }
+    results["list --status in_force (indexed)"] = {
+        "ms": round(warm_list, 1),
+        "ratio": round(warm_list / base, 4),
+    }
+    results["commit one change + incremental index update"] = {
+        "ms": round(incremental, 1),
+        "ratio": round(incremental / base, 4),
+    }
+    print(
+        f"\npolicytrack benchmarks on {N_DOCS} documents ({n_expiring} expiring in 90 days of {AS_OF})"
+    )
+    print(f"{'operation':<48} {'median ms':>10} {'× baseline':>11}")
+    for name, r in results.items():
+        print(f"{name:<48} {r['ms']:>10} {r['ratio']:>11}")
+    out = ROOT / "bench-results.json"
+    out.write_text(
+        json.dumps(
+            {"documents": N_DOCS, "as_of": AS_OF.isoformat(), "results": results},
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"\nwritten to {out.name}")
+
+
+if __name__ == "__main__":
+    main()
