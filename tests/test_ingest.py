@@ -344,3 +344,29 @@ def test_sample_archive_has_no_phone_number_in_files_or_history() -> None:
     assert all(
         "13818084850" not in p.read_text(encoding="utf-8") for p in (ROOT / "archive").glob("*.md")
     )
+
+
+# --- unit facts ------------------------------------------------------------------------------
+
+
+def test_unit_facts_of_seed_003_article_1() -> None:
+    from policytrack.facts import unit_facts
+
+    art1 = doc_of("yizhuang").articles[0]
+    f = unit_facts(art1.text)
+    assert f.departments == ("信息技术产业局",)
+    assert [(m.yuan, m.qualifier) for m in f.amounts] == [(100_000_000, ""), (20_000_000, "最高")]
+    assert f.percentages == ("30%",)
+
+
+def test_unit_facts_departments_ratios_and_caps() -> None:
+    from policytrack.facts import unit_facts
+
+    d = doc_of("yizhuang")
+    art6 = next(a for a in d.articles if a.number == 6)
+    f = unit_facts(art6.text)
+    assert f.departments == ("营商环境建设局", "信息技术产业局")
+    assert f.ratios == ("1:1", "1:0.5")
+    assert [(m.yuan, m.qualifier) for m in f.amounts] == [(1_000_000, "最高")]
+    art7 = next(a for a in d.articles if a.number == 7)
+    assert unit_facts(art7.text).departments == ("营商环境建设局", "经济发展局", "信息技术产业局")

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from policytrack import commands
 from policytrack.errors import PolicytrackError, ValidationErrors
+from policytrack.facts import unit_facts
 
 app = typer.Typer(
     name="policytrack",
@@ -111,6 +112,16 @@ def parse_as_of(value: str | None) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise PolicytrackError(f"--as-of {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _facts_json(text: str) -> dict[str, Any]:
+    f = unit_facts(text)
+    return {
+        "departments": list(f.departments),
+        "amounts": [{"yuan": m.yuan, "text": m.text, "qualifier": m.qualifier} for m in f.amounts],
+        "percentages": list(f.percentages),
+        "ratios": list(f.ratios),
+    }
 
 
 def print_json(data: Any) -> None:
@@ -355,6 +366,7 @@ def show(
                     "label": u.label,
                     "heading": u.heading,
                     "text": u.text,
+                    "facts": _facts_json(u.text),
                 }
                 for u in d.units
             ]
