@@ -18,6 +18,7 @@ import fcntl
 import json
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -197,9 +198,18 @@ class Archive:
             proc = repo.git.cat_file("--batch", as_process=True, istream=-1)
             assert proc.stdin is not None and proc.stdout is not None
             out: dict[str, str] = {}
-            try:
-                proc.stdin.write(("\n".join(shas) + "\n").encode())
+            request = ("\n".join(shas) + "\n").encode()
+
+            def feed() -> None:
+                # written from a thread: with many blobs both pipes fill and a single
+                # thread writing then reading would deadlock
+                assert proc.stdin is not None
+                proc.stdin.write(request)
                 proc.stdin.close()
+
+            writer = threading.Thread(target=feed, daemon=True)
+            writer.start()
+            try:
                 for _ in shas:
                     header = proc.stdout.readline().decode().split()
                     size = int(header[2])
@@ -207,6 +217,7 @@ class Archive:
                     proc.stdout.read(1)
                     out[header[0]] = data.decode("utf-8")
             finally:
+                writer.join()
                 proc.wait()
             return out
 

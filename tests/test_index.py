@@ -58,3 +58,22 @@ def test_a_missing_index_is_rebuilt_and_is_git_ignored(seeded: Path, run: Run) -
         ["git", "-C", str(seeded), "check-ignore", str(db)], capture_output=True, text=True
     )
     assert ignored.returncode == 0
+
+
+def test_index_builds_over_thousands_of_files(archive: Path) -> None:
+    """Enough blobs to fill both pipes of `git cat-file --batch` (a deadlock if fed naively)."""
+    import subprocess
+
+    from policytrack.docfile import Block, render_body, serialise
+    from policytrack.model import Document
+
+    for i in range(2500):
+        body = render_body(f"文件{i}", [Block("heading", "第一条", 2), Block("para", "内容" * 40)])
+        doc = Document(id=f"doc-{i:05d}", title=f"文件{i}", body=body)
+        (archive / f"{doc.id}.md").write_text(serialise(doc), encoding="utf-8")
+    subprocess.run(["git", "-C", str(archive), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(archive), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "bulk"], check=True)
+    index = Index(Archive.open(archive))
+    stats = index.refresh()
+    assert stats.parsed == 2500
+    assert len(index.documents()) == 2500
