@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from .errors import (
 from .index import Index
 from .ingest import Ingested, ingest, parse_sets
 from .ingest.decode import DEFAULT_MAX_BYTES
-from .model import DocNumber, Document, ref_key, slugify
+from .model import DocNumber, Document, MeasureDeadline, ref_key, slugify
 from .temporal import (
     STATUS_ALIASES,
     Expiring,
@@ -439,6 +439,32 @@ def status(archive_path: Path, ref: str | None, as_of: date) -> list[DocumentRow
 def expiring_report(archive_path: Path, as_of: date, within_days: int) -> list[Expiring]:
     loaded = load(archive_path)
     return expiring(loaded.graph, as_of, within_days)
+
+
+@dataclass(frozen=True)
+class MeasureDue:
+    """A unit-level deadline in the window, with the document it belongs to."""
+
+    deadline: MeasureDeadline
+    doc: Document
+    days_left: int
+    status: Status
+
+
+def expiring_measures(archive_path: Path, as_of: date, within_days: int) -> list[MeasureDue]:
+    """Articles and items whose own stated period ends in the window, in documents that
+    are not expired or repealed on as_of."""
+    loaded = load(archive_path)
+    out = []
+    for m in loaded.index.measures_due(as_of, as_of + timedelta(days=within_days)):
+        doc = loaded.docs.get(m.doc_id)
+        if doc is None:
+            continue
+        st = status_of(doc.id, loaded.graph, as_of)
+        if st.code in ("expired", "repealed", "not_applicable"):
+            continue
+        out.append(MeasureDue(m, doc, (m.due - as_of).days, st))
+    return out
 
 
 # --- check -------------------------------------------------------------------------------

@@ -20,11 +20,13 @@ from typing import Any
 from .archive import Archive
 from .docfile import front_matter, parse
 from .errors import PolicytrackError
+from .facts import deadlines
 from .model import (
     DatedFact,
     DocNumber,
     Document,
     FieldEvidence,
+    MeasureDeadline,
     Relation,
     Source,
     ValidityWindow,
@@ -32,7 +34,7 @@ from .model import (
     slugify,
 )
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs (
@@ -44,6 +46,12 @@ CREATE INDEX docs_id ON docs(id);
 CREATE INDEX docs_expires ON docs(expires);
 CREATE TABLE refkeys (key TEXT NOT NULL, id TEXT NOT NULL, how TEXT NOT NULL);
 CREATE INDEX refkeys_key ON refkeys(key);
+CREATE TABLE measures (
+    id TEXT NOT NULL, anchor TEXT NOT NULL, label TEXT NOT NULL, due TEXT NOT NULL,
+    basis TEXT NOT NULL, rule TEXT NOT NULL, evidence TEXT NOT NULL
+);
+CREATE INDEX measures_due ON measures(due);
+CREATE INDEX measures_id ON measures(id);
 """
 
 
@@ -180,6 +188,9 @@ class Index:
                 conn.execute(
                     "DELETE FROM refkeys WHERE id NOT IN (SELECT id FROM docs WHERE id IS NOT NULL)"
                 )
+                conn.execute(
+                    "DELETE FROM measures WHERE id NOT IN (SELECT id FROM docs WHERE id IS NOT NULL)"
+                )
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'head'", (head,))
                 conn.commit()
             self.last_refresh = IndexStats(len(changed), len(removed), rebuilt)
@@ -222,6 +233,26 @@ class Index:
         conn.executemany(
             "INSERT INTO refkeys VALUES (?, ?, ?)", [(k, doc.id, how) for k, how in keys]
         )
+        conn.execute("DELETE FROM measures WHERE id = ?", (doc.id,))
+        measures = []
+        for unit in doc.units:
+            if unit.kind in ("notice", "preamble"):
+                continue
+            label = unit.title if unit.kind != "item" else unit.label
+            for fact in deadlines(unit.text):
+                if fact.value is not None:
+                    measures.append(
+                        (
+                            doc.id,
+                            unit.anchor,
+                            label,
+                            fact.value.isoformat(),
+                            fact.basis,
+                            fact.rule,
+                            fact.evidence,
+                        )
+                    )
+        conn.executemany("INSERT INTO measures VALUES (?,?,?,?,?,?,?)", measures)
 
     # --- queries -----------------------------------------------------------------------
 
@@ -232,6 +263,19 @@ class Index:
                 "SELECT data FROM docs WHERE problem IS NULL ORDER BY id"
             ).fetchall()
         return [document_from_json(json.loads(r[0])) for r in rows]
+
+    def measures_due(self, start: date, end: date) -> list[MeasureDeadline]:
+        """Unit-level deadlines falling in [start, end], soonest first."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT id, anchor, label, due, basis, rule, evidence FROM measures "
+                "WHERE due >= ? AND due <= ? ORDER BY due, id, anchor",
+                (start.isoformat(), end.isoformat()),
+            ).fetchall()
+        return [
+            MeasureDeadline(r[0], r[1], r[2], date.fromisoformat(r[3]), r[4], r[5], r[6])
+            for r in rows
+        ]
 
     def problems(self) -> list[str]:
         with self._connect() as conn:

@@ -256,6 +256,19 @@ class UnitFacts:
 
 
 @dataclass(frozen=True)
+class MeasureDeadline:
+    """A dated period one unit (article, item) states for itself."""
+
+    doc_id: str
+    anchor: str
+    label: str
+    due: date
+    basis: Basis
+    rule: str
+    evidence: str
+
+
+@dataclass(frozen=True)
 class Unit:
     """One structural unit (编, 章, 节, 一、/（一）/1. outline heading, 第X条, item)."""
 
@@ -270,7 +283,10 @@ class Unit:
 
     @property
     def title(self) -> str:
-        return f"{self.label} {self.heading}".strip() if self.heading else self.label
+        if not self.heading:
+            return self.label
+        joiner = "" if self.label.endswith(("、", "）", ")", ".", "．")) else " "
+        return f"{self.label}{joiner}{self.heading}"
 
 
 @dataclass(frozen=True)

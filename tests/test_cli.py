@@ -219,3 +219,26 @@ def test_every_command_has_help() -> None:
 def test_sample_archive_checks_clean(run: Run) -> None:
     result = run("check", "--archive", ROOT / "archive")
     assert result.code == 0, result
+
+
+def test_expiring_measures_lists_unit_deadlines(seeded: Path, run: Run) -> None:
+    rows = json.loads(
+        run(
+            "expiring",
+            "--archive",
+            seeded,
+            "--measures",
+            "--within",
+            "3y",
+            "--as-of",
+            "2024-12-01",
+            "--json",
+        ).stdout
+    )
+    assert [(r["due"], r["anchor"], r["unit"]) for r in rows] == [
+        ("2025-12-31", "s1-2", "（二）发展目标"),
+        ("2026-12-31", "s1", "一、总体目标"),
+    ]
+    assert rows[1]["doc_number"] == "京技管发〔2024〕29号" and rows[1]["evidence"].startswith(
+        "到2026年"
+    )

@@ -72,7 +72,21 @@ def test_index_builds_over_thousands_of_files(archive: Path) -> None:
         doc = Document(id=f"doc-{i:05d}", title=f"文件{i}", body=body)
         (archive / f"{doc.id}.md").write_text(serialise(doc), encoding="utf-8")
     subprocess.run(["git", "-C", str(archive), "add", "-A"], check=True)
-    subprocess.run(["git", "-C", str(archive), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "bulk"], check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(archive),
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "bulk",
+        ],
+        check=True,
+    )
     index = Index(Archive.open(archive))
     stats = index.refresh()
     assert stats.parsed == 2500

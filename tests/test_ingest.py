@@ -370,3 +370,36 @@ def test_unit_facts_departments_ratios_and_caps() -> None:
     assert [(m.yuan, m.qualifier) for m in f.amounts] == [(1_000_000, "最高")]
     art7 = next(a for a in d.articles if a.number == 7)
     assert unit_facts(art7.text).departments == ("营商环境建设局", "经济发展局", "信息技术产业局")
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "basis"),
+    [
+        ("对企业给予补贴，本项措施执行至2025年12月31日。", date(2025, 12, 31), "stated"),
+        ("请于2024年6月30日前完成申报。", date(2024, 6, 30), "stated"),
+        ("2024—2026年，每年安排资金1亿元。", date(2026, 12, 31), "inferred"),
+        ("到2026年，人工智能核心技术取得重大突破。", date(2026, 12, 31), "inferred"),
+    ],
+)
+def test_measure_deadlines_are_dated(text: str, due: date, basis: str) -> None:
+    from policytrack.facts import deadlines
+
+    dated = [d for d in deadlines(text) if d.value]
+    assert [(d.value, d.basis) for d in dated] == [(due, basis)]
+    assert dated[0].evidence == text
+
+
+def test_relative_and_recurring_periods_are_never_dated_by_guess() -> None:
+    from policytrack.facts import deadlines
+
+    found = deadlines(
+        "给予办公、生产经营场地租金前两年免除、第三年减按50%标准补贴。每年发放1亿元的“算力券”。"
+    )
+    assert [d.value for d in found] == [None, None]
+    assert "first 2 years" in found[0].rule and "每年" in found[1].rule
+
+
+def test_the_documents_own_validity_clause_is_not_a_measure() -> None:
+    from policytrack.facts import deadlines
+
+    assert deadlines("本政策自公布之日起施行，有效期至2027年12月31日。") == ()

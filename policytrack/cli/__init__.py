@@ -483,6 +483,13 @@ def expiring(
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     as_json: JsonOpt = False,
     format_: Annotated[str, typer.Option("--format", help="table, json, csv or md.")] = "table",
+    measures: Annotated[
+        bool,
+        typer.Option(
+            "--measures",
+            help="List articles and items whose own stated period ends in the window instead.",
+        ),
+    ] = False,
 ) -> None:
     """Documents whose expiry falls within the window, soonest first."""
     from policytrack.temporal import parse_within
@@ -492,8 +499,11 @@ def expiring(
     except ValueError as exc:
         raise PolicytrackError(f"--within: {exc}") from None
     day = parse_as_of(as_of)
-    items = commands.expiring_report(archive, day, days)
     fmt = "json" if as_json else format_
+    if measures:
+        emit_measures(commands.expiring_measures(archive, day, days), fmt, day, days)
+        return
+    items = commands.expiring_report(archive, day, days)
     records: list[dict[str, Any]] = [
         {
             "id": e.doc.id,
@@ -552,6 +562,58 @@ def expiring(
                 rec["issuer"] or "—",
                 rec["jurisdiction"] or "—",
                 f"renewed by {rec['successor']}" if rec["successor"] else "no successor known",
+            )
+        out().print(table)
+    else:
+        raise PolicytrackError(f"--format {fmt!r} is not supported; use table, json, csv or md")
+
+
+def emit_measures(items: list[commands.MeasureDue], fmt: str, day: date, days: int) -> None:
+    records: list[dict[str, Any]] = [
+        {
+            "id": i.doc.id,
+            "doc_number": i.doc.doc_number,
+            "title": i.doc.title,
+            "unit": i.deadline.label,
+            "anchor": i.deadline.anchor,
+            "due": i.deadline.due.isoformat(),
+            "days_left": i.days_left,
+            "basis": i.deadline.basis,
+            "rule": i.deadline.rule,
+            "evidence": i.deadline.evidence,
+        }
+        for i in items
+    ]
+    if fmt == "json":
+        print_json(records)
+    elif fmt == "csv":
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else ["id"])
+        w.writeheader()
+        w.writerows(records)
+    elif fmt == "md":
+        print("| due | days left | document | unit | evidence |")
+        print("| --- | --- | --- | --- | --- |")
+        for r in records:
+            print(
+                f"| {r['due']} | {r['days_left']} | {r['doc_number'] or r['id']} | {r['unit']} | {r['evidence']} |"
+            )
+    elif fmt == "table":
+        if not records:
+            print(f"No article or item deadline falls between {day} and {days} days later.")
+            return
+        table = Table(
+            title=f"Measures due within {days} days of {day}",
+            box=None,
+            header_style="bold",
+            pad_edge=False,
+        )
+        for col in ("due", "days left", "document", "unit", "evidence"):
+            table.add_column(col, overflow="fold")
+        for r in records:
+            table.add_row(
+                r["due"], str(r["days_left"]), r["doc_number"] or r["id"], r["unit"], r["evidence"]
             )
         out().print(table)
     else:
