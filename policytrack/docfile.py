@@ -38,6 +38,7 @@ from .model import (
     Unit,
     UnitKind,
     ValidityWindow,
+    slugify,
 )
 
 FORMAT_DOC = "see docs/format.md"
@@ -647,7 +648,8 @@ def parse_units(body: str) -> tuple[Unit, ...]:
             if style == "chapter":
                 chapter = number
             if label is None:
-                anchor = unique("h-" + str(len(units) + len(pending) + 1))
+                # unnumbered headings (【支持对象】, news subheads) are anchored by their text
+                anchor = unique("c-" + slugify(text.strip("【】"), 24))
             else:
                 anchor = unique(_anchor_for(style, number, path, chapter))
             flush()

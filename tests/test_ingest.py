@@ -403,3 +403,20 @@ def test_the_documents_own_validity_clause_is_not_a_measure() -> None:
     from policytrack.facts import deadlines
 
     assert deadlines("本政策自公布之日起施行，有效期至2027年12月31日。") == ()
+
+
+def test_bracket_captions_head_the_text_below_them() -> None:
+    text = (
+        "某区关于支持集成电路产业发展的若干措施\n为支持产业发展，制定本措施。\n一、支持研发\n【支持对象】\n"
+        "注册在本区的集成电路设计企业。\n【支持标准】\n按研发投入的20%给予补贴，最高500万元。\n本措施自2024年1月1日起施行。\n"
+    )
+    d = ingest(text.encode(), "x.txt").document
+    captions = [u for u in d.units if u.heading.startswith("【")]
+    assert [(u.anchor, u.parent, u.text) for u in captions] == [
+        ("c-支持对象", "s1", "注册在本区的集成电路设计企业。"),
+        (
+            "c-支持标准",
+            "s1",
+            "按研发投入的20%给予补贴，最高500万元。\n\n本措施自2024年1月1日起施行。",
+        ),
+    ]

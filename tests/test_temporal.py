@@ -161,3 +161,25 @@ def test_expiring_window_soonest_first_with_successor() -> None:
 )
 def test_parse_within(text: str, days: int) -> None:
     assert parse_within(text) == days
+
+
+def test_a_chain_of_three_versions() -> None:
+    a = doc("a", effective=date(2018, 1, 1), number="某发〔2018〕1号")
+    b = doc(
+        "b",
+        effective=date(2020, 1, 1),
+        number="某发〔2020〕1号",
+        relations=(Relation("supersedes", "某发〔2018〕1号"),),
+    )
+    c = doc(
+        "c",
+        effective=date(2024, 1, 1),
+        number="某发〔2024〕1号",
+        relations=(Relation("supersedes", "某发〔2020〕1号"),),
+    )
+    g = build_graph([c, a, b])
+    assert g.successors == {"a": ["b"], "b": ["c"]}
+    day = date(2024, 6, 1)
+    assert [status_of(i, g, day).code for i in "abc"] == ["repealed", "repealed", "in_force"]
+    assert status_of("a", g, date(2021, 1, 1)).by == "b"
+    assert g.problems == []

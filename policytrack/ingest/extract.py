@@ -468,6 +468,7 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
 
 # --- structure ---------------------------------------------------------------------------
 
+_CAPTION = re.compile(r"【[^【】]{1,20}】")
 _DEPT = re.compile(r"^[（(](?:责任部门|责任单位|牵头部门|牵头单位)[：:]")
 
 
@@ -485,6 +486,10 @@ def build_blocks(notice: list[str], body: list[str], news: bool) -> list[Block]:
             )
         elif news and _is_title_like(line, 24) and not re.search(r"[，。；：]", line):
             blocks.append(Block("heading", line, 2))
+            continue
+        elif _CAPTION.fullmatch(line):
+            # a 【支持对象】-style caption line heads the text below it, one level down
+            blocks.append(Block("heading", line, min(2 + len(stack), 6)))
             continue
         if not heading or label is None:
             blocks.append(Block("para", line))
