@@ -420,3 +420,13 @@ def test_bracket_captions_head_the_text_below_them() -> None:
             "按研发投入的20%给予补贴，最高500万元。\n\n本措施自2024年1月1日起施行。",
         ),
     ]
+
+
+@pytest.mark.parametrize("name", sorted(SEED))
+def test_the_sample_archive_is_what_add_makes_of_each_seed(name: str) -> None:
+    from policytrack.docfile import serialise
+    from tests.conftest import ROOT
+
+    d = doc_of(name)
+    stored = ROOT / "archive" / f"{d.id}.md"
+    assert stored.read_text(encoding="utf-8") == serialise(d), "re-add the seeds with --replace"
