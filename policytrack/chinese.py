@@ -81,6 +81,14 @@ def ascii_digits(text: str) -> str:
     return text.translate(_FULLWIDTH_DIGITS)
 
 
+INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+
+
+def strip_invisible(text: str) -> str:
+    """Remove zero-width spaces, joiners, BOMs and soft hyphens scraped pages carry."""
+    return INVISIBLE_RE.sub("", text)
+
+
 def cjk_count(text: str) -> int:
     """Number of CJK ideographs in text."""
     return len(CJK_RE.findall(text))

@@ -9,7 +9,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from policytrack.chinese import full_width_punctuation, is_traditional, to_mainland_simplified
+from policytrack.chinese import (
+    full_width_punctuation,
+    is_traditional,
+    strip_invisible,
+    to_mainland_simplified,
+)
 from policytrack.model import DOC_NUMBER_IN_TEXT, DocNumber
 
 
@@ -68,7 +73,7 @@ def canonical_doc_numbers(line: str) -> str:
 
 def clean(text: str) -> Cleaned:
     """Normalise raw text into lines and strip page noise and personal contact details."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_invisible(text.replace("\r\n", "\n").replace("\r", "\n"))
     traditional = is_traditional(text)
     if traditional:
         text = to_mainland_simplified(text)

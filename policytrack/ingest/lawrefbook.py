@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from policytrack.chinese import strip_invisible
 from policytrack.model import DatedFact, DocNumber
 
 from .dates import DATE_RE, first_date
@@ -24,7 +25,7 @@ def is_lawrefbook(text: str) -> bool:
 
 def read_lawrefbook(text: str, ex: Extracted) -> tuple[list[str], str]:
     """Fill title, kind, issuer, issued date from the header; return the body lines."""
-    head, _, body = text.partition(MARKER)
+    head, _, body = strip_invisible(text).partition(MARKER)
     head_lines = [line.strip() for line in head.splitlines() if line.strip()]
     ex.title = head_lines[0].lstrip("#").strip()
     ex.title_basis, ex.title_evidence = "stated", head_lines[0]

@@ -1,0 +1,571 @@
+"""Article-aligned version diff: align units by content, then diff each pair inline.
+
+Alignment: identical texts first (whatever their numbers), then the most similar remaining
+pairs (rapidfuzz Indel similarity, with a bonus for the same number), then splits and
+merges (one unit ≈ two consecutive units of the other version). Order changes are found as
+the pairs outside the longest increasing run of new positions. Inline edits come from
+diff-match-patch with its timeout disabled (a timeout silently degrades large inputs to
+delete-all/insert-all) and semantic clean-up so edits read as phrases. Only this module
+imports the diff libraries.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from diff_match_patch import diff_match_patch
+from rapidfuzz.distance import Indel
+
+from .chinese import fold_variants, full_width_punctuation, strip_invisible, to_simplified_chars
+from .facts import amounts, departments
+from .model import Document, Unit
+
+Op = Literal["unchanged", "renumbered", "modified", "moved", "added", "removed", "split", "merged"]
+PAIR_THRESHOLD = 0.5
+SAME_NUMBER_THRESHOLD = 0.3
+
+
+@dataclass(frozen=True)
+class InlineEdit:
+    """One run of an inline diff: equal, insert or delete."""
+
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+@dataclass(frozen=True)
+class FactChange:
+    """A fact that changed inside a unit: an amount, a percentage, a date, a department."""
+
+    kind: Literal["amount", "percentage", "ratio", "date", "department", "eligibility"]
+    old: str | None
+    new: str | None
+    summary: str
+    direction: Literal["up", "down", "added", "removed", "changed"] = "changed"
+    ratio: float | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A comparable unit: an article (with its items), a heading, the preamble."""
+
+    anchor: str
+    kind: str
+    label: str
+    number: int
+    title: str
+    text: str  # display text: heading + own text + items
+    key: str  # normalised text without the numbering label, for matching
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """What happened to one unit (or a pair, split or merge of units)."""
+
+    op: Op
+    old: tuple[Block, ...]
+    new: tuple[Block, ...]
+    similarity: float
+    edits: tuple[InlineEdit, ...] = ()
+    facts: tuple[FactChange, ...] = ()
+    moved: bool = False
+
+    @property
+    def old_anchor(self) -> str | None:
+        return self.old[0].anchor if self.old else None
+
+    @property
+    def new_anchor(self) -> str | None:
+        return self.new[0].anchor if self.new else None
+
+    def describe(self) -> str:
+        """One line a policy analyst reads: old 第五条 → new 第七条, text unchanged."""
+        o = "、".join(b.label or b.title for b in self.old)
+        n = "、".join(b.label or b.title for b in self.new)
+        if self.op == "added":
+            return f"new {n} added"
+        if self.op == "removed":
+            return f"old {o} removed"
+        if self.op == "split":
+            return f"old {o} split into new {n}"
+        if self.op == "merged":
+            return f"old {o} merged into new {n}"
+        where = f"old {o} → new {n}" if o != n else o
+        if self.op == "unchanged":
+            return f"{where}, text unchanged"
+        if self.op == "renumbered":
+            return f"{where}, text unchanged" + (" (moved)" if self.moved else "")
+        if self.op == "moved":
+            return f"{where}, moved, text unchanged"
+        return f"{where}, modified" + (" (moved)" if self.moved else "")
+
+
+@dataclass(frozen=True)
+class DocumentDiff:
+    """The diff of two versions: unit changes in new-document order, counts, metadata."""
+
+    old_id: str
+    new_id: str
+    old_title: str
+    new_title: str
+    changes: tuple[UnitChange, ...]
+    metadata: tuple[tuple[str, str | None, str | None], ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {
+            k: 0
+            for k in (
+                "unchanged",
+                "modified",
+                "added",
+                "removed",
+                "moved",
+                "renumbered",
+                "split",
+                "merged",
+            )
+        }
+        for c in self.changes:
+            if (
+                c.old
+                and c.new
+                and c.old[0].kind != "article"
+                and c.op in ("unchanged",)
+                and not c.old[0].text
+            ):
+                continue
+            out[c.op] += 1
+            if c.moved and c.op != "moved":
+                out["moved"] += 1
+        return out
+
+    @property
+    def key_changes(self) -> tuple[UnitChange, ...]:
+        return tuple(c for c in self.changes if c.facts)
+
+    @property
+    def substantive(self) -> bool:
+        return any(c.op not in ("unchanged",) for c in self.changes)
+
+
+# --- normalisation ----------------------------------------------------------------------------
+
+
+def normalise(text: str, *, variants: bool = False) -> str:
+    """Script, punctuation width and whitespace differences are not changes."""
+    text = full_width_punctuation(to_simplified_chars(text))
+    text = re.sub(r"\s+", "", strip_invisible(text))
+    return fold_variants(text) if variants else text
+
+
+def display(text: str) -> str:
+    return full_width_punctuation(to_simplified_chars(text))
+
+
+_LABEL_PREFIX = re.compile(
+    r"^(?:第[〇零一二三四五六七八九十百千两\d]+[编章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])\s*"
+)
+
+
+def blocks_of(doc: Document, *, variants: bool = False) -> list[Block]:
+    """The comparable units of a document: articles carry their items; items of outline
+    units without articles are compared with their parent."""
+    units = list(doc.units)
+    has_articles = any(u.kind == "article" for u in units)
+    children: dict[str, list[Unit]] = {}
+    for u in units:
+        if u.kind == "item" and u.parent:
+            children.setdefault(u.parent, []).append(u)
+
+    def descend(anchor: str) -> list[str]:
+        out: list[str] = []
+        for child in children.get(anchor, []):
+            out.append(child.text)
+            out.extend(descend(child.anchor))
+        return out
+
+    out: list[Block] = []
+    for u in units:
+        if u.kind == "item":
+            continue
+        own = [u.text] if u.text else []
+        parts = own + descend(u.anchor)
+        heading = u.heading
+        if u.kind == "article":
+            text = "\n\n".join(parts)
+        else:
+            text = "\n\n".join(([heading] if heading else []) + parts)
+        key_source = "\n".join(([heading] if heading and u.kind != "article" else []) + parts)
+        key_source = "\n".join(_LABEL_PREFIX.sub("", line) for line in key_source.split("\n"))
+        out.append(
+            Block(
+                u.anchor,
+                u.kind,
+                u.label,
+                u.number,
+                u.title or u.kind,
+                display(text),
+                normalise(key_source, variants=variants),
+            )
+        )
+    if not has_articles:
+        return out
+    return out
+
+
+# --- alignment -------------------------------------------------------------------------------
+
+
+def _similarity(a: str, b: str) -> float:
+    if not a and not b:
+        return 1.0
+    return float(Indel.normalized_similarity(a, b))
+
+
+def align(old: list[Block], new: list[Block]) -> list[tuple[list[int], list[int], float]]:
+    """Groups of (old indices, new indices, similarity)."""
+    pairs: dict[int, int] = {}
+    sims: dict[int, float] = {}
+    # 1. identical texts, same kind, in order of appearance
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for i, b in enumerate(old):
+        if b.key:
+            by_key.setdefault((b.kind, b.key), []).append(i)
+    used_new: set[int] = set()
+    for j, b in enumerate(new):
+        cands = by_key.get((b.kind, b.key))
+        if b.key and cands:
+            i = cands.pop(0)
+            pairs[i], sims[i] = j, 1.0
+            used_new.add(j)
+    # 2. most similar remaining pairs of the same kind
+    scored: list[tuple[float, int, int]] = []
+    free_old = [i for i in range(len(old)) if i not in pairs]
+    free_new = [j for j in range(len(new)) if j not in used_new]
+    for i in free_old:
+        for j in free_new:
+            if old[i].kind != new[j].kind:
+                continue
+            s = _similarity(old[i].key, new[j].key)
+            same_number = (
+                old[i].number and old[i].number == new[j].number and old[i].kind == new[j].kind
+            )
+            if (
+                s >= PAIR_THRESHOLD
+                or (same_number and s >= SAME_NUMBER_THRESHOLD)
+                or (not old[i].key and not new[j].key and same_number)
+            ):
+                bonus = 0.05 if same_number else 0.0
+                # nearby positions break ties between equally similar candidates
+                closeness = -abs(i / max(1, len(old)) - j / max(1, len(new))) * 0.01
+                scored.append((s + bonus + closeness, i, j))
+    scored.sort(reverse=True)
+    for _score, i, j in scored:
+        if i in pairs or j in used_new:
+            continue
+        pairs[i], sims[i] = j, _similarity(old[i].key, new[j].key)
+        used_new.add(j)
+    groups: list[tuple[list[int], list[int], float]] = [
+        ([i], [j], sims[i]) for i, j in pairs.items()
+    ]
+    # 3. splits and merges: one unit ≈ two consecutive units of the other side
+    groups = _splits_and_merges(old, new, groups)
+    matched_old = {i for g in groups for i in g[0]}
+    matched_new = {j for g in groups for j in g[1]}
+    groups += [([i], [], 0.0) for i in range(len(old)) if i not in matched_old]
+    groups += [([], [j], 0.0) for j in range(len(new)) if j not in matched_new]
+    return groups
+
+
+def _splits_and_merges(
+    old: list[Block], new: list[Block], groups: list[tuple[list[int], list[int], float]]
+) -> list[tuple[list[int], list[int], float]]:
+    by_old = {g[0][0]: g for g in groups if len(g[0]) == 1}
+    by_new = {g[1][0]: g for g in groups if len(g[1]) == 1}
+    matched_new = set(by_new)
+    matched_old = set(by_old)
+    result = list(groups)
+    # split: old i ↔ new j, new j+1 (j+1 unmatched, or j unmatched and j+1 matched to i)
+    for i, o in enumerate(old):
+        if o.kind != "article" or not o.key:
+            continue
+        for j in range(len(new) - 1):
+            a, b = new[j], new[j + 1]
+            if a.kind != "article" or b.kind != "article":
+                continue
+            owners = {by_new[k][0][0] if k in by_new else None for k in (j, j + 1)}
+            if not owners <= {i, None} or (
+                j not in matched_new and j + 1 not in matched_new and i in matched_old
+            ):
+                continue
+            if j not in matched_new and j + 1 not in matched_new and i not in matched_old:
+                pass
+            elif (j in matched_new) == (j + 1 in matched_new):
+                continue
+            joint = _similarity(o.key, a.key + b.key)
+            single = max(_similarity(o.key, a.key), _similarity(o.key, b.key))
+            if joint >= 0.75 and joint >= single + 0.2:
+                result = [g for g in result if not (g[0] == [i] or g[1] in ([j], [j + 1]))]
+                result.append(([i], [j, j + 1], joint))
+                matched_new |= {j, j + 1}
+                matched_old.add(i)
+                break
+    # merge: old i, i+1 ↔ new j
+    by_new = {g[1][0]: g for g in result if len(g[1]) == 1}
+    by_old = {g[0][0]: g for g in result if len(g[0]) == 1}
+    for j, n in enumerate(new):
+        if n.kind != "article" or not n.key or (j in by_new and len(by_new[j][0]) != 1):
+            continue
+        for i in range(len(old) - 1):
+            a, b = old[i], old[i + 1]
+            if a.kind != "article" or b.kind != "article":
+                continue
+            owners = {by_old[k][1][0] if k in by_old and by_old[k][1] else None for k in (i, i + 1)}
+            if not owners <= {j, None} or ((i in by_old) == (i + 1 in by_old) and i in by_old):
+                continue
+            if i not in by_old and i + 1 not in by_old and j in by_new:
+                continue
+            joint = _similarity(a.key + b.key, n.key)
+            single = max(_similarity(a.key, n.key), _similarity(b.key, n.key))
+            if joint >= 0.75 and joint >= single + 0.2:
+                result = [g for g in result if not (g[1] == [j] or g[0] in ([i], [i + 1]))]
+                result.append(([i, i + 1], [j], joint))
+                break
+    return result
+
+
+def _longest_increasing(seq: list[int]) -> set[int]:
+    """Positions (into seq) of one longest strictly increasing subsequence."""
+    tails: list[int] = []
+    tails_idx: list[int] = []
+    prev = [-1] * len(seq)
+    for k, v in enumerate(seq):
+        pos = bisect.bisect_left(tails, v)
+        if pos == len(tails):
+            tails.append(v)
+            tails_idx.append(k)
+        else:
+            tails[pos] = v
+            tails_idx[pos] = k
+        prev[k] = tails_idx[pos - 1] if pos > 0 else -1
+    out: set[int] = set()
+    k = tails_idx[-1] if tails_idx else -1
+    while k >= 0:
+        out.add(k)
+        k = prev[k]
+    return out
+
+
+# --- inline diff and facts ----------------------------------------------------------------------
+
+
+def inline(old: str, new: str) -> tuple[InlineEdit, ...]:
+    """Character diff with semantic clean-up, so edits read as words and phrases."""
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    diffs = dmp.diff_main(old, new, False)
+    dmp.diff_cleanupSemantic(diffs)
+    names = {0: "equal", 1: "insert", -1: "delete"}
+    return tuple(InlineEdit(names[op], text) for op, text in diffs)  # type: ignore[arg-type]
+
+
+_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
+_DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")
+_ELIGIBILITY = re.compile(
+    r"符合条件|申请条件|申报条件|支持对象|适用于|适用范围|须|应当具备|不得|注册在|纳税|纳入统计"
+)
+
+
+def _fmt_yuan(yuan: int) -> str:
+    if yuan >= 100_000_000 and yuan % 10_000_000 == 0:
+        return f"{yuan / 100_000_000:g}亿元"
+    if yuan >= 10_000 and yuan % 100 == 0:
+        return f"{yuan / 10_000:g}万元"
+    return f"{yuan}元"
+
+
+def fact_changes(old: str, new: str, edits: tuple[InlineEdit, ...]) -> tuple[FactChange, ...]:
+    """The facts that changed between two texts of one unit, most important first."""
+    out: list[FactChange] = []
+    a_old, a_new = amounts(old), amounts(new)
+    ov = [m.yuan for m in a_old]
+    nv = [m.yuan for m in a_new]
+    if ov != nv:
+        common_old = [m for m in a_old]
+        common_new = [m for m in a_new]
+        # pair by position when the count is unchanged, else report additions/removals
+        if len(common_old) == len(common_new):
+            for mo, mn in zip(common_old, common_new, strict=True):
+                if mo.yuan != mn.yuan:
+                    ratio = mn.yuan / mo.yuan if mo.yuan else None
+                    direction: Literal["up", "down"] = "up" if mn.yuan > mo.yuan else "down"
+                    label = mn.qualifier or mo.qualifier
+                    out.append(
+                        FactChange(
+                            "amount",
+                            mo.text,
+                            mn.text,
+                            f"{label}{_fmt_yuan(mo.yuan)} → {_fmt_yuan(mn.yuan)} ({'+' if direction == 'up' else '−'}{abs(mn.yuan - mo.yuan) / max(1, mo.yuan):.0%}, ×{ratio:.2f})",
+                            direction,
+                            ratio,
+                        )
+                    )
+        else:
+            olds = sorted(set(ov) - set(nv))
+            news = sorted(set(nv) - set(ov))
+            for v in olds:
+                out.append(
+                    FactChange(
+                        "amount", _fmt_yuan(v), None, f"amount {_fmt_yuan(v)} removed", "removed"
+                    )
+                )
+            for v in news:
+                out.append(
+                    FactChange(
+                        "amount", None, _fmt_yuan(v), f"amount {_fmt_yuan(v)} added", "added"
+                    )
+                )
+    for kind, regex in (("percentage", _PERCENT), ("date", _DATE)):
+        po, pn = regex.findall(old), regex.findall(new)
+        if po != pn:
+            if len(po) == len(pn):
+                for x, y in zip(po, pn, strict=True):
+                    if x != y:
+                        out.append(FactChange(kind, x, y, f"{x} → {y}"))  # type: ignore[arg-type]
+            else:
+                for x in sorted(set(po) - set(pn)):
+                    out.append(FactChange(kind, x, None, f"{x} removed", "removed"))  # type: ignore[arg-type]
+                for y in sorted(set(pn) - set(po)):
+                    out.append(FactChange(kind, None, y, f"{y} added", "added"))  # type: ignore[arg-type]
+    do, dn = departments(old), departments(new)
+    for d in dn:
+        if d not in do:
+            out.append(FactChange("department", None, d, f"责任部门 added: {d}", "added"))
+    for d in do:
+        if d not in dn:
+            out.append(FactChange("department", d, None, f"责任部门 removed: {d}", "removed"))
+    changed_text = "".join(e.text for e in edits if e.op != "equal")
+    if changed_text and any(_ELIGIBILITY.search(s) for s in _sentences_touched(new, edits)):
+        out.append(FactChange("eligibility", None, None, "eligibility wording changed"))
+    return tuple(out)
+
+
+def _sentences_touched(new: str, edits: tuple[InlineEdit, ...]) -> list[str]:
+    pos = 0
+    spans = []
+    for e in edits:
+        if e.op == "equal":
+            pos += len(e.text)
+        elif e.op == "insert":
+            spans.append((pos, pos + len(e.text)))
+            pos += len(e.text)
+        else:
+            spans.append((pos, pos))
+    sentences = []
+    start = 0
+    for m in re.finditer(r"[。；！？\n]", new + "\n"):
+        end = m.end()
+        if any(a < end and b >= start for a, b in spans):
+            sentences.append(new[start:end])
+        start = end
+    return sentences
+
+
+# --- the diff ---------------------------------------------------------------------------------
+
+
+def diff_documents(old: Document, new: Document, *, ignore_variants: bool = False) -> DocumentDiff:
+    """Align and diff two versions of a document."""
+    ob, nb = blocks_of(old, variants=ignore_variants), blocks_of(new, variants=ignore_variants)
+    groups = align(ob, nb)
+    # order changes among one-to-one pairs
+    pairs = sorted((g for g in groups if g[0] and g[1]), key=lambda g: g[0][0])
+    in_order = _longest_increasing([g[1][0] for g in pairs])
+    moved_old = {g[0][0] for k, g in enumerate(pairs) if k not in in_order}
+    changes: list[UnitChange] = []
+    for oi, ni, sim in groups:
+        olds = tuple(ob[i] for i in oi)
+        news = tuple(nb[j] for j in ni)
+        if not olds:
+            changes.append(
+                UnitChange(
+                    "added",
+                    (),
+                    news,
+                    0.0,
+                    (InlineEdit("insert", news[0].text),) if news[0].text else (),
+                )
+            )
+            continue
+        if not news:
+            changes.append(
+                UnitChange(
+                    "removed",
+                    olds,
+                    (),
+                    0.0,
+                    (InlineEdit("delete", olds[0].text),) if olds[0].text else (),
+                )
+            )
+            continue
+        old_text = "\n\n".join(b.text for b in olds)
+        new_text = "\n\n".join(b.text for b in news)
+        same = "".join(b.key for b in olds) == "".join(b.key for b in news)
+        moved = oi[0] in moved_old
+        edits = (
+            ()
+            if same
+            else inline(_cmp_text(old_text, ignore_variants), _cmp_text(new_text, ignore_variants))
+        )
+        facts = () if same else fact_changes(old_text, new_text, edits)
+        if len(olds) > 1:
+            op: Op = "merged"
+        elif len(news) > 1:
+            op = "split"
+        elif same:
+            renumbered = olds[0].label != news[0].label
+            op = "renumbered" if renumbered else ("moved" if moved else "unchanged")
+        else:
+            op = "modified"
+        changes.append(UnitChange(op, olds, news, sim, edits, facts, moved and op != "moved"))
+    position = {b.anchor: k for k, b in enumerate(nb)}
+    old_position = {b.anchor: k for k, b in enumerate(ob)}
+
+    def order(c: UnitChange) -> tuple[float, float]:
+        if c.new:
+            return (position[c.new[0].anchor], 0.0)
+        # a removed unit sits after the new unit that follows its old predecessor
+        k = old_position[c.old[0].anchor]
+        prev_new = [
+            position[x.new[0].anchor]
+            for x in changes
+            if x.old and x.new and old_position[x.old[-1].anchor] < k
+        ]
+        return (max(prev_new) if prev_new else -1, 0.5 + k / 10_000)
+
+    keys = {id(c): order(c) for c in changes}  # computed first: a list is empty while it sorts
+    changes.sort(key=lambda c: keys[id(c)])
+    meta = []
+    for name in ("title", "doc_number", "issuer"):
+        a, b = getattr(old, name), getattr(new, name)
+        if a != b:
+            meta.append((name, a, b))
+    for name, fo in old.window.fields().items():
+        fn = getattr(new.window, name)
+        if fo.value != fn.value:
+            meta.append(
+                (
+                    name,
+                    fo.value.isoformat() if fo.value else None,
+                    fn.value.isoformat() if fn.value else None,
+                )
+            )
+    return DocumentDiff(old.id, new.id, old.title, new.title, tuple(changes), tuple(meta))
+
+
+def _cmp_text(text: str, variants: bool) -> str:
+    return fold_variants(text) if variants else text
