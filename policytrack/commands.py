@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .archive import Archive, Commit, Trailers
+from .diff import DocumentDiff, diff_documents
 from .docfile import parse, serialise
 from .errors import (
     AmbiguousRef,
@@ -465,6 +466,67 @@ def expiring_measures(archive_path: Path, as_of: date, within_days: int) -> list
             continue
         out.append(MeasureDue(m, doc, (m.due - as_of).days, st))
     return out
+
+
+# --- diff ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """A diff with both documents, their canonical texts and their archive paths."""
+
+    diff: DocumentDiff
+    old: Document
+    new: Document
+    old_text: str
+    new_text: str
+    old_path: str
+    new_path: str
+
+
+def _load_side(loaded: Loaded, ref: str) -> tuple[Document, str, str]:
+    path = Path(ref)
+    if path.is_file() and not ref.endswith(".md") or (path.is_file() and path.parent.resolve() != loaded.archive.root):
+        result = ingest(path.read_bytes(), path.name)
+        return result.document, serialise(result.document), f"{loaded.archive.prefix or '.'}/{result.document.id}.md"
+    doc_id = resolve(loaded, ref)
+    if doc_id not in loaded.docs:
+        raise NotFound(
+            f"{loaded.graph.label(doc_id)} is known only as a reference; its text is not in the archive, "
+            "so there is nothing to diff; add it with 'policytrack add'"
+        )
+    text = loaded.archive.doc_path(doc_id).read_text(encoding="utf-8")
+    return parse(text, f"{doc_id}.md"), text, loaded.archive.relpath(f"{doc_id}.md")
+
+
+def predecessor_of(loaded: Loaded, doc_id: str) -> str | None:
+    """The archived version immediately before doc_id in its lineage."""
+    versions = [i for i in lineage(loaded, doc_id) if i in loaded.docs]
+    k = versions.index(doc_id)
+    direct = [p for p in loaded.graph.predecessors.get(doc_id, []) if p in loaded.docs]
+    if direct:
+        return max(direct, key=versions.index)
+    return versions[k - 1] if k > 0 else None
+
+
+def diff(archive_path: Path, old_ref: str, new_ref: str | None, *, ignore_variants: bool = False) -> DiffResult:
+    """Diff two versions, or one document against its predecessor in its lineage.
+    A REF that is a file outside the archive is ingested (not stored) for the comparison."""
+    loaded = load(archive_path)
+    if new_ref is None:
+        new, new_text, new_path = _load_side(loaded, old_ref)
+        pred = predecessor_of(loaded, new.id) if new.id in loaded.docs else None
+        if pred is None:
+            raise NotFound(
+                f"{new.doc_number or new.id} has no earlier version in the archive; give two REFs "
+                "(policytrack diff OLD NEW) or link them with 'policytrack add … --set predecessor=OLD'"
+            )
+        old, old_text, old_path = _load_side(loaded, pred)
+    else:
+        old, old_text, old_path = _load_side(loaded, old_ref)
+        new, new_text, new_path = _load_side(loaded, new_ref)
+    result = diff_documents(old, new, ignore_variants=ignore_variants)
+    return DiffResult(result, old, new, old_text, new_text, old_path, new_path)
 
 
 # --- check -------------------------------------------------------------------------------

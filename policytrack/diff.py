@@ -370,7 +370,48 @@ def inline(old: str, new: str) -> tuple[InlineEdit, ...]:
     diffs = dmp.diff_main(old, new, False)
     dmp.diff_cleanupSemantic(diffs)
     names = {0: "equal", 1: "insert", -1: "delete"}
-    return tuple(InlineEdit(names[op], text) for op, text in diffs)  # type: ignore[arg-type]
+    return _whole_numbers([InlineEdit(names[op], text) for op, text in diffs])  # type: ignore[index]
+
+
+_TOKEN_TAIL = re.compile(r"[0-9A-Za-z.%]+$")
+_TOKEN_HEAD = re.compile(r"^[0-9A-Za-z.%]+")
+
+
+def _whole_numbers(edits: list[InlineEdit]) -> tuple[InlineEdit, ...]:
+    """Widen edits that cut through a number or Latin word (2000 → 3000, not 2 → 3)."""
+    out: list[InlineEdit] = []
+    k = 0
+    while k < len(edits):
+        if edits[k].op == "equal":
+            out.append(edits[k])
+            k += 1
+            continue
+        run = []
+        while k < len(edits) and edits[k].op != "equal":
+            run.append(edits[k])
+            k += 1
+        deleted = "".join(e.text for e in run if e.op == "delete")
+        inserted = "".join(e.text for e in run if e.op == "insert")
+        prefix = suffix = ""
+        touches = (deleted + inserted)
+        if out and out[-1].op == "equal" and touches and _TOKEN_HEAD.match(touches[:1] or " "):
+            m = _TOKEN_TAIL.search(out[-1].text)
+            if m:
+                prefix = m.group(0)
+                out[-1] = InlineEdit("equal", out[-1].text[: m.start()])
+        if k < len(edits) and edits[k].op == "equal" and touches and _TOKEN_TAIL.search(touches[-1:] or " "):
+            m = _TOKEN_HEAD.match(edits[k].text)
+            if m:
+                suffix = m.group(0)
+                edits[k] = InlineEdit("equal", edits[k].text[m.end() :])
+        if deleted or prefix or suffix:
+            if deleted:
+                out.append(InlineEdit("delete", prefix + deleted + suffix))
+        if inserted:
+            out.append(InlineEdit("insert", prefix + inserted + suffix))
+        elif not deleted:
+            pass
+    return tuple(e for e in out if e.text)
 
 
 _PERCENT = re.compile(r"\d+(?:\.\d+)?%")
@@ -403,13 +444,12 @@ def fact_changes(old: str, new: str, edits: tuple[InlineEdit, ...]) -> tuple[Fac
                 if mo.yuan != mn.yuan:
                     ratio = mn.yuan / mo.yuan if mo.yuan else None
                     direction: Literal["up", "down"] = "up" if mn.yuan > mo.yuan else "down"
-                    label = mn.qualifier or mo.qualifier
                     out.append(
                         FactChange(
                             "amount",
                             mo.text,
                             mn.text,
-                            f"{label}{_fmt_yuan(mo.yuan)} → {_fmt_yuan(mn.yuan)} ({'+' if direction == 'up' else '−'}{abs(mn.yuan - mo.yuan) / max(1, mo.yuan):.0%}, ×{ratio:.2f})",
+                            f"{mo.qualifier}{_fmt_yuan(mo.yuan)} → {mn.qualifier}{_fmt_yuan(mn.yuan)} ({'+' if direction == 'up' else '−'}{abs(mn.yuan - mo.yuan) / max(1, mo.yuan):.0%}, ×{ratio:.2f})",
                             direction,
                             ratio,
                         )
