@@ -26,6 +26,9 @@ demo: $(STAMP)
 	@echo
 	@echo "== policytrack history 京技管发〔2024〕29号: lineage and archive commits"
 	$(PT) history --archive archive --as-of $(AS_OF) 京技管发〔2024〕29号
+	@echo
+	@echo "== policytrack diff 北京市机动车停车条例-2024-03-29-5177ed: against its predecessor, key changes first"
+	$(PT) diff --archive archive 北京市机动车停车条例-2024-03-29-5177ed
 
 test: $(STAMP)
 	$(BIN)/pytest -q

@@ -6,6 +6,7 @@ the supersession relations of the whole archive. Nothing here reads the clock.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -169,6 +170,19 @@ def build_graph(documents: Iterable[Document]) -> Graph:
                         f"{d.id}: relations: supersession of {graph.label(target)} dated {rel.effective} "
                         f"is before the document was issued ({issued}); correct the date"
                     )
+    # a draft (征求意见稿) precedes the final text of the same title
+    finals: dict[str, list[str]] = {}
+    for d in docs.values():
+        if d.kind != "draft":
+            finals.setdefault(slugify(d.title, 200), []).append(d.id)
+    for d in sorted(docs.values(), key=lambda x: x.id):
+        if d.kind != "draft":
+            continue
+        base = re.sub(r"[（(]?征求意见稿[）)]?", "", d.title).strip()
+        for final in finals.get(slugify(base, 200), []):
+            if d.id not in graph.predecessors.get(final, []):
+                graph.successors.setdefault(d.id, []).append(final)
+                graph.predecessors.setdefault(final, []).append(d.id)
     for target, repeals in sorted(graph.repealed_by.items()):
         full = [r for r in repeals if not r.articles]
         if len(full) > 1:

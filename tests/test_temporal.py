@@ -183,3 +183,12 @@ def test_a_chain_of_three_versions() -> None:
     assert [status_of(i, g, day).code for i in "abc"] == ["repealed", "repealed", "in_force"]
     assert status_of("a", g, date(2021, 1, 1)).by == "b"
     assert g.problems == []
+
+
+def test_a_draft_precedes_its_final_text() -> None:
+    draft = doc("draft", kind="draft", issued=date(2024, 6, 1))
+    draft = draft.with_(title="某市数据条例（征求意见稿）")
+    final = doc("final", effective=date(2024, 12, 1)).with_(title="某市数据条例")
+    g = build_graph([draft, final])
+    assert g.successors == {"draft": ["final"]}
+    assert g.repealed_by == {}  # a final text continues its draft; it does not repeal it
