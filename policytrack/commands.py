@@ -486,9 +486,15 @@ class DiffResult:
 
 def _load_side(loaded: Loaded, ref: str) -> tuple[Document, str, str]:
     path = Path(ref)
-    if path.is_file() and not ref.endswith(".md") or (path.is_file() and path.parent.resolve() != loaded.archive.root):
+    if (path.is_file() and not ref.endswith(".md")) or (
+        path.is_file() and path.parent.resolve() != loaded.archive.root
+    ):
         result = ingest(path.read_bytes(), path.name)
-        return result.document, serialise(result.document), f"{loaded.archive.prefix or '.'}/{result.document.id}.md"
+        return (
+            result.document,
+            serialise(result.document),
+            f"{loaded.archive.prefix or '.'}/{result.document.id}.md",
+        )
     doc_id = resolve(loaded, ref)
     if doc_id not in loaded.docs:
         raise NotFound(
@@ -509,7 +515,9 @@ def predecessor_of(loaded: Loaded, doc_id: str) -> str | None:
     return versions[k - 1] if k > 0 else None
 
 
-def diff(archive_path: Path, old_ref: str, new_ref: str | None, *, ignore_variants: bool = False) -> DiffResult:
+def diff(
+    archive_path: Path, old_ref: str, new_ref: str | None, *, ignore_variants: bool = False
+) -> DiffResult:
     """Diff two versions, or one document against its predecessor in its lineage.
     A REF that is a file outside the archive is ingested (not stored) for the comparison."""
     loaded = load(archive_path)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from diff_match_patch import diff_match_patch
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .chinese import fold_variants, full_width_punctuation, strip_invisible, to_simplified_chars
@@ -308,7 +309,7 @@ def _splits_and_merges(
                 continue
             joint = _similarity(o.key, a.key + b.key)
             single = max(_similarity(o.key, a.key), _similarity(o.key, b.key))
-            if joint >= 0.75 and joint >= single + 0.2:
+            if _is_split(o.key, a.key, b.key, joint, single):
                 result = [g for g in result if not (g[0] == [i] or g[1] in ([j], [j + 1]))]
                 result.append(([i], [j, j + 1], joint))
                 matched_new |= {j, j + 1}
@@ -331,11 +332,19 @@ def _splits_and_merges(
                 continue
             joint = _similarity(a.key + b.key, n.key)
             single = max(_similarity(a.key, n.key), _similarity(b.key, n.key))
-            if joint >= 0.75 and joint >= single + 0.2:
+            if _is_split(n.key, a.key, b.key, joint, single):
                 result = [g for g in result if not (g[1] == [j] or g[0] in ([i], [i + 1]))]
                 result.append(([i, i + 1], [j], joint))
                 break
     return result
+
+
+def _is_split(whole: str, a: str, b: str, joint: float, single: float) -> bool:
+    """True when `whole` reads as `a` followed by `b`: together they match it clearly better
+    than either alone, and each part is largely found inside it."""
+    if joint < 0.8 or joint < single + 0.08:
+        return False
+    return bool(fuzz.partial_ratio(a, whole) >= 85 and fuzz.partial_ratio(b, whole) >= 85)
 
 
 def _longest_increasing(seq: list[int]) -> set[int]:
@@ -369,8 +378,8 @@ def inline(old: str, new: str) -> tuple[InlineEdit, ...]:
     dmp.Diff_Timeout = 0
     diffs = dmp.diff_main(old, new, False)
     dmp.diff_cleanupSemantic(diffs)
-    names = {0: "equal", 1: "insert", -1: "delete"}
-    return _whole_numbers([InlineEdit(names[op], text) for op, text in diffs])  # type: ignore[index]
+    names: dict[int, Literal["equal", "insert", "delete"]] = {0: "equal", 1: "insert", -1: "delete"}
+    return _whole_numbers([InlineEdit(names[op], text) for op, text in diffs])
 
 
 _TOKEN_TAIL = re.compile(r"[0-9A-Za-z.%]+$")
@@ -393,24 +402,26 @@ def _whole_numbers(edits: list[InlineEdit]) -> tuple[InlineEdit, ...]:
         deleted = "".join(e.text for e in run if e.op == "delete")
         inserted = "".join(e.text for e in run if e.op == "insert")
         prefix = suffix = ""
-        touches = (deleted + inserted)
+        touches = deleted + inserted
         if out and out[-1].op == "equal" and touches and _TOKEN_HEAD.match(touches[:1] or " "):
             m = _TOKEN_TAIL.search(out[-1].text)
             if m:
                 prefix = m.group(0)
                 out[-1] = InlineEdit("equal", out[-1].text[: m.start()])
-        if k < len(edits) and edits[k].op == "equal" and touches and _TOKEN_TAIL.search(touches[-1:] or " "):
+        if (
+            k < len(edits)
+            and edits[k].op == "equal"
+            and touches
+            and _TOKEN_TAIL.search(touches[-1:] or " ")
+        ):
             m = _TOKEN_HEAD.match(edits[k].text)
             if m:
                 suffix = m.group(0)
                 edits[k] = InlineEdit("equal", edits[k].text[m.end() :])
         if deleted or prefix or suffix:
-            if deleted:
-                out.append(InlineEdit("delete", prefix + deleted + suffix))
-        if inserted:
+            out.append(InlineEdit("delete", prefix + deleted + suffix))
+        if inserted or prefix or suffix:
             out.append(InlineEdit("insert", prefix + inserted + suffix))
-        elif not deleted:
-            pass
     return tuple(e for e in out if e.text)
 
 

@@ -185,7 +185,8 @@ def build_graph(documents: Iterable[Document]) -> Graph:
                 graph.predecessors.setdefault(final, []).append(d.id)
     for target, repeals in sorted(graph.repealed_by.items()):
         full = [r for r in repeals if not r.articles]
-        if len(full) > 1:
+        # a later version restating its predecessor's repeal clause is not a conflict
+        if len({_lineage_root(graph, r.by, target) for r in full}) > 1:
             names = ", ".join(r.by_label for r in full)
             graph.problems.append(
                 f"{target}: superseded twice (by {names}); keep one supersedes relation or mark one as predecessor"
@@ -197,6 +198,21 @@ def build_graph(documents: Iterable[Document]) -> Graph:
             + "; a document cannot succeed its own successor"
         )
     return graph
+
+
+def _lineage_root(graph: Graph, doc_id: str, exclude: str) -> str:
+    """A representative of doc_id's lineage, walking supersedes/predecessor links among
+    archived documents other than `exclude` (the document both lineages point at)."""
+    seen = {doc_id, exclude}
+    todo = [doc_id]
+    while todo:
+        cur = todo.pop()
+        for nxt in graph.predecessors.get(cur, []) + graph.successors.get(cur, []):
+            if nxt in graph.docs and nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    seen.discard(exclude)
+    return min(seen)
 
 
 def _cycles(edges: dict[str, list[str]]) -> list[list[str]]:

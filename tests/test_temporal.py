@@ -192,3 +192,25 @@ def test_a_draft_precedes_its_final_text() -> None:
     g = build_graph([draft, final])
     assert g.successors == {"draft": ["final"]}
     assert g.repealed_by == {}  # a final text continues its draft; it does not repeal it
+
+
+def test_a_later_version_restating_a_repeal_is_not_a_conflict() -> None:
+    clause = "《中华人民共和国行政监察法》同时废止。"
+    v1 = doc(
+        "v1",
+        effective=date(2018, 3, 20),
+        relations=(Relation("supersedes", None, "中华人民共和国行政监察法", clause),),
+    )
+    v2 = doc(
+        "v2",
+        effective=date(2024, 12, 25),
+        relations=(
+            Relation("supersedes", None, "中华人民共和国行政监察法", clause),
+            Relation("supersedes", None, None, "", "v1"),
+        ),
+    )
+    g = build_graph([v1, v2])
+    assert g.problems == []
+    assert status_of("stub-中华人民共和国行政监察法", g, date(2019, 1, 1)).since == date(
+        2018, 3, 20
+    )

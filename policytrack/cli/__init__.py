@@ -56,10 +56,15 @@ DEFAULT_ARCHIVE = Path("archive")
 
 
 def out() -> Console:
+    """stdout console: colour only on a terminal (or with FORCE_COLOR), never with NO_COLOR;
+    no escape codes at all when colour is off."""
     tty = sys.stdout.isatty()
+    colour = (tty or bool(os.environ.get("FORCE_COLOR"))) and not os.environ.get("NO_COLOR")
     return Console(
         width=None if tty else 200,
-        no_color=bool(os.environ.get("NO_COLOR")) or not tty,
+        no_color=not colour,
+        force_terminal=colour,
+        color_system="standard" if colour else None,
         highlight=False,
     )
 
@@ -623,11 +628,22 @@ def emit_measures(items: list[commands.MeasureDue], fmt: str, day: date, days: i
 @app.command()
 @handles_errors
 def diff(
-    old: Annotated[str, typer.Argument(help="The older version (REF or a file); alone, the document to compare with its predecessor.")],
+    old: Annotated[
+        str,
+        typer.Argument(
+            help="The older version (REF or a file); alone, the document to compare with its predecessor."
+        ),
+    ],
     new: Annotated[str | None, typer.Argument(help="The newer version (REF or a file).")] = None,
-    format_: Annotated[str, typer.Option("--format", help="term, md, html, json or patch.")] = "term",
+    format_: Annotated[
+        str, typer.Option("--format", help="term, md, html, json or patch.")
+    ] = "term",
     ignore_variants: Annotated[
-        bool, typer.Option("--ignore-variants", help="Also treat regional vocabulary variants (支援/支持, 品質/质量) as equal.")
+        bool,
+        typer.Option(
+            "--ignore-variants",
+            help="Also treat regional vocabulary variants (支援/支持, 品質/质量) as equal.",
+        ),
     ] = False,
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     as_json: JsonOpt = False,
@@ -649,7 +665,9 @@ def diff(
         console = out()
         diffout.to_terminal(result, console, colour=not console.no_color)
     else:
-        raise PolicytrackError(f"--format {fmt!r} is not supported for diff; use term, md, html, json or patch")
+        raise PolicytrackError(
+            f"--format {fmt!r} is not supported for diff; use term, md, html, json or patch"
+        )
 
 
 @app.command()

@@ -40,8 +40,14 @@ def change_json(c: UnitChange) -> dict[str, Any]:
         "similarity": round(c.similarity, 4),
         "edits": [{"op": e.op, "text": e.text} for e in c.edits],
         "facts": [
-            {"kind": f.kind, "old": f.old, "new": f.new, "summary": f.summary, "direction": f.direction,
-             "ratio": round(f.ratio, 4) if f.ratio is not None else None}
+            {
+                "kind": f.kind,
+                "old": f.old,
+                "new": f.new,
+                "summary": f.summary,
+                "direction": f.direction,
+                "ratio": round(f.ratio, 4) if f.ratio is not None else None,
+            }
             for f in c.facts
         ],
     }
@@ -62,19 +68,26 @@ def _visible(d: DocumentDiff) -> list[UnitChange]:
 
 def to_terminal(result: DiffResult, console: Console, colour: bool) -> None:
     d = result.diff
-    console.print(Text(f"{result.old.doc_number or d.old_id} → {result.new.doc_number or d.new_id}", style="bold"))
+    console.print(
+        Text(
+            f"{result.old.doc_number or d.old_id} → {result.new.doc_number or d.new_id}",
+            style="bold",
+        )
+    )
     console.print(f"{d.old_title}\n→ {d.new_title}")
     for f, o, n in d.metadata:
         console.print(f"  {f}: {o or '—'} → {n or '—'}")
     console.print("")
     if not d.substantive:
-        console.print("No substantive change (script, punctuation width and whitespace are not changes).")
+        console.print(
+            "No substantive change (script, punctuation width and whitespace are not changes)."
+        )
         return
     if d.key_changes:
         console.print(Text("Key changes", style="bold"))
         for c in d.key_changes:
-            for f in c.facts:
-                console.print(f"  {c.describe().split(',')[0]}: {f.summary}")
+            for fact in c.facts:
+                console.print(f"  {c.describe().split(',')[0]}: {fact.summary}")
         console.print("")
     console.print(Text("Units: " + _summary_lines(d)[0], style="bold"))
     for c in _visible(d):
@@ -104,14 +117,20 @@ def _md_inline(edits: tuple[InlineEdit, ...]) -> str:
     out = []
     for e in edits:
         t = html.escape(e.text, quote=False).replace("\n\n", "<br><br>")
-        out.append(t if e.op == "equal" else (f"<del>{t}</del>" if e.op == "delete" else f"<ins>{t}</ins>"))
+        out.append(
+            t if e.op == "equal" else (f"<del>{t}</del>" if e.op == "delete" else f"<ins>{t}</ins>")
+        )
     return "".join(out)
 
 
 def to_markdown(result: DiffResult) -> str:
     d = result.diff
-    lines = [f"# {result.old.doc_number or d.old_id} → {result.new.doc_number or d.new_id}", "",
-             f"{d.old_title} → {d.new_title}", ""]
+    lines = [
+        f"# {result.old.doc_number or d.old_id} → {result.new.doc_number or d.new_id}",
+        "",
+        f"{d.old_title} → {d.new_title}",
+        "",
+    ]
     if d.metadata:
         lines += ["| field | old | new |", "| --- | --- | --- |"]
         lines += [f"| {f} | {o or '—'} | {n or '—'} |" for f, o, n in d.metadata]
@@ -150,16 +169,29 @@ def to_html(result: DiffResult) -> str:
     d = result.diff
     e = html.escape
     title = f"{result.old.doc_number or d.old_id} → {result.new.doc_number or d.new_id}"
-    out = ["<!doctype html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{e(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>", "<main>",
-           f"<h1>{e(title)}</h1>", f"<p>{e(d.old_title)} → {e(d.new_title)}</p>", '<h2 id="key-changes">Key changes</h2>']
+    out = [
+        "<!doctype html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        f"<h1>{e(title)}</h1>",
+        f"<p>{e(d.old_title)} → {e(d.new_title)}</p>",
+        '<h2 id="key-changes">Key changes</h2>',
+    ]
     if d.key_changes:
         out.append("<table><thead><tr><th>unit</th><th>change</th></tr></thead><tbody>")
         for c in d.key_changes:
             anchor = c.new_anchor or f"old-{c.old_anchor}"
             for f in c.facts:
-                out.append(f'<tr><td><a href="#{e(anchor)}">{e(c.describe().split(",")[0])}</a></td><td>{e(f.summary)}</td></tr>')
+                out.append(
+                    f'<tr><td><a href="#{e(anchor)}">{e(c.describe().split(",")[0])}</a></td><td>{e(f.summary)}</td></tr>'
+                )
         out.append("</tbody></table>")
     else:
         out.append("<p>No amounts, percentages, dates or departments changed.</p>")
@@ -167,7 +199,9 @@ def to_html(result: DiffResult) -> str:
     out.append('<h2 id="changes">Changes</h2>')
     for c in _visible(d):
         anchor = c.new_anchor or f"old-{c.old_anchor}"
-        out.append(f'<section id="{e(anchor)}"><h3>{e(c.describe())}</h3><p class="op">{e(c.op)}</p>')
+        out.append(
+            f'<section id="{e(anchor)}"><h3>{e(c.describe())}</h3><p class="op">{e(c.op)}</p>'
+        )
         if c.op not in ("renumbered", "moved"):
             out.append(f"<p>{_md_inline(c.edits)}</p>")
         out.append("</section>")
@@ -182,8 +216,10 @@ def to_patch(result: DiffResult) -> str:
     """A unified diff turning the old canonical file into the new one (git apply accepts it)."""
     path = result.old_path
     body = difflib.unified_diff(
-        result.old_text.splitlines(keepends=True), result.new_text.splitlines(keepends=True),
-        fromfile=f"a/{path}", tofile=f"b/{path}",
+        result.old_text.splitlines(keepends=True),
+        result.new_text.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
     )
     text = "".join(body)
     return f"diff --git a/{path} b/{path}\n{text}" if text else ""
