@@ -11,8 +11,22 @@ from rich.text import Text
 
 from policytrack.commands import DiffResult
 from policytrack.diff import DocumentDiff, InlineEdit, UnitChange
+from policytrack.model import Document
 
 DIFF_SCHEMA_VERSION = 1
+
+
+def version_label(doc: Document) -> str:
+    """How a version is named in a heading: its doc number, else its title and date."""
+    if doc.doc_number:
+        return doc.doc_number
+    w = doc.window
+    day = w.issued.value or w.published.value or w.effective.value
+    return f"{doc.title}（{day.isoformat()}）" if day else doc.title
+
+
+def heading(result: DiffResult) -> str:
+    return f"{version_label(result.old)} → {version_label(result.new)}"
 
 
 def to_json(result: DiffResult) -> dict[str, Any]:
@@ -70,7 +84,7 @@ def to_terminal(result: DiffResult, console: Console, colour: bool) -> None:
     d = result.diff
     console.print(
         Text(
-            f"{result.old.doc_number or d.old_id} → {result.new.doc_number or d.new_id}",
+            heading(result),
             style="bold",
         )
     )
@@ -126,7 +140,7 @@ def _md_inline(edits: tuple[InlineEdit, ...]) -> str:
 def to_markdown(result: DiffResult) -> str:
     d = result.diff
     lines = [
-        f"# {result.old.doc_number or d.old_id} → {result.new.doc_number or d.new_id}",
+        f"# {heading(result)}",
         "",
         f"{d.old_title} → {d.new_title}",
         "",
@@ -161,14 +175,14 @@ max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.8;color:#1a1a1a}
 del{background:#fde2e1;color:#8a1c1c;text-decoration:line-through}
 ins{background:#dcf5e3;color:#135c2a;text-decoration:none;border-bottom:1px solid #2e8b4f}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
-.op{font-size:.85rem;color:#555}section{border-top:1px solid #e5e5e5;padding-top:.5rem}
+section{border-top:1px solid #e5e5e5;padding-top:.5rem}
 """
 
 
 def to_html(result: DiffResult) -> str:
     d = result.diff
     e = html.escape
-    title = f"{result.old.doc_number or d.old_id} → {result.new.doc_number or d.new_id}"
+    title = heading(result)
     out = [
         "<!doctype html>",
         '<html lang="zh-CN">',
@@ -199,9 +213,7 @@ def to_html(result: DiffResult) -> str:
     out.append('<h2 id="changes">Changes</h2>')
     for c in _visible(d):
         anchor = c.new_anchor or f"old-{c.old_anchor}"
-        out.append(
-            f'<section id="{e(anchor)}"><h3>{e(c.describe())}</h3><p class="op">{e(c.op)}</p>'
-        )
+        out.append(f'<section id="{e(anchor)}"><h3>{e(c.describe())}</h3>')
         if c.op not in ("renumbered", "moved"):
             out.append(f"<p>{_md_inline(c.edits)}</p>")
         out.append("</section>")
