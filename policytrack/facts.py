@@ -15,7 +15,7 @@ from policytrack.model import DatedFact, Money, UnitFacts
 _DEPTS = re.compile(r"[（(](?:责任部门|责任单位|牵头部门|牵头单位|主责部门)[：:]([^）)]+)[）)]")
 _MONEY = re.compile(
     r"(?P<q>最高不超过|累计不超过|最高|不超过|最多|不低于|一次性最高|一次性)?\s*"
-    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>亿|千万|百万|万)?元"
+    r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十百千万零〇]+)\s*(?P<u>亿|千万|百万|万)?元"
 )
 _UNIT = {None: 1, "万": 10_000, "百万": 1_000_000, "千万": 10_000_000, "亿": 100_000_000}
 _PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％]")
@@ -37,7 +37,12 @@ def amounts(text: str) -> tuple[Money, ...]:
     """Money amounts in yuan with their qualifier: 最高2000万元 → 20,000,000 (最高)."""
     out = []
     for m in _MONEY.finditer(text):
-        yuan = int(Decimal(m.group("n")) * _UNIT[m.group("u")])
+        n = m.group("n")
+        try:
+            base = Decimal(n) if n[0].isdigit() else Decimal(cn_to_int(n))
+        except ValueError:
+            continue
+        yuan = int(base * _UNIT[m.group("u")])
         out.append(Money(yuan, m.group(0).strip(), m.group("q") or ""))
     return tuple(out)
 

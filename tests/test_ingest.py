@@ -430,3 +430,10 @@ def test_the_sample_archive_is_what_add_makes_of_each_seed(name: str) -> None:
     d = doc_of(name)
     stored = ROOT / "archive" / f"{d.id}.md"
     assert stored.read_text(encoding="utf-8") == serialise(d), "re-add the seeds with --replace"
+
+
+def test_amounts_in_chinese_numerals() -> None:
+    from policytrack.facts import amounts
+
+    found = amounts("处五千元以上一万元以下罚款；并处二十万元罚款；奖励一亿元。")
+    assert [m.yuan for m in found] == [5_000, 10_000, 200_000, 100_000_000]
