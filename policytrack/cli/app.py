@@ -1,0 +1,176 @@
+"""The Typer app, shared options, error handling and output helpers of the CLI."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from policytrack.errors import PolicytrackError
+
+app = typer.Typer(
+    name="policytrack",
+    help="Chinese government policy documents as canonical Markdown in git: versions, validity, redlines, alerts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ArchiveOpt = Annotated[
+    Path,
+    typer.Option(
+        "--archive",
+        envvar="POLICYTRACK_ARCHIVE",
+        help="The archive folder (env POLICYTRACK_ARCHIVE).",
+        show_default=True,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Compute status for this date (YYYY-MM-DD); default today."),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document (same as --format json).")
+]
+DEFAULT_ARCHIVE = Path("archive")
+
+
+def out() -> Console:
+    """stdout console: colour only on a terminal (or with FORCE_COLOR), never with NO_COLOR;
+    no escape codes at all when colour is off."""
+    tty = sys.stdout.isatty()
+    colour = (tty or bool(os.environ.get("FORCE_COLOR"))) and not os.environ.get("NO_COLOR")
+    return Console(
+        width=None if tty else 200,
+        no_color=not colour,
+        force_terminal=colour,
+        color_system="standard" if colour else None,
+        highlight=False,
+    )
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False, width=200, no_color=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    first, *rest = message.split("\n")
+    print(f"Error: {first}", file=sys.stderr)
+    for line in rest:
+        print(line, file=sys.stderr)
+    return typer.Exit(code)
+
+
+def handles_errors(fn: F) -> F:
+    """Turn library errors into one `Error:` line and exit 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except PolicytrackError as exc:
+            raise fail(str(exc)) from None
+        except KeyboardInterrupt:
+            raise fail(
+                "interrupted; the archive is unchanged or was completed atomically", 130
+            ) from None
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+        except Exception as exc:
+            if os.environ.get("POLICYTRACK_DEBUG"):
+                traceback.print_exc()
+            raise fail(
+                f"internal error ({type(exc).__name__}: {exc}); please report it with the command you ran "
+                "(set POLICYTRACK_DEBUG=1 for details)"
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_as_of(value: str | None) -> date:
+    """--as-of → date; only the CLI reads the clock."""
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise PolicytrackError(f"--as-of {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def fmt_date(value: date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+def emit_records(
+    records: list[dict[str, Any]],
+    fmt: str,
+    columns: list[tuple[str, Callable[[dict[str, Any]], str]]],
+    *,
+    title: str,
+    empty: str,
+) -> None:
+    """Print records as json, csv (every field), md or a table (the given columns)."""
+    if fmt == "json":
+        print_json(records)
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        fields = list(records[0]) if records else [name for name, _ in columns]
+        writer.writerow(fields)
+        for rec in records:
+            writer.writerow([_csv_cell(rec.get(f)) for f in fields])
+    elif fmt == "md":
+        print("| " + " | ".join(name for name, _ in columns) + " |")
+        print("|" + " --- |" * len(columns))
+        for rec in records:
+            print("| " + " | ".join(cell(rec) for _, cell in columns) + " |")
+    elif fmt == "table":
+        if not records:
+            print(empty)
+            return
+        table = Table(title=title, box=None, header_style="bold", pad_edge=False)
+        for name, _ in columns:
+            table.add_column(name, overflow="fold")
+        for rec in records:
+            table.add_row(*(cell(rec) for _, cell in columns))
+        out().print(table)
+    else:
+        raise PolicytrackError(
+            f"--format {fmt!r} is not supported here; use table, json, csv or md"
+        )
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def ref_of(rec: dict[str, Any]) -> str:
+    return str(rec.get("doc_number") or rec["id"])
+
+
+def dash(value: Any) -> str:
+    return "—" if value in (None, "", []) else str(value)

@@ -1,0 +1,144 @@
+"""Commands that create and change an archive: init, add."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policytrack import commands
+from policytrack.cli.app import (
+    DEFAULT_ARCHIVE,
+    ArchiveOpt,
+    JsonOpt,
+    app,
+    fmt_date,
+    handles_errors,
+    print_json,
+)
+
+
+@app.command()
+@handles_errors
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder to create the archive in.")
+    ] = DEFAULT_ARCHIVE,
+) -> None:
+    """Create an archive: its own git repository, or a folder inside an existing one."""
+    archive = commands.init(directory)
+    where = (
+        "a new git repository" if archive.prefix == "" else f"the repository at {archive.toplevel}"
+    )
+    print(f"Created archive {directory} in {where}")
+
+
+@app.command()
+@handles_errors
+def add(
+    files: Annotated[
+        list[Path], typer.Argument(help="Text, Markdown or canonical files to ingest.")
+    ],
+    url: Annotated[str, typer.Option("--url", help="Source URL, kept as provenance.")] = "",
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="FIELD=VALUE overriding an extracted field; repeatable; survives re-ingestion.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Print what would be written, the evidence and what was stripped; write nothing.",
+        ),
+    ] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace a stored document with a different text (recorded as a correction).",
+        ),
+    ] = False,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Refuse input files larger than this.")
+    ] = 20 * 1024 * 1024,
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ingest documents into the archive, one commit each."""
+    results = commands.add(
+        archive,
+        files,
+        url=url,
+        sets=set_ or [],
+        dry_run=dry_run,
+        replace=replace,
+        max_bytes=max_bytes,
+    )
+    if as_json:
+        print_json(
+            [
+                {
+                    "file": r.file,
+                    "id": r.document.id,
+                    "doc_number": r.document.doc_number,
+                    "title": r.document.title,
+                    "action": r.action,
+                    "path": r.path,
+                    "commit": r.commit,
+                    "warnings": list(r.warnings),
+                    "stripped": [{"reason": a, "text": b} for a, b in r.stripped],
+                }
+                for r in results
+            ]
+        )
+        return
+    for r in results:
+        if dry_run:
+            print_dry_run(r)
+        else:
+            tail = f" ({r.commit[:10]})" if r.commit else ""
+            print(f"{r.action}: {r.path} — {r.document.doc_number or r.document.title}{tail}")
+            for w in r.warnings:
+                print(f"  warning: {w}", file=sys.stderr)
+
+
+def print_dry_run(r: commands.AddResult) -> None:
+    d = r.document
+    print(f"{r.action}: {r.path}   (dry run: nothing written)")
+    print("\nFields and evidence:")
+    print(f"  id            {d.id}")
+    for name in ("title", "doc_number", "issuer", "jurisdiction", "kind"):
+        ev = d.field_evidence(name)
+        value = getattr(d, name)
+        basis = f"[{ev.basis}]" if ev else ""
+        print(f"  {name:<13} {value or '—'} {basis}")
+        if ev and ev.evidence:
+            print(f"  {'':<13} ← {ev.evidence}")
+    for name, fact in d.window.fields().items():
+        print(
+            f"  {name:<13} {fmt_date(fact.value)} [{fact.basis}]{' ' + fact.rule if fact.rule else ''}"
+        )
+        if fact.evidence:
+            print(f"  {'':<13} ← {fact.evidence}")
+    for rel in d.relations:
+        print(f"  {rel.type:<13} {rel.target}{' (简称 ' + rel.alias + ')' if rel.alias else ''}")
+    arts = d.articles
+    print(
+        f"\nStructure: {len(d.units)} units, {len(arts)} articles"
+        + (f" ({arts[0].label}…{arts[-1].label})" if arts else "")
+    )
+    if r.stripped:
+        print("\nStripped (not policy text):")
+        for reason, text in r.stripped:
+            print(f"  - {reason}: {text}")
+    if r.warnings:
+        print("\nWarnings:")
+        for w in r.warnings:
+            print(f"  - {w}")
+    print("\n--- document that would be written ---")
+    sys.stdout.write(r.text)

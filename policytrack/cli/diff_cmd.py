@@ -1,0 +1,65 @@
+"""The diff command."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from policytrack import commands
+from policytrack.cli.app import (
+    DEFAULT_ARCHIVE,
+    ArchiveOpt,
+    JsonOpt,
+    app,
+    handles_errors,
+    out,
+    print_json,
+)
+from policytrack.errors import PolicytrackError
+
+
+@app.command()
+@handles_errors
+def diff(
+    old: Annotated[
+        str,
+        typer.Argument(
+            help="The older version (REF or a file); alone, the document to compare with its predecessor."
+        ),
+    ],
+    new: Annotated[str | None, typer.Argument(help="The newer version (REF or a file).")] = None,
+    format_: Annotated[
+        str, typer.Option("--format", help="term, md, html, json or patch.")
+    ] = "term",
+    ignore_variants: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-variants",
+            help="Also treat regional vocabulary variants (支援/支持, 品質/质量) as equal.",
+        ),
+    ] = False,
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show what changed between two versions, article by article, key changes first."""
+    from policytrack.cli import diffout
+
+    result = commands.diff(archive, old, new, ignore_variants=ignore_variants)
+    fmt = "json" if as_json else format_
+    if fmt == "json":
+        print_json(diffout.to_json(result))
+    elif fmt == "md":
+        sys.stdout.write(diffout.to_markdown(result))
+    elif fmt == "html":
+        sys.stdout.write(diffout.to_html(result))
+    elif fmt == "patch":
+        sys.stdout.write(diffout.to_patch(result))
+    elif fmt == "term":
+        console = out()
+        diffout.to_terminal(result, console, colour=not console.no_color)
+    else:
+        raise PolicytrackError(
+            f"--format {fmt!r} is not supported for diff; use term, md, html, json or patch"
+        )
