@@ -5,25 +5,30 @@
 writer in a fixed key order and the body is kept verbatim, so git diffs of the archive
 show only real edits. The format is specified in docs/format.md.
 
-The body is read with a small line parser rather than a full CommonMark parser: the
-canonical body is ATX headings, blank-line separated paragraphs and one optional
-block quote, and reading it this way is ~10x faster at archive scale. Rendering to HTML
-(site) uses markdown-it-py, which reads the same text the same way.
+The body's structure (units, anchors) and its writer live in `docfile.body`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, cast
 
 import yaml
 
-from .chinese import cn_to_int
-from .errors import FormatError, ValidationErrors
-from .model import (
+from policytrack.docfile.body import (
+    LABELS,
+    Block,
+    Label,
+    body_title,
+    escape_text,
+    match_label,
+    parse_units,
+    render_body,
+)
+from policytrack.errors import FormatError, ValidationErrors
+from policytrack.model import (
     BASES,
     DATE_FIELDS,
     KINDS,
@@ -35,10 +40,7 @@ from .model import (
     FieldEvidence,
     Relation,
     Source,
-    Unit,
-    UnitKind,
     ValidityWindow,
-    slugify,
 )
 
 FORMAT_DOC = "see docs/format.md"
@@ -512,295 +514,17 @@ def _document_from(
     )
 
 
-# ---------------------------------------------------------------------------------------
-# Body structure: numbering labels, anchors and units.
-
-_NUM = r"[〇零一二三四五六七八九十百千两\d]+"
-LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("part", re.compile(rf"^第({_NUM})编(?:\s+|$)")),
-    ("chapter", re.compile(rf"^第({_NUM})章(?:\s+|$)")),
-    ("section", re.compile(rf"^第({_NUM})节(?:\s+|$)")),
-    ("article", re.compile(rf"^第({_NUM})条(?:[\s　]+|$|(?=[^\s，、]))")),
-    ("cn", re.compile(r"^([一二三四五六七八九十]+)、\s*")),
-    ("pcn", re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*")),
-    ("arabic", re.compile(r"^(\d{1,3})(?:[.．、](?!\d)|\\\.)\s*")),
-    ("parabic", re.compile(r"^[（(](\d{1,3})[）)]\s*")),
-    ("circled", re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
-)
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-@dataclass(frozen=True)
-class Label:
-    """A numbering label found at the start of a line."""
-
-    style: str
-    number: int
-    text: str  # the label as written, e.g. 第十二条, 一、, （一）
-    rest: str  # what follows the label
-
-
-def match_label(line: str) -> Label | None:
-    """The numbering label at the start of a line, if any."""
-    for style, regex in LABELS:
-        m = regex.match(line)
-        if m:
-            raw = m.group(1)
-            number = _CIRCLED.index(raw) + 1 if style == "circled" else cn_to_int(raw)
-            label = m.group(0).strip().replace("\\", "")
-            return Label(style, number, label, line[m.end() :])
-    return None
-
-
-_UNIT_KIND: dict[str, UnitKind] = {
-    "part": "part",
-    "chapter": "chapter",
-    "section": "section",
-    "article": "article",
-}
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|>~<])", r"\1", text)
-
-
-def _anchor_for(style: str, number: int, path: list[tuple[str, int]], chapter: int | None) -> str:
-    if style == "article":
-        return f"art-{number}"
-    if style == "part":
-        return f"part-{number}"
-    if style == "chapter":
-        return f"ch-{number}"
-    if style == "section":
-        return f"ch-{chapter or 0}-sec-{number}"
-    nums = [n for s, n in path if s not in _UNIT_KIND] + [number]
-    return "s" + "-".join(str(n) for n in nums)
-
-
-def parse_units(body: str) -> tuple[Unit, ...]:
-    """Units of a canonical body, in document order, with stable anchors.
-
-    Headings (`## 一、总则`, `#### 第十二条`) open units; a paragraph that starts with a
-    numbering label inside a unit is an item of it (anchor: parent anchor + number)."""
-    units: list[Unit] = []
-    seen: dict[str, int] = {}
-    # stack of (level, style, number, anchor)
-    stack: list[tuple[int, str, int, str]] = []
-    current: dict[str, Any] | None = None
-    pending: list[dict[str, Any]] = []
-    chapter: int | None = None
-
-    def unique(anchor: str) -> str:
-        count = seen.get(anchor, 0) + 1
-        seen[anchor] = count
-        return anchor if count == 1 else f"{anchor}-dup{count}"
-
-    def flush() -> None:
-        for u in pending:
-            units.append(
-                Unit(
-                    u["kind"],
-                    u["label"],
-                    u["number"],
-                    u["anchor"],
-                    u["level"],
-                    u["heading"],
-                    "\n\n".join(u["paras"]),
-                    u["parent"],
-                )
-            )
-        pending.clear()
-
-    preamble: dict[str, Any] = {
-        "kind": "preamble",
-        "label": "",
-        "number": 0,
-        "anchor": "preamble",
-        "level": 1,
-        "heading": "",
-        "paras": [],
-        "parent": None,
-    }
-    notice: dict[str, Any] = {
-        "kind": "notice",
-        "label": "",
-        "number": 0,
-        "anchor": "notice",
-        "level": 1,
-        "heading": "",
-        "paras": [],
-        "parent": None,
-    }
-    blocks = _blocks(body)
-    for kind, level, text in blocks:
-        if kind == "title":
-            continue
-        if kind == "quote":
-            notice["paras"].append(text)
-            continue
-        if kind == "heading":
-            label = match_label(text)
-            style = label.style if label else "heading"
-            number = label.number if label else 0
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            path = [(s, n) for _, s, n, _ in stack]
-            if style == "chapter":
-                chapter = number
-            if label is None:
-                # unnumbered headings (【支持对象】, news subheads) are anchored by their text
-                anchor = unique("c-" + slugify(text.strip("【】"), 24))
-            else:
-                anchor = unique(_anchor_for(style, number, path, chapter))
-            flush()
-            current = {
-                "kind": _UNIT_KIND.get(style, "outline"),
-                "label": label.text if label else "",
-                "number": number,
-                "anchor": anchor,
-                "level": level,
-                "heading": (label.rest if label else text).strip(),
-                "paras": [],
-                "parent": stack[-1][3] if stack else None,
-            }
-            pending.append(current)
-            stack.append((level, style, number, anchor))
-            continue
-        # paragraph
-        if current is None:
-            preamble["paras"].append(text)
-            continue
-        label = match_label(text)
-        head = pending[0]
-        if label is not None and label.style not in _UNIT_KIND:
-            # items nest by style within their unit: （一） then 1. then （1）
-            items: list[tuple[str, str]] = head.setdefault("items", [])
-            styles = [s for s, _ in items]
-            if label.style in styles:
-                del items[styles.index(label.style) :]
-            parent_anchor = items[-1][1] if items else head["anchor"]
-            anchor = unique(f"{parent_anchor}-{label.number}")
-            items.append((label.style, anchor))
-            item = {
-                "kind": "item",
-                "label": label.text,
-                "number": label.number,
-                "anchor": anchor,
-                "level": head["level"] + len(items),
-                "heading": "",
-                "paras": [text],
-                "parent": parent_anchor,
-            }
-            pending.append(item)
-            current = item
-        else:
-            head["paras"].append(text)
-            current = head
-    flush()
-    out: list[Unit] = []
-    for extra in (notice, preamble):
-        if extra["paras"]:
-            out.append(
-                Unit(
-                    extra["kind"], "", 0, extra["anchor"], 1, "", "\n\n".join(extra["paras"]), None
-                )
-            )
-    return tuple(out + units)
-
-
-def _blocks(body: str) -> list[tuple[str, int, str]]:
-    """(kind, level, text) blocks of a body: title, heading, quote, para."""
-    out: list[tuple[str, int, str]] = []
-    para: list[str] = []
-    quote: list[str] = []
-
-    def end_para() -> None:
-        if para:
-            out.append(("para", 0, _unescape(" ".join(para))))
-            para.clear()
-
-    def end_quote() -> None:
-        if quote:
-            for chunk in "\n".join(quote).split("\n\n"):
-                if chunk.strip():
-                    out.append(("quote", 0, _unescape(" ".join(chunk.split("\n")))))
-            quote.clear()
-
-    for line in body.split("\n"):
-        stripped = line.rstrip()
-        if stripped.startswith(">"):
-            end_para()
-            quote.append(stripped[1:].lstrip(" ") if len(stripped) > 1 else "")
-            continue
-        end_quote()
-        m = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", stripped)
-        if m:
-            end_para()
-            level = len(m.group(1))
-            kind = "title" if level == 1 and not any(k != "quote" for k, _, _ in out) else "heading"
-            out.append((kind, level, _unescape(m.group(2))))
-            continue
-        if not stripped:
-            end_para()
-            continue
-        para.append(stripped)
-    end_para()
-    end_quote()
-    return out
-
-
-def body_title(body: str) -> str | None:
-    """The `# title` of a body, if it has one."""
-    for kind, _, text in _blocks(body):
-        if kind == "title":
-            return text
-    return None
-
-
-# ---------------------------------------------------------------------------------------
-# Body writing (used by ingest)
-
-_ESCAPE_INLINE = re.compile(r"([\\`*_\[\]])")
-_LINE_START = re.compile(r"^([#>+=|\-]|\d+[.)](?=\s|$))")
-
-
-def escape_text(text: str) -> str:
-    """Escape the characters CommonMark would read as markup in a paragraph or heading."""
-    text = _ESCAPE_INLINE.sub(r"\\\1", text)
-    m = _LINE_START.match(text)
-    if m:
-        token = m.group(1)
-        if token[0].isdigit():
-            text = token[:-1] + "\\" + token[-1] + text[len(token) :]
-        else:
-            text = "\\" + text
-    return text
-
-
-@dataclass(frozen=True)
-class Block:
-    """A block of body text for the writer: a heading at a level, or a paragraph."""
-
-    kind: str  # heading | para | quote
-    text: str
-    level: int = 0
-
-
-def render_body(title: str, blocks: list[Block]) -> str:
-    """Canonical body text: `# title`, then a covering-notice quote, headings, paragraphs."""
-    parts = [f"# {escape_text(title)}"]
-    quote: list[str] = []
-    for block in blocks:
-        if block.kind == "quote":
-            quote.append(escape_text(block.text))
-            continue
-        if quote:
-            parts.append("\n>\n".join("> " + q for q in quote))
-            quote = []
-        if block.kind == "heading":
-            parts.append("#" * max(2, min(block.level, 6)) + " " + escape_text(block.text))
-        else:
-            parts.append(escape_text(block.text))
-    if quote:
-        parts.append("\n>\n".join("> " + q for q in quote))
-    return "\n\n".join(parts) + "\n"
+__all__ = [
+    "LABELS",
+    "Block",
+    "Label",
+    "body_title",
+    "escape_text",
+    "front_matter",
+    "match_label",
+    "parse",
+    "parse_units",
+    "render_body",
+    "serialise",
+    "split_front_matter",
+]
