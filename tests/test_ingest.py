@@ -437,3 +437,48 @@ def test_amounts_in_chinese_numerals() -> None:
 
     found = amounts("处五千元以上一万元以下罚款；并处二十万元罚款；奖励一亿元。")
     assert [m.yuan for m in found] == [5_000, 10_000, 200_000, 100_000_000]
+
+
+# --- layouts the seeds do not show (fixtures modelled on published layouts) --------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture(name: str) -> Document:
+    path = FIXTURES / name
+    return ingest(path.read_bytes(), path.name).document
+
+
+def test_state_council_notice_with_a_period_of_validity() -> None:
+    d = fixture("state_council_notice.txt")
+    assert (d.doc_number, d.title, d.issuer, d.jurisdiction) == (
+        "国办发〔2024〕12号",
+        "促进数据产业高质量发展行动方案",
+        "国务院办公厅",
+        "全国",
+    )
+    assert d.window.effective.value == date(2024, 3, 5)  # 自印发之日起施行: the issue date
+    assert (d.window.expires.value, d.window.expires.basis) == (date(2029, 3, 4), "inferred")
+
+
+def test_measures_in_chapters_with_a_closing_article() -> None:
+    d = fixture("shanghai_measures_chapters.txt")
+    assert d.window.issued.value == date(2024, 1, 10)  # 二〇二四年一月十日
+    assert d.window.effective.value == date(2024, 2, 1)
+    assert d.window.expires.value == date(2026, 12, 31)  # the clause opens with 第五条
+    assert [(r.type, r.doc_number) for r in d.relations] == [("supersedes", "沪府办规〔2021〕5号")]
+    assert [u.anchor for u in d.units if u.kind == "chapter"] == ["ch-1", "ch-2", "ch-3"]
+    from policytrack.facts import departments
+
+    art4 = next(a for a in d.articles if a.number == 4)
+    assert departments(art4.text) == ("市经济信息化委", "市科委")
+
+
+def test_an_interpretation_interprets_the_policy_its_title_names() -> None:
+    d = fixture("shenzhen_interpretation.txt")
+    assert d.kind == "interpretation"
+    assert [(r.type, r.doc_number, r.title) for r in d.relations] == [
+        ("interprets", "深发改规〔2023〕7号", "深圳市数据交易管理暂行办法")
+    ]
+    assert (d.issuer, d.field_evidence("issuer").basis) == ("深圳市发展和改革委员会", "inferred")  # type: ignore[union-attr]
+    assert d.window.published.value == date(2023, 3, 1)

@@ -112,7 +112,7 @@ def ingest(
         publisher = cleaned.publisher
         notice, body = split_document(lines, ex)
         find_doc_number(notice, body, ex, lines[0])
-        find_issuer_and_issued(notice, body, lines, ex)
+        find_issuer_and_issued(notice, body, lines, ex, cleaned.publisher)
         find_kind(ex, lines)
         find_jurisdiction(ex, body)
         if not ex.title:

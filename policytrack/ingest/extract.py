@@ -187,7 +187,7 @@ def _signature(lines: list[str]) -> tuple[str | None, date | None, str]:
 
 
 def find_issuer_and_issued(
-    notice: list[str], body: list[str], all_lines: list[str], ex: Extracted
+    notice: list[str], body: list[str], all_lines: list[str], ex: Extracted, publisher: str = ""
 ) -> None:
     issuer, issued, evidence = _signature(notice)
     if issued is None:
@@ -207,9 +207,22 @@ def find_issuer_and_issued(
         if m:
             ex.issuer, ex.issuer_basis, ex.issuer_evidence = m.group(1), "inferred", line
             return
+    if publisher and _ORG_LINE.match(publisher):
+        ex.issuer, ex.issuer_basis = publisher, "inferred"
+        ex.issuer_evidence = f"来源：{publisher} (the page names it as the source)"
+
+
+_NATIONAL = re.compile(
+    r"^(?:中共中央|国务院|全国人民代表大会|全国|国家|中华人民共和国|最高人民法院|最高人民检察院|"
+    r"(?:[\u4e00-\u9fff]{1,10}?(?:部|总局|总署|银行|委员会)(?:办公厅)?)$)"
+)
 
 
 def find_jurisdiction(ex: Extracted, body: list[str]) -> None:
+    if ex.issuer and _NATIONAL.match(ex.issuer) and not _PLACE.match(ex.issuer):
+        # central bodies (国务院办公厅, 工业和信息化部, 国家发展改革委) act nationwide
+        ex.jurisdiction, ex.jurisdiction_evidence = "全国", ex.issuer_evidence
+        return
     candidates: list[tuple[str, str]] = []
     if ex.issuer:
         candidates.append((ex.issuer, ex.issuer_evidence))
@@ -322,17 +335,22 @@ _SELF = re.compile(
 _ABOUT_SELF = re.compile(r"^(?:有效期|执行期限|实施期限|执行期)")
 
 
+def _about_self(sentence: str) -> bool:
+    """A sentence whose subject is this document (本办法…, 有效期…), after any 第X条 label."""
+    text = sentence.lstrip()
+    label = match_label(text)
+    if label is not None:
+        text = label.rest.lstrip()
+    return bool(_SELF.match(text) or _ABOUT_SELF.match(text))
+
+
 def _pick(
     clauses: list[Clause], kinds: tuple[str, ...], *, own_only: bool = False
 ) -> Clause | None:
     """The last clause of these kinds, preferring sentences about this document (本政策…).
     With own_only, a clause about something else (批准文件有效期为六个月) is never taken."""
     found = [c for c in clauses if c.kind in kinds]
-    own = [
-        c
-        for c in found
-        if _SELF.match(c.sentence.lstrip()) or _ABOUT_SELF.match(c.sentence.lstrip())
-    ]
+    own = [c for c in found if _about_self(c.sentence)]
     pool = own if (own or own_only) else found
     return pool[-1] if pool else None
 
@@ -406,12 +424,41 @@ _ALIAS = re.compile(
 )
 
 
+_GENERIC_TITLES = {
+    "办法",
+    "方案",
+    "意见",
+    "通知",
+    "条例",
+    "规定",
+    "决定",
+    "措施",
+    "细则",
+    "政策",
+    "规划",
+    "实施意见",
+    "若干措施",
+    "若干政策",
+    "实施细则",
+    "行动方案",
+    "实施方案",
+    "解读",
+}
+
+
 def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
     own = {ex.title}
     own_number = ex.doc_number
     seen: set[tuple[str, str | None, str | None]] = set()
+    # an interpretation (解读) interprets the policy its title names
+    subject_m = _TITLE_REF.search(ex.title) if ex.kind == "interpretation" else None
+    subject = subject_m.group(1) if subject_m else None
 
     def add(rel: Relation) -> None:
+        if rel.title and (len(rel.title) <= 3 or rel.title in _GENERIC_TITLES):
+            return  # 《办法》: the text's own short name for a document it already named
+        if subject and rel.title == subject:
+            rel = Relation("interprets", rel.doc_number, rel.title, rel.evidence)
         key = (rel.type, rel.doc_number, rel.title)
         if (rel.doc_number and rel.doc_number == own_number) or (
             rel.title in own and not rel.doc_number
@@ -464,6 +511,8 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
                             sent,
                         )
                     )
+    if subject and not any(r.type == "interprets" for r in ex.relations):
+        ex.relations.insert(0, Relation("interprets", None, subject, ex.title_evidence))
 
 
 # --- structure ---------------------------------------------------------------------------
