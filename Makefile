@@ -29,6 +29,9 @@ demo: $(STAMP)
 	@echo
 	@echo "== policytrack diff 北京市机动车停车条例-2024-03-29-5177ed: against its predecessor, key changes first"
 	$(PT) diff --archive archive 北京市机动车停车条例-2024-03-29-5177ed
+	@echo
+	@echo "== policytrack site build --as-of $(AS_OF): the static website"
+	$(PT) site build --archive archive --out site --as-of $(AS_OF)
 
 test: $(STAMP)
 	$(BIN)/pytest -q

@@ -247,6 +247,34 @@ class Archive:
             commits.append(Commit(sha, when, author, subject, action.strip()))
         return commits
 
+    def log(self, limit: int = 50) -> list[tuple[Commit, str]]:
+        """The archive's latest commits that touched a document: (commit, document id)."""
+        sep, end = "\x1f", "\x1e"
+        keys = [
+            "%H",
+            "%aI",
+            "%an",
+            "%s",
+            "%(trailers:key=Policytrack-Action,valueonly)",
+            "%(trailers:key=Document-Id,valueonly)",
+        ]
+        with self.repo() as repo:
+            try:
+                out = repo.git.log(
+                    f"-{limit * 2}", f"--format={sep.join(keys)}{end}", "--", self.prefix or "."
+                )
+            except git.GitCommandError:
+                return []
+        found: list[tuple[Commit, str]] = []
+        for record in out.split(end):
+            parts = (record.strip("\n").split(sep) + [""] * 6)[:6]
+            doc_id = parts[5].strip()
+            if doc_id:
+                found.append(
+                    (Commit(parts[0], parts[1], parts[2], parts[3], parts[4].strip()), doc_id)
+                )
+        return found[:limit]
+
     def is_dirty(self, name: str) -> bool:
         with self.repo() as repo:
             out = repo.git.status("--porcelain", "--", self.relpath(name))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .archive import Archive, Commit, Trailers
 from .diff import DocumentDiff, diff_documents
@@ -24,6 +25,7 @@ from .index import Index
 from .ingest import Ingested, ingest, parse_sets
 from .ingest.decode import DEFAULT_MAX_BYTES
 from .model import DocNumber, Document, MeasureDeadline, ref_key, slugify
+from .site import BuildReport, SiteData
 from .temporal import (
     STATUS_ALIASES,
     Expiring,
@@ -602,3 +604,147 @@ def ensure_archive(path: Path) -> None:
         raise ArchiveError(
             f"{path} does not exist; create an archive with 'policytrack init {path}'"
         )
+
+
+# --- site ------------------------------------------------------------------------------------
+
+SITE_WINDOWS = (30, 90, 180)
+
+
+def site_data(archive_path: Path, as_of: date, base_url: str = "") -> SiteData:
+    """Everything the website shows, computed before anything is rendered."""
+    from collections import Counter
+
+    from .site import DocLink, DocumentPage, ExpiringEntry, RedlinePage
+    from .site import SiteData as _SiteData
+
+    loaded = load(archive_path)
+    g = loaded.graph
+    statuses = {i: status_of(i, g, as_of) for i in list(loaded.docs) + list(g.stubs)}
+
+    def link(doc_id: str) -> DocLink:
+        st = statuses[doc_id]
+        if doc_id in loaded.docs:
+            d = loaded.docs[doc_id]
+            return DocLink(doc_id, _version_label(d), d.title, st.code, st.label)
+        stub = g.stubs[doc_id]
+        return DocLink(
+            doc_id,
+            stub.doc_number or f"《{stub.title}》",
+            stub.title or "",
+            st.code,
+            st.label,
+            False,
+        )
+
+    full: dict[str, Document] = {}
+    for doc_id in sorted(loaded.docs):
+        text = loaded.archive.doc_path(doc_id).read_text(encoding="utf-8")
+        full[doc_id] = parse(text, f"{doc_id}.md")
+    redlines: list[RedlinePage] = []
+    redlines_of: dict[str, list[tuple[str, str]]] = {}
+    for doc_id in sorted(full):
+        pred = predecessor_of(loaded, doc_id)
+        if pred is None or pred not in full:
+            continue
+        slug = f"{pred}--{doc_id}"
+        diff_result = diff_documents(full[pred], full[doc_id])
+        redlines.append(RedlinePage(slug, link(pred), link(doc_id), diff_result))
+        text = f"{link(pred).label} → {link(doc_id).label}"
+        href = f"../changes/{quote(slug)}.html"
+        redlines_of.setdefault(pred, []).append((href, text))
+        redlines_of.setdefault(doc_id, []).append((href, text))
+    mentioned_in: dict[str, list[str]] = {}
+    by_number = {ref_key(d.doc_number): d.id for d in full.values() if d.doc_number}
+    by_title = {slugify(d.title, 200): d.id for d in full.values()}
+
+    def target_of(rel_number: str | None, rel_title: str | None) -> str | None:
+        if rel_number and ref_key(rel_number) in by_number:
+            return by_number[ref_key(rel_number)]
+        if rel_title and slugify(rel_title, 200) in by_title:
+            return by_title[slugify(rel_title, 200)]
+        return None
+
+    for d in full.values():
+        for rel in d.relations:
+            target = (
+                rel.target_id if rel.target_id in full else target_of(rel.doc_number, rel.title)
+            )
+            if target and target != d.id:
+                mentioned_in.setdefault(target, []).append(d.id)
+    pages = []
+    for doc_id, d in full.items():
+        relations = []
+        for rel in d.relations:
+            target = (
+                rel.target_id if rel.target_id in full else target_of(rel.doc_number, rel.title)
+            )
+            relations.append((rel.type, rel.target, link(target) if target else None))
+        commits = tuple(
+            (c.sha[:10], c.date[:10], c.subject) for c in loaded.archive.history(f"{doc_id}.md")
+        )
+        pages.append(
+            DocumentPage(
+                doc=d,
+                link=link(doc_id),
+                status=statuses[doc_id],
+                lineage=tuple(link(i) for i in lineage(loaded, doc_id)),
+                relations=tuple(relations),
+                mentioned_in=tuple(
+                    link(i) for i in sorted(set(mentioned_in.get(doc_id, []))) if i != doc_id
+                ),
+                commits=commits,
+                redlines=tuple(redlines_of.get(doc_id, [])),
+            )
+        )
+    windows = {}
+    for days in SITE_WINDOWS:
+        windows[days] = tuple(
+            ExpiringEntry(link(e.doc.id), e.expires, e.days_left, e.successor)
+            for e in expiring(g, as_of, days)
+        )
+    recently = []
+    for d in full.values():
+        exp = d.window.expires.value
+        if exp and as_of - timedelta(days=180) <= exp < as_of:
+            recently.append(ExpiringEntry(link(d.id), exp, (exp - as_of).days, None))
+    recently.sort(key=lambda e: (e.expires, e.link.id), reverse=True)
+    recent = tuple(
+        (c.date[:10], c.action, link(doc_id))
+        for c, doc_id in loaded.archive.log(30)
+        if doc_id in full
+    )
+    by_status = Counter(statuses[i].code for i in full)
+    by_jur = Counter(d.jurisdiction or "未知 unknown" for d in full.values())
+    issuers: dict[str, list[DocLink]] = {}
+    jurisdictions: dict[str, list[DocLink]] = {}
+    for doc_id, d in full.items():
+        issuers.setdefault(d.issuer or "未知 unknown", []).append(link(doc_id))
+        jurisdictions.setdefault(d.jurisdiction or "未知 unknown", []).append(link(doc_id))
+    return _SiteData(
+        as_of=as_of,
+        base_url=base_url,
+        documents=tuple(pages),
+        redlines=tuple(redlines),
+        expiring=windows,
+        recently_expired=tuple(recently),
+        recent_changes=recent,
+        counts_by_status=tuple(sorted(by_status.items())),
+        counts_by_jurisdiction=tuple(sorted(by_jur.items())),
+        by_issuer=tuple((k, tuple(v)) for k, v in sorted(issuers.items())),
+        by_jurisdiction=tuple((k, tuple(v)) for k, v in sorted(jurisdictions.items())),
+    )
+
+
+def _version_label(doc: Document) -> str:
+    if doc.doc_number:
+        return doc.doc_number
+    day = doc.window.issued.value or doc.window.published.value or doc.window.effective.value
+    return f"{doc.title}（{day.isoformat()}）" if day else doc.title
+
+
+def site_build(archive_path: Path, out: Path, as_of: date, base_url: str = "") -> BuildReport:
+    """Build the static site into `out`; only changed files are rewritten."""
+    from .site import render_site
+
+    return render_site(site_data(archive_path, as_of, base_url), out)

@@ -8,10 +8,10 @@ the shared app.
 
 from __future__ import annotations
 
-from policytrack.cli import archive_cmds, diff_cmd, reports
+from policytrack.cli import archive_cmds, diff_cmd, reports, site_cmd
 from policytrack.cli.app import app
 
-__all__ = ["app", "archive_cmds", "diff_cmd", "main", "reports"]
+__all__ = ["app", "archive_cmds", "diff_cmd", "main", "reports", "site_cmd"]
 
 
 def main() -> None:

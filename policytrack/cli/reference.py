@@ -28,12 +28,30 @@ def render() -> str:
             cmd, info_name=name, parent=ctx, terminal_width=100, max_content_width=100
         )
         parts += [f"## policytrack {name}\n", "```text", cmd.get_help(sub).rstrip(), "```\n"]
+        for sub_name in sorted(getattr(cmd, "commands", {})):
+            leaf = cmd.commands[sub_name]
+            leaf_ctx = leaf.context_class(
+                leaf, info_name=sub_name, parent=sub, terminal_width=100, max_content_width=100
+            )
+            parts += [
+                f"## policytrack {name} {sub_name}\n",
+                "```text",
+                leaf.get_help(leaf_ctx).rstrip(),
+                "```\n",
+            ]
     return "\n".join(parts)
 
 
 def commands_without_help() -> list[str]:
     root = typer.main.get_command(app)
-    return [n for n, c in root.commands.items() if not (c.help or "").strip()]  # type: ignore[attr-defined]
+    missing = []
+    for name, cmd in root.commands.items():  # type: ignore[attr-defined]
+        if not (cmd.help or "").strip():
+            missing.append(name)
+        for sub_name, leaf in getattr(cmd, "commands", {}).items():
+            if not (leaf.help or "").strip():
+                missing.append(f"{name} {sub_name}")
+    return missing
 
 
 if __name__ == "__main__":

@@ -1,0 +1,65 @@
+"""`policytrack site build` and `policytrack site serve`."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policytrack import commands
+from policytrack.cli.app import (
+    DEFAULT_ARCHIVE,
+    ArchiveOpt,
+    AsOfOpt,
+    app,
+    handles_errors,
+    parse_as_of,
+)
+from policytrack.errors import PolicytrackError
+
+site_app = typer.Typer(help="Build or preview the static website.", no_args_is_help=True)
+app.add_typer(site_app, name="site")
+
+OutOpt = Annotated[Path, typer.Option("--out", help="Output folder.")]
+
+
+@site_app.command("build")
+@handles_errors
+def build(
+    out: OutOpt = Path("site"),
+    base_url: Annotated[
+        str, typer.Option("--base-url", help="Public URL of the site (for feeds).")
+    ] = "",
+    as_of: AsOfOpt = None,
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+) -> None:
+    """Render the archive into a static site; unchanged pages are not rewritten."""
+    report = commands.site_build(archive, out, parse_as_of(as_of), base_url)
+    print(
+        f"Built {report.pages} files in {out}/ ({len(report.written)} written, {report.unchanged} unchanged"
+        + (f", {len(report.removed)} removed" if report.removed else "")
+        + f"); open {out / 'index.html'}"
+    )
+
+
+@site_app.command("serve")
+@handles_errors
+def serve(
+    out: OutOpt = Path("site"),
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8000,
+) -> None:
+    """Preview a built site on http://127.0.0.1:PORT/ (Ctrl-C stops)."""
+    if not (out / "index.html").exists():
+        raise PolicytrackError(
+            f"{out} has no built site; run 'policytrack site build --out {out}' first"
+        )
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        print(f"Serving {out}/ on http://127.0.0.1:{port}/ — Ctrl-C stops")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("stopped")

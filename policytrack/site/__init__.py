@@ -1,0 +1,248 @@
+"""The static website: page contexts computed by `commands`, rendered here with Jinja2.
+
+Two phases (STYLE.md): `commands.site_data` gathers everything (documents, statuses, diffs,
+history), then `render_site` renders every page with autoescaping on (policy text is
+untrusted input) and writes only the files whose bytes changed, so rebuilds touch only
+what depends on a change and two builds of one archive are byte-identical. Only this
+package imports jinja2.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from policytrack.diff import DocumentDiff, InlineEdit
+from policytrack.model import Document, Unit
+from policytrack.temporal import STATUS_LABELS, Status
+
+SITE_SCHEMA_VERSION = 1
+
+
+# --- page contexts (one dataclass per page kind) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocLink:
+    """A link to a document page (or a stub: no page), with its label and status."""
+
+    id: str
+    label: str
+    title: str
+    status: str
+    status_label: str
+    has_page: bool = True
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    """Context of a document page."""
+
+    doc: Document
+    link: DocLink
+    status: Status
+    lineage: tuple[DocLink, ...]
+    relations: tuple[tuple[str, str, DocLink | None], ...]  # (type, target label, link if archived)
+    mentioned_in: tuple[DocLink, ...]
+    commits: tuple[tuple[str, str, str], ...]  # (short sha, date, subject)
+    redlines: tuple[tuple[str, str], ...]  # (href, description) of redlines this version is part of
+
+
+@dataclass(frozen=True)
+class RedlinePage:
+    """Context of a redline page between two successive versions."""
+
+    slug: str
+    old: DocLink
+    new: DocLink
+    diff: DocumentDiff
+
+
+@dataclass(frozen=True)
+class ExpiringEntry:
+    """One line of the expiring page."""
+
+    link: DocLink
+    expires: date
+    days_left: int
+    successor: str | None
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """Everything the site shows, computed before any page is rendered."""
+
+    as_of: date
+    base_url: str
+    documents: tuple[DocumentPage, ...]
+    redlines: tuple[RedlinePage, ...]
+    expiring: dict[int, tuple[ExpiringEntry, ...]]  # window in days → entries
+    recently_expired: tuple[ExpiringEntry, ...]
+    recent_changes: tuple[tuple[str, str, DocLink], ...]  # (date, action, document)
+    counts_by_status: tuple[tuple[str, int], ...]
+    counts_by_jurisdiction: tuple[tuple[str, int], ...]
+    by_issuer: tuple[tuple[str, tuple[DocLink, ...]], ...]
+    by_jurisdiction: tuple[tuple[str, tuple[DocLink, ...]], ...]
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return len(self.written) + self.unchanged
+
+
+# --- rendering helpers -------------------------------------------------------------------------
+
+
+def doc_href(doc_id: str) -> str:
+    return f"documents/{quote(doc_id)}.html"
+
+
+def _units_html_tree(doc: Document) -> list[dict[str, Any]]:
+    """Units as a flat list with their heading level and paragraphs, for the template."""
+    out = []
+    for u in doc.units:
+        out.append(
+            {
+                "anchor": u.anchor,
+                "kind": u.kind,
+                "title": _unit_title(u),
+                "level": min(max(u.level, 2), 6),
+                "paragraphs": [p for p in u.text.split("\n\n") if p],
+            }
+        )
+    return out
+
+
+def _unit_title(u: Unit) -> str:
+    if u.kind in ("notice", "preamble", "item"):
+        return ""
+    return u.title
+
+
+def _edits(edits: tuple[InlineEdit, ...]) -> list[tuple[str, str]]:
+    return [(e.op, e.text) for e in edits]
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(importlib.resources.files("policytrack.templates"))),
+        autoescape=select_autoescape(["html", "xml"], default=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["doc_href"] = doc_href
+    env.filters["units"] = _units_html_tree
+    env.filters["edits"] = _edits
+    env.globals["STATUS_LABELS"] = STATUS_LABELS
+    return env
+
+
+def pages(data: SiteData) -> Iterator[tuple[str, str]]:
+    """(relative path, content) of every page, in a stable order."""
+    env = environment()
+    common = {"as_of": data.as_of, "base_url": data.base_url.rstrip("/")}
+    yield "index.html", env.get_template("index.html").render(site=data, root="", **common)
+    yield "expiring.html", env.get_template("expiring.html").render(site=data, root="", **common)
+    yield "issuers.html", env.get_template("issuers.html").render(site=data, root="", **common)
+    yield (
+        "documents/index.html",
+        env.get_template("documents.html").render(site=data, root="../", **common),
+    )
+    doc_tpl = env.get_template("document.html")
+    for page in data.documents:
+        yield f"documents/{page.doc.id}.html", doc_tpl.render(page=page, root="../", **common)
+    red_tpl = env.get_template("redline.html")
+    for red in data.redlines:
+        yield f"changes/{red.slug}.html", red_tpl.render(page=red, root="../", **common)
+    yield (
+        "api/index.json",
+        _json(
+            {
+                "schema": SITE_SCHEMA_VERSION,
+                "as_of": data.as_of.isoformat(),
+                "documents": [_doc_json(p, brief=True) for p in data.documents],
+            }
+        ),
+    )
+    for page in data.documents:
+        yield f"api/documents/{page.doc.id}.json", _json(_doc_json(page, brief=False))
+    yield "static/style.css", env.get_template("static/style.css").render()
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def _doc_json(page: DocumentPage, *, brief: bool) -> dict[str, Any]:
+    d = page.doc
+    w = d.window
+    out: dict[str, Any] = {
+        "id": d.id,
+        "doc_number": d.doc_number,
+        "title": d.title,
+        "issuer": d.issuer,
+        "jurisdiction": d.jurisdiction,
+        "kind": d.kind,
+        "issued": w.issued.value.isoformat() if w.issued.value else None,
+        "published": w.published.value.isoformat() if w.published.value else None,
+        "effective": w.effective.value.isoformat() if w.effective.value else None,
+        "expires": w.expires.value.isoformat() if w.expires.value else None,
+        "status": page.status.code,
+        "status_label": page.status.label,
+        "url": doc_href(d.id),
+    }
+    if not brief:
+        out["status_reason"] = page.status.reason
+        out["relations"] = [{"type": t, "target": label} for t, label, _ in page.relations]
+        out["units"] = [
+            {"anchor": u.anchor, "kind": u.kind, "label": u.label, "text": u.text} for u in d.units
+        ]
+    return out
+
+
+def render_site(data: SiteData, out: Path) -> BuildReport:
+    """Render every page and write the ones whose bytes changed; remove stale pages."""
+    report = BuildReport()
+    wanted: set[str] = set()
+    for rel, text in pages(data):
+        wanted.add(rel)
+        target = out / rel
+        payload = text.encode("utf-8")
+        if target.exists() and target.read_bytes() == payload:
+            report.unchanged += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(payload)
+        os.replace(tmp, target)
+        report.written.append(rel)
+    if out.exists():
+        for path in sorted(out.rglob("*")):
+            rel = path.relative_to(out).as_posix()
+            if (
+                path.is_file()
+                and rel not in wanted
+                and rel.split("/")[0] in ("documents", "changes", "api")
+            ):
+                path.unlink()
+                report.removed.append(rel)
+    return report

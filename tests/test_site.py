@@ -1,0 +1,140 @@
+"""The static site: every page parses, text is escaped, builds are deterministic and incremental."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import ClassVar
+
+from tests.conftest import ROOT, SEED, Run
+
+
+class Page(HTMLParser):
+    """Collects what the tests look at; fails on unbalanced tags."""
+
+    VOID: ClassVar[set[str]] = {"meta", "link", "br", "img", "input", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.srcs: list[str] = []
+        self.headings: list[int] = []
+        self.text: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(a["id"] or "")
+        if a.get("href"):
+            self.hrefs.append(a["href"] or "")
+        if a.get("src"):
+            self.srcs.append(a["src"] or "")
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse_page(path: Path) -> Page:
+    p = Page()
+    p.feed(path.read_text(encoding="utf-8"))
+    p.close()
+    assert p.errors == [] and p.stack == [], (path, p.errors, p.stack)
+    return p
+
+
+def build(run: Run, archive: Path, out: Path) -> str:
+    result = run("site", "build", "--archive", archive, "--out", out, "--as-of", "2025-10-01")
+    assert result.code == 0, result
+    return result.stdout
+
+
+def test_sample_site_pages_parse_and_link_within_the_site(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(run, ROOT / "archive", out)
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) >= 15
+    for path in pages:
+        page = parse_page(path)
+        assert page.headings and page.headings[0] == 1  # one h1 first
+        assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False)), path
+        for url in page.hrefs + page.srcs:
+            assert not re.match(r"^(https?:)?//", url), f"{path}: external resource {url}"
+            if url.startswith("#"):
+                assert url[1:] in page.ids, f"{path}: dangling anchor {url}"
+                continue
+            target = (
+                path.parent / re.sub(r"#.*$", "", __import__("urllib.parse").parse.unquote(url))
+            ).resolve()
+            assert target.exists(), f"{path}: broken link {url}"
+
+
+def test_document_page_has_article_anchors_and_status(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(run, ROOT / "archive", out)
+    page = parse_page(out / "documents" / "京技管发-2024-29.html")
+    assert {f"art-{n}" for n in range(1, 21)} <= set(page.ids)
+    text = "".join(page.text)
+    assert "现行有效" in text and "京技管发〔2024〕10号" in text
+    red = (
+        out
+        / "changes"
+        / "北京市机动车停车条例-2021-09-24-8767f1--北京市机动车停车条例-2024-03-29-5177ed.html"
+    )
+    assert "<del>" in red.read_text(encoding="utf-8") or "<ins>" in red.read_text(encoding="utf-8")
+    index = json.loads((out / "api" / "index.json").read_text(encoding="utf-8"))
+    assert {d["id"] for d in index["documents"]} >= {"京技管发-2024-29", "闵府规发-2018-4"}
+
+
+def test_policy_text_is_escaped(archive: Path, run: Run, tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(
+        SEED["yizhuang"]
+        .read_text(encoding="utf-8")
+        .replace("強化普惠算力供給。", "強化普惠算力供給<script>alert(1)</script>。"),
+        encoding="utf-8",
+    )
+    assert run("add", "--archive", archive, hostile).code == 0
+    out = tmp_path / "site"
+    build(run, archive, out)
+    html = (out / "documents" / "京技管发-2024-29.html").read_text(encoding="utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_builds_are_deterministic_and_incremental(seeded: Path, run: Run, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    build(run, seeded, a)
+    build(run, seeded, b)
+    files_a = {p.relative_to(a): p.read_bytes() for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b): p.read_bytes() for p in b.rglob("*") if p.is_file()}
+    assert files_a == files_b
+    again = build(run, seeded, a)
+    assert " (0 written, " in again
+    edited = tmp_path / "e.txt"
+    edited.write_text(
+        SEED["minhang"]
+        .read_text(encoding="utf-8")
+        .replace("最高不超过500万元", "最高不超过800万元"),
+        encoding="utf-8",
+    )
+    assert run("add", "--archive", seeded, edited, "--replace").code == 0
+    after = build(run, seeded, a)
+    written = int(re.search(r"\((\d+) written", after).group(1))  # type: ignore[union-attr]
+    assert 1 <= written <= 6, after  # the document page, its JSON, the lists that show it
