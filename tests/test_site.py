@@ -138,3 +138,39 @@ def test_builds_are_deterministic_and_incremental(seeded: Path, run: Run, tmp_pa
     after = build(run, seeded, a)
     written = int(re.search(r"\((\d+) written", after).group(1))  # type: ignore[union-attr]
     assert 1 <= written <= 6, after  # the document page, its JSON, the lists that show it
+
+
+def test_atom_feeds_and_icalendar_are_valid(run: Run, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from icalendar import Calendar
+
+    out = tmp_path / "site"
+    build(run, ROOT / "archive", out)
+    atom = "{http://www.w3.org/2005/Atom}"
+    feeds = sorted((out / "feeds").glob("*.xml"))
+    assert {"changes.xml", "expiring.xml", "changes-全国.xml", "expiring-淄博高新区.xml"} <= {
+        f.name for f in feeds
+    }
+    for path in feeds:
+        root = ET.fromstring(path.read_bytes())
+        assert root.tag == f"{atom}feed"
+        for required in ("id", "title", "updated"):  # RFC 4287 4.1.1
+            assert root.find(f"{atom}{required}") is not None, (path, required)
+        for entry in root.findall(f"{atom}entry"):
+            for required in ("id", "title", "updated"):
+                assert (entry.findtext(f"{atom}{required}") or "").strip(), (path, required)
+    expiring = ET.fromstring((out / "feeds" / "expiring.xml").read_bytes())
+    titles = [e.findtext(f"{atom}title") for e in expiring.findall(f"{atom}entry")]
+    assert titles == [
+        "2025-12-31 到期: 淄博高新区关于人工智能的实施意见 淄博高新区关于人工智能的实施意见"
+    ]
+    raw = (out / "calendar" / "expiries.ics").read_bytes()
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))  # RFC 5545 3.1 line folding
+    cal = Calendar.from_ical(raw)
+    events = cal.walk("VEVENT")
+    uids = {str(e["UID"]) for e in events}
+    assert {"京技管发-2024-29@policytrack", "闵府规发-2018-4@policytrack"} <= uids
+    yizhuang = next(e for e in events if str(e["UID"]) == "京技管发-2024-29@policytrack")
+    assert yizhuang.decoded("DTSTART").isoformat() == "2027-12-31"
+    assert [str(a["TRIGGER"].to_ical(), "ascii") for a in yizhuang.walk("VALARM")] == ["-P30D"]

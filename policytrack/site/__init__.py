@@ -12,6 +12,8 @@ from __future__ import annotations
 import importlib.resources
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +24,9 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from policytrack.diff import DocumentDiff, InlineEdit
-from policytrack.model import Document, Unit
+from policytrack.errors import PolicytrackError
+from policytrack.model import Document, Unit, slugify
+from policytrack.site import feeds
 from policytrack.temporal import STATUS_LABELS, Status
 
 SITE_SCHEMA_VERSION = 1
@@ -186,6 +190,20 @@ def pages(data: SiteData) -> Iterator[tuple[str, str]]:
     for page in data.documents:
         yield f"api/documents/{page.doc.id}.json", _json(_doc_json(page, brief=False))
     yield "static/style.css", env.get_template("static/style.css").render()
+    yield "search.html", env.get_template("search.html").render(site=data, root="", **common)
+    yield "feeds/changes.xml", feeds.changes_feed(data)
+    yield "feeds/expiring.xml", feeds.expiring_feed(data)
+    for name in sorted({p.doc.jurisdiction for p in data.documents if p.doc.jurisdiction}):
+        slug = slugify(name, 40)
+        yield (
+            f"feeds/changes-{slug}.xml",
+            feeds.changes_feed(data, name, f"feeds/changes-{slug}.xml"),
+        )
+        yield (
+            f"feeds/expiring-{slug}.xml",
+            feeds.expiring_feed(data, name, f"feeds/expiring-{slug}.xml"),
+        )
+    yield "calendar/expiries.ics", feeds.expiry_calendar(data)
 
 
 def _json(data: Any) -> str:
@@ -219,6 +237,20 @@ def _doc_json(page: DocumentPage, *, brief: bool) -> dict[str, Any]:
     return out
 
 
+def index_search(out: Path) -> None:
+    """Build the offline full-text search index with Pagefind (extended build: it segments
+    Chinese, so two-character queries such as 算力 match). Only document pages are indexed
+    (they carry data-pagefind-body)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(out), "--force-language", "zh"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if proc.returncode != 0:
+        raise PolicytrackError(f"the search index could not be built: {proc.stderr.strip()[-300:]}")
+
+
 def render_site(data: SiteData, out: Path) -> BuildReport:
     """Render every page and write the ones whose bytes changed; remove stale pages."""
     report = BuildReport()
@@ -235,6 +267,8 @@ def render_site(data: SiteData, out: Path) -> BuildReport:
         tmp.write_bytes(payload)
         os.replace(tmp, target)
         report.written.append(rel)
+    if report.written or not (out / "pagefind").exists():
+        index_search(out)
     if out.exists():
         for path in sorted(out.rglob("*")):
             rel = path.relative_to(out).as_posix()
