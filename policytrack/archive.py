@@ -247,6 +247,32 @@ class Archive:
             commits.append(Commit(sha, when, author, subject, action.strip()))
         return commits
 
+    def commits_by_file(self) -> dict[str, list[Commit]]:
+        """Every archive commit per document file name, newest first, from one `git log`."""
+        sep, end = "\x1f", "\x1e"
+        keys = ["%H", "%aI", "%an", "%s", "%(trailers:key=Policytrack-Action,valueonly)"]
+        with self.repo() as repo:
+            try:
+                out = repo.git.log(
+                    f"--format={end}{sep.join(keys)}", "--name-only", "-z", "--", self.prefix or "."
+                )
+            except git.GitCommandError:
+                return {}
+        found: dict[str, list[Commit]] = {}
+        for record in out.split(end):
+            if not record.strip():
+                continue
+            head, _, names = record.partition("\n")
+            parts = (head.split(sep) + [""] * 5)[:5]
+            commit = Commit(parts[0], parts[1], parts[2], parts[3], parts[4].strip())
+            for path in names.replace("\n", "\0").split("\0"):
+                path = path.strip()
+                if not path:
+                    continue
+                name = path[len(self.prefix) + 1 :] if self.prefix else path
+                found.setdefault(name, []).append(commit)
+        return found
+
     def log(self, limit: int = 50) -> list[tuple[Commit, str]]:
         """The archive's latest commits that touched a document: (commit, document id)."""
         sep, end = "\x1f", "\x1e"

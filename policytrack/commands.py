@@ -673,6 +673,7 @@ def site_data(archive_path: Path, as_of: date, base_url: str = "") -> SiteData:
             if target and target != d.id:
                 mentioned_in.setdefault(target, []).append(d.id)
     pages = []
+    history_of = loaded.archive.commits_by_file()
     for doc_id, d in full.items():
         relations = []
         for rel in d.relations:
@@ -681,7 +682,7 @@ def site_data(archive_path: Path, as_of: date, base_url: str = "") -> SiteData:
             )
             relations.append((rel.type, rel.target, link(target) if target else None))
         commits = tuple(
-            (c.sha[:10], c.date[:10], c.subject) for c in loaded.archive.history(f"{doc_id}.md")
+            (c.sha[:10], c.date[:10], c.subject) for c in history_of.get(f"{doc_id}.md", [])
         )
         pages.append(
             DocumentPage(

@@ -174,3 +174,19 @@ def test_atom_feeds_and_icalendar_are_valid(run: Run, tmp_path: Path) -> None:
     yizhuang = next(e for e in events if str(e["UID"]) == "京技管发-2024-29@policytrack")
     assert yizhuang.decoded("DTSTART").isoformat() == "2027-12-31"
     assert [str(a["TRIGGER"].to_ical(), "ascii") for a in yizhuang.walk("VALARM")] == ["-P30D"]
+
+
+def test_validity_timeline_and_expiry_calendar(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(run, ROOT / "archive", out)
+    html = (out / "documents" / "闵府规发-2018-4.html").read_text(encoding="utf-8")
+    events = re.findall(r'<li class="event-(\w+)"><time datetime="([\d-]+)">', html)
+    assert events == [
+        ("stated", "2018-08-20"),
+        ("stated", "2018-10-01"),
+        ("stated", "2021-09-30"),
+        ("as_of", "2025-10-01"),
+    ]
+    cal = (out / "expiring.html").read_text(encoding="utf-8")
+    months = re.findall(r"<h3>(\d{4}-\d{2})</h3>", cal)
+    assert months == sorted(months) and {"2021-09", "2025-12", "2027-12"} <= set(months)

@@ -140,6 +140,43 @@ def _unit_title(u: Unit) -> str:
     return u.title
 
 
+def timeline(page: DocumentPage, as_of: date) -> list[dict[str, Any]]:
+    """The validity timeline of a document: its dates and as_of, in order, with their
+    position (0–100 %) on a bar from the first to the last date."""
+    w = page.doc.window
+    events: list[tuple[date, str, str]] = []
+    for fact, label in (
+        (w.issued, "成文 issued"),
+        (w.published, "公布 published"),
+        (w.effective, "施行 effective"),
+        (w.expires, "有效期至 expires"),
+    ):
+        if fact.value:
+            events.append((fact.value, label, fact.basis))
+    if page.status.code == "repealed" and page.status.since:
+        events.append((page.status.since, "废止 repealed", "stated"))
+    if not events:
+        return []
+    events.append((as_of, "状态日期 as of", "as_of"))
+    events.sort(key=lambda e: (e[0], e[1]))
+    first, last = events[0][0], events[-1][0]
+    span = max(1, (last - first).days)
+    return [
+        {"date": d, "label": label, "basis": basis, "pos": round(100 * (d - first).days / span, 1)}
+        for d, label, basis in events
+    ]
+
+
+def expiry_months(data: SiteData) -> list[tuple[str, list[tuple[date, DocLink]]]]:
+    """Every known expiry grouped by month (YYYY-MM), for the calendar view."""
+    months: dict[str, list[tuple[date, DocLink]]] = {}
+    for page in data.documents:
+        exp = page.doc.window.expires.value
+        if exp:
+            months.setdefault(exp.strftime("%Y-%m"), []).append((exp, page.link))
+    return [(m, sorted(v, key=lambda x: (x[0], x[1].id))) for m, v in sorted(months.items())]
+
+
 def _edits(edits: tuple[InlineEdit, ...]) -> list[tuple[str, str]]:
     return [(e.op, e.text) for e in edits]
 
@@ -156,6 +193,8 @@ def environment() -> Environment:
     env.filters["doc_href"] = doc_href
     env.filters["units"] = _units_html_tree
     env.filters["edits"] = _edits
+    env.filters["timeline"] = timeline
+    env.globals["expiry_months"] = expiry_months
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     return env
 
