@@ -84,6 +84,76 @@ def build_archive(base: Path, n: int) -> Archive:
     return archive
 
 
+SITE_DOCS = int(os.environ.get("BENCH_SITE_DOCS", "3000"))
+
+
+def build_corpus_archive(base: Path, n: int) -> Archive:
+    """An archive of the first n real corpus documents, ingested as `add` would."""
+    archive = Archive.init(base / "corpus-archive")
+    added = 0
+    for p in sorted((CORPUS / "single").rglob("*.md")):
+        if added >= n:
+            break
+        try:
+            doc = ingest(p.read_bytes(), p.name).document
+        except Exception:
+            continue
+        path = archive.root / f"{doc.id}.md"
+        if path.exists():
+            continue
+        path.write_text(serialise(doc), encoding="utf-8")
+        added += 1
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "b@x",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "b@x",
+    }
+    subprocess.run(["git", "-C", str(archive.root), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(archive.root), "commit", "-qm", f"bench: {added} documents"],
+        check=True,
+        env=env,
+    )
+    return archive
+
+
+def site_bench(results: dict[str, dict[str, float | str]]) -> None:
+    from policytrack.archive import Trailers
+    from policytrack.commands import site_build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        archive = build_corpus_archive(Path(tmp), SITE_DOCS)
+        n = len(archive.document_files())
+        print(f"ingested {n} corpus documents in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        out = Path(tmp) / "site"
+        t = time.perf_counter()
+        full = site_build(archive.root, out, AS_OF)
+        full_ms = (time.perf_counter() - t) * 1000
+        victim = archive.document_files()[n // 2]
+        doc = parse(victim.read_text(encoding="utf-8"), victim.name)
+        with archive.lock():
+            archive.commit(
+                {victim.name: serialise(replace(doc, title=doc.title + "·"))},
+                "bench: edit",
+                Trailers("correct"),
+            )
+        t = time.perf_counter()
+        inc = site_build(archive.root, out, AS_OF)
+        inc_ms = (time.perf_counter() - t) * 1000
+    results[f"site build, full ({full.pages} files, {n} documents)"] = {
+        "ms": round(full_ms, 1),
+        "ratio": 1.0,
+        "pages_per_s": round(full.pages / (full_ms / 1000), 1),
+    }
+    results[f"site build after one change ({len(inc.written)} files rewritten)"] = {
+        "ms": round(inc_ms, 1),
+        "ratio": round(inc_ms / full_ms, 3),
+    }
+
+
 def main() -> None:
     results: dict[str, dict[str, float | str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -136,12 +206,14 @@ def main() -> None:
         "ms": round(incremental, 1),
         "ratio": round(incremental / base, 4),
     }
+    site_bench(results)
     print(
-        f"\npolicytrack benchmarks on {N_DOCS} documents ({n_expiring} expiring in 90 days of {AS_OF})"
+        f"\npolicytrack benchmarks on {N_DOCS} documents ({n_expiring} expiring in 90 days of {AS_OF});"
     )
-    print(f"{'operation':<48} {'median ms':>10} {'× baseline':>11}")
+    print(f"site benchmarks on {SITE_DOCS} real corpus documents (baseline: the full build)")
+    print(f"{'operation':<62} {'median ms':>10} {'× baseline':>11} {'pages/s':>8}")
     for name, r in results.items():
-        print(f"{name:<48} {r['ms']:>10} {r['ratio']:>11}")
+        print(f"{name:<62} {r['ms']:>10} {r['ratio']:>11} {r.get('pages_per_s', ''):>8}")
     out = ROOT / "bench-results.json"
     out.write_text(
         json.dumps(
