@@ -190,3 +190,19 @@ def test_validity_timeline_and_expiry_calendar(run: Run, tmp_path: Path) -> None
     cal = (out / "expiring.html").read_text(encoding="utf-8")
     months = re.findall(r"<h3>(\d{4}-\d{2})</h3>", cal)
     assert months == sorted(months) and {"2021-09", "2025-12", "2027-12"} <= set(months)
+
+
+def test_redline_keeps_paragraphs_and_escapes_text() -> None:
+    from policytrack.diff import InlineEdit
+    from policytrack.site import redline_html
+
+    html = str(
+        redline_html(
+            (
+                InlineEdit("equal", "第一段。\n\n第二段"),
+                InlineEdit("insert", "<b>新增</b>"),
+                InlineEdit("delete", "旧"),
+            )
+        )
+    )
+    assert html == "第一段。<br><br>第二段<ins>&lt;b&gt;新增&lt;/b&gt;</ins><del>旧</del>"

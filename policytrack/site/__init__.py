@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from policytrack.diff import DocumentDiff, InlineEdit
 from policytrack.errors import PolicytrackError
@@ -177,8 +178,18 @@ def expiry_months(data: SiteData) -> list[tuple[str, list[tuple[date, DocLink]]]
     return [(m, sorted(v, key=lambda x: (x[0], x[1].id))) for m, v in sorted(months.items())]
 
 
-def _edits(edits: tuple[InlineEdit, ...]) -> list[tuple[str, str]]:
-    return [(e.op, e.text) for e in edits]
+def redline_html(edits: tuple[InlineEdit, ...]) -> Markup:
+    """Inline edits as HTML: <del>/<ins> runs, paragraph breaks kept, all text escaped."""
+    out = []
+    for e in edits:
+        text = str(escape(e.text)).replace("\n\n", "<br><br>").replace("\n", "<br>")
+        if e.op == "delete":
+            out.append(f"<del>{text}</del>")
+        elif e.op == "insert":
+            out.append(f"<ins>{text}</ins>")
+        else:
+            out.append(text)
+    return Markup("".join(out))
 
 
 def environment() -> Environment:
@@ -192,7 +203,7 @@ def environment() -> Environment:
     )
     env.filters["doc_href"] = doc_href
     env.filters["units"] = _units_html_tree
-    env.filters["edits"] = _edits
+    env.filters["redline"] = redline_html
     env.filters["timeline"] = timeline
     env.globals["expiry_months"] = expiry_months
     env.globals["STATUS_LABELS"] = STATUS_LABELS
