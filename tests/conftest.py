@@ -118,3 +118,12 @@ def write_files(base: Path, files: dict[str, str]) -> list[Path]:
         p.write_text(text, encoding="utf-8")
         out.append(p)
     return out
+
+
+def edited_seed(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """A copy of a seed with one real phrase changed (a new version of the same document)."""
+    text = SEED[name].read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in seed {name}"
+    path = tmp_path / f"{name}-edited.txt"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from policytrack.archive import Archive
 from policytrack.index import Index
-from tests.conftest import SEED, Run
+from tests.conftest import Run, edited_seed
 
 
 def test_cold_build_then_no_work_when_nothing_changed(seeded: Path) -> None:
@@ -24,13 +24,7 @@ def test_incremental_update_parses_only_the_changed_file(
 ) -> None:
     index = Index(Archive.open(seeded))
     index.refresh()
-    edited = tmp_path / "e.txt"
-    edited.write_text(
-        SEED["minhang"]
-        .read_text(encoding="utf-8")
-        .replace("最高不超过500万元", "最高不超过800万元"),
-        encoding="utf-8",
-    )
+    edited = edited_seed(tmp_path, "minhang", "最高不超过500万元", "最高不超过800万元")
     assert run("add", "--archive", seeded, edited, "--replace").code == 0
     stats = index.refresh()
     assert (stats.parsed, stats.removed, stats.rebuilt) == (1, 0, False)

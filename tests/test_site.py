@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
-from tests.conftest import ROOT, SEED, Run
+from tests.conftest import ROOT, SEED, Run, edited_seed
 
 
 class Page(HTMLParser):
@@ -127,13 +127,7 @@ def test_builds_are_deterministic_and_incremental(seeded: Path, run: Run, tmp_pa
     assert files_a == files_b
     again = build(run, seeded, a)
     assert " (0 written, " in again
-    edited = tmp_path / "e.txt"
-    edited.write_text(
-        SEED["minhang"]
-        .read_text(encoding="utf-8")
-        .replace("最高不超过500万元", "最高不超过800万元"),
-        encoding="utf-8",
-    )
+    edited = edited_seed(tmp_path, "minhang", "最高不超过500万元", "最高不超过800万元")
     assert run("add", "--archive", seeded, edited, "--replace").code == 0
     after = build(run, seeded, a)
     written = int(re.search(r"\((\d+) written", after).group(1))  # type: ignore[union-attr]
