@@ -226,80 +226,47 @@ class Archive:
             out = repo.git.diff("--name-only", "-z", old, new, "--", self.prefix or ".")
         return [p for p in out.split("\0") if p]
 
-    def history(self, name: str) -> list[Commit]:
-        """Archive commits that touched one file, newest first (follows no renames)."""
-        sep, end = "\x1f", "\x1e"
-        fmt = (
-            sep.join(["%H", "%aI", "%an", "%s", "%(trailers:key=Policytrack-Action,valueonly)"])
-            + end
-        )
+    def _log(self, *args: str, trailer: str = "") -> list[tuple[Commit, str, str]]:
+        """(commit, extra trailer value, text after the header) for each `git log` record,
+        newest first. The header fields are separated by US, records start with RS."""
+        sep, start = "\x1f", "\x1e"
+        keys = ["%H", "%aI", "%an", "%s", "%(trailers:key=Policytrack-Action,valueonly)"]
+        if trailer:
+            keys.append(f"%(trailers:key={trailer},valueonly)")
         with self.repo() as repo:
             try:
-                out = repo.git.log(f"--format={fmt}", "--", self.relpath(name))
+                out = repo.git.log(f"--format={start}{sep.join(keys)}{sep}", *args)
             except git.GitCommandError:
                 return []
-        commits = []
-        for record in out.split(end):
-            record = record.strip("\n")
-            if not record:
+        records = []
+        for record in out.split(start):
+            if not record.strip():
                 continue
-            sha, when, author, subject, action = (record.split(sep) + [""] * 5)[:5]
-            commits.append(Commit(sha, when, author, subject, action.strip()))
-        return commits
+            parts = record.split(sep)
+            fields = (parts[:-1] + [""] * 6)[:6]
+            commit = Commit(fields[0], fields[1], fields[2], fields[3], fields[4].strip())
+            records.append((commit, fields[5].strip(), parts[-1]))
+        return records
+
+    def history(self, name: str) -> list[Commit]:
+        """Archive commits that touched one file, newest first (follows no renames)."""
+        return [commit for commit, _, _ in self._log("--", self.relpath(name))]
 
     def commits_by_file(self) -> dict[str, list[Commit]]:
         """Every archive commit per document file name, newest first, from one `git log`."""
-        sep, end = "\x1f", "\x1e"
-        keys = ["%H", "%aI", "%an", "%s", "%(trailers:key=Policytrack-Action,valueonly)"]
-        with self.repo() as repo:
-            try:
-                out = repo.git.log(
-                    f"--format={end}{sep.join(keys)}", "--name-only", "-z", "--", self.prefix or "."
-                )
-            except git.GitCommandError:
-                return {}
         found: dict[str, list[Commit]] = {}
-        for record in out.split(end):
-            if not record.strip():
-                continue
-            head, _, names = record.partition("\n")
-            parts = (head.split(sep) + [""] * 5)[:5]
-            commit = Commit(parts[0], parts[1], parts[2], parts[3], parts[4].strip())
+        for commit, _, names in self._log("--name-only", "-z", "--", self.prefix or "."):
             for path in names.replace("\n", "\0").split("\0"):
                 path = path.strip()
-                if not path:
-                    continue
-                name = path[len(self.prefix) + 1 :] if self.prefix else path
-                found.setdefault(name, []).append(commit)
+                if path:
+                    name = path[len(self.prefix) + 1 :] if self.prefix else path
+                    found.setdefault(name, []).append(commit)
         return found
 
     def log(self, limit: int = 50) -> list[tuple[Commit, str]]:
         """The archive's latest commits that touched a document: (commit, document id)."""
-        sep, end = "\x1f", "\x1e"
-        keys = [
-            "%H",
-            "%aI",
-            "%an",
-            "%s",
-            "%(trailers:key=Policytrack-Action,valueonly)",
-            "%(trailers:key=Document-Id,valueonly)",
-        ]
-        with self.repo() as repo:
-            try:
-                out = repo.git.log(
-                    f"-{limit * 2}", f"--format={sep.join(keys)}{end}", "--", self.prefix or "."
-                )
-            except git.GitCommandError:
-                return []
-        found: list[tuple[Commit, str]] = []
-        for record in out.split(end):
-            parts = (record.strip("\n").split(sep) + [""] * 6)[:6]
-            doc_id = parts[5].strip()
-            if doc_id:
-                found.append(
-                    (Commit(parts[0], parts[1], parts[2], parts[3], parts[4].strip()), doc_id)
-                )
-        return found[:limit]
+        records = self._log(f"-{limit * 2}", "--", self.prefix or ".", trailer="Document-Id")
+        return [(commit, doc_id) for commit, doc_id, _ in records if doc_id][:limit]
 
     def is_dirty(self, name: str) -> bool:
         with self.repo() as repo:

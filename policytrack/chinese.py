@@ -89,11 +89,6 @@ def strip_invisible(text: str) -> str:
     return INVISIBLE_RE.sub("", text)
 
 
-def cjk_count(text: str) -> int:
-    """Number of CJK ideographs in text."""
-    return len(CJK_RE.findall(text))
-
-
 # --- script -------------------------------------------------------------------------
 #
 # Big5 gateways turn a Simplified mainland original into Traditional script *and* swap

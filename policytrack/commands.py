@@ -15,7 +15,6 @@ from .diff import DocumentDiff, diff_documents
 from .docfile import parse, serialise
 from .errors import (
     AmbiguousRef,
-    ArchiveError,
     Conflict,
     NotFound,
     PolicytrackError,
@@ -488,9 +487,7 @@ class DiffResult:
 
 def _load_side(loaded: Loaded, ref: str) -> tuple[Document, str, str]:
     path = Path(ref)
-    if (path.is_file() and not ref.endswith(".md")) or (
-        path.is_file() and path.parent.resolve() != loaded.archive.root
-    ):
+    if path.is_file() and (path.suffix != ".md" or path.resolve().parent != loaded.archive.root):
         result = ingest(path.read_bytes(), path.name)
         return (
             result.document,
@@ -597,13 +594,6 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
     if report.problems:
         raise ValidationErrors(report.problems)
     return report
-
-
-def ensure_archive(path: Path) -> None:
-    if not path.exists():
-        raise ArchiveError(
-            f"{path} does not exist; create an archive with 'policytrack init {path}'"
-        )
 
 
 # --- site ------------------------------------------------------------------------------------

@@ -176,7 +176,6 @@ def blocks_of(doc: Document, *, variants: bool = False) -> list[Block]:
     """The comparable units of a document: articles carry their items; items of outline
     units without articles are compared with their parent."""
     units = list(doc.units)
-    has_articles = any(u.kind == "article" for u in units)
     children: dict[str, list[Unit]] = {}
     for u in units:
         if u.kind == "item" and u.parent:
@@ -213,8 +212,6 @@ def blocks_of(doc: Document, *, variants: bool = False) -> list[Block]:
                 normalise(key_source, variants=variants),
             )
         )
-    if not has_articles:
-        return out
     return out
 
 
@@ -299,13 +296,10 @@ def _splits_and_merges(
             if a.kind != "article" or b.kind != "article":
                 continue
             owners = {by_new[k][0][0] if k in by_new else None for k in (j, j + 1)}
-            if not owners <= {i, None} or (
-                j not in matched_new and j + 1 not in matched_new and i in matched_old
-            ):
-                continue
-            if j not in matched_new and j + 1 not in matched_new and i not in matched_old:
-                pass
-            elif (j in matched_new) == (j + 1 in matched_new):
+            one_free = (j in matched_new) != (j + 1 in matched_new)
+            both_free = j not in matched_new and j + 1 not in matched_new
+            # the pair is free, or half of it is already matched to this very old unit
+            if not owners <= {i, None} or not (one_free or (both_free and i not in matched_old)):
                 continue
             joint = _similarity(o.key, a.key + b.key)
             single = max(_similarity(o.key, a.key), _similarity(o.key, b.key))
@@ -326,9 +320,9 @@ def _splits_and_merges(
             if a.kind != "article" or b.kind != "article":
                 continue
             owners = {by_old[k][1][0] if k in by_old and by_old[k][1] else None for k in (i, i + 1)}
-            if not owners <= {j, None} or ((i in by_old) == (i + 1 in by_old) and i in by_old):
-                continue
-            if i not in by_old and i + 1 not in by_old and j in by_new:
+            one_free = (i in by_old) != (i + 1 in by_old)
+            both_free = i not in by_old and i + 1 not in by_old
+            if not owners <= {j, None} or not (one_free or (both_free and j not in by_new)):
                 continue
             joint = _similarity(a.key + b.key, n.key)
             single = max(_similarity(a.key, n.key), _similarity(b.key, n.key))
@@ -447,8 +441,7 @@ def fact_changes(old: str, new: str, edits: tuple[InlineEdit, ...]) -> tuple[Fac
     ov = [m.yuan for m in a_old]
     nv = [m.yuan for m in a_new]
     if ov != nv:
-        common_old = [m for m in a_old]
-        common_new = [m for m in a_new]
+        common_old, common_new = list(a_old), list(a_new)
         # pair by position when the count is unchanged, else report additions/removals
         if len(common_old) == len(common_new):
             for mo, mn in zip(common_old, common_new, strict=True):

@@ -23,7 +23,6 @@ from .errors import PolicytrackError
 from .facts import deadlines
 from .model import (
     DatedFact,
-    DocNumber,
     Document,
     FieldEvidence,
     MeasureDeadline,
@@ -277,18 +276,6 @@ class Index:
             for r in rows
         ]
 
-    def problems(self) -> list[str]:
-        with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT problem FROM docs WHERE problem IS NOT NULL ORDER BY name"
-            ).fetchall()
-        return [r[0] for r in rows]
-
-    def get(self, doc_id: str) -> Document | None:
-        with self._connect() as conn:
-            row = conn.execute("SELECT data FROM docs WHERE id = ?", (doc_id,)).fetchone()
-        return document_from_json(json.loads(row[0])) if row else None
-
     def ids_for_key(self, key: str) -> list[str]:
         with self._connect() as conn:
             rows = conn.execute(
@@ -306,10 +293,3 @@ class Index:
                 (like, like, like),
             ).fetchall()
         return [(r[0], r[1].strip()) for r in rows]
-
-    def all_keys(self) -> list[tuple[str, str]]:
-        with self._connect() as conn:
-            return [(r[0], r[1]) for r in conn.execute("SELECT key, id FROM refkeys").fetchall()]
-
-    def ids_for_number(self, number: DocNumber) -> list[str]:
-        return self.ids_for_key(number.slug)

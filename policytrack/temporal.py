@@ -340,7 +340,7 @@ def expiring(graph: Graph, as_of: date, within_days: int) -> list[Expiring]:
         st = status_of(doc.id, graph, as_of)
         if st.code in ("repealed", "expired", "not_applicable"):
             continue
-        succ = [s for s in graph.successors.get(doc.id, [])]
+        succ = graph.successors.get(doc.id, [])
         label = graph.label(succ[0]) if succ else None
         out.append(Expiring(doc, exp, (exp - as_of).days, label, st))
     out.sort(key=lambda e: (e.expires, e.doc.id))

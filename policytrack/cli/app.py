@@ -62,10 +62,6 @@ def out() -> Console:
     )
 
 
-def err_console() -> Console:
-    return Console(stderr=True, highlight=False, width=200, no_color=True)
-
-
 def fail(message: str, code: int = 1) -> typer.Exit:
     first, *rest = message.split("\n")
     print(f"Error: {first}", file=sys.stderr)

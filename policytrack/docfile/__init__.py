@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal, cast
 
 import yaml
@@ -21,7 +22,6 @@ from policytrack.docfile.body import (
     LABELS,
     Block,
     Label,
-    body_title,
     escape_text,
     match_label,
     parse_units,
@@ -101,6 +101,7 @@ def _scalar(value: Any) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
+@lru_cache(maxsize=4096)
 def _plain_reads_back(s: str) -> bool:
     try:
         return bool(yaml.safe_load(s) == s)
@@ -489,11 +490,7 @@ def _document_from(
 
     if not body.strip():
         _p(problems, path, "body", "is empty; a document needs its text below the front matter")
-    try:
-        units = parse_units(body)
-    except FormatError as exc:
-        _p(problems, path, "body", str(exc))
-        units = ()
+    units = parse_units(body)
     if doc_id is None or title is None:
         return None
     return Document(
@@ -518,7 +515,6 @@ __all__ = [
     "LABELS",
     "Block",
     "Label",
-    "body_title",
     "escape_text",
     "front_matter",
     "match_label",

@@ -252,14 +252,6 @@ def _blocks(body: str) -> list[tuple[str, int, str]]:
     return out
 
 
-def body_title(body: str) -> str | None:
-    """The `# title` of a body, if it has one."""
-    for kind, _, text in _blocks(body):
-        if kind == "title":
-            return text
-    return None
-
-
 # ---------------------------------------------------------------------------------------
 # Body writing (used by ingest)
 

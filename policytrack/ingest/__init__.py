@@ -118,9 +118,9 @@ def ingest(
         if not ex.title:
             infer_title(ex, body)
     if ex.kind == "news":
-        notice, body = [], body
+        notice, body = [], notice + body
     find_dates(ex, notice + body, published_line)
-    amended = getattr(ex, "amended", None)
+    amended = ex.amended
     if amended and ex.effective.value and amended[0] > ex.effective.value:
         ex.effective = DatedFact(
             amended[0],

@@ -24,14 +24,12 @@ from policytrack.model import (
 
 from .dates import (
     DATE_RE,
-    ISO_DATE_RE,
     Clause,
     add_months,
     add_years,
     find_clauses,
     first_date,
     sentences,
-    to_date,
 )
 
 ORG_SUFFIX = r"(?:人民政府办公厅|人民政府办公室|人民政府|管理委员会|工委管委会|管委会|委员会|办公厅|办公室|人大常委会|常务委员会|政府|厅|局|部|委|署|院|中心|总局)"
@@ -84,6 +82,7 @@ class Extracted:
     effective: DatedFact = field(default_factory=DatedFact)
     expires: DatedFact = field(default_factory=DatedFact)
     provisional: bool = False
+    amended: tuple[date, str] | None = None  # latest amendment (LawRefBook header) and its line
     relations: list[Relation] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
@@ -560,12 +559,6 @@ def build_blocks(notice: list[str], body: list[str], news: bool) -> list[Block]:
         else:
             blocks.append(Block("heading", line, level))
     return blocks
-
-
-def all_dates_in(text: str) -> list[date]:
-    out = [d for m in DATE_RE.finditer(text) if (d := to_date(*m.groups()))]
-    out += [d for m in ISO_DATE_RE.finditer(text) if (d := to_date(*m.groups()))]
-    return out
 
 
 def evidence_of(ex: Extracted) -> list[tuple[str, FieldEvidence]]:

@@ -37,7 +37,7 @@ def read_lawrefbook(text: str, ex: Extracted) -> tuple[list[str], str]:
     if dated:
         latest, line = max(dated, key=lambda x: x[0])
         ex.issued = DatedFact(latest, "stated", line, "latest enactment or amendment date")
-        ex.amended = (latest, line) if len(dated) > 1 else None  # type: ignore[attr-defined]
+        ex.amended = (latest, line) if len(dated) > 1 else None
         m = _ISSUER.search(DATE_RE.sub("", line))
         if m:
             ex.issuer, ex.issuer_basis, ex.issuer_evidence = m.group(1), "stated", line
