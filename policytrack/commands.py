@@ -4,12 +4,14 @@ nothing here prints, exits or reads the clock."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from . import alerts
 from .archive import Archive, Commit, Trailers
 from .diff import DocumentDiff, diff_documents
 from .docfile import parse, serialise
@@ -739,3 +741,96 @@ def site_build(archive_path: Path, out: Path, as_of: date, base_url: str = "") -
     from .site import render_site
 
     return render_site(site_data(archive_path, as_of, base_url), out)
+
+
+# --- alerts ----------------------------------------------------------------------------------
+
+
+def alerts_run(
+    archive_path: Path,
+    config_path: Path,
+    as_of: date,
+    *,
+    env: Mapping[str, str],
+    now: str,
+    dry_run: bool = False,
+    clock: Callable[[], float] | None = None,
+) -> alerts.RunReport:
+    """One scheduled alerts run: the configuration's subscribers, the archive on `as_of`."""
+    config = alerts.load_config(config_path)
+    loaded = load(archive_path)
+    g = loaded.graph
+    problems: list[str] = []
+    explicit: dict[str, set[str]] = {}
+    for sub in config.subscribers:
+        ids: set[str] = set()
+        for ref in sub.watch.documents:
+            try:
+                ids.update(lineage(loaded, resolve(loaded, ref)))
+            except (NotFound, AmbiguousRef) as exc:
+                problems.append(f"{config_path}: subscriber {sub.name!r} watch.documents: {exc}")
+        explicit[sub.name] = ids
+    if problems:
+        raise ValidationErrors(problems)
+    facts: dict[str, alerts.DocFacts] = {}
+    for doc_id, d in loaded.docs.items():
+        st = status_of(doc_id, g, as_of)
+        preds = [p for p in g.predecessors.get(doc_id, []) if p in loaded.docs]
+        facts[doc_id] = alerts.DocFacts(
+            id=doc_id,
+            title=d.title,
+            doc_number=d.doc_number,
+            issuer=d.issuer,
+            jurisdiction=d.jurisdiction,
+            kind=d.kind,
+            expires=d.window.expires.value,
+            status=st.code,
+            status_label=st.label,
+            status_since=st.since,
+            repealed_by=g.label(st.by) if st.code == "repealed" and st.by else None,
+            successors=tuple(g.label(s) for s in g.successors.get(doc_id, [])),
+            predecessor=g.label(preds[0]) if preds else None,
+            aliases=d.aliases,
+        )
+
+    def body_of(doc_id: str) -> str:
+        return loaded.archive.doc_path(doc_id).read_text(encoding="utf-8")
+
+    def changes_of(doc_id: str) -> tuple[str, ...]:
+        pred = predecessor_of(loaded, doc_id)
+        if pred is None:
+            return ()
+        old = parse(body_of(pred), f"{pred}.md")
+        new = parse(body_of(doc_id), f"{doc_id}.md")
+        return change_summary(diff_documents(old, new))
+
+    return alerts.run(
+        config,
+        facts,
+        as_of,
+        explicit=explicit,
+        body_of=body_of,
+        changes_of=changes_of,
+        env=env,
+        now=now,
+        dry_run=dry_run,
+        **({"clock": clock} if clock else {}),
+    )
+
+
+def change_summary(d: DocumentDiff, limit: int = 5) -> tuple[str, ...]:
+    """A new version's changes in a few Chinese phrases: unit counts, then key facts."""
+    counts = d.counts
+    names = {
+        "modified": "修改",
+        "added": "新增",
+        "removed": "删除",
+        "split": "拆分",
+        "merged": "合并",
+    }
+    parts = [f"{label} {counts[op]} 处" for op, label in names.items() if counts[op]]
+    out = ["条文" + "、".join(parts)] if parts else []
+    for c in d.key_changes:
+        where = "、".join(b.label or b.title for b in (c.new or c.old))
+        out.extend(f"{where} {fact.summary}" for fact in c.facts)
+    return tuple(out[: limit + 1])

@@ -114,3 +114,19 @@ def test_the_layering_test_catches_an_upward_import(tmp_path: Path) -> None:
         assert "commands" not in ALLOWED["model"]
     finally:
         bad.unlink()
+
+
+def test_every_package_ships_in_the_wheel() -> None:
+    """setuptools lists packages explicitly: a new subpackage missing here is missing from
+    `pip install .` (the editable install used by the tests would hide it)."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in PKG.rglob("__init__.py")} | {
+        "policytrack.templates"
+    }
+    assert found == listed
