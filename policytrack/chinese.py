@@ -76,6 +76,30 @@ def cn_to_int(text: str) -> int:
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
+def int_to_cn(n: int, *, legal: bool = False) -> str:
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (below 10,000), as Word's
+    chineseCounting numbering prints them; `legal` uses 壹贰叁 (chineseLegalSimplified)."""
+    if not 0 <= n < 10_000:
+        return str(n)
+    digits = "零壹贰叁肆伍陆柒捌玖" if legal else "零一二三四五六七八九"
+    units = ("", "拾", "佰", "仟") if legal else ("", "十", "百", "千")
+    if n == 0:
+        return digits[0]
+    out: list[str] = []
+    zero = False
+    for power in (3, 2, 1, 0):
+        d = n // 10**power % 10
+        if d == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out.append(digits[0])
+            zero = False
+        out.append(digits[d] + units[power])
+    text = "".join(out)
+    return text[1:] if not legal and 10 <= n < 20 else text
+
+
 def ascii_digits(text: str) -> str:
     """Full-width digits ０-９ → 0-9."""
     return text.translate(_FULLWIDTH_DIGITS)

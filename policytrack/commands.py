@@ -25,6 +25,7 @@ from .errors import (
 from .index import Index
 from .ingest import Ingested, ingest, parse_sets
 from .ingest.decode import DEFAULT_MAX_BYTES
+from .ingest.fetch import download, is_url
 from .model import DocNumber, Document, MeasureDeadline, ref_key, slugify
 from .site import BuildReport, SiteData
 from .temporal import (
@@ -241,42 +242,41 @@ class AddResult:
 
 def add(
     archive_path: Path,
-    files: list[Path],
+    files: list[Path] | list[str],
     *,
     url: str = "",
     sets: list[str] | None = None,
     dry_run: bool = False,
     replace: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = 30.0,
+    retrieved: str = "",
 ) -> list[AddResult]:
-    """Ingest files into the archive, one commit each. Every file is read and validated
-    before anything is written, so a bad file leaves the archive unchanged."""
+    """Ingest files (or http(s) URLs, downloaded first) into the archive, one commit each.
+    Every input is read and validated before anything is written, so a bad one leaves the
+    archive unchanged. `retrieved` is the time stamp recorded for downloads."""
     archive = open_archive(archive_path)
     overrides = parse_sets(sets or [])
-    prepared: list[tuple[Path, Ingested]] = []
-    for f in files:
-        try:
-            data = f.read_bytes()
-        except FileNotFoundError:
-            raise PolicytrackError(f"{f} does not exist; check the path") from None
-        except IsADirectoryError:
-            raise PolicytrackError(f"{f} is a folder; give the files inside it") from None
-        except OSError as exc:
-            raise PolicytrackError(f"cannot read {f}: {exc.strerror}") from None
-        result = ingest(data, f.name, url=url, overrides=overrides, max_bytes=max_bytes)
+    prepared: list[tuple[str, Ingested]] = []
+    for item in files:
+        source = _read_source(str(item), timeout=timeout, max_bytes=max_bytes)
+        result = _ingest_source(source, url, overrides, max_bytes, retrieved)
         existing = archive.doc_path(result.document.id)
         if existing.exists() and not result.canonical_input:
             stored = parse(existing.read_text(encoding="utf-8"), existing.name)
             if stored.overrides:
                 merged = {**dict(stored.overrides), **overrides}
-                result = ingest(
-                    data,
-                    f.name,
-                    url=url or stored.source.url,
-                    overrides=merged,
-                    max_bytes=max_bytes,
+                result = _ingest_source(
+                    source, url or stored.source.url, merged, max_bytes, retrieved
                 )
-        prepared.append((f, result))
+        if source.requested != source.url:
+            result = Ingested(
+                result.document,
+                (*result.warnings, f"redirected from {source.requested}"),
+                result.stripped,
+                result.canonical_input,
+            )
+        prepared.append((str(item), result))
     ids = [r.document.id for _, r in prepared]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
@@ -329,6 +329,45 @@ def add(
             sha = archive.commit({path.name: text}, f"{verb}: {label} {doc.title}"[:200], trailers)
             results.append(AddResult(str(f), doc, action, _rel(path), sha, r.warnings, r.stripped))
     return results
+
+
+@dataclass(frozen=True)
+class _Source:
+    data: bytes
+    name: str
+    url: str = ""  # final address of a download
+    requested: str = ""
+    content_type: str = ""
+
+
+def _ingest_source(
+    source: _Source, url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
+) -> Ingested:
+    return ingest(
+        source.data,
+        source.name,
+        url=source.url or url,
+        overrides=overrides,
+        max_bytes=max_bytes,
+        content_type=source.content_type,
+        retrieved=retrieved if source.url else "",
+    )
+
+
+def _read_source(item: str, *, timeout: float, max_bytes: int) -> _Source:
+    if is_url(item):
+        got = download(item, timeout=timeout, max_bytes=max_bytes)
+        return _Source(got.data, got.name, got.url, got.requested, got.content_type)
+    f = Path(item)
+    try:
+        return _Source(f.read_bytes(), f.name)
+    except FileNotFoundError:
+        hint = "; a URL must start with http:// or https://" if "://" in item else ""
+        raise PolicytrackError(f"{f} does not exist; check the path{hint}") from None
+    except IsADirectoryError:
+        raise PolicytrackError(f"{f} is a folder; give the files inside it") from None
+    except OSError as exc:
+        raise PolicytrackError(f"cannot read {f}: {exc.strerror}") from None
 
 
 def _rel(path: Path) -> str:

@@ -30,7 +30,9 @@ KINDS: tuple[Kind, ...] = (
     "law",
 )
 
-RelationType = Literal["supersedes", "cites", "interprets", "implements", "predecessor", "mentions"]
+RelationType = Literal[
+    "supersedes", "cites", "interprets", "implements", "predecessor", "mentions", "attachment"
+]
 RELATION_TYPES: tuple[RelationType, ...] = (
     "supersedes",
     "cites",
@@ -38,6 +40,7 @@ RELATION_TYPES: tuple[RelationType, ...] = (
     "implements",
     "predecessor",
     "mentions",
+    "attachment",  # a 附件 of this document: title, and its address as evidence when linked
 )
 
 UnitKind = Literal["part", "chapter", "section", "outline", "article", "item"]

@@ -212,7 +212,8 @@ def test_big5_is_detected() -> None:
     [
         (b"", "is empty"),
         (b"   \n\n", "is empty"),
-        (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)), "binary file"),
+        (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)), "PNG image .* run OCR first"),
+        (b"\x7fELF\2\1\1\0" + bytes(range(256)), "binary file"),
         (bytes([0x81, 0x30, 0xFF, 0xFE, 0x80]) * 50, "not valid UTF-8, GB18030 or Big5"),
         (b"hello world, no chinese here at all", "no Chinese text"),
     ],

@@ -36,6 +36,10 @@ EXCLUSIVE = {
     "rapidfuzz": "diff",
     "typer": "cli",
     "rich": "cli",
+    "lxml": "ingest",
+    "docx": "ingest",
+    "pdfplumber": "ingest",
+    "pdfminer": "ingest",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -39,7 +40,12 @@ def init(
 @handles_errors
 def add(
     files: Annotated[
-        list[Path], typer.Argument(help="Text, Markdown or canonical files to ingest.")
+        list[str],
+        typer.Argument(
+            help="Files or http(s) URLs: plain text, canonical Markdown, web pages (.html), "
+            "Word .docx, PDF with a text layer.",
+            show_default=False,
+        ),
     ],
     url: Annotated[str, typer.Option("--url", help="Source URL, kept as provenance.")] = "",
     set_: Annotated[
@@ -64,8 +70,13 @@ def add(
         ),
     ] = False,
     max_bytes: Annotated[
-        int, typer.Option("--max-bytes", help="Refuse input files larger than this.")
+        int,
+        typer.Option("--max-bytes", help="Refuse input files (and downloads) larger than this."),
     ] = 20 * 1024 * 1024,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", help="Seconds to wait for a URL to connect and to send data."),
+    ] = 30.0,
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     as_json: JsonOpt = False,
 ) -> None:
@@ -78,6 +89,8 @@ def add(
         dry_run=dry_run,
         replace=replace,
         max_bytes=max_bytes,
+        timeout=timeout,
+        retrieved=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     if as_json:
         print_json(

@@ -20,12 +20,14 @@ import yaml
 
 from policytrack.docfile.body import (
     LABELS,
+    TABLE_ROW,
     Block,
     Label,
     escape_text,
     match_label,
     parse_units,
     render_body,
+    table_rows,
 )
 from policytrack.errors import FormatError, ValidationErrors
 from policytrack.model import (
@@ -513,6 +515,7 @@ def _document_from(
 
 __all__ = [
     "LABELS",
+    "TABLE_ROW",
     "Block",
     "Label",
     "escape_text",
@@ -523,4 +526,5 @@ __all__ = [
     "render_body",
     "serialise",
     "split_front_matter",
+    "table_rows",
 ]

@@ -272,11 +272,29 @@ def escape_text(text: str) -> str:
     return text
 
 
+TABLE_ROW = re.compile(r"^\|.*\|$")
+
+
+def table_rows(rows: list[list[str]]) -> list[str]:
+    """A GitHub-flavoured Markdown table: the first row is the header; cells escaped."""
+    if not rows:
+        return []
+    width = max(len(r) for r in rows)
+
+    def cell(text: str) -> str:
+        text = re.sub(r"\s+", " ", text).strip()
+        return _ESCAPE_INLINE.sub(r"\\\1", text).replace("|", "\\|")
+
+    out = ["| " + " | ".join(cell(c) for c in r + [""] * (width - len(r))) + " |" for r in rows]
+    out.insert(1, "|" + " --- |" * width)
+    return out
+
+
 @dataclass(frozen=True)
 class Block:
     """A block of body text for the writer: a heading at a level, or a paragraph."""
 
-    kind: str  # heading | para | quote
+    kind: str  # heading | para | quote | table
     text: str
     level: int = 0
 
@@ -294,6 +312,8 @@ def render_body(title: str, blocks: list[Block]) -> str:
             quote = []
         if block.kind == "heading":
             parts.append("#" * max(2, min(block.level, 6)) + " " + escape_text(block.text))
+        elif block.kind == "table":
+            parts.append(block.text)  # rows built by table_rows, already escaped
         else:
             parts.append(escape_text(block.text))
     if quote:

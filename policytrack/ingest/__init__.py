@@ -42,7 +42,9 @@ from .extract import (
     infer_title,
     split_document,
 )
+from .formats import Converted, convert, sniff
 from .lawrefbook import is_lawrefbook, read_lawrefbook
+from .pagemeta import apply_page_metadata, attachment_relations
 
 SETTABLE = (
     "title",
@@ -76,9 +78,23 @@ def ingest(
     url: str = "",
     overrides: dict[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    content_type: str = "",
+    retrieved: str = "",
 ) -> Ingested:
-    """Turn one file's bytes into a validated Document; IngestError when it cannot be."""
-    text, encoding = decode(data, name, max_bytes)
+    """Turn one file's bytes into a validated Document; IngestError when it cannot be.
+    Web pages, .docx and PDF files are turned into text first (see `formats`)."""
+    if len(data) > max_bytes:
+        raise IngestError(
+            f"{name} is {len(data):,} bytes, over the limit of {max_bytes:,}; split it or raise "
+            "the limit with --max-bytes"
+        )
+    fmt = sniff(data, name, content_type)
+    converted: Converted | None = None
+    if fmt == "text":
+        text, encoding = decode(data, name, max_bytes)
+    else:
+        converted = convert(data, name, fmt, max_bytes=max_bytes, base_url=url)
+        text, encoding = converted.text, converted.encoding
     sha = hashlib.sha256(data).hexdigest()
     if text.startswith("---\n"):
         try:
@@ -129,6 +145,14 @@ def ingest(
             "amended text: taken to apply from the latest amendment date",
         )
     find_relations(ex, notice + body)
+    if converted is not None:
+        ex.stripped.extend(converted.stripped)
+        ex.warnings.extend(converted.warnings)
+        aside = apply_page_metadata(ex, converted.metadata, ex.warnings)
+        ex.stripped.extend(("page metadata (kept aside)", f"{k}：{v}") for k, v in aside)
+    ex.relations.extend(
+        attachment_relations(notice + body, converted.attachments if converted else ())
+    )
     eff, exp = ex.effective.value, ex.expires.value
     if eff and exp and exp < eff:
         raise IngestError(
@@ -161,6 +185,7 @@ def ingest(
             sha256=sha,
             encoding=encoding,
             script=cleaned_script,  # type: ignore[arg-type]
+            retrieved=retrieved,
             publisher=publisher,
         ),
         aliases=tuple(ex.aliases),

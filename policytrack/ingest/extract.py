@@ -12,7 +12,7 @@ from datetime import date
 from typing import cast
 
 from policytrack.chinese import CJK
-from policytrack.docfile import Block, match_label
+from policytrack.docfile import TABLE_ROW, Block, match_label
 from policytrack.model import (
     DOC_NUMBER_IN_TEXT,
     Basis,
@@ -526,6 +526,12 @@ def build_blocks(notice: list[str], body: list[str], news: bool) -> list[Block]:
     stack: list[str] = []  # numbering styles of the open headings, outermost first
     fixed = {"part": 0, "chapter": 1, "section": 2}
     for line in body:
+        if TABLE_ROW.match(line):
+            if blocks and blocks[-1].kind == "table":
+                blocks[-1] = Block("table", blocks[-1].text + "\n" + line)
+            else:
+                blocks.append(Block("table", line))
+            continue
         label = match_label(line)
         heading = False
         if label is not None:

@@ -1,0 +1,102 @@
+"""Download a page or file over HTTP(S) for `policytrack add URL`: a timeout, a size limit,
+redirects followed, and the final address kept as provenance."""
+
+from __future__ import annotations
+
+import re
+import socket
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.message import Message
+from urllib.parse import unquote, urlsplit
+
+from policytrack import __version__
+from policytrack.errors import IngestError
+
+URL_RE = re.compile(r"^https?://", re.I)
+_EXT_BY_TYPE = {
+    "text/html": ".html",
+    "application/xhtml+xml": ".html",
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+}
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a URL gave: the bytes, a file name, the final address and the content type."""
+
+    data: bytes
+    name: str
+    url: str
+    requested: str
+    content_type: str
+
+    @property
+    def redirected(self) -> bool:
+        return self.url != self.requested
+
+
+def is_url(text: str) -> bool:
+    return bool(URL_RE.match(text))
+
+
+def download(url: str, *, timeout: float, max_bytes: int) -> Download:
+    """GET url; IngestError (one line: what happened and what to do) on any failure."""
+    host = urlsplit(url).netloc or url
+    request = urllib.request.Request(
+        url,
+        headers={
+            "User-Agent": f"policytrack/{__version__} (+https://github.com/policytrack)",
+            "Accept": "text/html,application/pdf,application/vnd.openxmlformats-officedocument."
+            "wordprocessingml.document,text/plain;q=0.9,*/*;q=0.5",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            final = resp.geturl()
+            length = resp.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise IngestError(_too_big(url, int(length), max_bytes))
+            data = resp.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise IngestError(_too_big(url, None, max_bytes))
+            headers = resp.headers
+    except urllib.error.HTTPError as exc:
+        raise IngestError(
+            f"{url}: the server answered HTTP {exc.code} {exc.reason}; check the address"
+        ) from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+            raise IngestError(_timed_out(url, timeout)) from None
+        raise IngestError(
+            f"cannot reach {host} ({exc.reason}); check the address and the connection"
+        ) from None
+    except TimeoutError:
+        raise IngestError(_timed_out(url, timeout)) from None
+    except (ValueError, OSError) as exc:
+        raise IngestError(f"{url}: download failed ({exc}); check the address") from None
+    content_type = headers.get_content_type() if headers.get("Content-Type") else ""
+    return Download(data, _name(final, headers, content_type), final, url, content_type)
+
+
+def _too_big(url: str, size: int | None, limit: int) -> str:
+    what = f"{size:,} bytes" if size else "larger than that"
+    return f"{url} is {what}, over the limit of {limit:,} bytes; raise it with --max-bytes"
+
+
+def _timed_out(url: str, timeout: float) -> str:
+    return f"{url}: no answer within {timeout:g} s; try again later or raise --timeout"
+
+
+def _name(url: str, headers: Message, content_type: str) -> str:
+    """The file name from Content-Disposition, else the last path segment, with an
+    extension from the content type when it has none."""
+    name = headers.get_filename() or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip() or "download"
+    if "." not in name and content_type in _EXT_BY_TYPE:
+        name += _EXT_BY_TYPE[content_type]
+    return name

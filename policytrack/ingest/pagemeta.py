@@ -1,0 +1,111 @@
+"""A publisher's metadata (the 信息公开 table of a web page) outranks what was read from the
+text; both are kept as evidence, and a disagreement is a warning the user sees."""
+
+from __future__ import annotations
+
+import re
+
+from policytrack.model import DatedFact, DocNumber, Relation
+
+from .dates import first_date
+from .extract import Extracted
+from .formats import Attachment
+from .webpage import META_FIELDS
+
+_ATTACHMENT_LINE = re.compile(r"^附件\s*(?:\d+)?\s*[:：.、]?\s*(?:\d+\s*[.、．]\s*)?(.+?)\s*$")
+
+
+def apply_page_metadata(
+    ex: Extracted, metadata: tuple[tuple[str, str], ...], warnings: list[str]
+) -> list[tuple[str, str]]:
+    """Put the table's values over the text's; returns the pairs that fill no field
+    (索引号, 主题分类 …) so they can be shown as kept-aside page metadata."""
+    aside: list[tuple[str, str]] = []
+    for label, value in metadata:
+        field = META_FIELDS.get(label)
+        where = f"page metadata table {label}：{value}"
+        if field == "title":
+            _text_field(ex, "title", value, where, warnings, label)
+        elif field == "issuer":
+            _text_field(ex, "issuer", value, where, warnings, label)
+        elif field == "doc_number":
+            number = DocNumber.try_parse(value)
+            if number is None:
+                aside.append((label, value))
+                continue
+            _text_field(ex, "doc_number", str(number), where, warnings, label)
+        elif field in ("issued", "published", "effective", "expires"):
+            day = first_date(value)
+            if day is None:
+                aside.append((label, value))
+                continue
+            old: DatedFact = getattr(ex, field)
+            rule = "page metadata table"
+            if old.value and old.value != day:
+                rule += f"; the text says {old.value} (“{old.evidence.strip()[:80]}”)"
+                warnings.append(
+                    f"the page's metadata table gives {label} {day} but the text says {old.value}; "
+                    f"kept the table's (override with --set {field}=YYYY-MM-DD)"
+                )
+            elif old.value:
+                rule += "; the text agrees"
+            setattr(ex, field, DatedFact(day, "stated", f"{label}：{value}", rule))
+        else:
+            aside.append((label, value))
+    return aside
+
+
+def _text_field(
+    ex: Extracted, name: str, value: str, where: str, warnings: list[str], label: str
+) -> None:
+    old = getattr(ex, name)
+    same = old is not None and re.sub(r"\s+", "", old) == re.sub(r"\s+", "", value)
+    if name == "doc_number" and old:
+        a, b = DocNumber.try_parse(old), DocNumber.try_parse(value)
+        same = a is not None and b is not None and a.slug == b.slug
+    evidence = where
+    if old and not same:
+        evidence += f"; the text says {old}"
+        warnings.append(
+            f"the page's metadata table gives {label} {value} but the text says {old}; "
+            f"kept the table's (override with --set {name}=…)"
+        )
+    elif old:
+        evidence += "; the text agrees"
+    setattr(ex, name, value)
+    setattr(ex, f"{name}_evidence", evidence)
+    if hasattr(ex, f"{name}_basis"):
+        setattr(ex, f"{name}_basis", "stated")
+
+
+def attachment_relations(lines: list[str], links: tuple[Attachment, ...]) -> list[Relation]:
+    """Attachments named in the text (附件：1.《…》) and linked from the page, once each;
+    a linked one keeps its address as evidence."""
+    names: list[str] = []
+    for i, line in enumerate(lines):
+        m = _ATTACHMENT_LINE.match(line)
+        if not m or len(line) > 80:
+            continue
+        names.append(m.group(1))
+        for nxt in lines[i + 1 : i + 10]:  # 附件：1.… then 2.… on the following lines
+            m2 = re.match(r"^\d+\s*[.、．]\s*(.+)$", nxt)
+            if not m2 or len(nxt) > 80:
+                break
+            names.append(m2.group(1))
+    out: list[Relation] = []
+    seen: set[str] = set()
+    for link in links:
+        title = _bare(link.name)
+        seen.add(title)
+        out.append(Relation("attachment", None, title, link.href))
+    for name in names:
+        title = _bare(name)
+        if title and title not in seen and not any(title in s or s in title for s in seen):
+            seen.add(title)
+            out.append(Relation("attachment", None, title, f"附件：{name}"))
+    return out
+
+
+def _bare(name: str) -> str:
+    name = re.sub(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar)$", "", name.strip(), flags=re.I)
+    return name.strip("《》 ")
