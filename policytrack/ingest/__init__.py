@@ -160,7 +160,8 @@ def ingest(
             f"(“{ex.expires.evidence.strip()}”); correct the text or set the dates with "
             "--set effective=YYYY-MM-DD --set expires=YYYY-MM-DD"
         )
-    blocks = build_blocks(notice, body, ex.kind == "news")
+    marked = frozenset(converted.headings) if converted else frozenset()
+    blocks = build_blocks(notice, body, ex.kind == "news", marked)
     body_md = render_body(ex.title, blocks)
     number = DocNumber.try_parse(ex.doc_number) if ex.doc_number else None
     when = ex.issued.value or ex.published.value or ex.effective.value

@@ -520,8 +520,11 @@ _CAPTION = re.compile(r"【[^【】]{1,20}】")
 _DEPT = re.compile(r"^[（(](?:责任部门|责任单位|牵头部门|牵头单位)[：:]")
 
 
-def build_blocks(notice: list[str], body: list[str], news: bool) -> list[Block]:
-    """Blocks for the canonical body: notice quote, headings by numbering, paragraphs."""
+def build_blocks(
+    notice: list[str], body: list[str], news: bool, headings: frozenset[str] = frozenset()
+) -> list[Block]:
+    """Blocks for the canonical body: notice quote, headings by numbering, paragraphs;
+    `headings` are lines the source file marks as headings (a Word heading style)."""
     blocks = [Block("quote", line) for line in notice]
     stack: list[str] = []  # numbering styles of the open headings, outermost first
     fixed = {"part": 0, "chapter": 1, "section": 2}
@@ -541,7 +544,7 @@ def build_blocks(notice: list[str], body: list[str], news: bool) -> list[Block]:
         elif news and _is_title_like(line, 24) and not re.search(r"[，。；：]", line):
             blocks.append(Block("heading", line, 2))
             continue
-        elif _CAPTION.fullmatch(line):
+        elif _CAPTION.fullmatch(line) or (line in headings and len(line) <= 40):
             # a 【支持对象】-style caption line heads the text below it, one level down
             blocks.append(Block("heading", line, min(2 + len(stack), 6)))
             continue

@@ -66,6 +66,12 @@ def download(url: str, *, timeout: float, max_bytes: int) -> Download:
                 raise IngestError(_too_big(url, None, max_bytes))
             headers = resp.headers
     except urllib.error.HTTPError as exc:
+        exc.close()
+        if 300 <= exc.code < 400:
+            raise IngestError(
+                f"{url}: too many redirects (a redirect loop, last HTTP {exc.code}); open it in "
+                "a browser and give the final address"
+            ) from None
         raise IngestError(
             f"{url}: the server answered HTTP {exc.code} {exc.reason}; check the address"
         ) from None

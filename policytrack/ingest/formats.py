@@ -39,6 +39,7 @@ class Converted:
     attachments: tuple[Attachment, ...] = ()
     stripped: tuple[tuple[str, str], ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    headings: tuple[str, ...] = ()  # lines the file marks as headings (Word heading styles)
 
 
 _REFUSED = (

@@ -144,7 +144,11 @@ def _drop_running(lines: list[_Line], pages: int) -> tuple[list[_Line], list[tup
 def _paragraphs(lines: list[_Line]) -> list[str]:
     if not lines:
         return []
-    left = Counter(round(ln.x0) for ln in lines).most_common(1)[0][0]
+    # the left margin: the leftmost x where lines often start (short one-line paragraphs
+    # can make the indented position the most common one)
+    starts = Counter(round(ln.x0) for ln in lines)
+    common = [x for x, n in starts.items() if n >= max(2, 0.05 * len(lines))]
+    left = min(common) if common else min(starts)
     ends = sorted(ln.x1 for ln in lines)
     right = ends[int(len(ends) * 0.9)]  # the right margin, robust to a few overhanging lines
     char = median(ln.char_width for ln in lines)

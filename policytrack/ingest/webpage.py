@@ -90,6 +90,7 @@ _BLOCK = {
     "section", "article", "blockquote", "pre", "dd", "dt", "dl", "center", "main", "hr",
 }  # fmt: skip
 _CJK = re.compile(f"[{CJK}]")
+_CJK_GAP = re.compile(f"(?<=[{CJK}])\\s+(?=[{CJK}])")
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+[-—－]\s+|(?<=[^\d])-(?=[^\d])")
 
 
@@ -218,7 +219,8 @@ def _pairs(container: _Element) -> list[tuple[str, str]]:
             for ch in c
         )
     ]
-    texts = [_text(c) for c in cells]
+    # 索&nbsp;&nbsp;引&nbsp;&nbsp;号： — labels are spaced out to line up in the table
+    texts = [_CJK_GAP.sub("", _text(c)) for c in cells]
     if sum(_cjk_len(t) for t in texts) > 1500:
         return []  # the main text, not a table of metadata
     out: list[tuple[str, str]] = []

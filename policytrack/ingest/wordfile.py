@@ -32,21 +32,25 @@ def read_docx(data: bytes, name: str) -> Converted:
         ) from None
     numbering = _Numbering(document)
     lines: list[str] = []
+    headings: list[str] = []
     core = document.core_properties
     for block in _blocks(document):
         if isinstance(block, Paragraph):
             text = block.text.replace("\u3000", " ").strip()
             label = numbering.label(block)
-            if label:
-                text = f"{label}{' ' if label.endswith(('条', '章', '节', '编')) else ''}{text}"
+            if label and text:
+                text = label + text
             if text:
                 lines.append(text)
+                style = (block.style.name if block.style is not None else "") or ""
+                if re.match(r"(?:Heading|标题)\s*\d", style):
+                    headings.append(text)
         else:
             lines.extend(_table(block))
     if not lines:
         raise IngestError(f"{name} has no text; is it a scanned document saved as Word?")
     metadata = tuple((k, v) for k, v in (("标题", (core.title or "").strip()),) if v)
-    return Converted("\n".join(lines) + "\n", "docx", "", metadata)
+    return Converted("\n".join(lines) + "\n", "docx", "", metadata, headings=tuple(headings))
 
 
 def _blocks(document: DocxDocument) -> list[Paragraph | Table]:
@@ -80,6 +84,7 @@ class _Level:
     fmt: str
     text: str
     start: int
+    suffix: str  # what Word puts after the number: tab (shown as a space), space, nothing
 
 
 class _Numbering:
@@ -100,6 +105,7 @@ class _Numbering:
                     _val(lvl, "w:numFmt") or "decimal",
                     _val(lvl, "w:lvlText") or "",
                     int(_val(lvl, "w:start") or 1),
+                    {"nothing": ""}.get(_val(lvl, "w:suff") or "tab", " "),
                 )
             abstract[an.get(qn("w:abstractNumId"), "")] = levels
         for num in root.findall(qn("w:num")):
@@ -126,7 +132,7 @@ class _Numbering:
             value = counters.get(k, lv.start if lv else 1)
             return _format(value, lv.fmt if lv else "decimal")
 
-        return re.sub(r"%(\d)", sub, level.text)
+        return re.sub(r"%(\d)", sub, level.text) + level.suffix
 
     def _num_of(self, p: Paragraph) -> tuple[str | None, int]:
         """numId and level from the paragraph, else from its style and the styles it is
