@@ -472,3 +472,19 @@ def test_page_attachments_survive_the_archive_round_trip(
     r = run("show", "--archive", archive, "京技管发〔2024〕29号", "--json")
     assert r.code == 0, r
     assert "人工智能产业政策申报指南" in r.stdout
+
+
+def test_docx_table_reaches_the_website_as_a_table(run: Run, archive: Path, tmp_path: Path) -> None:
+    lines = seed_lines(SEED["zibo"])
+    docx_file = tmp_path / "zibo.docx"
+    docx_file.write_bytes(
+        make_docx(lines, table=[["项目", "支持标准"], ["算力券", "合同金额50%|最高500万元"]])
+    )
+    assert run("add", "--archive", archive, docx_file).code == 0
+    out = tmp_path / "site"
+    r = run("site", "build", "--archive", archive, "--out", out, "--as-of", "2025-10-01")
+    assert r.code == 0, r
+    (page,) = (out / "documents").glob("淄博*.html")
+    html = page.read_text(encoding="utf-8")
+    assert '<table class="doc-table"><thead><tr><th>项目</th><th>支持标准</th></tr></thead>' in html
+    assert "<td>合同金额50%|最高500万元</td>" in html

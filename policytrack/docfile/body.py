@@ -218,7 +218,10 @@ def _blocks(body: str) -> list[tuple[str, int, str]]:
     quote: list[str] = []
 
     def end_para() -> None:
-        if para:
+        if para and all(TABLE_ROW.match(line) for line in para):
+            out.append(("para", 0, "\n".join(para)))  # a table keeps its rows and escapes
+            para.clear()
+        elif para:
             out.append(("para", 0, _unescape(" ".join(para))))
             para.clear()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from policytrack.diff import DocumentDiff, InlineEdit
+from policytrack.docfile import TABLE_ROW
 from policytrack.errors import PolicytrackError
 from policytrack.model import Document, Unit, slugify
 from policytrack.site import feeds
@@ -129,10 +131,25 @@ def _units_html_tree(doc: Document) -> list[dict[str, Any]]:
                 "kind": u.kind,
                 "title": _unit_title(u),
                 "level": min(max(u.level, 2), 6),
-                "paragraphs": [p for p in u.text.split("\n\n") if p],
+                "paragraphs": [_table_or_text(p) for p in u.text.split("\n\n") if p],
             }
         )
     return out
+
+
+def _table_or_text(paragraph: str) -> str | list[list[str]]:
+    """A paragraph's text, or a Markdown table's rows of cells (separator row dropped)."""
+    lines = paragraph.split("\n")
+    if len(lines) < 2 or not all(TABLE_ROW.match(line) for line in lines):
+        return paragraph
+    rows = []
+    for line in lines:
+        cells = [
+            re.sub(r"\\(.)", r"\1", c).strip() for c in re.split(r"(?<!\\)\|", line.strip()[1:-1])
+        ]
+        if not all(re.fullmatch(r":?-{3,}:?", c) for c in cells):
+            rows.append(cells)
+    return rows
 
 
 def _unit_title(u: Unit) -> str:
