@@ -111,6 +111,8 @@ def test_metadata_table_outranks_the_text_and_keeps_both(
     assert d.window.published.value.isoformat() == "2024-11-26"
     assert d.window.published.evidence == "发布日期：2024-11-26"
     assert "the text says 2024-11-24" in d.window.published.rule
+    # 自公布之日起施行 follows the publisher's date
+    assert d.window.effective.value.isoformat() == "2024-11-26"
     assert any(
         "gives 发文字号 京技管发〔2024〕30号 but the text says 京技管发〔2024〕29号" in w
         for w in got.warnings

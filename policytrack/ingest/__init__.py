@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from .extract import (
 from .formats import Converted, convert, sniff
 from .lawrefbook import is_lawrefbook, read_lawrefbook
 from .pagemeta import apply_page_metadata, attachment_relations
+from .webpage import META_FIELDS
 
 SETTABLE = (
     "title",
@@ -135,6 +137,16 @@ def ingest(
             infer_title(ex, body)
     if ex.kind == "news":
         notice, body = [], notice + body
+    text_view = None
+    if converted is not None:
+        # what the text alone says, kept as evidence beside the publisher's table
+        text_view = copy.deepcopy(ex)
+        find_dates(text_view, notice + body, published_line)
+        # the publisher's publication date decides 自公布之日起施行 and periods counted from it
+        published_line = next(
+            (f"{k}：{v}" for k, v in converted.metadata if META_FIELDS.get(k) == "published"),
+            published_line,
+        )
     find_dates(ex, notice + body, published_line)
     amended = ex.amended
     if amended and ex.effective.value and amended[0] > ex.effective.value:
@@ -148,7 +160,7 @@ def ingest(
     if converted is not None:
         ex.stripped.extend(converted.stripped)
         ex.warnings.extend(converted.warnings)
-        aside = apply_page_metadata(ex, converted.metadata, ex.warnings)
+        aside = apply_page_metadata(ex, converted.metadata, ex.warnings, text_view)
         ex.stripped.extend(("page metadata (kept aside)", f"{k}：{v}") for k, v in aside)
     ex.relations.extend(
         attachment_relations(notice + body, converted.attachments if converted else ())

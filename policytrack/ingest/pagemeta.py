@@ -16,10 +16,14 @@ _ATTACHMENT_LINE = re.compile(r"^附件\s*(?:\d+)?\s*[:：.、]?\s*(?:\d+\s*[.�
 
 
 def apply_page_metadata(
-    ex: Extracted, metadata: tuple[tuple[str, str], ...], warnings: list[str]
+    ex: Extracted,
+    metadata: tuple[tuple[str, str], ...],
+    warnings: list[str],
+    text_view: Extracted | None = None,
 ) -> list[tuple[str, str]]:
     """Put the table's values over the text's; returns the pairs that fill no field
-    (索引号, 主题分类 …) so they can be shown as kept-aside page metadata."""
+    (索引号, 主题分类 …) so they can be shown as kept-aside page metadata. `text_view` holds
+    the dates as the text alone gives them, for the comparison."""
     aside: list[tuple[str, str]] = []
     for label, value in metadata:
         field = META_FIELDS.get(label)
@@ -39,7 +43,7 @@ def apply_page_metadata(
             if day is None:
                 aside.append((label, value))
                 continue
-            old: DatedFact = getattr(ex, field)
+            old: DatedFact = getattr(text_view or ex, field)
             rule = "page metadata table"
             if old.value and old.value != day:
                 rule += f"; the text says {old.value} (“{old.evidence.strip()[:80]}”)"
