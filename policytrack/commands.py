@@ -480,8 +480,16 @@ def status(archive_path: Path, ref: str | None, as_of: date) -> list[DocumentRow
 
 
 def expiring_report(archive_path: Path, as_of: date, within_days: int) -> list[Expiring]:
-    loaded = load(archive_path)
-    return expiring(loaded.graph, as_of, within_days)
+    """Documents expiring in the window, soonest first. Only the candidates (from the
+    index's expires column) and the documents that supersede or follow them are loaded:
+    their status and successor need nothing else, whatever the size of the archive."""
+    index = Index(open_archive(archive_path))
+    index.refresh()
+    candidates = index.expiring_between(as_of, as_of + timedelta(days=within_days))
+    linked = index.linked_to([d.id for d in candidates])
+    graph = build_graph({d.id: d for d in [*candidates, *linked]}.values())
+    wanted = {d.id for d in candidates}
+    return [e for e in expiring(graph, as_of, within_days) if e.doc.id in wanted]
 
 
 @dataclass(frozen=True)

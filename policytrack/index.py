@@ -33,7 +33,7 @@ from .model import (
     slugify,
 )
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs (
@@ -50,6 +50,9 @@ CREATE TABLE measures (
     basis TEXT NOT NULL, rule TEXT NOT NULL, evidence TEXT NOT NULL
 );
 CREATE INDEX measures_due ON measures(due);
+CREATE TABLE links (src TEXT NOT NULL, type TEXT NOT NULL, key TEXT NOT NULL);
+CREATE INDEX links_key ON links(key);
+CREATE INDEX links_src ON links(src);
 CREATE INDEX measures_id ON measures(id);
 """
 
@@ -190,6 +193,9 @@ class Index:
                 conn.execute(
                     "DELETE FROM measures WHERE id NOT IN (SELECT id FROM docs WHERE id IS NOT NULL)"
                 )
+                conn.execute(
+                    "DELETE FROM links WHERE src NOT IN (SELECT id FROM docs WHERE id IS NOT NULL)"
+                )
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'head'", (head,))
                 conn.commit()
             self.last_refresh = IndexStats(len(changed), len(removed), rebuilt)
@@ -232,6 +238,19 @@ class Index:
         conn.executemany(
             "INSERT INTO refkeys VALUES (?, ?, ?)", [(k, doc.id, how) for k, how in keys]
         )
+        conn.execute("DELETE FROM links WHERE src = ?", (doc.id,))
+        links = set()
+        for rel in doc.relations:
+            if rel.type not in ("supersedes", "predecessor"):
+                continue
+            # every key the graph could resolve the target by (see temporal.build_graph)
+            if rel.target_id:
+                links.add((doc.id, rel.type, rel.target_id.lower()))
+            if rel.doc_number:
+                links.add((doc.id, rel.type, ref_key(rel.doc_number)))
+            if rel.title:
+                links.add((doc.id, rel.type, slugify(rel.title, 200)))
+        conn.executemany("INSERT INTO links VALUES (?, ?, ?)", sorted(links))
         conn.execute("DELETE FROM measures WHERE id = ?", (doc.id,))
         measures = []
         for unit in doc.units:
@@ -260,6 +279,32 @@ class Index:
         with self._connect() as conn:
             rows = conn.execute(
                 "SELECT data FROM docs WHERE problem IS NULL ORDER BY id"
+            ).fetchall()
+        return [document_from_json(json.loads(r[0])) for r in rows]
+
+    def expiring_between(self, start: date, end: date) -> list[Document]:
+        """Documents whose 有效期至 falls in [start, end], from the expires index."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT data FROM docs WHERE problem IS NULL AND expires >= ? AND expires <= ? "
+                "ORDER BY id",
+                (start.isoformat(), end.isoformat()),
+            ).fetchall()
+        return [document_from_json(json.loads(r[0])) for r in rows]
+
+    def linked_to(self, ids: list[str]) -> list[Document]:
+        """Documents that supersede or follow (predecessor relation) any of `ids`: all a
+        status or successor computation for those documents needs."""
+        if not ids:
+            return []
+        with self._connect() as conn:
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM wanted")
+            conn.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(i,) for i in ids])
+            rows = conn.execute(
+                "SELECT data FROM docs WHERE problem IS NULL AND id IN ("
+                " SELECT l.src FROM links l JOIN refkeys r ON r.key = l.key"
+                " WHERE r.id IN (SELECT id FROM wanted)) ORDER BY id"
             ).fetchall()
         return [document_from_json(json.loads(r[0])) for r in rows]
 

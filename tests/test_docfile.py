@@ -228,3 +228,19 @@ def test_the_format_doc_example_is_the_real_archive_file() -> None:
     assert real.startswith(example)
     fm_end = real.index("\n---\n") + 5
     assert example.startswith(real[:fm_end])  # the whole front matter is shown
+
+
+@pytest.mark.parametrize("value", ["0000-00-00", "2024-13-45", "2024-02-30"])
+def test_date_like_strings_that_are_not_dates_round_trip(value: str) -> None:
+    """YAML reads these as timestamps and fails to build them; they must be quoted."""
+    body = f"# {value}\n\n正文。\n"
+    doc = Document(
+        id=value,
+        title=value,
+        evidence=(("title", FieldEvidence("stated", value)),),
+        body=body,
+        units=parse_units(body),
+    )
+    text = serialise(doc)
+    assert serialise(parse(text, f"{value}.md")) == text
+    assert parse(text, f"{value}.md").title == value

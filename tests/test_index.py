@@ -85,3 +85,32 @@ def test_index_builds_over_thousands_of_files(archive: Path) -> None:
     stats = index.refresh()
     assert stats.parsed == 2500
     assert len(index.documents()) == 2500
+
+
+def test_indexed_expiring_equals_the_whole_graph(seeded: Path, tmp_path: Path, run: Run) -> None:
+    """`expiring` loads only candidates and the documents linked to them; it must give what
+    the whole graph gives, successors and supersession included."""
+    from datetime import date
+
+    from policytrack import commands
+    from policytrack.temporal import expiring
+
+    zibo = next(seeded.glob("淄博*.md")).stem
+    newer = edited_seed(tmp_path, "zibo", "有效期至2025年12月31日", "有效期至2026年12月31日")
+    r = run(
+        "add", "--archive", seeded, newer,
+        "--set", "id=淄博高新区人工智能实施意见-2026", "--set", f"supersedes={zibo}",
+        "--set", "published=2025-12-01",
+    )  # fmt: skip
+    assert r.code == 0, r
+    for as_of in (date(2024, 6, 1), date(2025, 10, 1), date(2025, 12, 30), date(2027, 11, 1)):
+        for within in (30, 90, 400, 2000):
+            fast = commands.expiring_report(seeded, as_of, within)
+            full = expiring(commands.load(seeded).graph, as_of, within)
+            assert [(e.doc.id, e.days_left, e.successor, e.status.code) for e in fast] == [
+                (e.doc.id, e.days_left, e.successor, e.status.code) for e in full
+            ]
+    oct_2025 = commands.expiring_report(seeded, date(2025, 10, 1), 120)
+    assert [(e.doc.id, e.successor) for e in oct_2025] == [
+        (zibo, "淄博高新区关于人工智能的实施意见")
+    ]

@@ -107,7 +107,7 @@ def _scalar(value: Any) -> str:
 def _plain_reads_back(s: str) -> bool:
     try:
         return bool(yaml.safe_load(s) == s)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # 0000-00-00 looks like a date YAML cannot build
         return False
 
 
