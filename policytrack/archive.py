@@ -17,7 +17,9 @@ import errno
 import fcntl
 import json
 import os
+import shutil
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -190,6 +192,19 @@ class Archive:
             blobs[name] = parts[2]
         return blobs
 
+    def tree_blobs_of(self, repo: git.Repo, commit: str, names: list[str]) -> dict[str, str]:
+        """{name: blob sha} for these archive files at a commit (absent ones left out)."""
+        found: dict[str, str] = {}
+        for chunk in range(0, len(names), 500):
+            paths = [self.relpath(n) for n in names[chunk : chunk + 500]]
+            out = repo.git.ls_tree("-z", commit, "--", *paths)
+            for record in out.split("\0"):
+                meta, _, path = record.partition("\t")
+                parts = meta.split()
+                if len(parts) == 3 and parts[1] == "blob":
+                    found[path[len(self.prefix) + 1 :] if self.prefix else path] = parts[2]
+        return found
+
     def read_blobs(self, shas: list[str]) -> dict[str, str]:
         """Contents of many blobs through one `git cat-file --batch`."""
         if not shas:
@@ -321,26 +336,35 @@ class Archive:
         journal = self.state / "journal.json"
         with self.repo() as repo:
             env = self._env(repo)
-            for name in files:
-                if (self.root / name).exists() and self.is_dirty(name):
-                    raise ArchiveError(
-                        f"{self.relpath(name)} has uncommitted changes; commit them with git "
-                        f"or discard them (git checkout -- {self.relpath(name)}) first"
-                    )
+            for name in self._dirty(repo, [n for n in files if (self.root / n).exists()]):
+                raise ArchiveError(
+                    f"{self.relpath(name)} has uncommitted changes; commit them with git "
+                    f"or discard them (git checkout -- {self.relpath(name)}) first"
+                )
             head = self.head()
-            ienv = {**env, "GIT_INDEX_FILE": str(tmp_index)}
+            ienv = {**os.environ, **env, "GIT_INDEX_FILE": str(tmp_index)}
             try:
                 if head:
                     repo.git.read_tree(head, env=ienv)
                 else:
                     repo.git.read_tree("--empty", env=ienv)
+                # a constant number of git processes, whatever the number of files
+                entries = []
+                written = [(n, t) for n, t in files.items() if t is not None]
+                shas = self._hash_blobs(repo, [t for _, t in written])
+                for (name, _), sha in zip(written, shas, strict=True):
+                    entries.append(f"100644 {sha}\t{self.relpath(name)}")
                 for name, text in files.items():
-                    path = self.relpath(name)
                     if text is None:
-                        repo.git.update_index("--force-remove", "--", path, env=ienv)
-                        continue
-                    blob = repo.git.hash_object("-w", "--path", path, self._scratch(text))
-                    repo.git.update_index("--add", "--cacheinfo", f"100644,{blob},{path}", env=ienv)
+                        entries.append(f"0 {'0' * 40}\t{self.relpath(name)}")
+                subprocess.run(
+                    ["git", "update-index", "--index-info"],
+                    input=("\n".join(entries) + "\n").encode(),
+                    cwd=self.toplevel,
+                    env=ienv,
+                    check=True,
+                    capture_output=True,
+                )
                 tree = repo.git.write_tree(env=ienv)
             finally:
                 tmp_index.unlink(missing_ok=True)
@@ -365,6 +389,44 @@ class Archive:
             (self.state / f"scratch-{os.getpid()}").unlink(missing_ok=True)
             return str(new)
 
+    def _dirty(self, repo: git.Repo, names: list[str]) -> list[str]:
+        """Which of these archive files differ from HEAD in the worktree or the index."""
+        if not names:
+            return []
+        wanted = {self.relpath(n): n for n in names}
+        out = repo.git.status(
+            "--porcelain", "-z", "--", (self.prefix + "/") if self.prefix else "."
+        )
+        dirty = []
+        for record in out.split("\0"):
+            path = record[3:] if len(record) > 3 else ""
+            if path in wanted:
+                dirty.append(wanted[path])
+        return sorted(dirty)
+
+    def _hash_blobs(self, repo: git.Repo, texts: list[str]) -> list[str]:
+        """Write blobs for texts with one `git hash-object --stdin-paths`."""
+        if not texts:
+            return []
+        scratch = self.state / f"blobs-{os.getpid()}"
+        scratch.mkdir(exist_ok=True)
+        try:
+            paths = []
+            for i, text in enumerate(texts):
+                path = scratch / f"{i}.md"
+                path.write_bytes(text.encode("utf-8"))
+                paths.append(str(path))
+            done = subprocess.run(
+                ["git", "hash-object", "-w", "--no-filters", "--stdin-paths"],
+                input=("\n".join(paths) + "\n").encode(),
+                cwd=self.toplevel,
+                check=True,
+                capture_output=True,
+            )
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return done.stdout.decode().split()
+
     def _scratch(self, text: str) -> str:
         """A scratch file holding text, for git commands that read a file."""
         path = self.state / f"scratch-{os.getpid()}"
@@ -380,18 +442,16 @@ class Archive:
         head = self.head()
         if head == state["new"]:
             with self.repo() as repo:
-                paths = [self.relpath(n) for n in state["files"]]
-                present = set(
-                    repo.git.ls_tree("-z", "--name-only", "HEAD", "--", *paths).split("\0")
-                )
-                repo.git.reset("-q", "HEAD", "--", *paths)
-                for name, path in zip(state["files"], paths, strict=True):
+                names: list[str] = state["files"]
+                blobs = self.tree_blobs_of(repo, "HEAD", names)
+                texts = self.read_blobs(sorted(set(blobs.values())))
+                for chunk in range(0, len(names), 500):  # bounded command lines
+                    paths = [self.relpath(n) for n in names[chunk : chunk + 500]]
+                    repo.git.reset("-q", "HEAD", "--", *paths)
+                for name in names:
                     target = self.root / name
-                    if path in present:
-                        data = repo.git.show(
-                            f"HEAD:{path}", stdout_as_string=False, strip_newline_in_stdout=False
-                        )
-                        _atomic_write(target, data)
+                    if name in blobs:
+                        _atomic_write(target, texts[blobs[name]].encode("utf-8"))
                     else:
                         target.unlink(missing_ok=True)
         journal.unlink(missing_ok=True)

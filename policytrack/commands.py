@@ -4,6 +4,7 @@ nothing here prints, exits or reads the clock."""
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,6 +19,7 @@ from .docfile import parse, serialise
 from .errors import (
     AmbiguousRef,
     Conflict,
+    IngestError,
     NotFound,
     PolicytrackError,
     ValidationErrors,
@@ -251,16 +253,18 @@ def add(
     max_bytes: int = DEFAULT_MAX_BYTES,
     timeout: float = 30.0,
     retrieved: str = "",
+    batch: bool = False,
 ) -> list[AddResult]:
     """Ingest files (or http(s) URLs, downloaded first) into the archive, one commit each.
     Every input is read and validated before anything is written, so a bad one leaves the
-    archive unchanged. `retrieved` is the time stamp recorded for downloads."""
+    archive unchanged. `retrieved` is the time stamp recorded for downloads; `batch` writes
+    every change as one commit (bulk imports). Many files are parsed on all cores."""
     archive = open_archive(archive_path)
     overrides = parse_sets(sets or [])
     prepared: list[tuple[str, Ingested]] = []
-    for item in files:
-        source = _read_source(str(item), timeout=timeout, max_bytes=max_bytes)
-        result = _ingest_source(source, url, overrides, max_bytes, retrieved)
+    sources = [_read_source(str(item), timeout=timeout, max_bytes=max_bytes) for item in files]
+    first = _ingest_all(sources, url, overrides, max_bytes, retrieved)
+    for item, source, result in zip(files, sources, first, strict=True):
         existing = archive.doc_path(result.document.id)
         if existing.exists() and not result.canonical_input:
             stored = parse(existing.read_text(encoding="utf-8"), existing.name)
@@ -301,33 +305,57 @@ def add(
         return results
     with archive.lock():
         archive.recover()
+        # decide every action first: a conflict stops the run before anything is written
+        planned: list[tuple[str, Ingested, str, str, str]] = []  # file, result, text, action, verb
         for f, r in prepared:
             doc = r.document
             path = archive.doc_path(doc.id)
             text = serialise(doc)
             if path.exists():
-                old = path.read_text(encoding="utf-8")
-                if old == text:
-                    results.append(
-                        AddResult(
-                            str(f), doc, "unchanged", _rel(path), None, r.warnings, r.stripped
-                        )
-                    )
+                if path.read_text(encoding="utf-8") == text:
+                    planned.append((f, r, text, "unchanged", ""))
                     continue
                 if not replace:
                     raise Conflict(
                         f"{doc.doc_number or doc.id} is already in the archive ({_rel(path)}) with a "
-                        "different text; to record this as a correction run again with --replace"
+                        "different text; to record this as a correction run again with --replace; "
+                        "nothing was written"
                     )
-                action, verb = "corrected", "correct"
+                planned.append((f, r, text, "corrected", "correct"))
             else:
-                action, verb = "added", "add"
-            label = doc.doc_number or doc.id
-            trailers = Trailers(
-                verb, doc.id, doc.doc_number or "", doc.source.url, doc.source.sha256
+                planned.append((f, r, text, "added", "add"))
+        changes = [p for p in planned if p[3] != "unchanged"]
+        batch_sha = None
+        if batch and changes:
+            verbs = sorted({p[4] for p in changes})
+            batch_sha = archive.commit(
+                {f"{p[1].document.id}.md": p[2] for p in changes},
+                f"{'+'.join(verbs)}: {len(changes)} documents (batch)",
+                Trailers("+".join(verbs)),
             )
-            sha = archive.commit({path.name: text}, f"{verb}: {label} {doc.title}"[:200], trailers)
-            results.append(AddResult(str(f), doc, action, _rel(path), sha, r.warnings, r.stripped))
+        for f, r, text, action, verb in planned:
+            doc = r.document
+            path = archive.doc_path(doc.id)
+            sha = batch_sha
+            if action != "unchanged" and not batch:
+                label = doc.doc_number or doc.id
+                trailers = Trailers(
+                    verb, doc.id, doc.doc_number or "", doc.source.url, doc.source.sha256
+                )
+                sha = archive.commit(
+                    {path.name: text}, f"{verb}: {label} {doc.title}"[:200], trailers
+                )
+            results.append(
+                AddResult(
+                    f,
+                    doc,
+                    action,
+                    _rel(path),
+                    sha if action != "unchanged" else None,
+                    r.warnings,
+                    r.stripped,
+                )
+            )
     return results
 
 
@@ -338,6 +366,47 @@ class _Source:
     url: str = ""  # final address of a download
     requested: str = ""
     content_type: str = ""
+
+
+PARALLEL_FROM = 32  # files; below this, starting worker processes costs more than it saves
+
+
+def _ingest_all(
+    sources: list[_Source], url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
+) -> list[Ingested]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(sources) < PARALLEL_FROM or workers < 2:
+        return [_ingest_source(s, url, overrides, max_bytes, retrieved) for s in sources]
+    from concurrent.futures import ProcessPoolExecutor
+
+    n = len(sources)
+    with ProcessPoolExecutor(workers) as pool:
+        out = list(
+            pool.map(
+                _ingest_in_worker,
+                sources,
+                [url] * n,
+                [overrides] * n,
+                [max_bytes] * n,
+                [retrieved] * n,
+                chunksize=max(1, n // (workers * 8)),
+            )
+        )
+    for item in out:
+        if isinstance(item, str):
+            raise IngestError(item)
+    return [item for item in out if isinstance(item, Ingested)]
+
+
+def _ingest_in_worker(
+    source: _Source, url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
+) -> Ingested | str:
+    """A worker's result, or its error message (error classes with their own constructor
+    arguments do not survive pickling)."""
+    try:
+        return _ingest_source(source, url, overrides, max_bytes, retrieved)
+    except PolicytrackError as exc:
+        return str(exc)
 
 
 def _ingest_source(

@@ -166,3 +166,58 @@ def test_history_lists_the_commits_of_a_document(seeded: Path, run: Run) -> None
     data = __import__("json").loads(result.stdout)
     assert [c["action"] for c in data["commits"]] == ["add"]
     assert data["commits"][0]["subject"].startswith("add: 京技管发〔2024〕29号")
+
+
+def corpus_files(n: int) -> list[Path]:
+    from tests.conftest import CORPUS
+
+    return sorted((CORPUS / "single").rglob("*.md"))[:n]
+
+
+def test_batch_add_writes_one_commit_parsed_on_all_cores(archive: Path, run: Run) -> None:
+    files = corpus_files(40)  # over the threshold for parallel parsing
+    one_by_one = archive.parent / "one"
+    assert run("init", one_by_one).code == 0
+    assert run("add", "--archive", one_by_one, *files[:5]).code == 0
+    r = run("add", "--archive", archive, "--batch", *files)
+    assert r.code == 0, r
+    before = int(git(one_by_one, "rev-list", "--count", "HEAD")) - 5  # what init writes
+    assert int(git(archive, "rev-list", "--count", "HEAD")) == before + 1
+    assert len(git(archive, "show", "--name-only", "--format=", "HEAD").split()) == 40
+    subject = git(archive, "log", "-1", "--format=%s%n%b")
+    assert subject.startswith("add: 40 documents (batch)") and "Policytrack-Action: add" in subject
+    names = sorted(p.name for p in archive.glob("*.md"))
+    assert len(names) == 40
+    assert git(archive, "status", "--porcelain") == ""
+    git(archive, "fsck", "--strict")
+    # the same bytes as documents added one commit each
+    for p in sorted(one_by_one.glob("*.md")):
+        assert (archive / p.name).read_bytes() == p.read_bytes()
+    # per-document history still finds the batch commit
+    r = run("history", "--archive", archive, names[0].removesuffix(".md"))
+    assert r.code == 0 and "add: 40 documents (batch)" in r.stdout
+
+
+def test_batch_with_a_conflict_writes_nothing(seeded: Path, tmp_path: Path, run: Run) -> None:
+    edited = tmp_path / "minhang.txt"
+    edited.write_text(
+        SEED["minhang"].read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8"
+    )
+    head = git(seeded, "rev-parse", "HEAD")
+    r = run("add", "--archive", seeded, "--batch", *corpus_files(3), edited)
+    assert r.code == 1
+    assert "already in the archive" in r.stderr and "nothing was written" in r.stderr
+    assert git(seeded, "rev-parse", "HEAD") == head
+    assert git(seeded, "status", "--porcelain") == ""
+
+
+def test_a_batch_killed_after_the_commit_is_completed(archive: Path) -> None:
+    files = corpus_files(12)
+    proc = run_process(
+        "add", "--archive", archive, "--batch", *files, env={"POLICYTRACK_FAULT": "after-ref"}
+    )
+    assert proc.returncode == -9
+    assert len(list(archive.glob("*.md"))) < 12  # the worktree was not updated yet
+    assert run_process("list", "--archive", archive, "--json").returncode == 0
+    assert len(list(archive.glob("*.md"))) == 12
+    assert git(archive, "status", "--porcelain") == ""

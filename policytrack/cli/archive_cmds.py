@@ -73,6 +73,14 @@ def add(
         int,
         typer.Option("--max-bytes", help="Refuse input files (and downloads) larger than this."),
     ] = 20 * 1024 * 1024,
+    batch: Annotated[
+        bool,
+        typer.Option(
+            "--batch",
+            help="Write all the files as one commit (bulk imports: much faster; the history "
+            "shows one commit for them).",
+        ),
+    ] = False,
     timeout: Annotated[
         float,
         typer.Option("--timeout", help="Seconds to wait for a URL to connect and to send data."),
@@ -90,6 +98,7 @@ def add(
         replace=replace,
         max_bytes=max_bytes,
         timeout=timeout,
+        batch=batch,
         retrieved=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     if as_json:
