@@ -154,6 +154,83 @@ def site_bench(results: dict[str, dict[str, float | str]]) -> None:
     }
 
 
+INGEST_DOCS = int(os.environ.get("BENCH_INGEST_DOCS", "400"))
+
+
+def ingest_bench(results: dict[str, dict[str, float | str]]) -> None:
+    """Bulk ingest of real corpus files: one commit per document (baseline), one commit per
+    batch (`add --batch`, parsed on all cores), and git fast-import of the same bytes."""
+    from policytrack.commands import add
+
+    files = sorted((CORPUS / "single").rglob("*.md"))[:INGEST_DOCS]
+    with tempfile.TemporaryDirectory() as tmp:
+        per_doc = Archive.init(Path(tmp) / "per-doc")
+        t = time.perf_counter()
+        done = add(per_doc.root, files)
+        per_doc_s = time.perf_counter() - t
+        batch = Archive.init(Path(tmp) / "batch")
+        t = time.perf_counter()
+        add(batch.root, files, batch=True)
+        batch_s = time.perf_counter() - t
+        texts = {p.name: p.read_bytes() for p in batch.document_files()}
+        fi = Path(tmp) / "fast-import"
+        subprocess.run(["git", "init", "-q", str(fi)], check=True)
+        stream = [b"commit refs/heads/main\ncommitter bench <b@x> 0 +0000\ndata 5\nbench\n"]
+        for name, data in sorted(texts.items()):
+            stream.append(f"M 100644 inline {name}\ndata {len(data)}\n".encode() + data + b"\n")
+        t = time.perf_counter()
+        subprocess.run(
+            ["git", "-C", str(fi), "fast-import", "--quiet"], input=b"".join(stream), check=True
+        )
+        fi_s = time.perf_counter() - t
+    n = len(done)
+    results[f"bulk ingest, one commit per document ({n} corpus files)"] = {
+        "ms": round(per_doc_s * 1000, 1),
+        "ratio": 1.0,
+        "docs_per_s": round(n / per_doc_s, 1),
+    }
+    results["bulk ingest, add --batch (one commit, all cores)"] = {
+        "ms": round(batch_s * 1000, 1),
+        "ratio": round(batch_s / per_doc_s, 3),
+        "docs_per_s": round(n / batch_s, 1),
+    }
+    results["git fast-import of the same files (no parsing)"] = {
+        "ms": round(fi_s * 1000, 1),
+        "ratio": round(fi_s / per_doc_s, 4),
+        "docs_per_s": round(n / fi_s, 1),
+    }
+
+
+def diff_bench(results: dict[str, dict[str, float | str]]) -> None:
+    """A typical pair (北京市机动车停车条例 2021 → 2024) article by article, against raw
+    diff-match-patch over the whole text."""
+    from diff_match_patch import diff_match_patch
+
+    from policytrack.diff import diff_documents
+
+    folder = CORPUS / "versions/DLC/北京地方法规/地方性法规/北京"
+    old_p, new_p = (
+        folder / "北京市机动车停车条例(2021-09-24).md",
+        folder / "北京市机动车停车条例(2024-03-29).md",
+    )
+    old, new = (
+        ingest(old_p.read_bytes(), old_p.name).document,
+        ingest(new_p.read_bytes(), new_p.name).document,
+    )
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    raw = timed(lambda: dmp.diff_main(old.body, new.body), repeat=5)
+    ours = timed(lambda: diff_documents(old, new), repeat=5)
+    results["raw diff-match-patch, whole text (停车条例 2021→2024)"] = {
+        "ms": round(raw, 1),
+        "ratio": 1.0,
+    }
+    results["policytrack diff, article by article + facts"] = {
+        "ms": round(ours, 1),
+        "ratio": round(ours / raw, 2),
+    }
+
+
 def main() -> None:
     results: dict[str, dict[str, float | str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -207,13 +284,27 @@ def main() -> None:
         "ratio": round(incremental / base, 4),
     }
     site_bench(results)
+    ingest_bench(results)
+    diff_bench(results)
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    results["peak RSS of the benchmark process (MB)"] = {"ms": "", "ratio": "", "mb": round(peak)}
+    results["peak RSS of a child process, git or a worker (MB)"] = {
+        "ms": "",
+        "ratio": "",
+        "mb": round(children),
+    }
     print(
         f"\npolicytrack benchmarks on {N_DOCS} documents ({n_expiring} expiring in 90 days of {AS_OF});"
     )
     print(f"site benchmarks on {SITE_DOCS} real corpus documents (baseline: the full build)")
-    print(f"{'operation':<62} {'median ms':>10} {'× baseline':>11} {'pages/s':>8}")
+    print("each group's first line is its baseline, measured in the same run")
+    print(f"{'operation':<62} {'median ms':>10} {'× baseline':>11} {'rate/s or MB':>13}")
     for name, r in results.items():
-        print(f"{name:<62} {r['ms']:>10} {r['ratio']:>11} {r.get('pages_per_s', ''):>8}")
+        rate = r.get("pages_per_s", r.get("docs_per_s", r.get("mb", "")))
+        print(f"{name:<62} {r['ms']:>10} {r['ratio']:>11} {rate:>13}")
     out = ROOT / "bench-results.json"
     out.write_text(
         json.dumps(
