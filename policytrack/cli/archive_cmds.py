@@ -119,14 +119,42 @@ def add(
             ]
         )
         return
+    many = len(results) > WARN_EACH_UP_TO
     for r in results:
         if dry_run:
             print_dry_run(r)
         else:
             tail = f" ({r.commit[:10]})" if r.commit else ""
             print(f"{r.action}: {r.path} — {r.document.doc_number or r.document.title}{tail}")
-            for w in r.warnings:
-                print(f"  warning: {w}", file=sys.stderr)
+            if not many:
+                for w in r.warnings:
+                    print(f"  warning: {r.path}: {w}", file=sys.stderr)
+    if many and not dry_run:
+        print_warning_summary(results)
+
+
+WARN_EACH_UP_TO = 10  # files; above this, warnings are summarised
+
+
+def print_warning_summary(results: list[commands.AddResult]) -> None:
+    """Counts of each kind of warning over many files, most common first, with examples."""
+    import re
+    from collections import Counter
+
+    kinds: Counter[str] = Counter()
+    example: dict[str, str] = {}
+    for r in results:
+        for w in r.warnings:
+            kind = re.sub(r"\s*\(.*$|:.*$", "", w)
+            kinds[kind] += 1
+            example.setdefault(kind, r.path)
+    if not kinds:
+        return
+    total = sum(kinds.values())
+    print(f"{total} warnings over {len(results)} files:", file=sys.stderr)
+    for kind, n in kinds.most_common():
+        print(f"  {n:>6} × {kind} (e.g. {example[kind]})", file=sys.stderr)
+    print("  see one file's evidence with: policytrack add --dry-run FILE", file=sys.stderr)
 
 
 def print_dry_run(r: commands.AddResult) -> None:
