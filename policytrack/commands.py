@@ -28,7 +28,7 @@ from .index import Index
 from .ingest import Ingested, ingest, parse_sets
 from .ingest.decode import DEFAULT_MAX_BYTES
 from .ingest.fetch import download, is_url
-from .model import DocNumber, Document, MeasureDeadline, ref_key, slugify
+from .model import DocNumber, Document, MeasureDeadline, fields_json, ref_key, slugify
 from .site import BuildReport, SiteData
 from .temporal import (
     STATUS_ALIASES,
@@ -115,14 +115,7 @@ class DocumentRow:
     stub: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name in ROW_FIELDS:
-            value = getattr(self, name)
-            if isinstance(value, date):
-                value = value.isoformat()
-            elif isinstance(value, tuple):
-                value = list(value)
-            out[name] = value
+        out: dict[str, Any] = fields_json(self, ROW_FIELDS)
         if self.stub:
             out["stub"] = True
         return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
@@ -131,6 +132,19 @@ class DocNumber:
 
 
 _SLUG_DROP = re.compile(rf"[^{CJK}A-Za-z0-9]+")
+
+
+def fields_json(obj: object, names: Iterable[str]) -> dict[str, object]:
+    """Named attributes of a dataclass as JSON values: dates as ISO text, tuples as lists."""
+    out: dict[str, object] = {}
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[name] = value
+    return out
 
 
 def slugify(text: str, max_len: int = 40) -> str:

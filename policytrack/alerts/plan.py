@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from policytrack.model import fields_json
+
 from .config import AlertsConfig, EventName, Subscriber
 
 LIVE = ("in_force", "not_yet_effective", "partially_repealed", "unknown")
@@ -64,15 +66,7 @@ class Alert:
         return (self.subscriber, self.doc_id, self.event, self.threshold)
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name in self.__dataclass_fields__:
-            value = getattr(self, name)
-            if isinstance(value, date):
-                value = value.isoformat()
-            elif isinstance(value, tuple):
-                value = list(value)
-            out[name] = value
-        return out
+        return fields_json(self, self.__dataclass_fields__)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Alert:
