@@ -63,8 +63,12 @@ _UNIT_KIND: dict[str, UnitKind] = {
 }
 
 
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
+_ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
 def _unescape(text: str) -> str:
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|>~<])", r"\1", text)
+    return _ESCAPED.sub(r"\1", text) if "\\" in text else text
 
 
 def _anchor_for(style: str, number: int, path: list[tuple[str, int]], chapter: int | None) -> str:
@@ -239,7 +243,7 @@ def _blocks(body: str) -> list[tuple[str, int, str]]:
             quote.append(stripped[1:].lstrip(" ") if len(stripped) > 1 else "")
             continue
         end_quote()
-        m = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", stripped)
+        m = _ATX.match(stripped) if stripped.startswith("#") else None
         if m:
             end_para()
             level = len(m.group(1))
