@@ -200,3 +200,21 @@ def test_redline_keeps_paragraphs_and_escapes_text() -> None:
         )
     )
     assert html == "第一段。<br><br>第二段<ins>&lt;b&gt;新增&lt;/b&gt;</ins><del>旧</del>"
+
+
+def test_search_index_is_rebuilt_only_when_a_document_page_changes(
+    seeded: Path, run: Run, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    build(run, seeded, out)
+    entry = out / "pagefind" / "pagefind-entry.json"
+    stamp = entry.stat().st_mtime_ns
+    # the base URL reaches only the feeds: pages change, the search index does not
+    r = run("site", "build", "--archive", seeded, "--out", out, "--as-of", "2025-10-01",
+            "--base-url", "https://policy.example.org")  # fmt: skip
+    assert r.code == 0 and " (0 written, " not in r.stdout, r
+    assert entry.stat().st_mtime_ns == stamp
+    edited = edited_seed(tmp_path, "minhang", "最高不超过500万元", "最高不超过800万元")
+    assert run("add", "--archive", seeded, edited, "--replace").code == 0
+    build(run, seeded, out)
+    assert entry.stat().st_mtime_ns != stamp

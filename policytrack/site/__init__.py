@@ -334,8 +334,6 @@ def render_site(data: SiteData, out: Path) -> BuildReport:
         tmp.write_bytes(payload)
         os.replace(tmp, target)
         report.written.append(rel)
-    if report.written or not (out / "pagefind").exists():
-        index_search(out)
     if out.exists():
         for path in sorted(out.rglob("*")):
             rel = path.relative_to(out).as_posix()
@@ -346,4 +344,8 @@ def render_site(data: SiteData, out: Path) -> BuildReport:
             ):
                 path.unlink()
                 report.removed.append(rel)
+    # only document pages are searchable: other changes leave the search index valid
+    searched = [r for r in report.written + report.removed if r.startswith("documents/")]
+    if searched or not (out / "pagefind").exists():
+        index_search(out)
     return report
