@@ -180,30 +180,27 @@ class Archive:
         """{file name: blob sha} of the archive's document files at a commit."""
         with self.repo() as repo:
             out = repo.git.ls_tree("-z", commit, "--", (self.prefix + "/") if self.prefix else ".")
-        blobs: dict[str, str] = {}
-        for record in out.split("\0"):
-            meta, _, path = record.partition("\t")
-            parts = meta.split()
-            if len(parts) != 3 or parts[1] != "blob":
-                continue
-            name = path[len(self.prefix) + 1 :] if self.prefix else path
-            if "/" in name or not name.endswith(".md") or name == "README.md":
-                continue
-            blobs[name] = parts[2]
-        return blobs
+        return {
+            name: sha
+            for name, sha in self._blobs_in(out)
+            if "/" not in name and name.endswith(".md") and name != "README.md"
+        }
 
     def tree_blobs_of(self, repo: git.Repo, commit: str, names: list[str]) -> dict[str, str]:
         """{name: blob sha} for these archive files at a commit (absent ones left out)."""
         found: dict[str, str] = {}
-        for chunk in range(0, len(names), 500):
+        for chunk in range(0, len(names), 500):  # bounded command lines
             paths = [self.relpath(n) for n in names[chunk : chunk + 500]]
-            out = repo.git.ls_tree("-z", commit, "--", *paths)
-            for record in out.split("\0"):
-                meta, _, path = record.partition("\t")
-                parts = meta.split()
-                if len(parts) == 3 and parts[1] == "blob":
-                    found[path[len(self.prefix) + 1 :] if self.prefix else path] = parts[2]
+            found.update(self._blobs_in(repo.git.ls_tree("-z", commit, "--", *paths)))
         return found
+
+    def _blobs_in(self, ls_tree: str) -> Iterator[tuple[str, str]]:
+        """(archive file name, blob sha) of each blob in `git ls-tree -z` output."""
+        for record in ls_tree.split("\0"):
+            meta, _, path = record.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob":
+                yield (path[len(self.prefix) + 1 :] if self.prefix else path), parts[2]
 
     def read_blobs(self, shas: list[str]) -> dict[str, str]:
         """Contents of many blobs through one `git cat-file --batch`."""
@@ -285,8 +282,7 @@ class Archive:
 
     def is_dirty(self, name: str) -> bool:
         with self.repo() as repo:
-            out = repo.git.status("--porcelain", "--", self.relpath(name))
-        return bool(out.strip())
+            return bool(self._dirty(repo, [name]))
 
     # --- writing -------------------------------------------------------------------------
 

@@ -60,12 +60,9 @@ def test_web_page_gives_the_plain_text_document(template: str) -> None:
     d, w = got.document, want.document
     assert d.body == w.body
     assert (d.id, d.title, d.doc_number, d.issuer) == (w.id, w.title, w.doc_number, w.issuer)
-    assert d.window == w.window.__class__(
-        d.window.issued,
-        d.window.published,
-        w.window.effective,
-        w.window.expires,
-        w.window.provisional,
+    assert (d.window.effective.value, d.window.expires.value) == (
+        w.window.effective.value,
+        w.window.expires.value,
     )
     assert d.window.issued.value == w.window.issued.value
     # the publisher's table is the evidence, and it agrees with the text
@@ -122,9 +119,8 @@ def test_metadata_table_outranks_the_text_and_keeps_both(
         "add", "--archive", seeded, page, "--dry-run", "--set", "doc_number=京技管发〔2024〕29号"
     )
     assert r.code == 0, r
-    assert (
-        "would correct: archive/京技管发-2024-29.md" in r.stdout or "京技管发-2024-29" in r.stdout
-    )
+    first = r.stdout.split("\n")[0]
+    assert first.startswith("would correct: ") and first.split()[2].endswith("/京技管发-2024-29.md")
     r = run("add", "--archive", seeded, page, "--dry-run")
     assert (
         "← page metadata table 发文字号：京技管发〔2024〕30号; the text says 京技管发〔2024〕29号"

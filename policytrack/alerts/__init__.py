@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from policytrack.errors import ConfigError
@@ -179,6 +179,6 @@ def _deliver(
         send(channel, message, smtp=config.smtp, env=env, clock=clock)
     except DeliveryError as exc:
         state.mark_failed(items, str(exc))
-        return Delivery(**{**delivery.__dict__, "error": str(exc)})
+        return replace(delivery, error=str(exc))
     state.mark_sent(items, now)
     return delivery

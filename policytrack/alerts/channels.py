@@ -141,9 +141,9 @@ def _text(value: bytes | str) -> str:
 
 def _post(
     url: str, body: Mapping[str, object], timeout: float, headers: Mapping[str, str] | None = None
-) -> tuple[dict[str, object], bytes]:
-    """POST JSON; return the decoded JSON answer (or {}) and the raw body sent. Errors name
-    only scheme, host and port: bot URLs carry their token."""
+) -> dict[str, object]:
+    """POST JSON; return the decoded JSON answer (or {}). Errors name only scheme, host and
+    port: bot URLs carry their token."""
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     req = urllib.request.Request(
         url,
@@ -170,7 +170,7 @@ def _post(
         decoded = json.loads(answer) if answer.strip() else {}
     except ValueError:
         decoded = {}
-    return (decoded if isinstance(decoded, dict) else {}), data
+    return decoded if isinstance(decoded, dict) else {}
 
 
 def sign_webhook(secret: str, timestamp: int, body: bytes) -> str:
@@ -214,9 +214,7 @@ def send_wecom(channel: Channel, message: Message, env: Mapping[str, str]) -> No
     """企业微信群机器人: POST …/webhook/send?key=KEY, markdown ≤ 4096 bytes."""
     url = f"{channel.endpoint}?key={quote(env[channel.key_env or ''])}"
     content = _bot_markdown(message, LIMITS["wecom"])
-    answer, _ = _post(
-        url, {"msgtype": "markdown", "markdown": {"content": content}}, channel.timeout
-    )
+    answer = _post(url, {"msgtype": "markdown", "markdown": {"content": content}}, channel.timeout)
     _check_errcode("WeCom", answer)
 
 
@@ -236,7 +234,7 @@ def send_dingtalk(channel: Channel, message: Message, env: Mapping[str, str], cl
         "msgtype": "markdown",
         "markdown": {"title": message.subject, "text": _bot_markdown(message, LIMITS["dingtalk"])},
     }
-    answer, _ = _post(url, body, channel.timeout)
+    answer = _post(url, body, channel.timeout)
     _check_errcode("DingTalk", answer)
 
 
@@ -254,5 +252,5 @@ def send_feishu(channel: Channel, message: Message, env: Mapping[str, str], cloc
     if channel.secret_env:
         ts = int(clock())
         body = {"timestamp": str(ts), "sign": feishu_sign(env[channel.secret_env], ts), **body}
-    answer, _ = _post(url, body, channel.timeout)
+    answer = _post(url, body, channel.timeout)
     _check_errcode("Feishu", answer)

@@ -29,7 +29,7 @@ from policytrack.model import (
 )
 
 from .clean import clean
-from .decode import DEFAULT_MAX_BYTES, decode
+from .decode import DEFAULT_MAX_BYTES, check_size, decode
 from .extract import (
     Extracted,
     build_blocks,
@@ -85,11 +85,7 @@ def ingest(
 ) -> Ingested:
     """Turn one file's bytes into a validated Document; IngestError when it cannot be.
     Web pages, .docx and PDF files are turned into text first (see `formats`)."""
-    if len(data) > max_bytes:
-        raise IngestError(
-            f"{name} is {len(data):,} bytes, over the limit of {max_bytes:,}; split it or raise "
-            "the limit with --max-bytes"
-        )
+    check_size(data, name, max_bytes)  # before any parser sees a huge file
     fmt = sniff(data, name, content_type)
     converted: Converted | None = None
     if fmt == "text":
@@ -159,7 +155,6 @@ def ingest(
     find_relations(ex, notice + body)
     if converted is not None:
         ex.stripped.extend(converted.stripped)
-        ex.warnings.extend(converted.warnings)
         aside = apply_page_metadata(ex, converted.metadata, ex.warnings, text_view)
         ex.stripped.extend(("page metadata (kept aside)", f"{k}：{v}") for k, v in aside)
     ex.relations.extend(

@@ -9,15 +9,19 @@ from policytrack.errors import IngestError
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
-def decode(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
-    """(text, encoding) of a file's bytes; IngestError for empty, binary or undecodable input."""
-    if not data.strip():
-        raise IngestError(f"{name} is empty; give a file with the document's text")
+def check_size(data: bytes, name: str, max_bytes: int) -> None:
     if len(data) > max_bytes:
         raise IngestError(
             f"{name} is {len(data):,} bytes, over the limit of {max_bytes:,}; split it or raise "
             "the limit with --max-bytes"
         )
+
+
+def decode(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """(text, encoding) of a file's bytes; IngestError for empty, binary or undecodable input."""
+    if not data.strip():
+        raise IngestError(f"{name} is empty; give a file with the document's text")
+    check_size(data, name, max_bytes)
     for bom, enc in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),

@@ -8,7 +8,7 @@ attachments. Anything else is refused with a message naming what is supported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from policytrack.errors import IngestError
@@ -38,7 +38,6 @@ class Converted:
     metadata: tuple[tuple[str, str], ...] = ()  # (label as printed, value) from the page
     attachments: tuple[Attachment, ...] = ()
     stripped: tuple[tuple[str, str], ...] = ()
-    warnings: tuple[str, ...] = field(default=())
     headings: tuple[str, ...] = ()  # lines the file marks as headings (Word heading styles)
 
 

@@ -43,8 +43,6 @@ class _Line:
     x0: float
     x1: float
     top: float
-    page: int
-    page_width: float
     page_height: float
     char_width: float
 
@@ -59,9 +57,9 @@ def read_pdf(data: bytes, name: str) -> Converted:
     with pdf:
         if not pdf.pages:
             raise IngestError(f"{name} has no pages")
-        for n, page in enumerate(pdf.pages):
+        for page in pdf.pages:
             images += len(page.images)
-            lines.extend(_page_lines(page, n))
+            lines.extend(_page_lines(page))
         pages = len(pdf.pages)
     if sum(len(line.text) for line in lines) < 20:
         what = "a scanned document (pages are images)" if images else "empty"
@@ -74,7 +72,7 @@ def read_pdf(data: bytes, name: str) -> Converted:
     return Converted("\n".join(paragraphs) + "\n", "pdf", "", (), (), tuple(stripped))
 
 
-def _page_lines(page: Page, n: int) -> list[_Line]:
+def _page_lines(page: Page) -> list[_Line]:
     """Characters grouped by baseline (not by glyph box: a half-width bracket has a
     different box than the Chinese characters beside it), left to right."""
     chars = sorted(
@@ -107,8 +105,6 @@ def _page_lines(page: Page, n: int) -> list[_Line]:
                     float(row[0]["x0"]),
                     float(row[-1]["x1"]),
                     float(min(c["top"] for c in row)),
-                    n,
-                    float(page.width),
                     float(page.height),
                     em,
                 )
