@@ -738,19 +738,28 @@ def site_data(archive_path: Path, as_of: date, base_url: str = "") -> SiteData:
             False,
         )
 
-    full: dict[str, Document] = {}
-    for doc_id in sorted(loaded.docs):
-        text = loaded.archive.doc_path(doc_id).read_text(encoding="utf-8")
-        full[doc_id] = parse(text, f"{doc_id}.md")
+    # metadata from the index only: the workers that render a page read its text
+    full: dict[str, Document] = dict(sorted(loaded.docs.items()))
+    blobs = loaded.index.blobs()
+    source = {i: str(loaded.archive.doc_path(i)) for i in full}
     redlines: list[RedlinePage] = []
     redlines_of: dict[str, list[tuple[str, str]]] = {}
-    for doc_id in sorted(full):
+    for doc_id in full:
         pred = predecessor_of(loaded, doc_id)
         if pred is None or pred not in full:
             continue
         slug = f"{pred}--{doc_id}"
-        diff_result = diff_documents(full[pred], full[doc_id])
-        redlines.append(RedlinePage(slug, link(pred), link(doc_id), diff_result))
+        redlines.append(
+            RedlinePage(
+                slug,
+                link(pred),
+                link(doc_id),
+                source[pred],
+                source[doc_id],
+                blobs.get(pred, ""),
+                blobs.get(doc_id, ""),
+            )
+        )
         text = f"{link(pred).label} → {link(doc_id).label}"
         href = f"../changes/{quote(slug)}.html"
         redlines_of.setdefault(pred, []).append((href, text))
@@ -797,6 +806,8 @@ def site_data(archive_path: Path, as_of: date, base_url: str = "") -> SiteData:
                 ),
                 commits=commits,
                 redlines=tuple(redlines_of.get(doc_id, [])),
+                source=source[doc_id],
+                blob=blobs.get(doc_id, ""),
             )
         )
     windows = {}

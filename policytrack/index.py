@@ -282,6 +282,12 @@ class Index:
             ).fetchall()
         return [document_from_json(json.loads(r[0])) for r in rows]
 
+    def blobs(self) -> dict[str, str]:
+        """id → git blob of every valid document's file."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT id, blob FROM docs WHERE problem IS NULL").fetchall()
+        return dict(rows)
+
     def expiring_between(self, start: date, end: date) -> list[Document]:
         """Documents whose 有效期至 falls in [start, end], from the expires index."""
         with self._connect() as conn:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from policytrack.site.search import query_tokens, token_hash
 from tests.conftest import ROOT, Run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -120,12 +121,26 @@ def test_home_document_redline_expiring_and_search(
         page.screenshot(path=str(ARTIFACTS / "expiring.png"), full_page=True)
 
         page.get_by_role("link", name="搜索 Search").click()
-        page.locator(".pagefind-ui__search-input").fill("算力")
-        links = page.locator(".pagefind-ui__result-link")
-        expect(links.first).to_be_visible(timeout=15000)
-        expect(page.locator(".pagefind-ui__results")).to_contain_text(
+        page.locator("#search-input").fill("算力")
+        results = page.locator("#search-results")
+        expect(results).to_contain_text(
             "北京经济技术开发区关于加快打造AI原生产业创新高地的若干政策", timeout=15000
         )
+        expect(results).to_contain_text("京技管发〔2024〕29号")
+        # the browser's tokens and hashes are the indexer's (policytrack.site.search)
+        samples = ["算力", "京技管发〔2024〕29号", "ＡＩ原生 产业", "法", "第十二条（一）"]
+        got = page.evaluate(
+            "s => s.map(t => [window.policytrackSearch.tokens(t),"
+            " window.policytrackSearch.tokens(t).map(window.policytrackSearch.hash)])",
+            samples,
+        )
+        for text, (toks, hashes) in zip(samples, got, strict=True):
+            assert set(toks) == query_tokens(text), text
+            assert hashes == [token_hash(t) for t in toks], text
+        page.locator("#search-input").fill("无此内容的查询词语")
+        expect(page.locator("#search-status")).to_contain_text("没有找到", timeout=15000)
+        page.locator("#search-input").fill("京技管发〔2024〕29号")
+        expect(results.locator("li").first).to_contain_text("京技管发〔2024〕29号", timeout=15000)
         page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=False)
         browser.close()
     assert errors == []

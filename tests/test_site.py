@@ -179,11 +179,26 @@ def test_validity_timeline_and_expiry_calendar(run: Run, tmp_path: Path) -> None
         ("stated", "2018-08-20"),
         ("stated", "2018-10-01"),
         ("stated", "2021-09-30"),
-        ("as_of", "2025-10-01"),
-    ]
+    ]  # no as-of marker: a document page reads the same until its status changes
     cal = (out / "expiring.html").read_text(encoding="utf-8")
     months = re.findall(r"<h3>(\d{4}-\d{2})</h3>", cal)
     assert months == sorted(months) and {"2021-09", "2025-12", "2027-12"} <= set(months)
+
+
+def test_a_later_as_of_rewrites_only_the_pages_whose_status_moved(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(run, ROOT / "archive", out)
+    docs = {p.name: p.read_bytes() for p in (out / "documents").glob("*.html")}
+    r = run("site", "build", "--archive", ROOT / "archive", "--out", out, "--as-of", "2026-01-15")
+    assert r.code == 0, r
+    changed = {n for n, b in docs.items() if (out / "documents" / n).read_bytes() != b}
+    # the Zibo measures expired on 2025-12-31; every other document kept its status
+    assert changed == {"index.html", "淄博高新区关于人工智能的实施意见-undated-479e62.html"}, (
+        changed
+    )
+    zibo = (out / "documents" / "淄博高新区关于人工智能的实施意见-undated-479e62.html").read_text()
+    assert "已失效" in zibo
+    assert "2026-01-15" in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_redline_keeps_paragraphs_and_escapes_text() -> None:
@@ -202,19 +217,105 @@ def test_redline_keeps_paragraphs_and_escapes_text() -> None:
     assert html == "第一段。<br><br>第二段<ins>&lt;b&gt;新增&lt;/b&gt;</ins><del>旧</del>"
 
 
-def test_search_index_is_rebuilt_only_when_a_document_page_changes(
-    seeded: Path, run: Run, tmp_path: Path
-) -> None:
+def test_search_finds_text_numbers_and_titles_title_matches_first(run: Run, tmp_path: Path) -> None:
+    from policytrack.site.search import search
+
+    out = tmp_path / "site"
+    build(run, ROOT / "archive", out)
+    folder = out / "search"
+    assert search(folder, "算力") == ["京技管发-2024-29"]  # in its text only
+    assert search(folder, "京技管发〔2024〕29号")[0] == "京技管发-2024-29"
+    assert search(folder, "ＡＩ原生")[0] == "京技管发-2024-29"  # full-width folded
+    # 停车 in two titles (newest first), then in the texts of others
+    parking = search(folder, "停车")
+    assert parking[:2] == [
+        "北京市机动车停车条例-2024-03-29-5177ed",
+        "北京市机动车停车条例-2021-09-24-8767f1",
+    ]
+    assert search(folder, "无此内容的查询词语") == []
+    assert search(folder, "法") == []  # one character stands alone nowhere in these texts
+
+
+def test_search_index_is_updated_by_a_small_segment(seeded: Path, run: Run, tmp_path: Path) -> None:
+    from policytrack.site.search import search
+
     out = tmp_path / "site"
     build(run, seeded, out)
-    entry = out / "pagefind" / "pagefind-entry.json"
-    stamp = entry.stat().st_mtime_ns
-    # the base URL reaches only the feeds: pages change, the search index does not
+    folder = out / "search"
+    (base,) = json.loads((folder / "index.json").read_text())["segments"]
+    base_files = {p: p.stat().st_mtime_ns for p in (folder / base["name"]).iterdir()}
+    assert search(folder, "最高不超过500万元") == ["闵府规发-2018-4"]
+    # a page-only change (base URL) leaves the search index alone
     r = run("site", "build", "--archive", seeded, "--out", out, "--as-of", "2025-10-01",
             "--base-url", "https://policy.example.org")  # fmt: skip
-    assert r.code == 0 and " (0 written, " not in r.stdout, r
-    assert entry.stat().st_mtime_ns == stamp
-    edited = edited_seed(tmp_path, "minhang", "最高不超过500万元", "最高不超过800万元")
+    assert r.code == 0 and "indexed for search" not in r.stdout, r
+    edited = edited_seed(tmp_path, "minhang", "最高不超过500万元", "最高不超过鲲鹏八百万元")
     assert run("add", "--archive", seeded, edited, "--replace").code == 0
-    build(run, seeded, out)
-    assert entry.stat().st_mtime_ns != stamp
+    r = run("site", "build", "--archive", seeded, "--out", out, "--as-of", "2025-10-01")
+    assert "; 1 documents indexed for search" in r.stdout, r
+    segments = json.loads((folder / "index.json").read_text())["segments"]
+    assert segments[0]["name"] == base["name"] and len(segments) == 2
+    assert len(segments[0]["deleted"]) == 1 and segments[1]["docs"] == 1
+    assert {p: p.stat().st_mtime_ns for p in (folder / base["name"]).iterdir()} == base_files
+    assert search(folder, "鲲鹏八百万元") == ["闵府规发-2018-4"]
+    assert search(folder, "最高不超过500万元") == []  # the old version's entry is deleted
+    for query in ("人工智能", "停车", "国务院"):
+        assert search(folder, query) == _fresh_search(run, seeded, tmp_path, query), query
+
+
+def _fresh_search(run: Run, archive: Path, tmp_path: Path, query: str) -> list[str]:
+    from policytrack.site.search import search
+
+    fresh = tmp_path / "fresh-site"
+    build(run, archive, fresh)
+    return search(fresh / "search", query)
+
+
+def test_search_segments_merge_and_answer_as_a_full_build(tmp_path: Path) -> None:
+    """Many updates: small segments are merged, mostly deleted ones rewritten, and every
+    query answers what an index built from scratch answers."""
+    import random
+
+    from policytrack.site import search as s
+
+    corpus = sorted((ROOT.parent / "shared" / "corpus" / "lawrefbook" / "single").rglob("*.md"))
+    texts = [p.read_text(encoding="utf-8")[:3000] for p in corpus[:60]]
+    rng = random.Random(7)
+
+    def entry(i: int, version: int) -> s.Entry:
+        body = texts[(i + version) % len(texts)]
+        return s.Entry(
+            f"doc-{i:03d}", f"b{i}-{version}", f"文件{i}", "", "", f"2020-01-{i % 28 + 1:02d}", body
+        )
+
+    versions = dict.fromkeys(range(40), 0)
+    out = tmp_path / "site"
+
+    def update() -> None:
+        current = {i: entry(i, v) for i, v in versions.items()}
+        index = s.SearchIndex(out)
+        plan = index.plan({e.id: e.blob for e in current.values()})
+        by_id = {e.id: e for e in current.values()}
+        index.commit(
+            [s.write_segment(index.folder, [by_id[i] for i in ids]) for ids in index.chunks(plan)]
+        )
+
+    update()
+    queries = ["人民", "国务院", "第一条", "法律", "2019", "委员会", "不存在的词组"]
+    for _round in range(14):
+        for i in rng.sample(sorted(versions), 3):
+            versions[i] += 1
+        update()
+        segments = json.loads((out / "search" / "index.json").read_text())["segments"]
+        assert len(segments) <= s.MAX_SMALL_SEGMENTS + 1
+        assert all(len(seg["deleted"]) * 2 <= seg["docs"] for seg in segments)
+        fresh = tmp_path / f"fresh-{_round}"
+        index = s.SearchIndex(fresh)
+        everything = [entry(i, v) for i, v in versions.items()]
+        index.commit([s.write_segment(index.folder, everything)])
+        for q in queries:
+            assert sorted(s.candidates(out / "search", q)) == sorted(
+                s.candidates(fresh / "search", q)
+            ), q
+    names = {seg["name"] for seg in segments}
+    assert {p.name for p in (out / "search").iterdir() if p.is_dir()} == names  # no leftovers

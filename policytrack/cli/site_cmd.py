@@ -41,6 +41,11 @@ def build(
     print(
         f"Built {report.pages} files in {out}/ ({len(report.written)} written, {report.unchanged} unchanged"
         + (f", {len(report.removed)} removed" if report.removed else "")
+        + (
+            f"; {report.search_indexed} documents indexed for search"
+            if report.search_indexed
+            else ""
+        )
         + f"); open {out / 'index.html'}"
     )
 

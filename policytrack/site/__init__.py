@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import importlib.resources
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,9 +24,9 @@ from markupsafe import Markup, escape
 
 from policytrack.diff import DocumentDiff, InlineEdit
 from policytrack.docfile import TABLE_ROW
-from policytrack.errors import PolicytrackError
 from policytrack.model import Document, Unit, slugify
-from policytrack.site import feeds
+from policytrack.site import build, feeds, search
+from policytrack.site.build import BuildReport as BuildReport
 from policytrack.temporal import STATUS_LABELS, Status
 
 SITE_SCHEMA_VERSION = 1
@@ -62,6 +59,23 @@ class DocumentPage:
     mentioned_in: tuple[DocLink, ...]
     commits: tuple[tuple[str, str, str], ...]  # (short sha, date, subject)
     redlines: tuple[tuple[str, str], ...]  # (href, description) of redlines this version is part of
+    source: str = ""  # the archive file (workers parse the text from it)
+    blob: str = ""  # its git blob: part of the page's fingerprint
+
+    def fingerprint(self) -> str:
+        """Everything the page shows besides the document's text (its blob stands for that).
+        The status enters without its as-of date: it reads the same until it changes."""
+        st = self.status
+        return build.fingerprint(
+            self.blob,
+            self.link,
+            (st.code, st.reason, st.since, st.by, st.evidence),
+            self.lineage,
+            self.relations,
+            self.mentioned_in,
+            self.commits,
+            self.redlines,
+        )
 
 
 @dataclass(frozen=True)
@@ -71,7 +85,14 @@ class RedlinePage:
     slug: str
     old: DocLink
     new: DocLink
-    diff: DocumentDiff
+    old_source: str
+    new_source: str
+    old_blob: str
+    new_blob: str
+    diff: DocumentDiff | None = None  # computed by the worker that renders the page
+
+    def fingerprint(self) -> str:
+        return build.fingerprint(self.old_blob, self.new_blob, self.old, self.new)
 
 
 @dataclass(frozen=True)
@@ -99,19 +120,6 @@ class SiteData:
     counts_by_jurisdiction: tuple[tuple[str, int], ...]
     by_issuer: tuple[tuple[str, tuple[DocLink, ...]], ...]
     by_jurisdiction: tuple[tuple[str, tuple[DocLink, ...]], ...]
-
-
-@dataclass
-class BuildReport:
-    """What a build wrote."""
-
-    written: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-
-    @property
-    def pages(self) -> int:
-        return len(self.written) + self.unchanged
 
 
 # --- rendering helpers -------------------------------------------------------------------------
@@ -158,9 +166,9 @@ def _unit_title(u: Unit) -> str:
     return u.title
 
 
-def timeline(page: DocumentPage, as_of: date) -> list[dict[str, Any]]:
-    """The validity timeline of a document: its dates and as_of, in order, with their
-    position (0–100 %) on a bar from the first to the last date."""
+def timeline(page: DocumentPage, as_of: date | None = None) -> list[dict[str, Any]]:
+    """The validity timeline of a document: its dates (and as_of, if given) in order, with
+    their position (0–100 %) on a bar from the first to the last date."""
     w = page.doc.window
     events: list[tuple[date, str, str]] = []
     for fact, label in (
@@ -175,7 +183,8 @@ def timeline(page: DocumentPage, as_of: date) -> list[dict[str, Any]]:
         events.append((page.status.since, "废止 repealed", "stated"))
     if not events:
         return []
-    events.append((as_of, "状态日期 as of", "as_of"))
+    if as_of is not None:
+        events.append((as_of, "状态日期 as of", "as_of"))
     events.sort(key=lambda e: (e[0], e[1]))
     first, last = events[0][0], events[-1][0]
     span = max(1, (last - first).days)
@@ -227,8 +236,8 @@ def environment() -> Environment:
     return env
 
 
-def pages(data: SiteData) -> Iterator[tuple[str, str]]:
-    """(relative path, content) of every page, in a stable order."""
+def summary_pages(data: SiteData) -> Iterator[tuple[str, str]]:
+    """(relative path, content) of every page drawn from metadata alone, in a stable order."""
     env = environment()
     common = {"as_of": data.as_of, "base_url": data.base_url.rstrip("/")}
     yield "index.html", env.get_template("index.html").render(site=data, root="", **common)
@@ -238,12 +247,6 @@ def pages(data: SiteData) -> Iterator[tuple[str, str]]:
         "documents/index.html",
         env.get_template("documents.html").render(site=data, root="../", **common),
     )
-    doc_tpl = env.get_template("document.html")
-    for page in data.documents:
-        yield f"documents/{page.doc.id}.html", doc_tpl.render(page=page, root="../", **common)
-    red_tpl = env.get_template("redline.html")
-    for red in data.redlines:
-        yield f"changes/{red.slug}.html", red_tpl.render(page=red, root="../", **common)
     yield (
         "api/index.json",
         _json(
@@ -254,9 +257,8 @@ def pages(data: SiteData) -> Iterator[tuple[str, str]]:
             }
         ),
     )
-    for page in data.documents:
-        yield f"api/documents/{page.doc.id}.json", _json(_doc_json(page, brief=False))
     yield "static/style.css", env.get_template("static/style.css").render()
+    yield "static/search.js", env.get_template("static/search.js").render()
     yield "search.html", env.get_template("search.html").render(site=data, root="", **common)
     yield "feeds/changes.xml", feeds.changes_feed(data)
     yield "feeds/expiring.xml", feeds.expiring_feed(data)
@@ -271,6 +273,37 @@ def pages(data: SiteData) -> Iterator[tuple[str, str]]:
             feeds.expiring_feed(data, name, f"feeds/expiring-{slug}.xml"),
         )
     yield "calendar/expiries.ics", feeds.expiry_calendar(data)
+
+
+def document_outputs(kind: str, page: Any) -> list[tuple[str, str]]:
+    """The files of one document (its page and JSON; `page.doc` has its text) or of one
+    redline (`page.diff` computed). As-of free: see `build`."""
+    env = _environment()
+    common = {"as_of": None, "base_url": ""}
+    if kind == "document":
+        return [
+            (
+                f"documents/{page.doc.id}.html",
+                env.get_template("document.html").render(page=page, root="../", **common),
+            ),
+            (f"api/documents/{page.doc.id}.json", _json(_doc_json(page, brief=False))),
+        ]
+    return [
+        (
+            f"changes/{page.slug}.html",
+            env.get_template("redline.html").render(page=page, root="../", **common),
+        )
+    ]
+
+
+_ENV: list[Environment] = []
+
+
+def _environment() -> Environment:
+    """One environment per process: templates compile once."""
+    if not _ENV:
+        _ENV.append(environment())
+    return _ENV[0]
 
 
 def _json(data: Any) -> str:
@@ -304,48 +337,51 @@ def _doc_json(page: DocumentPage, *, brief: bool) -> dict[str, Any]:
     return out
 
 
-def index_search(out: Path) -> None:
-    """Build the offline full-text search index with Pagefind (extended build: it segments
-    Chinese, so two-character queries such as 算力 match). Only document pages are indexed
-    (they carry data-pagefind-body)."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(out), "--force-language", "zh"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if proc.returncode != 0:
-        raise PolicytrackError(f"the search index could not be built: {proc.stderr.strip()[-300:]}")
-
-
 def render_site(data: SiteData, out: Path) -> BuildReport:
-    """Render every page and write the ones whose bytes changed; remove stale pages."""
+    """Write the site into `out`: pages whose inputs changed since the last build (see
+    `build`), the summary pages whose bytes changed, the search index kept current by
+    segments; files of documents no longer in the archive are removed."""
     report = BuildReport()
-    wanted: set[str] = set()
-    for rel, text in pages(data):
-        wanted.add(rel)
-        target = out / rel
-        payload = text.encode("utf-8")
-        if target.exists() and target.read_bytes() == payload:
+    out.mkdir(parents=True, exist_ok=True)
+    current = build.stamp()
+    old = build.load_manifest(out, current)
+    previous = old if old is not None else dict.fromkeys(build.scan_generated(out), "")
+    pages: dict[str, str] = {}
+    todo_docs: list[int] = []
+    for i, page in enumerate(data.documents):
+        fp = page.fingerprint()
+        rels = (f"documents/{page.doc.id}.html", f"api/documents/{page.doc.id}.json")
+        if any(previous.get(r) != fp or not (out / r).exists() for r in rels):
+            todo_docs.append(i)
+        else:
+            report.unchanged += len(rels)
+        pages.update(dict.fromkeys(rels, fp))
+    todo_red: list[int] = []
+    for i, red in enumerate(data.redlines):
+        fp = red.fingerprint()
+        rel = f"changes/{red.slug}.html"
+        if previous.get(rel) != fp or not (out / rel).exists():
+            todo_red.append(i)
+        else:
             report.unchanged += 1
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(payload)
-        os.replace(tmp, target)
-        report.written.append(rel)
-    if out.exists():
-        for path in sorted(out.rglob("*")):
-            rel = path.relative_to(out).as_posix()
-            if (
-                path.is_file()
-                and rel not in wanted
-                and rel.split("/")[0] in ("documents", "changes", "api")
-            ):
-                path.unlink()
-                report.removed.append(rel)
-    # only document pages are searchable: other changes leave the search index valid
-    searched = [r for r in report.written + report.removed if r.startswith("documents/")]
-    if searched or not (out / "pagefind").exists():
-        index_search(out)
+        pages[rel] = fp
+    index = search.SearchIndex(out)
+    plan = index.plan({p.doc.id: p.blob for p in data.documents})
+    position = {p.doc.id: i for i, p in enumerate(data.documents)}
+    tasks = [("segment", [position[i] for i in ids]) for ids in index.chunks(plan)]
+    tasks += build.chunked("documents", todo_docs) + build.chunked("redlines", todo_red)
+    job = build.Job(out, data.documents, data.redlines, document_outputs)
+    segments = build.run(job, tasks, report)
+    report.search_indexed = len(plan.reindex)
+    if segments or not index.manifest.exists() or not index.loaded:
+        index.commit(segments)
+    for rel, text in summary_pages(data):
+        pages[rel] = ""
+        if build.write_if_changed(out, rel, text):
+            report.written.append(rel)
+        else:
+            report.unchanged += 1
+    build.remove_stale(out, previous, set(pages), report)
+    build.drop_legacy_search(out)
+    build.save_manifest(out, current, pages)
     return report

@@ -1,0 +1,237 @@
+"""Building the site: incremental by fingerprint, parallel on every core.
+
+A document page depends on its file (git blob) and on a little of the rest of the archive:
+its status, lineage, relations, the documents that mention it, its commits and redlines. A
+fingerprint of exactly these inputs is kept per page in `<out>/.policytrack-site.json` (with a
+stamp of the templates and the policytrack version); a page whose fingerprint did not change
+is neither parsed nor rendered. Document pages do not show the as-of date (their status is
+true until its next transition, which changes the fingerprint), so a daily rebuild re-renders
+only the documents whose status moved. Summary pages (home, lists, feeds, API index) are
+rendered from metadata every time and written only when their bytes change.
+
+The pages that need the documents' text (document pages, their JSON, redlines) and the search
+segments are rendered by a pool of forked workers, one per core, that read the work from the
+module state set before the fork.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.resources
+import json
+import multiprocessing
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from policytrack.diff import diff_documents
+from policytrack.docfile import parse, split_front_matter
+from policytrack.site import search
+
+MANIFEST = ".policytrack-site.json"
+BUILD_VERSION = 2
+PARALLEL_FROM = 64  # fewer pages than this are rendered in process
+CHUNK = 100  # pages per worker task
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    search_indexed: int = 0  # documents (re)indexed for search
+
+    @property
+    def pages(self) -> int:
+        return len(self.written) + self.unchanged
+
+
+def write_if_changed(out: Path, rel: str, text: str) -> bool:
+    """Write out/rel atomically unless it already holds these bytes."""
+    target = out / rel
+    payload = text.encode("utf-8")
+    try:
+        if target.stat().st_size == len(payload) and target.read_bytes() == payload:
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(payload)
+    os.replace(tmp, target)
+    return True
+
+
+def stamp() -> str:
+    """Changes whenever a page could render differently from the same inputs."""
+    h = hashlib.sha256(f"{BUILD_VERSION}\0{_version()}".encode())
+    folder = importlib.resources.files("policytrack.templates")
+    for path in sorted(_walk(Path(str(folder)))):
+        h.update(path.relative_to(Path(str(folder))).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    return (
+        p for p in folder.rglob("*") if p.is_file() and p.suffix in (".html", ".css", ".js", ".xml")
+    )
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("policytrack")
+    except importlib.metadata.PackageNotFoundError:
+        return "dev"
+
+
+def fingerprint(*parts: object) -> str:
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+
+
+def load_manifest(out: Path, current: str) -> dict[str, str] | None:
+    """rel → fingerprint of the last build, or None if there is none usable."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("stamp") != current:
+        return None
+    pages = data.get("pages")
+    return pages if isinstance(pages, dict) else None
+
+
+def save_manifest(out: Path, current: str, pages: dict[str, str]) -> None:
+    text = json.dumps({"stamp": current, "pages": pages}, ensure_ascii=False, sort_keys=True)
+    tmp = out / f".{MANIFEST}.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, out / MANIFEST)
+
+
+# --- work done in the workers ----------------------------------------------------------------
+
+Renderer = Callable[[str, Any], str]
+
+
+@dataclass
+class Job:
+    """What the workers need; set as module state before the pool forks."""
+
+    out: Path
+    documents: tuple[Any, ...]  # DocumentPage
+    redlines: tuple[Any, ...]  # RedlinePage
+    render: Callable[[str, Any], list[tuple[str, str]]]  # kind, context → [(rel, text)]
+
+
+_JOB: Job | None = None
+
+
+def run_task(task: tuple[str, list[Any]]) -> tuple[list[str], int, list[dict[str, Any]]]:
+    """One unit of work: ("documents", indexes) | ("redlines", indexes) | ("segment", pages)."""
+    assert _JOB is not None
+    job = _JOB
+    kind, items = task
+    written: list[str] = []
+    unchanged = 0
+    if kind == "segment":
+        entries = [_search_entry(job.documents[i]) for i in items]
+        return [], 0, [search.write_segment(job.out / "search", entries)]
+    for i in items:
+        if kind == "documents":
+            page = job.documents[i]
+            full = parse(Path(page.source).read_text(encoding="utf-8"), page.source)
+            outputs = job.render("document", replace(page, doc=full))
+        else:
+            red = job.redlines[i]
+            old = parse(Path(red.old_source).read_text(encoding="utf-8"), red.old_source)
+            new = parse(Path(red.new_source).read_text(encoding="utf-8"), red.new_source)
+            outputs = job.render("redline", replace(red, diff=diff_documents(old, new)))
+        for rel, text in outputs:
+            if write_if_changed(job.out, rel, text):
+                written.append(rel)
+            else:
+                unchanged += 1
+    return written, unchanged, []
+
+
+def _search_entry(page: Any) -> search.Entry:
+    d = page.doc
+    w = d.window
+    day = w.issued.value or w.published.value or w.effective.value
+    text = Path(page.source).read_text(encoding="utf-8")
+    _, body = split_front_matter(text, page.source)
+    return search.Entry(
+        d.id,
+        page.blob,
+        d.title,
+        d.doc_number or "",
+        d.issuer or "",
+        day.isoformat() if day else "",
+        body,
+    )
+
+
+def run(job: Job, tasks: list[tuple[str, list[Any]]], report: BuildReport) -> list[dict[str, Any]]:
+    """Run the tasks, in a pool of forked workers when there is enough work; returns the
+    search segments written."""
+    global _JOB
+    _JOB = job
+    segments: list[dict[str, Any]] = []
+    size = sum(len(items) for _, items in tasks)
+    workers = min(os.cpu_count() or 1, len(tasks))
+    try:
+        if (
+            size < PARALLEL_FROM
+            or workers < 2
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            results: Iterable[tuple[list[str], int, list[dict[str, Any]]]] = map(run_task, tasks)
+            for written, unchanged, segs in results:
+                report.written.extend(written)
+                report.unchanged += unchanged
+                segments.extend(segs)
+        else:
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                for written, unchanged, segs in pool.map(run_task, tasks):
+                    report.written.extend(written)
+                    report.unchanged += unchanged
+                    segments.extend(segs)
+    finally:
+        _JOB = None
+    return segments
+
+
+def chunked(kind: str, items: list[Any], size: int = CHUNK) -> list[tuple[str, list[Any]]]:
+    return [(kind, items[k : k + size]) for k in range(0, len(items), size)]
+
+
+def remove_stale(out: Path, old: Iterable[str], wanted: set[str], report: BuildReport) -> None:
+    for rel in sorted(set(old) - wanted):
+        path = out / rel
+        if path.is_file():
+            path.unlink()
+            report.removed.append(rel)
+
+
+def scan_generated(out: Path) -> list[str]:
+    """Files a build without a manifest may have left: the per-document folders."""
+    found: list[str] = []
+    for top in ("documents", "changes", "api"):
+        if (out / top).is_dir():
+            found.extend(
+                p.relative_to(out).as_posix() for p in (out / top).rglob("*") if p.is_file()
+            )
+    return found
+
+
+def drop_legacy_search(out: Path) -> None:
+    """Earlier builds indexed with Pagefind into out/pagefind."""
+    shutil.rmtree(out / "pagefind", ignore_errors=True)
