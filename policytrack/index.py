@@ -34,6 +34,7 @@ from .model import (
 )
 
 SCHEMA_VERSION = "5"
+READ_BATCH = 2000  # blobs read from git at a time while refreshing
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs (
@@ -181,12 +182,15 @@ class Index:
                 have = dict(conn.execute("SELECT name, blob FROM docs").fetchall())
                 changed = [n for n, b in blobs.items() if have.get(n) != b]
                 removed = [n for n in have if n not in blobs]
-                texts = self.archive.read_blobs(sorted({blobs[n] for n in changed}))
                 conn.executemany(
                     "DELETE FROM docs WHERE name = ?", [(n,) for n in removed + changed]
                 )
-                for name in changed:
-                    self._store(conn, name, blobs[name], texts[blobs[name]])
+                # in batches: the texts of a whole archive need not be in memory at once
+                for k in range(0, len(changed), READ_BATCH):
+                    batch = changed[k : k + READ_BATCH]
+                    texts = self.archive.read_blobs(sorted({blobs[n] for n in batch}))
+                    for name in batch:
+                        self._store(conn, name, blobs[name], texts[blobs[name]])
                 conn.execute(
                     "DELETE FROM refkeys WHERE id NOT IN (SELECT id FROM docs WHERE id IS NOT NULL)"
                 )

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
+
+import pytest
 
 from tests.conftest import ROOT, SEED, Run, edited_seed
 
@@ -319,3 +322,45 @@ def test_search_segments_merge_and_answer_as_a_full_build(tmp_path: Path) -> Non
             ), q
     names = {seg["name"] for seg in segments}
     assert {p.name for p in (out / "search").iterdir() if p.is_dir()} == names  # no leftovers
+
+
+def test_document_lists_are_paged_and_only_the_changed_page_is_rendered(
+    seeded: Path, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policytrack.site
+
+    monkeypatch.setattr(policytrack.site, "LIST_PAGE_SIZE", 2)
+    out = tmp_path / "site"
+    build(run, seeded, out)
+    lists = sorted((out / "documents").glob("page-*.html"))
+    assert [p.name for p in lists] == ["page-2.html", "page-3.html"]  # 5 documents, 2 a page
+    listed = []
+    for path in [out / "documents" / "index.html", *lists]:
+        html = path.read_text(encoding="utf-8")
+        assert 'href="page-3.html"' in html or path.name == "page-3.html"
+        listed += re.findall(r'<td><a href="../documents/([^"]+)\.html">', html)
+    ids = sorted(p.stem for p in (out / "api" / "documents").glob("*.json"))
+    assert sorted(__import__("urllib.parse").parse.unquote(i) for i in listed) == ids
+    # a new title for the last document: its list page, its issuer's and jurisdiction's
+    # lists, its own page and JSON, the API index — not the other list pages
+    last = sorted(seeded.glob("*.md"))[-1]
+    text = last.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.+)$", text, re.M).group(1)  # type: ignore[union-attr]
+    edited = tmp_path / "renamed.md"
+    edited.write_text(text.replace(f"title: {title}", f"title: {title}（修订）"), encoding="utf-8")
+    r = run("add", "--archive", seeded, edited, "--replace")
+    assert r.code == 0, r
+    from policytrack.commands import site_build
+
+    report = site_build(seeded, out, date(2025, 10, 1))
+    html = {
+        p: (out / "documents" / p).read_text(encoding="utf-8")
+        for p in ("index.html", "page-2.html", "page-3.html")
+    }
+    assert sum("（修订）" in h for h in html.values()) == 1
+    changed_lists = [
+        w for w in report.written if re.fullmatch(r"documents/(index|page-\d+)\.html", w)
+    ]
+    assert len(changed_lists) == 1 and "（修订）" in html[changed_lists[0].split("/")[1]]
+    # the other two list pages were not even rendered: their fingerprints held
+    assert report.skipped >= 2 + 4  # two list pages + four unchanged documents' page and JSON

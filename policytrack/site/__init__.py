@@ -9,10 +9,12 @@ package imports jinja2.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib.resources
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -236,43 +238,126 @@ def environment() -> Environment:
     return env
 
 
-def summary_pages(data: SiteData) -> Iterator[tuple[str, str]]:
-    """(relative path, content) of every page drawn from metadata alone, in a stable order."""
-    env = environment()
+LIST_PAGE_SIZE = 1000  # rows per page of the document lists
+
+
+def list_href(folder: str, number: int) -> str:
+    return "index.html" if number == 1 else f"page-{number}.html"
+
+
+def group_slug(name: str) -> str:
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:6]
+    return f"{slugify(name, 40)}-{digest}"
+
+
+Summary = tuple[str, str | None, Callable[[], str]]  # (path, fingerprint or None, render)
+
+
+def summary_pages(data: SiteData) -> Iterator[Summary]:
+    """Every page drawn from metadata alone, in a stable order, as (path, fingerprint,
+    render). A page with a fingerprint is rendered only when the fingerprint changed; one
+    without is rendered every build (they are small) and written if its bytes changed."""
+    env = _environment()
     common = {"as_of": data.as_of, "base_url": data.base_url.rstrip("/")}
-    yield "index.html", env.get_template("index.html").render(site=data, root="", **common)
-    yield "expiring.html", env.get_template("expiring.html").render(site=data, root="", **common)
-    yield "issuers.html", env.get_template("issuers.html").render(site=data, root="", **common)
+
+    def page(name: str, **context: Any) -> Callable[[], str]:
+        return lambda: env.get_template(name).render(**{**common, **context})
+
+    yield "index.html", None, page("index.html", site=data, root="")
+    yield "expiring.html", None, page("expiring.html", site=data, root="")
+    yield "search.html", None, page("search.html", site=data, root="")
+    yield "static/style.css", None, page("static/style.css")
+    yield "static/search.js", None, page("static/search.js")
+    yield from _lists(data, "documents", "全部文件 All documents", data.documents, page)
+    groups = []
+    for kind, heading, grouped in (
+        ("issuers", "发文机关 Issuer", data.by_issuer),
+        ("jurisdictions", "地区 Jurisdiction", data.by_jurisdiction),
+    ):
+        by_id = {p.doc.id: p for p in data.documents}
+        refs = []
+        for name, links in grouped:
+            folder = f"{kind}/{group_slug(name)}"
+            rows = tuple(by_id[link.id] for link in links)
+            refs.append((name, f"{folder}/index.html", len(rows)))
+            yield from _lists(data, folder, f"{heading}: {name}", rows, page)
+        groups.append(refs)
     yield (
-        "documents/index.html",
-        env.get_template("documents.html").render(site=data, root="../", **common),
+        "issuers.html",
+        build.fingerprint(groups),
+        page("issuers.html", issuers=groups[0], jurisdictions=groups[1], root="", as_of=None),
     )
+    briefs = [_doc_json(p, brief=True) for p in data.documents]
     yield (
         "api/index.json",
-        _json(
-            {
-                "schema": SITE_SCHEMA_VERSION,
-                "as_of": data.as_of.isoformat(),
-                "documents": [_doc_json(p, brief=True) for p in data.documents],
-            }
+        build.fingerprint(data.as_of, briefs),
+        lambda: _json(
+            {"schema": SITE_SCHEMA_VERSION, "as_of": data.as_of.isoformat(), "documents": briefs}
         ),
     )
-    yield "static/style.css", env.get_template("static/style.css").render()
-    yield "static/search.js", env.get_template("static/search.js").render()
-    yield "search.html", env.get_template("search.html").render(site=data, root="", **common)
-    yield "feeds/changes.xml", feeds.changes_feed(data)
-    yield "feeds/expiring.xml", feeds.expiring_feed(data)
+    yield "feeds/changes.xml", None, lambda: feeds.changes_feed(data)
+    yield "feeds/expiring.xml", None, lambda: feeds.expiring_feed(data)
     for name in sorted({p.doc.jurisdiction for p in data.documents if p.doc.jurisdiction}):
         slug = slugify(name, 40)
-        yield (
-            f"feeds/changes-{slug}.xml",
-            feeds.changes_feed(data, name, f"feeds/changes-{slug}.xml"),
+        for kind, feed in (("changes", feeds.changes_feed), ("expiring", feeds.expiring_feed)):
+            rel = f"feeds/{kind}-{slug}.xml"
+            yield rel, None, functools.partial(feed, data, name, rel)
+    dated = [
+        (
+            p.doc.id,
+            p.link.label,
+            p.doc.title,
+            p.doc.window.expires.value,
+            p.status.label,
+            p.status.reason,
         )
+        for p in data.documents
+        if p.doc.window.expires.value
+    ]
+    yield (
+        "calendar/expiries.ics",
+        build.fingerprint(data.base_url, dated),
+        lambda: feeds.expiry_calendar(data),
+    )
+
+
+def _lists(
+    data: SiteData,
+    folder: str,
+    heading: str,
+    rows: tuple[DocumentPage, ...],
+    page: Callable[..., Callable[[], str]],
+) -> Iterator[Summary]:
+    """A document list in pages of LIST_PAGE_SIZE rows: folder/index.html, page-2.html, …"""
+    total = max(1, -(-len(rows) // LIST_PAGE_SIZE))
+    root = "../" * (folder.count("/") + 1)
+    for number in range(1, total + 1):
+        chunk = rows[(number - 1) * LIST_PAGE_SIZE : number * LIST_PAGE_SIZE]
+        shown = [
+            (
+                p.link,
+                p.doc.title,
+                p.doc.issuer,
+                p.doc.window.effective.value,
+                p.doc.window.expires.value,
+            )
+            for p in chunk  # the link carries the status: lists are as-of free like documents
+        ]
         yield (
-            f"feeds/expiring-{slug}.xml",
-            feeds.expiring_feed(data, name, f"feeds/expiring-{slug}.xml"),
+            f"{folder}/{list_href(folder, number)}",
+            build.fingerprint(heading, root, number, total, len(rows), shown),
+            page(
+                "documents.html",
+                rows=chunk,
+                heading=heading,
+                number=number,
+                total=total,
+                count=len(rows),
+                root=root,
+                as_of=None,
+                pager_href=functools.partial(list_href, folder),
+            ),
         )
-    yield "calendar/expiries.ics", feeds.expiry_calendar(data)
 
 
 def document_outputs(kind: str, page: Any) -> list[tuple[str, str]]:
@@ -355,6 +440,7 @@ def render_site(data: SiteData, out: Path) -> BuildReport:
             todo_docs.append(i)
         else:
             report.unchanged += len(rels)
+            report.skipped += len(rels)
         pages.update(dict.fromkeys(rels, fp))
     todo_red: list[int] = []
     for i, red in enumerate(data.redlines):
@@ -364,6 +450,7 @@ def render_site(data: SiteData, out: Path) -> BuildReport:
             todo_red.append(i)
         else:
             report.unchanged += 1
+            report.skipped += 1
         pages[rel] = fp
     index = search.SearchIndex(out)
     plan = index.plan({p.doc.id: p.blob for p in data.documents})
@@ -373,11 +460,13 @@ def render_site(data: SiteData, out: Path) -> BuildReport:
     job = build.Job(out, data.documents, data.redlines, document_outputs)
     segments = build.run(job, tasks, report)
     report.search_indexed = len(plan.reindex)
-    if segments or not index.manifest.exists() or not index.loaded:
-        index.commit(segments)
-    for rel, text in summary_pages(data):
-        pages[rel] = ""
-        if build.write_if_changed(out, rel, text):
+    index.commit(segments)
+    for rel, key, render in summary_pages(data):
+        pages[rel] = key or ""
+        if key is not None and previous.get(rel) == key and (out / rel).exists():
+            report.unchanged += 1
+            report.skipped += 1
+        elif build.write_if_changed(out, rel, render()):
             report.written.append(rel)
         else:
             report.unchanged += 1

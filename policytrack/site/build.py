@@ -47,6 +47,7 @@ class BuildReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     search_indexed: int = 0  # documents (re)indexed for search
+    skipped: int = 0  # of the unchanged: not even rendered, their inputs' fingerprint held
 
     @property
     def pages(self) -> int:
@@ -224,7 +225,7 @@ def remove_stale(out: Path, old: Iterable[str], wanted: set[str], report: BuildR
 def scan_generated(out: Path) -> list[str]:
     """Files a build without a manifest may have left: the per-document folders."""
     found: list[str] = []
-    for top in ("documents", "changes", "api"):
+    for top in ("documents", "changes", "api", "issuers", "jurisdictions"):
         if (out / top).is_dir():
             found.extend(
                 p.relative_to(out).as_posix() for p in (out / top).rglob("*") if p.is_file()

@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import re
 import shutil
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +58,7 @@ def _split(text: str) -> tuple[set[str], set[str]]:
         elif len(run) == 1:
             singles.add(run)
         else:
-            grams.update(run[i : i + 2] for i in range(len(run) - 1))
+            grams.update(map(operator.add, run[:-1], run[1:]))
     return grams, singles
 
 
@@ -126,7 +128,7 @@ def _read_json(path: Path) -> Any:
 def _undelta(text: str) -> list[int]:
     out, prev = [], 0
     for d in text.split(",") if text else ():
-        prev += int(d, 16)
+        prev += int(d)
         out.append(prev)
     return out
 
@@ -177,14 +179,14 @@ def write_segment(folder: Path, entries: list[Entry]) -> dict[str, Any]:
     ordered.sort(key=lambda e: e.date, reverse=True)  # newest first; stable on id
     name = segment_name(ordered)
     target = folder / name
-    body: dict[str, list[int]] = {}
-    title: dict[str, list[int]] = {}
+    body: defaultdict[str, list[int]] = defaultdict(list)
+    title: defaultdict[str, list[int]] = defaultdict(list)
     for n, e in enumerate(ordered):
         head = tokens(e.head())
         for tok in head | tokens(e.body):
-            body.setdefault(tok, []).append(n)
+            body[tok].append(n)
         for tok in head:
-            title.setdefault(tok, []).append(n)
+            title[tok].append(n)
     count = sum(len(v) for v in body.values())
     shards = _shards_for(count)
     files: list[dict[str, str]] = [{} for _ in range(shards)]
@@ -214,13 +216,9 @@ def write_segment(folder: Path, entries: list[Entry]) -> dict[str, Any]:
     }
 
 
-def _deltas(ords: list[str] | list[int]) -> str:
-    prev = 0
-    out = []
-    for o in ords:
-        out.append(format(int(o) - prev, "x"))
-        prev = int(o)
-    return ",".join(out)
+def _deltas(ords: list[int]) -> str:
+    """Ascending ordinals as comma-separated decimal gaps."""
+    return ",".join(map(str, map(operator.sub, ords, [0, *ords[:-1]])))
 
 
 def _compact(data: Any) -> str:

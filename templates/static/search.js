@@ -42,7 +42,7 @@
   function decode(deltas) {
     var out = [], prev = 0;
     if (!deltas) return out;
-    deltas.split(",").forEach(function (d) { prev += parseInt(d, 16); out.push(prev); });
+    deltas.split(",").forEach(function (d) { prev += parseInt(d, 10); out.push(prev); });
     return out;
   }
 
