@@ -119,39 +119,63 @@ def build_corpus_archive(base: Path, n: int) -> Archive:
     return archive
 
 
-def site_bench(results: dict[str, dict[str, float | str]]) -> None:
+def _site_runs(archive: Archive, label: str, results: dict[str, dict[str, float | str]]) -> None:
+    """Full build (the group's baseline), a rebuild with nothing changed, a rebuild the next
+    day, and a rebuild after one document's title changed through a real commit."""
     from policytrack.archive import Trailers
     from policytrack.commands import site_build
 
+    out = archive.root.parent / f"site-{label}"
+    n = len(archive.document_files())
+    t = time.perf_counter()
+    full = site_build(archive.root, out, AS_OF)
+    full_ms = (time.perf_counter() - t) * 1000
+    print(f"site build of {n} {label} documents: {full_ms / 1000:.1f} s", file=sys.stderr)
+    t = time.perf_counter()
+    same = site_build(archive.root, out, AS_OF)
+    assert not same.written, same.written  # a rebuild of the same archive writes nothing
+    same_ms = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    day = site_build(archive.root, out, AS_OF + timedelta(days=1))
+    day_ms = (time.perf_counter() - t) * 1000
+    victim = archive.document_files()[n // 2]
+    doc = parse(victim.read_text(encoding="utf-8"), victim.name)
+    with archive.lock():
+        archive.commit(
+            {victim.name: serialise(replace(doc, title=doc.title + "·"))},
+            "bench: edit",
+            Trailers("correct"),
+        )
+    t = time.perf_counter()
+    inc = site_build(archive.root, out, AS_OF + timedelta(days=1))
+    inc_ms = (time.perf_counter() - t) * 1000
+    results[f"site build, full ({full.pages} files, {n} {label} documents)"] = {
+        "ms": round(full_ms, 1),
+        "ratio": 1.0,
+        "pages_per_s": round(full.pages / (full_ms / 1000), 1),
+    }
+    results[f"site rebuild, nothing changed ({label})"] = {
+        "ms": round(same_ms, 1),
+        "ratio": round(same_ms / full_ms, 4),
+    }
+    results[f"site rebuild, next day ({len(day.written)} files rewritten, {label})"] = {
+        "ms": round(day_ms, 1),
+        "ratio": round(day_ms / full_ms, 4),
+    }
+    results[f"site rebuild after one change ({len(inc.written)} files rewritten, {label})"] = {
+        "ms": round(inc_ms, 1),
+        "ratio": round(inc_ms / full_ms, 4),
+    }
+
+
+def site_bench(results: dict[str, dict[str, float | str]]) -> None:
+    """The site of SITE_DOCS real corpus documents (varied issuers, lineages, tables)."""
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         archive = build_corpus_archive(Path(tmp), SITE_DOCS)
         n = len(archive.document_files())
         print(f"ingested {n} corpus documents in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        out = Path(tmp) / "site"
-        t = time.perf_counter()
-        full = site_build(archive.root, out, AS_OF)
-        full_ms = (time.perf_counter() - t) * 1000
-        victim = archive.document_files()[n // 2]
-        doc = parse(victim.read_text(encoding="utf-8"), victim.name)
-        with archive.lock():
-            archive.commit(
-                {victim.name: serialise(replace(doc, title=doc.title + "·"))},
-                "bench: edit",
-                Trailers("correct"),
-            )
-        t = time.perf_counter()
-        inc = site_build(archive.root, out, AS_OF)
-        inc_ms = (time.perf_counter() - t) * 1000
-    results[f"site build, full ({full.pages} files, {n} documents)"] = {
-        "ms": round(full_ms, 1),
-        "ratio": 1.0,
-        "pages_per_s": round(full.pages / (full_ms / 1000), 1),
-    }
-    results[f"site build after one change ({len(inc.written)} files rewritten)"] = {
-        "ms": round(inc_ms, 1),
-        "ratio": round(inc_ms / full_ms, 3),
-    }
+        _site_runs(archive, "real", results)
 
 
 INGEST_DOCS = int(os.environ.get("BENCH_INGEST_DOCS", "400"))
@@ -268,6 +292,9 @@ def main() -> None:
 
         incremental = timed(one_change, repeat=3)
         n_expiring = len(expiring_report(archive.root, AS_OF, 90))
+        scale: dict[str, dict[str, float | str]] = {}
+        if os.environ.get("BENCH_SITE_SCALE", "1") == "1":
+            _site_runs(archive, "synthetic", scale)
 
     results["baseline: parse every file + expiring"] = {"ms": round(base, 1), "ratio": 1.0}
     results["index cold build"] = {"ms": round(cold, 1), "ratio": round(cold / base, 3)}
@@ -283,6 +310,7 @@ def main() -> None:
         "ms": round(incremental, 1),
         "ratio": round(incremental / base, 4),
     }
+    results.update(scale)
     site_bench(results)
     ingest_bench(results)
     diff_bench(results)
@@ -299,7 +327,10 @@ def main() -> None:
     print(
         f"\npolicytrack benchmarks on {N_DOCS} documents ({n_expiring} expiring in 90 days of {AS_OF});"
     )
-    print(f"site benchmarks on {SITE_DOCS} real corpus documents (baseline: the full build)")
+    print(
+        f"site benchmarks on the {N_DOCS} synthetic and {SITE_DOCS} real corpus documents"
+        " (baseline: each full build)"
+    )
     print("each group's first line is its baseline, measured in the same run")
     print(f"{'operation':<62} {'median ms':>10} {'× baseline':>11} {'rate/s or MB':>13}")
     for name, r in results.items():

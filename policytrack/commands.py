@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from . import alerts
 from .archive import Archive, Commit, Trailers
@@ -29,7 +28,7 @@ from .ingest import Ingested, ingest, parse_sets
 from .ingest.decode import DEFAULT_MAX_BYTES
 from .ingest.fetch import download, is_url
 from .model import DocNumber, Document, MeasureDeadline, fields_json, ref_key, slugify
-from .site import BuildReport, SiteData
+from .site import BuildReport
 from .temporal import (
     STATUS_ALIASES,
     Expiring,
@@ -712,143 +711,6 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
 SITE_WINDOWS = (30, 90, 180)
 
 
-def site_data(archive_path: Path, as_of: date, base_url: str = "") -> SiteData:
-    """Everything the website shows, computed before anything is rendered."""
-    from collections import Counter
-
-    from .site import DocLink, DocumentPage, ExpiringEntry, RedlinePage
-    from .site import SiteData as _SiteData
-
-    loaded = load(archive_path)
-    g = loaded.graph
-    statuses = {i: status_of(i, g, as_of) for i in list(loaded.docs) + list(g.stubs)}
-
-    def link(doc_id: str) -> DocLink:
-        st = statuses[doc_id]
-        if doc_id in loaded.docs:
-            d = loaded.docs[doc_id]
-            return DocLink(doc_id, _version_label(d), d.title, st.code, st.label)
-        stub = g.stubs[doc_id]
-        return DocLink(
-            doc_id,
-            stub.doc_number or f"《{stub.title}》",
-            stub.title or "",
-            st.code,
-            st.label,
-            False,
-        )
-
-    # metadata from the index only: the workers that render a page read its text
-    full: dict[str, Document] = dict(sorted(loaded.docs.items()))
-    blobs = loaded.index.blobs()
-    source = {i: str(loaded.archive.doc_path(i)) for i in full}
-    redlines: list[RedlinePage] = []
-    redlines_of: dict[str, list[tuple[str, str]]] = {}
-    for doc_id in full:
-        pred = predecessor_of(loaded, doc_id)
-        if pred is None or pred not in full:
-            continue
-        slug = f"{pred}--{doc_id}"
-        redlines.append(
-            RedlinePage(
-                slug,
-                link(pred),
-                link(doc_id),
-                source[pred],
-                source[doc_id],
-                blobs.get(pred, ""),
-                blobs.get(doc_id, ""),
-            )
-        )
-        text = f"{link(pred).label} → {link(doc_id).label}"
-        href = f"../changes/{quote(slug)}.html"
-        redlines_of.setdefault(pred, []).append((href, text))
-        redlines_of.setdefault(doc_id, []).append((href, text))
-    mentioned_in: dict[str, list[str]] = {}
-    by_number = {ref_key(d.doc_number): d.id for d in full.values() if d.doc_number}
-    by_title = {slugify(d.title, 200): d.id for d in full.values()}
-
-    def target_of(rel_number: str | None, rel_title: str | None) -> str | None:
-        if rel_number and ref_key(rel_number) in by_number:
-            return by_number[ref_key(rel_number)]
-        if rel_title and slugify(rel_title, 200) in by_title:
-            return by_title[slugify(rel_title, 200)]
-        return None
-
-    for d in full.values():
-        for rel in d.relations:
-            target = (
-                rel.target_id if rel.target_id in full else target_of(rel.doc_number, rel.title)
-            )
-            if target and target != d.id:
-                mentioned_in.setdefault(target, []).append(d.id)
-    pages = []
-    history_of = loaded.archive.commits_by_file()
-    for doc_id, d in full.items():
-        relations = []
-        for rel in d.relations:
-            target = (
-                rel.target_id if rel.target_id in full else target_of(rel.doc_number, rel.title)
-            )
-            relations.append((rel.type, rel.target, link(target) if target else None))
-        commits = tuple(
-            (c.sha[:10], c.date[:10], c.subject) for c in history_of.get(f"{doc_id}.md", [])
-        )
-        pages.append(
-            DocumentPage(
-                doc=d,
-                link=link(doc_id),
-                status=statuses[doc_id],
-                lineage=tuple(link(i) for i in lineage(loaded, doc_id)),
-                relations=tuple(relations),
-                mentioned_in=tuple(
-                    link(i) for i in sorted(set(mentioned_in.get(doc_id, []))) if i != doc_id
-                ),
-                commits=commits,
-                redlines=tuple(redlines_of.get(doc_id, [])),
-                source=source[doc_id],
-                blob=blobs.get(doc_id, ""),
-            )
-        )
-    windows = {}
-    for days in SITE_WINDOWS:
-        windows[days] = tuple(
-            ExpiringEntry(link(e.doc.id), e.expires, e.days_left, e.successor)
-            for e in expiring(g, as_of, days)
-        )
-    recently = []
-    for d in full.values():
-        exp = d.window.expires.value
-        if exp and as_of - timedelta(days=180) <= exp < as_of:
-            recently.append(ExpiringEntry(link(d.id), exp, (exp - as_of).days, None))
-    recently.sort(key=lambda e: (e.expires, e.link.id), reverse=True)
-    recent = tuple(
-        (c.date[:10], c.action, link(doc_id))
-        for c, doc_id in loaded.archive.log(30)
-        if doc_id in full
-    )
-    by_status = Counter(statuses[i].code for i in full)
-    by_jur = Counter(d.jurisdiction or "未知 unknown" for d in full.values())
-    issuers: dict[str, list[DocLink]] = {}
-    jurisdictions: dict[str, list[DocLink]] = {}
-    for doc_id, d in full.items():
-        issuers.setdefault(d.issuer or "未知 unknown", []).append(link(doc_id))
-        jurisdictions.setdefault(d.jurisdiction or "未知 unknown", []).append(link(doc_id))
-    return _SiteData(
-        as_of=as_of,
-        base_url=base_url,
-        documents=tuple(pages),
-        redlines=tuple(redlines),
-        expiring=windows,
-        recently_expired=tuple(recently),
-        recent_changes=recent,
-        counts_by_status=tuple(sorted(by_status.items())),
-        counts_by_jurisdiction=tuple(sorted(by_jur.items())),
-        by_issuer=tuple((k, tuple(v)) for k, v in sorted(issuers.items())),
-        by_jurisdiction=tuple((k, tuple(v)) for k, v in sorted(jurisdictions.items())),
-    )
-
-
 def _version_label(doc: Document) -> str:
     if doc.doc_number:
         return doc.doc_number
@@ -857,10 +719,18 @@ def _version_label(doc: Document) -> str:
 
 
 def site_build(archive_path: Path, out: Path, as_of: date, base_url: str = "") -> BuildReport:
-    """Build the static site into `out`; only changed files are rewritten."""
-    from .site import render_site
+    """Build the static site into `out`, looking again only at what changed since the last
+    build there (see sitedata); only changed files are rewritten."""
+    from .site import previous_build, render_site
+    from .sitedata import SiteState, site_data
 
-    return render_site(site_data(archive_path, as_of, base_url), out)
+    archive = open_archive(archive_path)
+    index = Index(archive)
+    index.refresh()
+    previous = previous_build(out)
+    state = SiteState.from_json(previous[1]) if previous else None
+    data, new_state = site_data(archive, index, as_of, base_url, state)
+    return render_site(data, out, previous[0] if previous else None, new_state.to_json())
 
 
 # --- alerts ----------------------------------------------------------------------------------

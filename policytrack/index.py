@@ -33,7 +33,7 @@ from .model import (
     slugify,
 )
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 READ_BATCH = 2000  # blobs read from git at a time while refreshing
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,9 +51,14 @@ CREATE TABLE measures (
     basis TEXT NOT NULL, rule TEXT NOT NULL, evidence TEXT NOT NULL
 );
 CREATE INDEX measures_due ON measures(due);
-CREATE TABLE links (src TEXT NOT NULL, type TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE links (src TEXT NOT NULL, type TEXT NOT NULL, key TEXT NOT NULL, effective TEXT);
 CREATE INDEX links_key ON links(key);
 CREATE INDEX links_src ON links(src);
+CREATE INDEX links_effective ON links(effective);
+CREATE INDEX docs_effective ON docs(effective);
+CREATE INDEX docs_issued ON docs(issued);
+CREATE INDEX docs_published ON docs(published);
+CREATE INDEX refkeys_id ON refkeys(id);
 CREATE INDEX measures_id ON measures(id);
 """
 
@@ -243,18 +248,18 @@ class Index:
             "INSERT INTO refkeys VALUES (?, ?, ?)", [(k, doc.id, how) for k, how in keys]
         )
         conn.execute("DELETE FROM links WHERE src = ?", (doc.id,))
-        links = set()
+        links: set[tuple[str, str, str, str | None]] = set()
         for rel in doc.relations:
-            if rel.type not in ("supersedes", "predecessor"):
-                continue
-            # every key the graph could resolve the target by (see temporal.build_graph)
+            # every key the relation could resolve by (see temporal.build_graph)
+            on = _date_out(rel.effective)
             if rel.target_id:
-                links.add((doc.id, rel.type, rel.target_id.lower()))
+                links.add((doc.id, rel.type, rel.target_id.lower(), on))
             if rel.doc_number:
-                links.add((doc.id, rel.type, ref_key(rel.doc_number)))
+                links.add((doc.id, rel.type, ref_key(rel.doc_number), on))
             if rel.title:
-                links.add((doc.id, rel.type, slugify(rel.title, 200)))
-        conn.executemany("INSERT INTO links VALUES (?, ?, ?)", sorted(links))
+                links.add((doc.id, rel.type, slugify(rel.title, 200), on))
+        ordered = sorted(links, key=lambda x: (x[0], x[1], x[2], x[3] or ""))
+        conn.executemany("INSERT INTO links VALUES (?, ?, ?, ?)", ordered)
         conn.execute("DELETE FROM measures WHERE id = ?", (doc.id,))
         measures = []
         for unit in doc.units:
@@ -308,15 +313,89 @@ class Index:
         if not ids:
             return []
         with self._connect() as conn:
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)")
-            conn.execute("DELETE FROM wanted")
-            conn.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(i,) for i in ids])
+            self._wanted(conn, ids)
             rows = conn.execute(
                 "SELECT data FROM docs WHERE problem IS NULL AND id IN ("
                 " SELECT l.src FROM links l JOIN refkeys r ON r.key = l.key"
-                " WHERE r.id IN (SELECT id FROM wanted)) ORDER BY id"
+                " WHERE l.type IN ('supersedes', 'predecessor')"
+                " AND r.id IN (SELECT id FROM wanted)) ORDER BY id"
             ).fetchall()
         return [document_from_json(json.loads(r[0])) for r in rows]
+
+    ROW_COLUMNS = (
+        "id, blob, doc_number, title, kind, issuer, jurisdiction, "
+        "issued, published, effective, expires"
+    )
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """Every valid document's columns (ROW_COLUMNS) by id: no JSON decoded, so a
+        listing of the whole archive stays cheap."""
+        with self._connect() as conn:
+            return conn.execute(
+                f"SELECT {self.ROW_COLUMNS} FROM docs WHERE problem IS NULL ORDER BY id"
+            ).fetchall()
+
+    def documents_by_id(self, ids: list[str] | set[str]) -> list[Document]:
+        """The metadata of the given documents (those that exist), ordered by id."""
+        with self._connect() as conn:
+            self._wanted(conn, ids)
+            rows = conn.execute(
+                "SELECT data FROM docs WHERE problem IS NULL AND id IN (SELECT id FROM wanted)"
+                " ORDER BY id"
+            ).fetchall()
+        return [document_from_json(json.loads(r[0])) for r in rows]
+
+    def _wanted(self, conn: sqlite3.Connection, ids: list[str] | set[str]) -> None:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM wanted")
+        conn.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(i,) for i in ids])
+
+    def neighbours(self, ids: list[str] | set[str], lineage_only: bool = False) -> set[str]:
+        """Documents one relation away from `ids`, either way: those they point at (by any
+        key that resolves), those pointing at them, and those pointing at the same keys
+        (a shared stub). lineage_only: supersedes/predecessor relations only."""
+        types = "('supersedes', 'predecessor')" if lineage_only else None
+        cond = f" AND l.type IN {types}" if types else ""
+        with self._connect() as conn:
+            self._wanted(conn, ids)
+            out = conn.execute(
+                "SELECT r.id FROM links l JOIN refkeys r ON r.key = l.key"
+                f" WHERE l.src IN (SELECT id FROM wanted){cond}"
+                " UNION SELECT l.src FROM links l JOIN refkeys r ON r.key = l.key"
+                f" WHERE r.id IN (SELECT id FROM wanted){cond}"
+                " UNION SELECT o.src FROM links l JOIN links o ON o.key = l.key"
+                f" WHERE l.src IN (SELECT id FROM wanted){cond.replace('l.type', 'o.type')}"
+            ).fetchall()
+        return {r[0] for r in out}
+
+    def dated_between(self, start: date, end: date) -> set[str]:
+        """Documents with a date of their own, or a relation's effective date, in
+        [start, end]: the ones whose status (or a target's) may change in that span."""
+        a, b = start.isoformat(), end.isoformat()
+        with self._connect() as conn:
+            out = conn.execute(
+                "SELECT id FROM docs WHERE problem IS NULL AND ("
+                " issued BETWEEN ?1 AND ?2 OR published BETWEEN ?1 AND ?2"
+                " OR effective BETWEEN ?1 AND ?2 OR expires BETWEEN ?1 AND ?2)"
+                " UNION SELECT src FROM links WHERE effective BETWEEN ?1 AND ?2",
+                (a, b),
+            ).fetchall()
+        return {r[0] for r in out}
+
+    def resolve_keys(self, keys: set[str]) -> dict[str, list[str]]:
+        """key → the ids it names (sorted), for the keys that name an archived document."""
+        with self._connect() as conn:
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (key TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM wanted_keys")
+            conn.executemany("INSERT OR IGNORE INTO wanted_keys VALUES (?)", [(k,) for k in keys])
+            rows = conn.execute(
+                "SELECT DISTINCT key, id FROM refkeys WHERE key IN (SELECT key FROM wanted_keys)"
+                " ORDER BY key, id"
+            ).fetchall()
+        found: dict[str, list[str]] = {}
+        for key, doc_id in rows:
+            found.setdefault(key, []).append(doc_id)
+        return found
 
     def measures_due(self, start: date, end: date) -> list[MeasureDeadline]:
         """Unit-level deadlines falling in [start, end], soonest first."""

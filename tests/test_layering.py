@@ -25,7 +25,8 @@ ALLOWED: dict[str, set[str]] = {
     "index": MODEL | {"docfile", "archive"},
     "alerts": MIDDLE_FREE,
     "site": MIDDLE_FREE | {"site"},
-    "commands": MIDDLE_FREE | {"ingest", "archive", "index", "alerts", "site"},
+    "sitedata": MIDDLE_FREE | {"archive", "index", "site"},
+    "commands": MIDDLE_FREE | {"ingest", "archive", "index", "alerts", "site", "sitedata"},
     "cli": MIDDLE_FREE | {"commands", "cli"},
 }
 # third-party modules only one layer may import

@@ -108,13 +108,43 @@ class ExpiringEntry:
 
 
 @dataclass(frozen=True)
+class Row:
+    """One document as the summary pages show it: the index's columns and its status."""
+
+    link: DocLink
+    doc_number: str | None
+    issuer: str | None
+    jurisdiction: str | None
+    kind: str
+    issued: date | None
+    published: date | None
+    effective: date | None
+    expires: date | None
+    status: Status
+    blob: str
+
+    @property
+    def id(self) -> str:
+        return self.link.id
+
+    @property
+    def title(self) -> str:
+        return self.link.title
+
+
+@dataclass(frozen=True)
 class SiteData:
-    """Everything the site shows, computed before any page is rendered."""
+    """Everything the site shows, computed before any page is rendered. `documents` and
+    `redlines` are the pages this build must look at (every one in a first build); `rows`
+    and `all_redlines` cover the whole archive."""
 
     as_of: date
     base_url: str
+    rows: tuple[Row, ...]
     documents: tuple[DocumentPage, ...]
     redlines: tuple[RedlinePage, ...]
+    all_redlines: tuple[tuple[str, DocLink, DocLink], ...]  # (slug, old, new)
+    sources: str  # the archive folder: <sources>/<id>.md
     expiring: dict[int, tuple[ExpiringEntry, ...]]  # window in days → entries
     recently_expired: tuple[ExpiringEntry, ...]
     recent_changes: tuple[tuple[str, str, DocLink], ...]  # (date, action, document)
@@ -199,10 +229,9 @@ def timeline(page: DocumentPage, as_of: date | None = None) -> list[dict[str, An
 def expiry_months(data: SiteData) -> list[tuple[str, list[tuple[date, DocLink]]]]:
     """Every known expiry grouped by month (YYYY-MM), for the calendar view."""
     months: dict[str, list[tuple[date, DocLink]]] = {}
-    for page in data.documents:
-        exp = page.doc.window.expires.value
-        if exp:
-            months.setdefault(exp.strftime("%Y-%m"), []).append((exp, page.link))
+    for row in data.rows:
+        if row.expires:
+            months.setdefault(row.expires.strftime("%Y-%m"), []).append((row.expires, row.link))
     return [(m, sorted(v, key=lambda x: (x[0], x[1].id))) for m, v in sorted(months.items())]
 
 
@@ -268,13 +297,13 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
     yield "search.html", None, page("search.html", site=data, root="")
     yield "static/style.css", None, page("static/style.css")
     yield "static/search.js", None, page("static/search.js")
-    yield from _lists(data, "documents", "全部文件 All documents", data.documents, page)
+    yield from _lists(data, "documents", "全部文件 All documents", data.rows, page)
     groups = []
     for kind, heading, grouped in (
         ("issuers", "发文机关 Issuer", data.by_issuer),
         ("jurisdictions", "地区 Jurisdiction", data.by_jurisdiction),
     ):
-        by_id = {p.doc.id: p for p in data.documents}
+        by_id = {r.id: r for r in data.rows}
         refs = []
         for name, links in grouped:
             folder = f"{kind}/{group_slug(name)}"
@@ -287,7 +316,7 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
         build.fingerprint(groups),
         page("issuers.html", issuers=groups[0], jurisdictions=groups[1], root="", as_of=None),
     )
-    briefs = [_doc_json(p, brief=True) for p in data.documents]
+    briefs = [_row_json(r) for r in data.rows]
     yield (
         "api/index.json",
         build.fingerprint(data.as_of, briefs),
@@ -297,7 +326,7 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
     )
     yield "feeds/changes.xml", None, lambda: feeds.changes_feed(data)
     yield "feeds/expiring.xml", None, lambda: feeds.expiring_feed(data)
-    for name in sorted({p.doc.jurisdiction for p in data.documents if p.doc.jurisdiction}):
+    for name in sorted({r.jurisdiction for r in data.rows if r.jurisdiction}):
         slug = slugify(name, 40)
         for kind, feed in (("changes", feeds.changes_feed), ("expiring", feeds.expiring_feed)):
             rel = f"feeds/{kind}-{slug}.xml"
@@ -325,7 +354,7 @@ def _lists(
     data: SiteData,
     folder: str,
     heading: str,
-    rows: tuple[DocumentPage, ...],
+    rows: tuple[Row, ...],
     page: Callable[..., Callable[[], str]],
 ) -> Iterator[Summary]:
     """A document list in pages of LIST_PAGE_SIZE rows: folder/index.html, page-2.html, …"""
@@ -334,14 +363,8 @@ def _lists(
     for number in range(1, total + 1):
         chunk = rows[(number - 1) * LIST_PAGE_SIZE : number * LIST_PAGE_SIZE]
         shown = [
-            (
-                p.link,
-                p.doc.title,
-                p.doc.issuer,
-                p.doc.window.effective.value,
-                p.doc.window.expires.value,
-            )
-            for p in chunk  # the link carries the status: lists are as-of free like documents
+            (r.link, r.issuer, r.effective, r.expires)
+            for r in chunk  # the link carries the status: lists are as-of free like documents
         ]
         yield (
             f"{folder}/{list_href(folder, number)}",
@@ -395,6 +418,25 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
+def _row_json(r: Row) -> dict[str, Any]:
+    """A document's entry in api/index.json (the same fields as _doc_json(brief=True))."""
+    return {
+        "id": r.id,
+        "doc_number": r.doc_number,
+        "title": r.title,
+        "issuer": r.issuer,
+        "jurisdiction": r.jurisdiction,
+        "kind": r.kind,
+        "issued": r.issued.isoformat() if r.issued else None,
+        "published": r.published.isoformat() if r.published else None,
+        "effective": r.effective.isoformat() if r.effective else None,
+        "expires": r.expires.isoformat() if r.expires else None,
+        "status": r.status.code,
+        "status_label": r.status.label,
+        "url": doc_href(r.id),
+    }
+
+
 def _doc_json(page: DocumentPage, *, brief: bool) -> dict[str, Any]:
     d = page.doc
     w = d.window
@@ -422,15 +464,23 @@ def _doc_json(page: DocumentPage, *, brief: bool) -> dict[str, Any]:
     return out
 
 
-def render_site(data: SiteData, out: Path) -> BuildReport:
-    """Write the site into `out`: pages whose inputs changed since the last build (see
-    `build`), the summary pages whose bytes changed, the search index kept current by
-    segments; files of documents no longer in the archive are removed."""
+def previous_build(out: Path) -> tuple[dict[str, str], Any] | None:
+    """(page fingerprints, state) of the last build into out, if made by these templates
+    and this policytrack version."""
+    return build.load_manifest(out, build.stamp())
+
+
+def render_site(
+    data: SiteData, out: Path, previous: dict[str, str] | None, state: Any
+) -> BuildReport:
+    """Write the site into `out`: the pages in `data.documents`/`data.redlines` whose
+    inputs changed since the last build (see `build`), the summary pages whose inputs
+    changed, the search index kept current by segments; files of documents no longer in
+    the archive are removed. `state` is kept for the next build."""
     report = BuildReport()
     out.mkdir(parents=True, exist_ok=True)
-    current = build.stamp()
-    old = build.load_manifest(out, current)
-    previous = old if old is not None else dict.fromkeys(build.scan_generated(out), "")
+    if previous is None:
+        previous = dict.fromkeys(build.scan_generated(out), "")
     pages: dict[str, str] = {}
     todo_docs: list[int] = []
     for i, page in enumerate(data.documents):
@@ -442,6 +492,13 @@ def render_site(data: SiteData, out: Path) -> BuildReport:
             report.unchanged += len(rels)
             report.skipped += len(rels)
         pages.update(dict.fromkeys(rels, fp))
+    looked_at = {p.doc.id for p in data.documents}
+    for row in data.rows:  # pages this build had no reason to look at
+        if row.id not in looked_at:
+            for rel in (f"documents/{row.id}.html", f"api/documents/{row.id}.json"):
+                pages[rel] = previous.get(rel, "")
+                report.unchanged += 1
+                report.skipped += 1
     todo_red: list[int] = []
     for i, red in enumerate(data.redlines):
         fp = red.fingerprint()
@@ -452,12 +509,19 @@ def render_site(data: SiteData, out: Path) -> BuildReport:
             report.unchanged += 1
             report.skipped += 1
         pages[rel] = fp
+    for slug, _, _ in data.all_redlines:
+        rel = f"changes/{slug}.html"
+        if rel not in pages:
+            pages[rel] = previous.get(rel, "")
+            report.unchanged += 1
+            report.skipped += 1
     index = search.SearchIndex(out)
-    plan = index.plan({p.doc.id: p.blob for p in data.documents})
-    position = {p.doc.id: i for i, p in enumerate(data.documents)}
-    tasks = [("segment", [position[i] for i in ids]) for ids in index.chunks(plan)]
+    plan = index.plan({r.id: r.blob for r in data.rows})
+    tasks: list[tuple[str, list[Any]]] = [("segment", ids) for ids in index.chunks(plan)]
     tasks += build.chunked("documents", todo_docs) + build.chunked("redlines", todo_red)
-    job = build.Job(out, data.documents, data.redlines, document_outputs)
+    job = build.Job(
+        out, Path(data.sources), data.rows, data.documents, data.redlines, document_outputs
+    )
     segments = build.run(job, tasks, report)
     report.search_indexed = len(plan.reindex)
     index.commit(segments)
@@ -472,5 +536,5 @@ def render_site(data: SiteData, out: Path) -> BuildReport:
             report.unchanged += 1
     build.remove_stale(out, previous, set(pages), report)
     build.drop_legacy_search(out)
-    build.save_manifest(out, current, pages)
+    build.save_manifest(out, build.stamp(), pages, state)
     return report

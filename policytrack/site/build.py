@@ -97,8 +97,8 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
-def load_manifest(out: Path, current: str) -> dict[str, str] | None:
-    """rel → fingerprint of the last build, or None if there is none usable."""
+def load_manifest(out: Path, current: str) -> tuple[dict[str, str], Any] | None:
+    """(rel → fingerprint, state) of the last build, or None if there is none usable."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -106,11 +106,15 @@ def load_manifest(out: Path, current: str) -> dict[str, str] | None:
     if not isinstance(data, dict) or data.get("stamp") != current:
         return None
     pages = data.get("pages")
-    return pages if isinstance(pages, dict) else None
+    return (pages, data.get("state")) if isinstance(pages, dict) else None
 
 
-def save_manifest(out: Path, current: str, pages: dict[str, str]) -> None:
-    text = json.dumps({"stamp": current, "pages": pages}, ensure_ascii=False, sort_keys=True)
+def save_manifest(out: Path, current: str, pages: dict[str, str], state: Any) -> None:
+    text = json.dumps(
+        {"stamp": current, "pages": pages, "state": state},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     tmp = out / f".{MANIFEST}.tmp"
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out / MANIFEST)
@@ -126,7 +130,9 @@ class Job:
     """What the workers need; set as module state before the pool forks."""
 
     out: Path
-    documents: tuple[Any, ...]  # DocumentPage
+    sources: Path  # the archive folder (search segments read the files there)
+    rows: tuple[Any, ...]  # Row: every document
+    documents: tuple[Any, ...]  # DocumentPage: the pages to render
     redlines: tuple[Any, ...]  # RedlinePage
     render: Callable[[str, Any], list[tuple[str, str]]]  # kind, context → [(rel, text)]
 
@@ -142,7 +148,8 @@ def run_task(task: tuple[str, list[Any]]) -> tuple[list[str], int, list[dict[str
     written: list[str] = []
     unchanged = 0
     if kind == "segment":
-        entries = [_search_entry(job.documents[i]) for i in items]
+        rows = {r.id: r for r in job.rows}
+        entries = [_search_entry(rows[i], job.sources) for i in items]
         return [], 0, [search.write_segment(job.out / "search", entries)]
     for i in items:
         if kind == "documents":
@@ -162,18 +169,16 @@ def run_task(task: tuple[str, list[Any]]) -> tuple[list[str], int, list[dict[str
     return written, unchanged, []
 
 
-def _search_entry(page: Any) -> search.Entry:
-    d = page.doc
-    w = d.window
-    day = w.issued.value or w.published.value or w.effective.value
-    text = Path(page.source).read_text(encoding="utf-8")
-    _, body = split_front_matter(text, page.source)
+def _search_entry(row: Any, sources: Path) -> search.Entry:
+    day = row.issued or row.published or row.effective
+    path = sources / f"{row.id}.md"
+    _, body = split_front_matter(path.read_text(encoding="utf-8"), str(path))
     return search.Entry(
-        d.id,
-        page.blob,
-        d.title,
-        d.doc_number or "",
-        d.issuer or "",
+        row.id,
+        row.blob,
+        row.title,
+        row.doc_number or "",
+        row.issuer or "",
         day.isoformat() if day else "",
         body,
     )

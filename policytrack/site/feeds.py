@@ -41,12 +41,12 @@ def changes_feed(
     """Atom feed of the archive's latest changes (one entry per commit and document)."""
     title = f"{SITE_TITLE} · 最近变更 changes" + (f" · {jurisdiction}" if jurisdiction else "")
     fg = _feed(data, rel, title, rel)
-    by_id = {p.doc.id: p for p in data.documents}
+    by_id = {r.id: r for r in data.rows}
     latest = _midnight(data.as_of)
     entries = []
     for day, action, link in data.recent_changes:
         page = by_id.get(link.id)
-        if page is None or (jurisdiction and page.doc.jurisdiction != jurisdiction):
+        if page is None or (jurisdiction and page.jurisdiction != jurisdiction):
             continue
         entries.append((day, action, link, page))
     for day, action, link, page in reversed(entries):  # feedgen prepends entries
@@ -70,7 +70,7 @@ def expiring_feed(
     """Atom feed of documents expiring within 180 days of as_of."""
     title = f"{SITE_TITLE} · 即将到期 expiring" + (f" · {jurisdiction}" if jurisdiction else "")
     fg = _feed(data, rel, title, rel)
-    jur = {p.doc.id: p.doc.jurisdiction for p in data.documents}
+    jur = {r.id: r.jurisdiction for r in data.rows}
     entries: list[ExpiringEntry] = [
         e
         for e in data.expiring[max(data.expiring)]
@@ -101,24 +101,24 @@ def expiry_calendar(data: SiteData) -> str:
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"{SITE_TITLE} 到期日 expiries")
     stamp = _midnight(data.as_of)
-    for page in data.documents:
-        exp = page.doc.window.expires.value
+    for page in data.rows:
+        exp = page.expires
         if exp is None:
             continue
         ev = Event()
-        ev.add("uid", f"{page.doc.id}@policytrack")
+        ev.add("uid", f"{page.id}@policytrack")
         ev.add("dtstamp", stamp)
         ev.add("dtstart", exp)
         ev.add("dtend", exp + timedelta(days=1))
-        ev.add("summary", f"到期 Expires: {page.link.label} {page.doc.title}")
+        ev.add("summary", f"到期 Expires: {page.link.label} {page.title}")
         ev.add(
             "description",
-            f"{page.doc.title} 有效期至 {exp}。{page.status.label}: {page.status.reason}",
+            f"{page.title} 有效期至 {exp}。{page.status.label}: {page.status.reason}",
         )
-        ev.add("url", _url(data.base_url, f"documents/{page.doc.id}.html"))
+        ev.add("url", _url(data.base_url, f"documents/{page.id}.html"))
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"30 天后到期: {page.doc.title}")
+        alarm.add("description", f"30 天后到期: {page.title}")
         alarm.add("trigger", timedelta(days=-30))
         ev.add_component(alarm)
         cal.add_component(ev)

@@ -1,0 +1,456 @@
+"""What the website shows, computed for only the documents a build must look at again.
+
+A document page shows its own file and the *links* (label, title, status) of the documents
+it is connected to: its lineage, the documents it relates to and those that mention it, its
+redline partners. The last build's state (`<out>/.policytrack-site.json`, kept by
+`site.build`) records each document's blob, link and status and the documents its page
+showed. A build then looks again only at:
+
+1. the documents whose file changed (blob), appeared or disappeared, and — when the as-of
+   date moved — those with a date of their own, or a supersession date, in between;
+2. their lineage neighbours, whose status may follow from theirs;
+3. every page that shows one of these documents whose link changed, before or after.
+
+Everything else keeps its page. A build without a usable state looks at every document: the
+same code, so an incremental build gives the bytes a build from scratch gives (tested).
+Summary pages (lists, counts, feeds, calendar) are drawn from the index's columns and the
+statuses in the state, never from the documents' text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from .archive import Archive
+from .index import Index
+from .model import Document, ref_key, slugify
+from .site import DocLink, DocumentPage, ExpiringEntry, RedlinePage, Row, SiteData
+from .temporal import Graph, Status, build_graph, expiring, status_of
+
+SITE_WINDOWS = (30, 90, 180)
+STATE_VERSION = 1
+
+
+@dataclass
+class SiteState:
+    """What the last build knew; see the module docstring."""
+
+    head: str = ""
+    as_of: str = ""
+    docs: dict[str, list[Any]] = field(default_factory=dict)  # id → [blob, status, link]
+    shows: dict[str, list[str]] = field(default_factory=dict)  # id → ids its page shows
+    redlines: dict[str, list[str]] = field(default_factory=dict)  # slug → [old id, new id]
+
+    @classmethod
+    def from_json(cls, raw: Any) -> SiteState | None:
+        if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
+            return None
+        try:
+            return cls(raw["head"], raw["as_of"], raw["docs"], raw["shows"], raw["redlines"])
+        except KeyError:
+            return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": STATE_VERSION,
+            "head": self.head,
+            "as_of": self.as_of,
+            "docs": self.docs,
+            "shows": self.shows,
+            "redlines": self.redlines,
+        }
+
+
+def _status_json(st: Status) -> list[Any]:
+    """A status as the summary pages need it (its evidence is shown only on the document's
+    own page, which recomputes it)."""
+    return [st.code, st.reason, st.since.isoformat() if st.since else None, st.by]
+
+
+def _status_from(raw: list[Any], as_of: date) -> Status:
+    code, reason, since, by = raw
+    return Status(code, as_of, reason, date.fromisoformat(since) if since else None, by)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _label(doc_number: str | None, title: str, days: tuple[date | None, ...]) -> str:
+    if doc_number:
+        return doc_number
+    day = next((d for d in days if d), None)
+    return f"{title}（{day.isoformat()}）" if day else title
+
+
+class _Graphs:
+    """Documents loaded from the index as needed, with the supersession graph over them.
+    A status is computed only from a graph holding everything that supersedes the
+    document (Index.linked_to), so a partial graph gives the whole archive's answer."""
+
+    def __init__(self, index: Index, everything: bool) -> None:
+        self.index = index
+        self.docs: dict[str, Document] = {}
+        if everything:
+            self.docs = {d.id: d for d in index.documents()}
+        self.graph: Graph = build_graph(self.docs.values())
+        self.everything = everything
+
+    def need(self, ids: set[str]) -> None:
+        """Load ids, what supersedes or follows them and their lineages, transitively."""
+        if self.everything:
+            return
+        todo = {i for i in ids if i not in self.docs}
+        grew = False
+        while todo:
+            new = {d.id: d for d in self.index.documents_by_id(todo)}
+            self.docs.update(new)
+            grew = grew or bool(new)
+            near = self.index.neighbours(set(new), lineage_only=True)
+            near |= {d.id for d in self.index.linked_to(sorted(new))}
+            todo = {i for i in near if i not in self.docs}
+        if grew:
+            self.graph = build_graph(self.docs.values())
+
+
+def _lineage(g: Graph, doc_id: str) -> list[str]:
+    """All versions connected by supersedes/predecessor links, oldest first (as
+    commands.lineage)."""
+    seen = {doc_id}
+    todo = [doc_id]
+    while todo:
+        cur = todo.pop()
+        for nxt in g.successors.get(cur, []) + g.predecessors.get(cur, []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+
+    def when(i: str) -> tuple[int, date, str]:
+        d = g.docs.get(i)
+        if d is None:
+            return (0, date.min, i)
+        w = d.window
+        day = w.effective.value or w.published.value or w.issued.value
+        return (1, day or date.max, i)
+
+    return sorted(seen, key=when)
+
+
+def _predecessor(g: Graph, doc_id: str) -> str | None:
+    versions = [i for i in _lineage(g, doc_id) if i in g.docs]
+    k = versions.index(doc_id)
+    direct = [p for p in g.predecessors.get(doc_id, []) if p in g.docs]
+    if direct:
+        return max(direct, key=versions.index)
+    return versions[k - 1] if k > 0 else None
+
+
+def site_data(
+    archive: Archive, index: Index, as_of: date, base_url: str, state: SiteState | None
+) -> tuple[SiteData, SiteState]:
+    """The site's data and the state to keep for the next build."""
+    head = archive.head() or ""
+    columns = index.rows()
+    blobs: dict[str, str] = {r[0]: r[1] or "" for r in columns}
+    everything = state is None
+    prev = state or SiteState()
+    graphs = _Graphs(index, everything)
+
+    # 1. documents whose own inputs changed
+    if everything:
+        touched = set(blobs)
+    else:
+        touched = {i for i, b in blobs.items() if prev.docs.get(i, [None])[0] != b}
+        touched |= set(prev.docs) - set(blobs)
+        if prev.as_of != as_of.isoformat():
+            before = date.fromisoformat(prev.as_of)
+            lo, hi = min(before, as_of), max(before, as_of)
+            touched |= index.dated_between(lo - timedelta(days=1), hi + timedelta(days=1))
+    live = touched & set(blobs)
+    # 2. their lineage neighbours (statuses follow from supersession)
+    candidates = set(touched)
+    if not everything:
+        candidates |= index.neighbours(live, lineage_only=True)
+        for i in touched:
+            candidates.update(prev.shows.get(i, ()))
+        graphs.need(candidates & set(blobs))
+    g = graphs.graph
+
+    statuses: dict[str, Status] = {}
+
+    def status(doc_id: str) -> Status:
+        if doc_id not in statuses:
+            if doc_id in g.docs or doc_id in g.stubs or doc_id not in prev.docs:
+                statuses[doc_id] = status_of(doc_id, g, as_of)
+            else:
+                statuses[doc_id] = _status_from(prev.docs[doc_id][1], as_of)
+        return statuses[doc_id]
+
+    rows: dict[str, Row] = {}
+    for r in columns:
+        doc_id, blob, number, title, kind, issuer, jur = r[:7]
+        assert doc_id is not None and title is not None and blob is not None
+        issued, published, effective, expires = (_day(v) for v in r[7:11])
+        if doc_id in candidates or everything:
+            st = status(doc_id)
+        else:
+            st = _status_from(prev.docs[doc_id][1], as_of)
+            statuses[doc_id] = st
+        label = _label(number, title, (issued, published, effective))
+        rows[doc_id] = Row(
+            DocLink(doc_id, label, title, st.code, st.label),
+            number,
+            issuer,
+            jur,
+            kind or "policy",
+            issued,
+            published,
+            effective,
+            expires,
+            st,
+            blob,
+        )
+
+    def link(doc_id: str) -> DocLink:
+        if doc_id in rows:
+            return rows[doc_id].link
+        stub = g.stubs[doc_id]
+        st = status(doc_id)
+        label = stub.doc_number or f"《{stub.title}》"
+        return DocLink(doc_id, label, stub.title or "", st.code, st.label, False)
+
+    # 3. pages showing a document whose link changed, before or after
+    changed_links = {
+        i
+        for i in candidates
+        if i not in rows or prev.docs.get(i, [None, None, None])[2] != _link_key(rows[i].link)
+    }
+    affected = set(live) if not everything else set(blobs)
+    if not everything:
+        affected |= {i for i in changed_links if i in rows}
+        for i in changed_links:
+            affected.update(prev.shows.get(i, ()))
+        affected |= index.neighbours(changed_links)
+        affected &= set(blobs)
+        graphs.need(affected | index.neighbours(affected))
+        g = graphs.graph
+        # statuses computed on a smaller graph stay valid (the graph only grew)
+
+    resolver = _Resolver(index, g, rows, everything)
+    history = archive.commits_by_file() if len(affected) > 50 else None
+    pages: list[DocumentPage] = []
+    redlines: list[RedlinePage] = []
+    new_state = SiteState(head, as_of.isoformat(), {}, {}, {})
+    for doc_id in sorted(affected):
+        d = graphs.docs[doc_id]
+        versions = _lineage(g, doc_id)
+        relations = []
+        shows = set(versions)
+        for rel in d.relations:
+            target = resolver.target(rel.target_id, rel.doc_number, rel.title)
+            if target == doc_id:
+                target = None
+            relations.append((rel.type, rel.target, link(target) if target else None))
+            if target:
+                shows.add(target)
+        mentioned = sorted(resolver.mentioned_in(doc_id) - {doc_id})
+        shows.update(mentioned)
+        red_links = []
+        pred = _predecessor(g, doc_id)
+        partners = [(pred, doc_id)] if pred in rows else []
+        partners += [(doc_id, s) for s in _successors_of(g, doc_id, rows)]
+        for old, new in partners:
+            slug = f"{old}--{new}"
+            red_links.append(
+                (f"../changes/{quote(slug)}.html", f"{link(old).label} → {link(new).label}")
+            )
+            shows.update((old, new))
+        name = f"{doc_id}.md"
+        commits = history.get(name, []) if history is not None else archive.history(name)
+        pages.append(
+            DocumentPage(
+                doc=d,
+                link=link(doc_id),
+                status=status_of(doc_id, g, as_of),
+                lineage=tuple(link(i) for i in versions),
+                relations=tuple(relations),
+                mentioned_in=tuple(link(i) for i in mentioned),
+                commits=tuple((c.sha[:10], c.date[:10], c.subject) for c in commits),
+                redlines=tuple(red_links),
+                source=str(archive.doc_path(doc_id)),
+                blob=blobs[doc_id],
+            )
+        )
+        shows.discard(doc_id)
+        new_state.shows[doc_id] = sorted(shows)
+        if pred in rows:
+            redlines.append(_redline(archive, pred, doc_id, link, blobs))
+    # the state of every document: recomputed for the affected, carried over for the rest
+    for doc_id, row in rows.items():
+        new_state.docs[doc_id] = [row.blob, _status_json(row.status), _link_key(row.link)]
+        if doc_id not in affected and doc_id in prev.shows:
+            new_state.shows[doc_id] = prev.shows[doc_id]
+    for slug, (old, new) in prev.redlines.items():
+        if new not in affected and old in rows and new in rows:
+            new_state.redlines[slug] = [old, new]
+    for red in redlines:
+        new_state.redlines[red.slug] = [red.old.id, red.new.id]
+    return (
+        _summaries(archive, index, as_of, base_url, rows, pages, redlines, new_state, link),
+        new_state,
+    )
+
+
+def _link_key(link: DocLink) -> str:
+    return hashlib.sha1(repr(link).encode("utf-8")).hexdigest()[:16]
+
+
+def _successors_of(g: Graph, doc_id: str, rows: dict[str, Row]) -> list[str]:
+    """Archived versions whose predecessor is doc_id."""
+    out = []
+    for i in _lineage(g, doc_id):
+        if i != doc_id and i in rows and i in g.docs and _predecessor(g, i) == doc_id:
+            out.append(i)
+    return out
+
+
+def _redline(archive: Archive, old: str, new: str, link: Any, blobs: dict[str, str]) -> RedlinePage:
+    return RedlinePage(
+        f"{old}--{new}",
+        link(old),
+        link(new),
+        str(archive.doc_path(old)),
+        str(archive.doc_path(new)),
+        blobs.get(old, ""),
+        blobs.get(new, ""),
+    )
+
+
+class _Resolver:
+    """Which archived document a relation names: its target id, else its doc number, else
+    its title (the index's keys, so every build resolves alike)."""
+
+    def __init__(self, index: Index, g: Graph, rows: dict[str, Row], everything: bool) -> None:
+        self.index = index
+        self.rows = rows
+        self.g = g
+        self.cache: dict[str, list[str]] = {}
+        keys: set[str] = set()
+        for d in g.docs.values():
+            keys.update(_keys(d))
+        self._load(keys)
+        self.everything: dict[str, set[str]] | None = None
+        if everything:  # who mentions whom, from every document at once
+            self.everything = {}
+            for d in g.docs.values():
+                for rel in d.relations:
+                    target = self.target(rel.target_id, rel.doc_number, rel.title)
+                    if target:
+                        self.everything.setdefault(target, set()).add(d.id)
+
+    def _load(self, keys: set[str]) -> None:
+        missing = {k for k in keys if k not in self.cache}
+        if missing:
+            found = self.index.resolve_keys(missing)
+            for k in missing:
+                self.cache[k] = found.get(k, [])
+
+    def target(self, target_id: str | None, number: str | None, title: str | None) -> str | None:
+        if target_id and target_id in self.rows:
+            return target_id
+        for key in (ref_key(number) if number else None, slugify(title, 200) if title else None):
+            if key:
+                self._load({key})
+                if self.cache[key]:
+                    return self.cache[key][0]
+        return None
+
+    def mentioned_in(self, doc_id: str) -> set[str]:
+        if self.everything is not None:
+            return self.everything.get(doc_id, set())
+        sources = self.index.neighbours({doc_id}) - {doc_id}
+        out = set()
+        for src in sources:
+            d = self.g.docs.get(src)
+            if d is None:
+                continue
+            for rel in d.relations:
+                if self.target(rel.target_id, rel.doc_number, rel.title) == doc_id:
+                    out.add(src)
+                    break
+        return out
+
+
+def _keys(d: Document) -> set[str]:
+    keys = set()
+    for rel in d.relations:
+        if rel.doc_number:
+            keys.add(ref_key(rel.doc_number))
+        if rel.title:
+            keys.add(slugify(rel.title, 200))
+    return keys
+
+
+def _summaries(
+    archive: Archive,
+    index: Index,
+    as_of: date,
+    base_url: str,
+    rows: dict[str, Row],
+    pages: list[DocumentPage],
+    redlines: list[RedlinePage],
+    state: SiteState,
+    link: Any,
+) -> SiteData:
+    windows = {}
+    horizon = as_of + timedelta(days=max(SITE_WINDOWS))
+    soon = index.expiring_between(as_of, horizon)
+    near = build_graph(soon + index.linked_to([d.id for d in soon]))
+    for days in SITE_WINDOWS:
+        windows[days] = tuple(
+            ExpiringEntry(link(e.doc.id), e.expires, e.days_left, e.successor)
+            for e in expiring(near, as_of, days)
+        )
+    recently = [
+        ExpiringEntry(r.link, r.expires, (r.expires - as_of).days, None)
+        for r in rows.values()
+        if r.expires and as_of - timedelta(days=180) <= r.expires < as_of
+    ]
+    recently.sort(key=lambda e: (e.expires, e.link.id), reverse=True)
+    recent = tuple(
+        (c.date[:10], c.action, rows[doc_id].link)
+        for c, doc_id in archive.log(30)
+        if doc_id in rows
+    )
+    by_status = Counter(r.status.code for r in rows.values())
+    by_jur = Counter(r.jurisdiction or "未知 unknown" for r in rows.values())
+    issuers: dict[str, list[DocLink]] = {}
+    jurisdictions: dict[str, list[DocLink]] = {}
+    for r in rows.values():
+        issuers.setdefault(r.issuer or "未知 unknown", []).append(r.link)
+        jurisdictions.setdefault(r.jurisdiction or "未知 unknown", []).append(r.link)
+    all_redlines = tuple(
+        (slug, rows[old].link, rows[new].link)
+        for slug, (old, new) in sorted(state.redlines.items())
+    )
+    return SiteData(
+        as_of=as_of,
+        base_url=base_url,
+        rows=tuple(rows.values()),
+        documents=tuple(pages),
+        redlines=tuple(redlines),
+        all_redlines=all_redlines,
+        sources=str(archive.root),
+        expiring=windows,
+        recently_expired=tuple(recently),
+        recent_changes=recent,
+        counts_by_status=tuple(sorted(by_status.items())),
+        counts_by_jurisdiction=tuple(sorted(by_jur.items())),
+        by_issuer=tuple((k, tuple(v)) for k, v in sorted(issuers.items())),
+        by_jurisdiction=tuple((k, tuple(v)) for k, v in sorted(jurisdictions.items())),
+    )

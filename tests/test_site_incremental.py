@@ -1,0 +1,109 @@
+"""An incremental site build gives the bytes a build from scratch gives.
+
+Each step changes the sample archive the way users do (a new title, a new version that
+supersedes an old one, a document removed, the as-of date moving across expiries), builds
+incrementally into one folder and from scratch into another, and compares every file.
+The search index is compared by its answers (its segments differ by design)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from policytrack.commands import site_build
+from policytrack.docfile import parse, serialise
+from policytrack.site.search import search
+from tests.conftest import ROOT, SEED, Run, edited_seed
+
+QUERIES = ("人工智能", "停车", "监察", "洗钱", "最高不超过", "鲲鹏", "京技管发〔2024〕29号")
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.rglob("*")
+        if p.is_file()
+        and not p.relative_to(out).as_posix().startswith("search/")
+        and p.name != ".policytrack-site.json"
+    }
+
+
+def _same_site(archive: Path, out: Path, tmp: Path, as_of: date, step: str) -> int:
+    report = site_build(archive, out, as_of)
+    fresh = tmp / f"fresh-{step}"
+    site_build(archive, fresh, as_of)
+    got, want = _files(out), _files(fresh)
+    assert sorted(got) == sorted(want), (step, set(got) ^ set(want))
+    differ = [rel for rel in want if got[rel] != want[rel]]
+    assert differ == [], (step, differ)
+    for q in QUERIES:
+        assert search(out / "search", q) == search(fresh / "search", q), (step, q)
+    return report.skipped
+
+
+def _commit_all(archive: Path, message: str) -> None:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@x", "PATH": "/usr/bin:/bin"}  # fmt: skip
+    subprocess.run(["git", "-C", archive, "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", archive, "commit", "-qm", message], check=True, env=env)
+
+
+def test_incremental_builds_equal_builds_from_scratch(run: Run, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    shutil.copytree(ROOT / "archive", archive)
+    subprocess.run(["git", "init", "-q", archive], check=True)
+    (archive / ".gitignore").write_text(".policytrack/\n", encoding="utf-8")
+    _commit_all(archive, "sample")
+    out = tmp_path / "site"
+    as_of = date(2025, 10, 1)
+    site_build(archive, out, as_of)
+
+    # nothing changed: every page skipped
+    skipped = _same_site(archive, out, tmp_path, as_of, "same")
+    assert skipped >= 2 * 11
+
+    # a new title on the newer of two versions: its lineage partner's page must follow
+    newer = archive / "北京市机动车停车条例-2024-03-29-5177ed.md"
+    newer.write_text(
+        newer.read_text(encoding="utf-8").replace(
+            "title: 北京市机动车停车条例", "title: 北京市机动车停车条例（修正）", 1
+        ),
+        encoding="utf-8",
+    )
+    _commit_all(archive, "retitle")
+    _same_site(archive, out, tmp_path, as_of, "retitle")
+
+    # a new version of the Minhang measures that supersedes them, with a new phrase
+    edited = edited_seed(tmp_path, "minhang", "最高不超过500万元", "最高不超过鲲鹏八百万元")
+    text = edited.read_text(encoding="utf-8").replace("闵府规发〔2018〕4号", "闵府规发〔2025〕9号")
+    edited.write_text(text, encoding="utf-8")
+    r = run("add", "--archive", archive, edited, "--set", "supersedes=闵府规发〔2018〕4号",
+            "--set", "issued=2025-09-01", "--set", "effective=2025-11-01",
+            "--set", "expires=2028-10-31")  # fmt: skip
+    assert r.code == 0, r
+    _same_site(archive, out, tmp_path, as_of, "new-version")
+
+    # the as-of date moves past the new version's start and the Zibo expiry
+    _same_site(archive, out, tmp_path, date(2026, 1, 15), "later")
+
+    # the new version no longer claims to supersede the old: the old one is in force again
+    new = archive / "闵府规发-2025-9.md"
+    doc = parse(new.read_text(encoding="utf-8"), new.name)
+    kept = tuple(r for r in doc.relations if r.type != "supersedes")
+    assert len(kept) < len(doc.relations)
+    new.write_text(serialise(replace(doc, relations=kept, overrides=())), encoding="utf-8")
+    _commit_all(archive, "drop supersession")
+    _same_site(archive, out, tmp_path, date(2026, 1, 15), "unsuperseded")
+    old_page = (out / "documents" / "闵府规发-2018-4.html").read_text(encoding="utf-8")
+    assert "闵府规发〔2025〕9号" not in old_page
+
+    # a document removed from the archive: its pages go, the pages that showed it follow
+    (archive / "京技管发-2024-29.md").unlink()
+    _commit_all(archive, "remove")
+    _same_site(archive, out, tmp_path, date(2026, 1, 15), "removed")
+    assert not (out / "documents" / "京技管发-2024-29.html").exists()
+    assert search(out / "search", "算力") == []
+    assert SEED  # the seeds were the source of the sample archive
