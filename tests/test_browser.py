@@ -128,7 +128,14 @@ def test_home_document_redline_expiring_and_search(
         )
         expect(results).to_contain_text("京技管发〔2024〕29号")
         # the browser's tokens and hashes are the indexer's (policytrack.site.search)
-        samples = ["算力", "京技管发〔2024〕29号", "ＡＩ原生 产业", "法", "第十二条（一）"]
+        samples = [
+            "算力",
+            "京技管发〔2024〕29号",
+            "ＡＩ原生 产业",
+            "法",
+            "第十二条（一）",
+            "第①项Ⅳ类㈠",
+        ]
         got = page.evaluate(
             "s => s.map(t => [window.policytrackSearch.tokens(t),"
             " window.policytrackSearch.tokens(t).map(window.policytrackSearch.hash)])",

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import importlib.resources
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -415,7 +416,8 @@ def _environment() -> Environment:
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    """Compact JSON (the C encoder: an indented dump runs in Python, 4× slower)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _row_json(r: Row) -> dict[str, Any]:
@@ -517,8 +519,11 @@ def render_site(
             report.skipped += 1
     index = search.SearchIndex(out)
     plan = index.plan({r.id: r.blob for r in data.rows})
-    tasks: list[tuple[str, list[Any]]] = [("segment", ids) for ids in index.chunks(plan)]
-    tasks += build.chunked("documents", todo_docs) + build.chunked("redlines", todo_red)
+    chunks = index.chunks(plan, os.cpu_count() or 1)
+    tasks: list[tuple[str, list[Any]]] = [("segment", ids) for ids in chunks]
+    # longest first, so that no core is left with a long task at the end: the segments,
+    # then each redline on its own (a diff of two long laws can take a second), then pages
+    tasks += build.chunked("redlines", todo_red, 1) + build.chunked("documents", todo_docs)
     job = build.Job(
         out, Path(data.sources), data.rows, data.documents, data.redlines, document_outputs
     )

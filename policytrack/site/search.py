@@ -32,27 +32,49 @@ import operator
 import re
 import shutil
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 SEARCH_VERSION = 1
-SEGMENT_DOCS = 20_000  # documents per segment in a full build
+SEGMENT_DOCS = 20_000  # at most, per segment in a full build
+MIN_SEGMENT_DOCS = 1_000  # a full build splits into one segment per core above this
 DOCS_PER_FILE = 1_000
 POSTINGS_PER_SHARD = 6_000  # target; shards are a power of two, at most MAX_SHARDS
 MAX_SHARDS = 4096
 MAX_SMALL_SEGMENTS = 8  # more small segments than this are merged into one
 
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
+# Folding: each character of these blocks becomes its NFKC form (full-width Ａ１ → A1,
+# compatibility ideographs → unified, ①/⑴/㈠/Ⅳ → 1/(1)/(一)/IV). A table, not NFKC over the
+# whole text: same answer for what tokens see, at a fraction of the cost. search.js builds
+# the same table from the same ranges.
+FOLD_RANGES = (
+    (0x2150, 0x218F),
+    (0x2460, 0x24FF),
+    (0x3200, 0x33FF),
+    (0xF900, 0xFAFF),
+    (0xFF01, 0xFF5E),
+)
+_FOLD = {
+    cp: unicodedata.normalize("NFKC", chr(cp))
+    for lo, hi in FOLD_RANGES
+    for cp in range(lo, hi + 1)
+    if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
+}
+
+
+def fold_text(text: str) -> str:
+    """The text tokens are cut from: folded by the table above, lower-cased."""
+    return text.translate(_FOLD).lower()
 
 
 def _split(text: str) -> tuple[set[str], set[str]]:
     """(bigrams and words, lone characters) of a text after NFKC folding and lower-casing."""
     grams: set[str] = set()
     singles: set[str] = set()
-    for run in _TOKEN.findall(unicodedata.normalize("NFKC", text).lower()):
+    for run in _TOKEN.findall(fold_text(text)):
         if run[0] <= "z":
             grams.add(run[:32])
         elif len(run) == 1:
@@ -85,6 +107,7 @@ def search(folder: Path, query: str) -> list[str]:
 
 
 def fold(text: str) -> str:
+    """A text as results are confirmed against it: NFKC, lower case, no white space."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
 
 
@@ -179,14 +202,18 @@ def write_segment(folder: Path, entries: list[Entry]) -> dict[str, Any]:
     ordered.sort(key=lambda e: e.date, reverse=True)  # newest first; stable on id
     name = segment_name(ordered)
     target = folder / name
-    body: defaultdict[str, list[int]] = defaultdict(list)
-    title: defaultdict[str, list[int]] = defaultdict(list)
+    body: dict[str, list[int]] = {}
+    title: dict[str, list[int]] = {}
     for n, e in enumerate(ordered):
         head = tokens(e.head())
-        for tok in head | tokens(e.body):
-            body[tok].append(n)
-        for tok in head:
-            title[tok].append(n)
+        for table, toks in ((body, head | tokens(e.body)), (title, head)):
+            get = table.get
+            for tok in toks:  # the hot loop of a full build: dict.get beats defaultdict here
+                ords = get(tok)
+                if ords is None:
+                    table[tok] = [n]
+                else:
+                    ords.append(n)
     count = sum(len(v) for v in body.values())
     shards = _shards_for(count)
     files: list[dict[str, str]] = [{} for _ in range(shards)]
@@ -294,9 +321,11 @@ class SearchIndex:
         self.segments = [seg for seg in self.segments if len(seg["deleted"]) < seg["docs"]]
         return Plan(sorted(reindex), False)
 
-    def chunks(self, plan: Plan) -> list[list[str]]:
-        """The ids of each new segment to write."""
-        size = SEGMENT_DOCS
+    def chunks(self, plan: Plan, workers: int = 1) -> list[list[str]]:
+        """The ids of each new segment to write: at least one per worker when there is
+        enough to share, at most SEGMENT_DOCS each."""
+        per_worker = -(-len(plan.reindex) // max(1, workers))
+        size = min(SEGMENT_DOCS, max(MIN_SEGMENT_DOCS, per_worker))
         return [plan.reindex[k : k + size] for k in range(0, len(plan.reindex), size)]
 
     def commit(self, new_segments: list[dict[str, Any]]) -> None:

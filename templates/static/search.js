@@ -7,8 +7,23 @@
   var root = document.currentScript.getAttribute("data-root") || "";
   var cache = {};
 
+  // the indexer's folding table (policytrack/site/search.py FOLD_RANGES)
+  var FOLD = {};
+  [[0x2150, 0x218f], [0x2460, 0x24ff], [0x3200, 0x33ff], [0xf900, 0xfaff], [0xff01, 0xff5e]].forEach(function (r) {
+    for (var cp = r[0]; cp <= r[1]; cp++) {
+      var ch = String.fromCharCode(cp), to = ch.normalize("NFKC");
+      if (to !== ch) FOLD[ch] = to;
+    }
+  });
+
+  function foldText(text) {
+    var out = "";
+    for (var ch of text) out += FOLD[ch] !== undefined ? FOLD[ch] : ch;
+    return out.toLowerCase();
+  }
+
   function tokens(text) {
-    var runs = text.normalize("NFKC").toLowerCase().match(TOKEN) || [];
+    var runs = foldText(text).match(TOKEN) || [];
     var grams = [], singles = [];
     runs.forEach(function (run) {
       if (run[0] <= "z") grams.push(run.slice(0, 32));
