@@ -141,13 +141,42 @@ def _lineage(g: Graph, doc_id: str) -> list[str]:
     return sorted(seen, key=when)
 
 
-def _predecessor(g: Graph, doc_id: str) -> str | None:
-    versions = [i for i in _lineage(g, doc_id) if i in g.docs]
-    k = versions.index(doc_id)
-    direct = [p for p in g.predecessors.get(doc_id, []) if p in g.docs]
-    if direct:
-        return max(direct, key=versions.index)
-    return versions[k - 1] if k > 0 else None
+class _Lineages:
+    """Each lineage computed once for all its versions, with every version's predecessor
+    (as commands.predecessor_of): a document superseding a much-superseded one joins a
+    lineage of hundreds, where a per-version walk would be cubic."""
+
+    def __init__(self, g: Graph) -> None:
+        self.g = g
+        self.versions: dict[str, tuple[str, ...]] = {}
+        self.predecessor: dict[str, str | None] = {}
+        self.successors: dict[str, list[str]] = {}
+
+    def of(self, doc_id: str) -> tuple[str, ...]:
+        if doc_id not in self.versions:
+            g = self.g
+            members = tuple(_lineage(g, doc_id))
+            archived = [i for i in members if i in g.docs]
+            position = {v: k for k, v in enumerate(archived)}
+            for i in members:
+                self.versions[i] = members
+            for k, i in enumerate(archived):
+                direct = [p for p in g.predecessors.get(i, []) if p in g.docs]
+                pred = max(direct, key=position.__getitem__) if direct else None
+                if not direct and k > 0:
+                    pred = archived[k - 1]
+                self.predecessor[i] = pred
+                if pred is not None:
+                    self.successors.setdefault(pred, []).append(i)
+        return self.versions[doc_id]
+
+    def predecessor_of(self, doc_id: str) -> str | None:
+        self.of(doc_id)
+        return self.predecessor.get(doc_id)
+
+    def successors_of(self, doc_id: str) -> list[str]:
+        self.of(doc_id)
+        return self.successors.get(doc_id, [])  # in lineage order
 
 
 def site_data(
@@ -246,9 +275,10 @@ def site_data(
     pages: list[DocumentPage] = []
     redlines: list[RedlinePage] = []
     new_state = SiteState(head, as_of.isoformat(), {}, {}, {})
+    lineages = _Lineages(g)
     for doc_id in sorted(affected):
         d = graphs.docs[doc_id]
-        versions = _lineage(g, doc_id)
+        versions = lineages.of(doc_id)
         relations = []
         shows = set(versions)
         for rel in d.relations:
@@ -261,9 +291,9 @@ def site_data(
         mentioned = sorted(resolver.mentioned_in(doc_id) - {doc_id})
         shows.update(mentioned)
         red_links = []
-        pred = _predecessor(g, doc_id)
+        pred = lineages.predecessor_of(doc_id)
         partners = [(pred, doc_id)] if pred in rows else []
-        partners += [(doc_id, s) for s in _successors_of(g, doc_id, rows)]
+        partners += [(doc_id, s) for s in lineages.successors_of(doc_id) if s in rows]
         for old, new in partners:
             slug = f"{old}--{new}"
             red_links.append(
@@ -308,15 +338,6 @@ def site_data(
 
 def _link_key(link: DocLink) -> str:
     return hashlib.sha1(repr(link).encode("utf-8")).hexdigest()[:16]
-
-
-def _successors_of(g: Graph, doc_id: str, rows: dict[str, Row]) -> list[str]:
-    """Archived versions whose predecessor is doc_id."""
-    out = []
-    for i in _lineage(g, doc_id):
-        if i != doc_id and i in rows and i in g.docs and _predecessor(g, i) == doc_id:
-            out.append(i)
-    return out
 
 
 def _redline(archive: Archive, old: str, new: str, link: Any, blobs: dict[str, str]) -> RedlinePage:
