@@ -141,6 +141,18 @@ def _lineage(g: Graph, doc_id: str) -> list[str]:
     return sorted(seen, key=when)
 
 
+LINEAGE_SHOWN = 10  # versions shown on each side of a document in a long lineage
+
+
+def _nearest(versions: tuple[str, ...], doc_id: str) -> tuple[str, ...]:
+    """The first and last versions and the LINEAGE_SHOWN on either side of doc_id."""
+    if len(versions) <= 2 * LINEAGE_SHOWN + 3:
+        return versions
+    k = versions.index(doc_id)
+    near = range(max(0, k - LINEAGE_SHOWN), min(len(versions), k + LINEAGE_SHOWN + 1))
+    return tuple(versions[i] for i in sorted({0, *near, len(versions) - 1}))
+
+
 class _Lineages:
     """Each lineage computed once for all its versions, with every version's predecessor
     (as commands.predecessor_of): a document superseding a much-superseded one joins a
@@ -278,7 +290,8 @@ def site_data(
     lineages = _Lineages(g)
     for doc_id in sorted(affected):
         d = graphs.docs[doc_id]
-        versions = lineages.of(doc_id)
+        every = lineages.of(doc_id)
+        versions = _nearest(every, doc_id)
         relations = []
         shows = set(versions)
         for rel in d.relations:
@@ -308,6 +321,7 @@ def site_data(
                 link=link(doc_id),
                 status=status_of(doc_id, g, as_of),
                 lineage=tuple(link(i) for i in versions),
+                lineage_total=len(every),
                 relations=tuple(relations),
                 mentioned_in=tuple(link(i) for i in mentioned),
                 commits=tuple((c.sha[:10], c.date[:10], c.subject) for c in commits),

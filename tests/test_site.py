@@ -364,3 +364,14 @@ def test_document_lists_are_paged_and_only_the_changed_page_is_rendered(
     assert len(changed_lists) == 1 and "（修订）" in html[changed_lists[0].split("/")[1]]
     # the other two list pages were not even rendered: their fingerprints held
     assert report.skipped >= 2 + 4  # two list pages + four unchanged documents' page and JSON
+
+
+def test_a_long_lineage_lists_the_first_the_last_and_the_nearest_versions() -> None:
+    from policytrack.sitedata import LINEAGE_SHOWN, _nearest
+
+    versions = tuple(f"v{i:02d}" for i in range(40))
+    shown = _nearest(versions, "v20")
+    assert shown[0] == "v00" and shown[-1] == "v39"
+    assert shown[1:-1] == versions[20 - LINEAGE_SHOWN : 21 + LINEAGE_SHOWN]
+    assert _nearest(versions, "v00") == versions[: LINEAGE_SHOWN + 1] + ("v39",)
+    assert _nearest(versions[:20], "v05") == versions[:20]  # short lineages in full

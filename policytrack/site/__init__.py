@@ -62,6 +62,7 @@ class DocumentPage:
     mentioned_in: tuple[DocLink, ...]
     commits: tuple[tuple[str, str, str], ...]  # (short sha, date, subject)
     redlines: tuple[tuple[str, str], ...]  # (href, description) of redlines this version is part of
+    lineage_total: int = 0  # versions in the lineage (a long one shows only the nearest)
     source: str = ""  # the archive file (workers parse the text from it)
     blob: str = ""  # its git blob: part of the page's fingerprint
 
@@ -74,6 +75,7 @@ class DocumentPage:
             self.link,
             (st.code, st.reason, st.since, st.by, st.evidence),
             self.lineage,
+            self.lineage_total,
             self.relations,
             self.mentioned_in,
             self.commits,
