@@ -351,7 +351,8 @@ def site_data(
 
 
 def _link_key(link: DocLink) -> str:
-    return hashlib.sha1(repr(link).encode("utf-8")).hexdigest()[:16]
+    text = "\0".join((link.label, link.title, link.status, "p" if link.has_page else "s"))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _redline(archive: Archive, old: str, new: str, link: Any, blobs: dict[str, str]) -> RedlinePage:

@@ -229,13 +229,32 @@ def timeline(page: DocumentPage, as_of: date | None = None) -> list[dict[str, An
     ]
 
 
+CALENDAR_MONTHS = 36  # the expiry calendar page: this month and the next 35
+
+
 def expiry_months(data: SiteData) -> list[tuple[str, list[tuple[date, DocLink]]]]:
-    """Every known expiry grouped by month (YYYY-MM), for the calendar view."""
+    """Expiries from the as-of month on, CALENDAR_MONTHS of them, grouped by month
+    (YYYY-MM), for the calendar view (the iCalendar feed has every expiry)."""
+    first = data.as_of.replace(day=1)
+    end_year, end_month = divmod(first.month - 1 + CALENDAR_MONTHS, 12)
+    end = date(first.year + end_year, end_month + 1, 1)
     months: dict[str, list[tuple[date, DocLink]]] = {}
     for row in data.rows:
-        if row.expires:
+        if row.expires and first <= row.expires < end:
             months.setdefault(row.expires.strftime("%Y-%m"), []).append((row.expires, row.link))
     return [(m, sorted(v, key=lambda x: (x[0], x[1].id))) for m, v in sorted(months.items())]
+
+
+def doclink(link: DocLink, root: str) -> Markup:
+    """A document's label linked to its page (plain for a stub); a filter rather than an
+    include: lists of thousands of links render several times faster."""
+    if not link.has_page:
+        return Markup(escape(link.label))
+    return Markup(f'<a href="{escape(root)}{escape(doc_href(link.id))}">{escape(link.label)}</a>')
+
+
+def badge(code: str) -> Markup:
+    return Markup(f'<span class="badge status-{escape(code)}">{escape(STATUS_LABELS[code])}</span>')
 
 
 def redline_html(edits: tuple[InlineEdit, ...]) -> Markup:
@@ -262,10 +281,11 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["doc_href"] = doc_href
+    env.filters["doclink"] = doclink
+    env.filters["badge"] = badge
     env.filters["units"] = _units_html_tree
     env.filters["redline"] = redline_html
     env.filters["timeline"] = timeline
-    env.globals["expiry_months"] = expiry_months
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     return env
 
@@ -296,7 +316,12 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
         return lambda: env.get_template(name).render(**{**common, **context})
 
     yield "index.html", None, page("index.html", site=data, root="")
-    yield "expiring.html", None, page("expiring.html", site=data, root="")
+    months = expiry_months(data)
+    yield (
+        "expiring.html",
+        build.fingerprint(data.as_of, data.expiring, data.recently_expired, months, data.base_url),
+        page("expiring.html", site=data, months=months, root=""),
+    )
     yield "search.html", None, page("search.html", site=data, root="")
     yield "static/style.css", None, page("static/style.css")
     yield "static/search.js", None, page("static/search.js")
@@ -319,12 +344,17 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
         build.fingerprint(groups),
         page("issuers.html", issuers=groups[0], jurisdictions=groups[1], root="", as_of=None),
     )
-    briefs = [_row_json(r) for r in data.rows]
+    # rows are fingerprinted by their blob (the columns come from it) and status
+    state = [(r.id, r.blob, r.status.code, r.status.reason) for r in data.rows]
     yield (
         "api/index.json",
-        build.fingerprint(data.as_of, briefs),
+        build.fingerprint(data.as_of, state),
         lambda: _json(
-            {"schema": SITE_SCHEMA_VERSION, "as_of": data.as_of.isoformat(), "documents": briefs}
+            {
+                "schema": SITE_SCHEMA_VERSION,
+                "as_of": data.as_of.isoformat(),
+                "documents": [_row_json(r) for r in data.rows],
+            }
         ),
     )
     yield "feeds/changes.xml", None, lambda: feeds.changes_feed(data)
