@@ -368,6 +368,28 @@ class Index:
             ).fetchall()
         return {r[0] for r in out}
 
+    def targets(self, ids: list[str] | set[str]) -> set[str]:
+        """Archived documents that `ids` supersede or follow (forward lineage links)."""
+        with self._connect() as conn:
+            self._wanted(conn, ids)
+            out = conn.execute(
+                "SELECT r.id FROM links l JOIN refkeys r ON r.key = l.key"
+                " WHERE l.src IN (SELECT id FROM wanted)"
+                " AND l.type IN ('supersedes', 'predecessor')"
+            ).fetchall()
+        return {r[0] for r in out}
+
+    def sources_of_keys(self, keys: set[str]) -> set[str]:
+        """Documents with a relation naming any of `keys` (e.g. the keys of a stub)."""
+        with self._connect() as conn:
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (key TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM wanted_keys")
+            conn.executemany("INSERT OR IGNORE INTO wanted_keys VALUES (?)", [(k,) for k in keys])
+            out = conn.execute(
+                "SELECT DISTINCT src FROM links WHERE key IN (SELECT key FROM wanted_keys)"
+            ).fetchall()
+        return {r[0] for r in out}
+
     def dated_between(self, start: date, end: date) -> set[str]:
         """Documents with a date of their own, or a relation's effective date, in
         [start, end]: the ones whose status (or a target's) may change in that span."""

@@ -33,7 +33,7 @@ from .site import DocLink, DocumentPage, ExpiringEntry, RedlinePage, Row, SiteDa
 from .temporal import Graph, Status, build_graph, expiring, status_of
 
 SITE_WINDOWS = (30, 90, 180)
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass
@@ -45,13 +45,16 @@ class SiteState:
     docs: dict[str, list[Any]] = field(default_factory=dict)  # id → [blob, status, link]
     shows: dict[str, list[str]] = field(default_factory=dict)  # id → ids its page shows
     redlines: dict[str, list[str]] = field(default_factory=dict)  # slug → [old id, new id]
+    stubs: dict[str, str] = field(default_factory=dict)  # stub id → link key
 
     @classmethod
     def from_json(cls, raw: Any) -> SiteState | None:
         if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
             return None
         try:
-            return cls(raw["head"], raw["as_of"], raw["docs"], raw["shows"], raw["redlines"])
+            return cls(
+                raw["head"], raw["as_of"], raw["docs"], raw["shows"], raw["redlines"], raw["stubs"]
+            )
         except KeyError:
             return None
 
@@ -63,6 +66,7 @@ class SiteState:
             "docs": self.docs,
             "shows": self.shows,
             "redlines": self.redlines,
+            "stubs": self.stubs,
         }
 
 
@@ -101,8 +105,9 @@ class _Graphs:
         self.graph: Graph = build_graph(self.docs.values())
         self.everything = everything
 
-    def need(self, ids: set[str]) -> None:
-        """Load ids, what supersedes or follows them and their lineages, transitively."""
+    def need(self, ids: set[str], *, lineages: bool) -> None:
+        """Load ids and what supersedes or follows them (enough for their statuses);
+        with lineages, also every version of their lineages, transitively (for pages)."""
         if self.everything:
             return
         todo = {i for i in ids if i not in self.docs}
@@ -111,11 +116,22 @@ class _Graphs:
             new = {d.id: d for d in self.index.documents_by_id(todo)}
             self.docs.update(new)
             grew = grew or bool(new)
-            near = self.index.neighbours(set(new), lineage_only=True)
-            near |= {d.id for d in self.index.linked_to(sorted(new))}
-            todo = {i for i in near if i not in self.docs}
+            near = {d.id for d in self.index.linked_to(sorted(new))}
+            if lineages:
+                near |= self.index.neighbours(set(new), lineage_only=True)
+            todo = {i for i in near if i not in self.docs} if lineages else set()
+            if not lineages:  # the superseders themselves, for their start dates
+                extra = {d.id: d for d in self.index.documents_by_id(near - set(self.docs))}
+                self.docs.update(extra)
         if grew:
             self.graph = build_graph(self.docs.values())
+        if grew and not lineages:
+            # a stub's status needs every document that supersedes it
+            keys = {k for i in self.graph.stubs for k in _stub_keys(self.graph, i)}
+            more = self.index.sources_of_keys(keys) - set(self.docs) if keys else set()
+            if more:
+                self.docs.update({d.id: d for d in self.index.documents_by_id(more)})
+                self.graph = build_graph(self.docs.values())
 
 
 def _lineage(g: Graph, doc_id: str) -> list[str]:
@@ -216,10 +232,10 @@ def site_data(
     # 2. their lineage neighbours (statuses follow from supersession)
     candidates = set(touched)
     if not everything:
-        candidates |= index.neighbours(live, lineage_only=True)
-        for i in touched:
+        candidates |= index.targets(live)  # what they supersede now …
+        for i in touched:  # … and what they may have superseded before
             candidates.update(prev.shows.get(i, ()))
-        graphs.need(candidates & set(blobs))
+        graphs.need(candidates & set(blobs), lineages=False)
     g = graphs.graph
 
     statuses: dict[str, Status] = {}
@@ -266,19 +282,23 @@ def site_data(
         return DocLink(doc_id, label, stub.title or "", st.code, st.label, False)
 
     # 3. pages showing a document whose link changed, before or after
+    stub_links = {i: _link_key(link(i)) for i in g.stubs}
     changed_links = {
         i
         for i in candidates
         if i not in rows or prev.docs.get(i, [None, None, None])[2] != _link_key(rows[i].link)
     }
+    changed_stubs = {i for i, key in stub_links.items() if prev.stubs.get(i) != key}
     affected = set(live) if not everything else set(blobs)
     if not everything:
         affected |= {i for i in changed_links if i in rows}
-        for i in changed_links:
+        for i in changed_links | changed_stubs:
             affected.update(prev.shows.get(i, ()))
         affected |= index.neighbours(changed_links)
+        stub_keys = {k for i in changed_stubs for k in _stub_keys(g, i)}
+        affected |= index.sources_of_keys(stub_keys) if stub_keys else set()
         affected &= set(blobs)
-        graphs.need(affected | index.neighbours(affected))
+        graphs.need(affected | index.neighbours(affected), lineages=True)
         g = graphs.graph
         # statuses computed on a smaller graph stay valid (the graph only grew)
 
@@ -339,6 +359,8 @@ def site_data(
         new_state.docs[doc_id] = [row.blob, _status_json(row.status), _link_key(row.link)]
         if doc_id not in affected and doc_id in prev.shows:
             new_state.shows[doc_id] = prev.shows[doc_id]
+    new_state.stubs = dict(prev.stubs)
+    new_state.stubs.update({i: _link_key(link(i)) for i in g.stubs})
     for slug, (old, new) in prev.redlines.items():
         if new not in affected and old in rows and new in rows:
             new_state.redlines[slug] = [old, new]
@@ -348,6 +370,16 @@ def site_data(
         _summaries(archive, index, as_of, base_url, rows, pages, redlines, new_state, link),
         new_state,
     )
+
+
+def _stub_keys(g: Graph, stub_id: str) -> set[str]:
+    stub = g.stubs[stub_id]
+    keys = {stub_id.lower()}
+    if stub.doc_number:
+        keys.add(ref_key(stub.doc_number))
+    if stub.title:
+        keys.add(slugify(stub.title, 200))
+    return keys
 
 
 def _link_key(link: DocLink) -> str:
