@@ -727,10 +727,11 @@ def site_build(archive_path: Path, out: Path, as_of: date, base_url: str = "") -
     archive = open_archive(archive_path)
     index = Index(archive)
     index.refresh()
-    previous = previous_build(out)
+    previous = previous_build(archive.state, out)
     state = SiteState.from_json(previous[1]) if previous else None
     data, new_state = site_data(archive, index, as_of, base_url, state)
-    return render_site(data, out, previous[0] if previous else None, new_state.to_json())
+    pages = previous[0] if previous else None
+    return render_site(data, out, pages, new_state.to_json(), archive.state)
 
 
 # --- alerts ----------------------------------------------------------------------------------

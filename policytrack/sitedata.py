@@ -33,6 +33,7 @@ from .site import DocLink, DocumentPage, ExpiringEntry, RedlinePage, Row, SiteDa
 from .temporal import Graph, Status, build_graph, expiring, status_of
 
 SITE_WINDOWS = (30, 90, 180)
+RECENT_REDLINES = 30  # version comparisons listed on the home page, newest first
 STATE_VERSION = 2
 
 
@@ -259,8 +260,9 @@ def site_data(
             st = _status_from(prev.docs[doc_id][1], as_of)
             statuses[doc_id] = st
         label = _label(number, title, (issued, published, effective))
+        doc_link = DocLink(doc_id, label, title, st.code, st.label)
         rows[doc_id] = Row(
-            DocLink(doc_id, label, title, st.code, st.label),
+            doc_link,
             number,
             issuer,
             jur,
@@ -271,6 +273,7 @@ def site_data(
             expires,
             st,
             blob,
+            _link_key(doc_link) + blob,
         )
 
     def link(doc_id: str) -> DocLink:
@@ -286,7 +289,7 @@ def site_data(
     changed_links = {
         i
         for i in candidates
-        if i not in rows or prev.docs.get(i, [None, None, None])[2] != _link_key(rows[i].link)
+        if i not in rows or prev.docs.get(i, [None, None, None])[2] != rows[i].key[:16]
     }
     changed_stubs = {i for i, key in stub_links.items() if prev.stubs.get(i) != key}
     affected = set(live) if not everything else set(blobs)
@@ -356,7 +359,10 @@ def site_data(
             redlines.append(_redline(archive, pred, doc_id, link, blobs))
     # the state of every document: recomputed for the affected, carried over for the rest
     for doc_id, row in rows.items():
-        new_state.docs[doc_id] = [row.blob, _status_json(row.status), _link_key(row.link)]
+        if doc_id not in candidates and doc_id in prev.docs:
+            new_state.docs[doc_id] = prev.docs[doc_id]  # nothing it shows could have moved
+        else:
+            new_state.docs[doc_id] = [row.blob, _status_json(row.status), row.key[:16]]
         if doc_id not in affected and doc_id in prev.shows:
             new_state.shows[doc_id] = prev.shows[doc_id]
     new_state.stubs = dict(prev.stubs)
@@ -370,6 +376,10 @@ def site_data(
         _summaries(archive, index, as_of, base_url, rows, pages, redlines, new_state, link),
         new_state,
     )
+
+
+def _start_of(row: Row) -> date:
+    return row.effective or row.published or row.issued or date.min
 
 
 def _stub_keys(g: Graph, stub_id: str) -> set[str]:
@@ -513,6 +523,13 @@ def _summaries(
         documents=tuple(pages),
         redlines=tuple(redlines),
         all_redlines=all_redlines,
+        recent_redlines=tuple(
+            sorted(
+                all_redlines,
+                key=lambda r: (_start_of(rows[r[2].id]), r[0]),
+                reverse=True,
+            )[:RECENT_REDLINES]
+        ),
         sources=str(archive.root),
         expiring=windows,
         recently_expired=tuple(recently),

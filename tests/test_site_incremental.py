@@ -53,7 +53,7 @@ def _commit_all(archive: Path, message: str) -> None:
 
 def test_incremental_builds_equal_builds_from_scratch(run: Run, tmp_path: Path) -> None:
     archive = tmp_path / "archive"
-    shutil.copytree(ROOT / "archive", archive)
+    shutil.copytree(ROOT / "archive", archive, ignore=shutil.ignore_patterns(".policytrack"))
     subprocess.run(["git", "init", "-q", archive], check=True)
     (archive / ".gitignore").write_text(".policytrack/\n", encoding="utf-8")
     _commit_all(archive, "sample")
@@ -110,3 +110,28 @@ def test_incremental_builds_equal_builds_from_scratch(run: Run, tmp_path: Path) 
     assert not (out / "documents" / "京技管发-2024-29.html").exists()
     assert search(out / "search", "算力") == []
     assert SEED  # the seeds were the source of the sample archive
+
+
+def test_build_state_is_per_output_folder_and_a_deleted_folder_rebuilds(
+    run: Run, tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    shutil.copytree(ROOT / "archive", archive, ignore=shutil.ignore_patterns(".policytrack"))
+    subprocess.run(["git", "init", "-q", archive], check=True)
+    (archive / ".gitignore").write_text(".policytrack/\n", encoding="utf-8")
+    _commit_all(archive, "sample")
+    a, b = tmp_path / "a", tmp_path / "b"
+    first = site_build(archive, a, date(2025, 10, 1))
+    assert first.skipped == 0 and len(first.written) == first.pages
+    assert len(list((archive / ".policytrack").glob("site-*.pickle"))) == 1
+    # another folder: its own state, a full build
+    other = site_build(archive, b, date(2025, 10, 1))
+    assert other.skipped == 0 and len(list((archive / ".policytrack").glob("site-*.pickle"))) == 2
+    again = site_build(archive, a, date(2025, 10, 1))
+    assert again.written == [] and again.skipped > 0
+    shutil.rmtree(a)  # the marker goes with the folder: the state is not trusted
+    rebuilt = site_build(archive, a, date(2025, 10, 1))
+    assert rebuilt.skipped == 0 and sorted(rebuilt.written) == sorted(first.written)
+    shutil.rmtree(b)  # a folder gone for good: its state is dropped at the next build
+    site_build(archive, a, date(2025, 10, 1))
+    assert len(list((archive / ".policytrack").glob("site-*.pickle"))) == 1

@@ -125,6 +125,7 @@ class Row:
     expires: date | None
     status: Status
     blob: str
+    key: str = ""  # changes when anything the row shows changes (its link and its file)
 
     @property
     def id(self) -> str:
@@ -147,6 +148,7 @@ class SiteData:
     documents: tuple[DocumentPage, ...]
     redlines: tuple[RedlinePage, ...]
     all_redlines: tuple[tuple[str, DocLink, DocLink], ...]  # (slug, old, new)
+    recent_redlines: tuple[tuple[str, DocLink, DocLink], ...]  # the newest, for the home page
     sources: str  # the archive folder: <sources>/<id>.md
     expiring: dict[int, tuple[ExpiringEntry, ...]]  # window in days → entries
     recently_expired: tuple[ExpiringEntry, ...]
@@ -345,7 +347,7 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
         page("issuers.html", issuers=groups[0], jurisdictions=groups[1], root="", as_of=None),
     )
     # rows are fingerprinted by their blob (the columns come from it) and status
-    state = [(r.id, r.blob, r.status.code, r.status.reason) for r in data.rows]
+    state = [(r.key, r.status.reason) for r in data.rows]
     yield (
         "api/index.json",
         build.fingerprint(data.as_of, state),
@@ -395,10 +397,9 @@ def _lists(
     root = "../" * (folder.count("/") + 1)
     for number in range(1, total + 1):
         chunk = rows[(number - 1) * LIST_PAGE_SIZE : number * LIST_PAGE_SIZE]
-        shown = [
-            (r.link, r.issuer, r.effective, r.expires)
-            for r in chunk  # the link carries the status: lists are as-of free like documents
-        ]
+        # a row's key covers its link (label, title, status) and its file: lists are as-of
+        # free like document pages
+        shown = "".join(r.key for r in chunk)
         yield (
             f"{folder}/{list_href(folder, number)}",
             build.fingerprint(heading, root, number, total, len(rows), shown),
@@ -498,14 +499,14 @@ def _doc_json(page: DocumentPage, *, brief: bool) -> dict[str, Any]:
     return out
 
 
-def previous_build(out: Path) -> tuple[dict[str, str], Any] | None:
+def previous_build(archive_state: Path, out: Path) -> tuple[dict[str, str], Any] | None:
     """(page fingerprints, state) of the last build into out, if made by these templates
-    and this policytrack version."""
-    return build.load_manifest(out, build.stamp())
+    and this policytrack version (kept in the archive's state folder)."""
+    return build.load_manifest(archive_state, out, build.stamp())
 
 
 def render_site(
-    data: SiteData, out: Path, previous: dict[str, str] | None, state: Any
+    data: SiteData, out: Path, previous: dict[str, str] | None, state: Any, archive_state: Path
 ) -> BuildReport:
     """Write the site into `out`: the pages in `data.documents`/`data.redlines` whose
     inputs changed since the last build (see `build`), the summary pages whose inputs
@@ -573,5 +574,5 @@ def render_site(
             report.unchanged += 1
     build.remove_stale(out, previous, set(pages), report)
     build.drop_legacy_search(out)
-    build.save_manifest(out, build.stamp(), pages, state)
+    build.save_manifest(archive_state, out, build.stamp(), pages, state)
     return report

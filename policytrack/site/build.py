@@ -22,6 +22,7 @@ import importlib.resources
 import json
 import multiprocessing
 import os
+import pickle
 import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -104,26 +105,71 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
-def load_manifest(out: Path, current: str) -> tuple[dict[str, str], Any] | None:
-    """(rel → fingerprint, state) of the last build, or None if there is none usable."""
+def _state_file(archive_state: Path, out: Path) -> Path:
+    """The build state lives with the archive's private state (like the index), one file per
+    output folder; the output folder holds only a marker naming the build."""
+    key = hashlib.sha1(str(out.resolve()).encode("utf-8")).hexdigest()[:12]
+    return archive_state / f"site-{key}.pickle"
+
+
+def load_manifest(
+    archive_state: Path, out: Path, current: str
+) -> tuple[dict[str, str], Any] | None:
+    """(rel → fingerprint, state) of the last build into out, or None if there is none
+    usable: no marker, another build's marker, other templates or policytrack version."""
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        marker = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        with _state_file(archive_state, out).open("rb") as f:
+            data = pickle.load(f)
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+        return None
+    if not isinstance(marker, dict) or not isinstance(data, dict):
+        return None
+    if marker.get("stamp") != current or data.get("build") != marker.get("build"):
+        return None
+    if data.get("stamp") != current or not isinstance(data.get("pages"), dict):
+        return None
+    return data["pages"], data.get("state")
+
+
+def _prune(archive_state: Path, out: Path) -> None:
+    """Keep a list of the output folders built from this archive, and drop the state of
+    those that are gone (a folder built once and deleted leaves nothing behind)."""
+    registry = archive_state / "site-builds.json"
+    try:
+        folders = json.loads(registry.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("stamp") != current:
-        return None
-    pages = data.get("pages")
-    return (pages, data.get("state")) if isinstance(pages, dict) else None
+        folders = {}
+    if not isinstance(folders, dict):
+        folders = {}
+    folders[_state_file(archive_state, out).name] = str(out.resolve())
+    for name, folder in list(folders.items()):
+        if not Path(folder).is_dir() and Path(folder) != out.resolve():
+            (archive_state / name).unlink(missing_ok=True)
+            del folders[name]
+    for path in archive_state.glob("site-*.pickle"):  # from before the list was kept
+        if path.name not in folders:
+            path.unlink(missing_ok=True)
+    tmp = registry.with_name(f".{registry.name}.tmp")
+    tmp.write_text(json.dumps(folders, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, registry)
 
 
-def save_manifest(out: Path, current: str, pages: dict[str, str], state: Any) -> None:
-    text = json.dumps(
-        {"stamp": current, "pages": pages, "state": state},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+def save_manifest(
+    archive_state: Path, out: Path, current: str, pages: dict[str, str], state: Any
+) -> None:
+    body = pickle.dumps((pages, state), protocol=pickle.HIGHEST_PROTOCOL)
+    build_id = hashlib.sha1(body).hexdigest()[:16]  # deterministic: same archive, same marker
+    target = _state_file(archive_state, out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    record = {"stamp": current, "build": build_id, "pages": pages, "state": state}
+    tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, target)
+    _prune(archive_state, out)
+    marker = json.dumps({"stamp": current, "build": build_id}) + "\n"
     tmp = out / f".{MANIFEST}.tmp"
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(marker, encoding="utf-8")
     os.replace(tmp, out / MANIFEST)
 
 
