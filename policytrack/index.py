@@ -352,20 +352,25 @@ class Index:
 
     def neighbours(self, ids: list[str] | set[str], lineage_only: bool = False) -> set[str]:
         """Documents one relation away from `ids`, either way: those they point at (by any
-        key that resolves), those pointing at them, and those pointing at the same keys
-        (a shared stub). lineage_only: supersedes/predecessor relations only."""
-        types = "('supersedes', 'predecessor')" if lineage_only else None
-        cond = f" AND l.type IN {types}" if types else ""
+        key that resolves) and those pointing at them. lineage_only: supersedes/predecessor
+        relations only, and also the documents pointing at the same keys (versions of one
+        lineage through a stub they all supersede)."""
+        cond = " AND l.type IN ('supersedes', 'predecessor')" if lineage_only else ""
+        query = (
+            "SELECT r.id FROM links l JOIN refkeys r ON r.key = l.key"
+            f" WHERE l.src IN (SELECT id FROM wanted){cond}"
+            " UNION SELECT l.src FROM links l JOIN refkeys r ON r.key = l.key"
+            f" WHERE r.id IN (SELECT id FROM wanted){cond}"
+        )
+        if lineage_only:
+            query += (
+                " UNION SELECT o.src FROM links l JOIN links o ON o.key = l.key"
+                f" WHERE l.src IN (SELECT id FROM wanted){cond}"
+                " AND o.type IN ('supersedes', 'predecessor')"
+            )
         with self._connect() as conn:
             self._wanted(conn, ids)
-            out = conn.execute(
-                "SELECT r.id FROM links l JOIN refkeys r ON r.key = l.key"
-                f" WHERE l.src IN (SELECT id FROM wanted){cond}"
-                " UNION SELECT l.src FROM links l JOIN refkeys r ON r.key = l.key"
-                f" WHERE r.id IN (SELECT id FROM wanted){cond}"
-                " UNION SELECT o.src FROM links l JOIN links o ON o.key = l.key"
-                f" WHERE l.src IN (SELECT id FROM wanted){cond.replace('l.type', 'o.type')}"
-            ).fetchall()
+            out = conn.execute(query).fetchall()
         return {r[0] for r in out}
 
     def targets(self, ids: list[str] | set[str]) -> set[str]:

@@ -250,17 +250,21 @@ def site_data(
         return statuses[doc_id]
 
     rows: dict[str, Row] = {}
+    days: dict[str | None, date | None] = {None: None, "": None}  # 100k rows, ~4k dates
     for r in columns:
         doc_id, blob, number, title, kind, issuer, jur = r[:7]
-        assert doc_id is not None and title is not None and blob is not None
-        issued, published, effective, expires = (_day(v) for v in r[7:11])
-        if doc_id in candidates or everything:
+        issued, published, effective, expires = (
+            days[v] if v in days else days.setdefault(v, date.fromisoformat(v)) for v in r[7:11]
+        )
+        carried = None if everything or doc_id in candidates else prev.docs[doc_id]
+        if carried is None:
             st = status(doc_id)
         else:
-            st = _status_from(prev.docs[doc_id][1], as_of)
+            st = _status_from(carried[1], as_of)
             statuses[doc_id] = st
         label = _label(number, title, (issued, published, effective))
         doc_link = DocLink(doc_id, label, title, st.code, st.label)
+        key = (carried[2] if carried is not None else _link_key(doc_link)) + blob
         rows[doc_id] = Row(
             doc_link,
             number,
@@ -273,7 +277,7 @@ def site_data(
             expires,
             st,
             blob,
-            _link_key(doc_link) + blob,
+            key,
         )
 
     def link(doc_id: str) -> DocLink:

@@ -120,16 +120,17 @@ def load_manifest(
     try:
         marker = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         with _state_file(archive_state, out).open("rb") as f:
-            data = pickle.load(f)
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            header = pickle.load(f)
+            if not isinstance(marker, dict) or not isinstance(header, dict):
+                return None
+            if marker.get("stamp") != current or header.get("build") != marker.get("build"):
+                return None
+            if header.get("stamp") != current:
+                return None
+            pages, state = pickle.load(f)
+    except (OSError, ValueError, EOFError, TypeError, pickle.UnpicklingError):
         return None
-    if not isinstance(marker, dict) or not isinstance(data, dict):
-        return None
-    if marker.get("stamp") != current or data.get("build") != marker.get("build"):
-        return None
-    if data.get("stamp") != current or not isinstance(data.get("pages"), dict):
-        return None
-    return data["pages"], data.get("state")
+    return (pages, state) if isinstance(pages, dict) else None
 
 
 def _prune(archive_state: Path, out: Path) -> None:
@@ -163,8 +164,8 @@ def save_manifest(
     target = _state_file(archive_state, out)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    record = {"stamp": current, "build": build_id, "pages": pages, "state": state}
-    tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    header = pickle.dumps({"stamp": current, "build": build_id}, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.write_bytes(header + body)  # two pickles: the header is read first
     os.replace(tmp, target)
     _prune(archive_state, out)
     marker = json.dumps({"stamp": current, "build": build_id}) + "\n"

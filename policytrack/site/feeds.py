@@ -70,7 +70,10 @@ def expiring_feed(
     """Atom feed of documents expiring within 180 days of as_of."""
     title = f"{SITE_TITLE} · 即将到期 expiring" + (f" · {jurisdiction}" if jurisdiction else "")
     fg = _feed(data, rel, title, rel)
-    jur = {r.id: r.jurisdiction for r in data.rows}
+    jur: dict[str, str | None] = {}  # of the expiring documents, when filtering
+    if jurisdiction:
+        wanted = {e.link.id for e in data.expiring[max(data.expiring)]}
+        jur = {r.id: r.jurisdiction for r in data.rows if r.id in wanted}
     entries: list[ExpiringEntry] = [
         e
         for e in data.expiring[max(data.expiring)]
