@@ -378,3 +378,19 @@ def test_a_long_lineage_lists_the_first_the_last_and_the_nearest_versions() -> N
     assert shown[1:-1] == versions[20 - LINEAGE_SHOWN : 21 + LINEAGE_SHOWN]
     assert _nearest(versions, "v00") == (*versions[: LINEAGE_SHOWN + 1], "v39")
     assert _nearest(versions[:20], "v05") == versions[:20]  # short lineages in full
+
+
+def test_icalendar_text_is_escaped_and_folded_as_rfc_5545_says() -> None:
+    from icalendar import Calendar
+
+    from policytrack.site.feeds import _ical_line
+
+    text = "关于印发《促进条例》的通知, 第一; 第二\\第三\n" + "人工智能产业高质量发展" * 8
+    raw = "\r\n".join(
+        ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//t//ZH", "BEGIN:VEVENT",
+         _ical_line("SUMMARY", text), "UID:x@t", "DTSTAMP:20250101T000000Z",
+         "DTSTART;VALUE=DATE:20250101", "END:VEVENT", "END:VCALENDAR", ""]
+    ).encode("utf-8")  # fmt: skip
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    (event,) = Calendar.from_ical(raw).walk("VEVENT")
+    assert str(event["SUMMARY"]) == text

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from feedgen.feed import FeedGenerator
-from icalendar import Alarm, Calendar, Event
 
 if TYPE_CHECKING:
     from policytrack.site import ExpiringEntry, SiteData
@@ -98,31 +97,67 @@ def expiring_feed(
 
 
 def expiry_calendar(data: SiteData) -> str:
-    """iCalendar feed: one all-day event per document expiry, with a 30-day reminder."""
-    cal = Calendar()
-    cal.add("prodid", "-//policytrack//expiries//ZH")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{SITE_TITLE} 到期日 expiries")
-    stamp = _midnight(data.as_of)
+    """iCalendar feed (RFC 5545): one all-day event per document expiry, with a 30-day
+    reminder. Written directly rather than through icalendar's object model, which took
+    35 s for 100,000 events; the tests read it back with icalendar. An event's DTSTAMP is
+    the document's own latest date, so the feed changes only when a document does."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//policytrack//expiries//ZH",
+        _ical_line("X-WR-CALNAME", f"{SITE_TITLE} 到期日 expiries"),
+    ]
     for page in data.rows:
         exp = page.expires
         if exp is None:
             continue
-        ev = Event()
-        ev.add("uid", f"{page.id}@policytrack")
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", exp)
-        ev.add("dtend", exp + timedelta(days=1))
-        ev.add("summary", f"到期 Expires: {page.link.label} {page.title}")
-        ev.add(
-            "description",
-            f"{page.title} 有效期至 {exp}。{page.status.label}: {page.status.reason}",
+        stamp = max(d for d in (page.issued, page.published, page.effective, exp) if d)
+        lines += [
+            "BEGIN:VEVENT",
+            _ical_line("SUMMARY", f"到期 Expires: {page.link.label} {page.title}"),
+            f"DTSTART;VALUE=DATE:{exp:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{exp + timedelta(days=1):%Y%m%d}",
+            f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
+            _ical_line("UID", f"{page.id}@policytrack"),
+            _ical_line(
+                "DESCRIPTION",
+                f"{page.title} 有效期至 {exp}。{page.status.label}: {page.status.reason}",
+            ),
+            _ical_line("URL", _url(data.base_url, f"documents/{page.id}.html"), escape=False),
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            _ical_line("DESCRIPTION", f"30 天后到期: {page.title}"),
+            "TRIGGER:-P30D",
+            "END:VALARM",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(f"{line}\r\n" for line in lines)
+
+
+def _ical_line(name: str, value: str, *, escape: bool = True) -> str:
+    """NAME:VALUE with TEXT escaping (RFC 5545 3.3.11) and folded at 75 octets (3.1),
+    never inside a UTF-8 character."""
+    if escape:
+        value = (
+            value.replace("\\", "\\\\")
+            .replace(";", "\\;")
+            .replace(",", "\\,")
+            .replace("\r\n", "\\n")
+            .replace("\n", "\\n")
         )
-        ev.add("url", _url(data.base_url, f"documents/{page.id}.html"))
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", f"30 天后到期: {page.title}")
-        alarm.add("trigger", timedelta(days=-30))
-        ev.add_component(alarm)
-        cal.add_component(ev)
-    return str(cal.to_ical().decode("utf-8"))
+    line = f"{name}:{value}"
+    if len(line.encode("utf-8")) <= 75:
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    size, limit = 0, 75
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, 74  # continuation lines start with a space
+        current.append(ch)
+        size += n
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
