@@ -366,18 +366,8 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
         for kind, feed in (("changes", feeds.changes_feed), ("expiring", feeds.expiring_feed)):
             rel = f"feeds/{kind}-{slug}.xml"
             yield rel, None, functools.partial(feed, data, name, rel)
-    dated = [
-        (
-            p.doc.id,
-            p.link.label,
-            p.doc.title,
-            p.doc.window.expires.value,
-            p.status.label,
-            p.status.reason,
-        )
-        for p in data.documents
-        if p.doc.window.expires.value
-    ]
+    # a row's key covers its link and file, the reason its status (both in the feed)
+    dated = [(r.key, r.status.reason) for r in data.rows if r.expires]
     yield (
         "calendar/expiries.ics",
         build.fingerprint(data.base_url, dated),
