@@ -146,18 +146,14 @@ def _ical_line(name: str, value: str, *, escape: bool = True) -> str:
             .replace("\r\n", "\\n")
             .replace("\n", "\\n")
         )
-    line = f"{name}:{value}"
-    if len(line.encode("utf-8")) <= 75:
-        return line
-    parts: list[str] = []
-    current: list[str] = []
-    size, limit = 0, 75
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, 74  # continuation lines start with a space
-        current.append(ch)
-        size += n
-    parts.append("".join(current))
-    return "\r\n ".join(parts)
+    data = f"{name}:{value}".encode()
+    if len(data) <= 75:
+        return data.decode()
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # not inside a character
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, 74  # continuation lines start with a space
+    return b"\r\n ".join(parts).decode()
