@@ -4,6 +4,7 @@ nothing here prints, exits or reads the clock."""
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -730,6 +731,7 @@ def site_build(archive_path: Path, out: Path, as_of: date, base_url: str = "") -
     previous = previous_build(archive.state, out)
     state = SiteState.from_json(previous[1]) if previous else None
     data, new_state = site_data(archive, index, as_of, base_url, state)
+    gc.collect()  # the documents' metadata, before the render workers fork
     pages = previous[0] if previous else None
     return render_site(data, out, pages, new_state.to_json(), archive.state)
 

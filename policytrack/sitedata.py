@@ -344,7 +344,9 @@ def site_data(
         commits = history.get(name, []) if history is not None else archive.history(name)
         pages.append(
             DocumentPage(
-                doc=d,
+                # the worker that renders the page parses the whole document; until then
+                # only its identity is kept, so a full build's metadata can be freed
+                doc=Document(d.id, d.title, d.kind),
                 link=link(doc_id),
                 status=status_of(doc_id, g, as_of),
                 lineage=tuple(link(i) for i in versions),
