@@ -233,10 +233,28 @@ class Archive:
                 proc.wait()
             return out
 
-    def changed_between(self, old: str, new: str) -> list[str]:
+    def changed_between(self, old: str, new: str) -> dict[str, str | None] | None:
+        """{document file name: its blob at `new`, or None if gone} for the document files
+        that differ between two commits: one `git diff-tree`, however big the archive.
+        None when `old` is no longer in the repository (history rewritten)."""
         with self.repo() as repo:
-            out = repo.git.diff("--name-only", "-z", old, new, "--", self.prefix or ".")
-        return [p for p in out.split("\0") if p]
+            try:
+                out = repo.git.diff_tree(
+                    "-r", "-z", "--no-renames", old, new, "--", self.prefix or "."
+                )
+            except git.GitCommandError:
+                return None
+        fields = out.split("\0")
+        found: dict[str, str | None] = {}
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+            parts = meta.lstrip(":").split()
+            if len(parts) != 5:
+                continue
+            name = path[len(self.prefix) + 1 :] if self.prefix else path
+            if "/" in name or not name.endswith(".md") or name == "README.md":
+                continue
+            found[name] = None if parts[4] == "D" else parts[3]
+        return found
 
     def _log(self, *args: str, trailer: str = "") -> list[tuple[Commit, str, str]]:
         """(commit, extra trailer value, text after the header) for each `git log` record,

@@ -183,10 +183,19 @@ class Index:
                 if stored == head and not rebuilt:
                     self.last_refresh = IndexStats(0, 0, False)
                     return self.last_refresh
-                blobs = self.archive.tree_blobs(head) if head else {}
-                have = dict(conn.execute("SELECT name, blob FROM docs").fetchall())
-                changed = [n for n, b in blobs.items() if have.get(n) != b]
-                removed = [n for n in have if n not in blobs]
+                diff = None
+                if stored and head and not rebuilt:
+                    # from the indexed commit: only what changed since, however big the archive
+                    diff = self.archive.changed_between(stored, head)
+                if diff is not None:
+                    blobs = {n: b for n, b in diff.items() if b is not None}
+                    changed = sorted(blobs)
+                    removed = [n for n, b in diff.items() if b is None]
+                else:
+                    blobs = self.archive.tree_blobs(head) if head else {}
+                    have = dict(conn.execute("SELECT name, blob FROM docs").fetchall())
+                    changed = [n for n, b in blobs.items() if have.get(n) != b]
+                    removed = [n for n in have if n not in blobs]
                 conn.executemany(
                     "DELETE FROM docs WHERE name = ?", [(n,) for n in removed + changed]
                 )

@@ -114,3 +114,28 @@ def test_indexed_expiring_equals_the_whole_graph(seeded: Path, tmp_path: Path, r
     assert [(e.doc.id, e.successor) for e in oct_2025] == [
         (zibo, "淄博高新区关于人工智能的实施意见")
     ]
+
+
+def test_incremental_refresh_follows_removals_and_survives_rewritten_history(
+    seeded: Path, run: Run, tmp_path: Path
+) -> None:
+    import sqlite3
+    import subprocess
+
+    index = Index(Archive.open(seeded))
+    index.refresh()
+    before = {d.id for d in index.documents()}
+    gone = seeded / "闵府规发-2018-4.md"
+    gone.unlink()
+    who = ["-c", "user.name=t", "-c", "user.email=t@x"]
+    subprocess.run(["git", "-C", seeded, *who, "commit", "-qam", "remove"], check=True)
+    assert index.refresh().removed == 1 and index.refresh().parsed == 0
+    assert {d.id for d in index.documents()} == before - {"闵府规发-2018-4"}
+    # an indexed commit that no longer exists (history rewritten and collected): full pass
+    with sqlite3.connect(index.path) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'head'", ("f" * 40,))
+    edited = edited_seed(tmp_path, "minhang", "最高不超过500万元", "最高不超过800万元")
+    assert run("add", "--archive", seeded, edited).code == 0
+    stats = index.refresh()
+    assert not stats.rebuilt and stats.parsed >= 1
+    assert {d.id for d in index.documents()} == before
