@@ -196,24 +196,25 @@ class Index:
                     have = dict(conn.execute("SELECT name, blob FROM docs").fetchall())
                     changed = [n for n, b in blobs.items() if have.get(n) != b]
                     removed = [n for n in have if n not in blobs]
-                conn.executemany(
-                    "DELETE FROM docs WHERE name = ?", [(n,) for n in removed + changed]
-                )
+                # the rows of every document whose file changed or went, by its old id
+                stale = [(n,) for n in removed + changed]
+                old_ids = [
+                    row[0]
+                    for (n,) in stale
+                    for row in conn.execute("SELECT id FROM docs WHERE name = ?", (n,))
+                    if row[0] is not None
+                ]
+                conn.executemany("DELETE FROM docs WHERE name = ?", stale)
+                for table, column in (("refkeys", "id"), ("measures", "id"), ("links", "src")):
+                    conn.executemany(
+                        f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in old_ids]
+                    )
                 # in batches: the texts of a whole archive need not be in memory at once
                 for k in range(0, len(changed), READ_BATCH):
                     batch = changed[k : k + READ_BATCH]
                     texts = self.archive.read_blobs(sorted({blobs[n] for n in batch}))
                     for name in batch:
                         self._store(conn, name, blobs[name], texts[blobs[name]])
-                conn.execute(
-                    "DELETE FROM refkeys WHERE id NOT IN (SELECT id FROM docs WHERE id IS NOT NULL)"
-                )
-                conn.execute(
-                    "DELETE FROM measures WHERE id NOT IN (SELECT id FROM docs WHERE id IS NOT NULL)"
-                )
-                conn.execute(
-                    "DELETE FROM links WHERE src NOT IN (SELECT id FROM docs WHERE id IS NOT NULL)"
-                )
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'head'", (head,))
                 conn.commit()
             self.last_refresh = IndexStats(len(changed), len(removed), rebuilt)
