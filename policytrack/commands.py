@@ -39,6 +39,9 @@ from .temporal import (
     expiring,
     status_of,
 )
+from .temporal import (
+    lineage as graph_lineage,
+)
 
 # --- opening ------------------------------------------------------------------------------
 
@@ -504,25 +507,7 @@ class History:
 
 def lineage(loaded: Loaded, doc_id: str) -> list[str]:
     """All versions connected to doc_id by supersedes/predecessor links, oldest first."""
-    g = loaded.graph
-    seen = {doc_id}
-    todo = [doc_id]
-    while todo:
-        cur = todo.pop()
-        for nxt in g.successors.get(cur, []) + g.predecessors.get(cur, []):
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-
-    def when(i: str) -> tuple[int, date, str]:
-        d = g.docs.get(i)
-        if d is None:
-            return (0, date.min, i)
-        w = d.window
-        day = w.effective.value or w.published.value or w.issued.value
-        return (1, day or date.max, i)
-
-    return sorted(seen, key=when)
+    return graph_lineage(loaded.graph, doc_id)
 
 
 def history(archive_path: Path, ref: str, as_of: date) -> History:

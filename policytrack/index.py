@@ -360,6 +360,11 @@ class Index:
         conn.execute("DELETE FROM wanted")
         conn.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(i,) for i in ids])
 
+    def _wanted_keys(self, conn: sqlite3.Connection, keys: set[str]) -> None:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (key TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM wanted_keys")
+        conn.executemany("INSERT OR IGNORE INTO wanted_keys VALUES (?)", [(k,) for k in keys])
+
     def neighbours(self, ids: list[str] | set[str], lineage_only: bool = False) -> set[str]:
         """Documents one relation away from `ids`, either way: those they point at (by any
         key that resolves) and those pointing at them. lineage_only: supersedes/predecessor
@@ -397,9 +402,7 @@ class Index:
     def sources_of_keys(self, keys: set[str]) -> set[str]:
         """Documents with a relation naming any of `keys` (e.g. the keys of a stub)."""
         with self._connect() as conn:
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (key TEXT PRIMARY KEY)")
-            conn.execute("DELETE FROM wanted_keys")
-            conn.executemany("INSERT OR IGNORE INTO wanted_keys VALUES (?)", [(k,) for k in keys])
+            self._wanted_keys(conn, keys)
             out = conn.execute(
                 "SELECT DISTINCT src FROM links WHERE key IN (SELECT key FROM wanted_keys)"
             ).fetchall()
@@ -422,9 +425,7 @@ class Index:
     def resolve_keys(self, keys: set[str]) -> dict[str, list[str]]:
         """key → the ids it names (sorted), for the keys that name an archived document."""
         with self._connect() as conn:
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (key TEXT PRIMARY KEY)")
-            conn.execute("DELETE FROM wanted_keys")
-            conn.executemany("INSERT OR IGNORE INTO wanted_keys VALUES (?)", [(k,) for k in keys])
+            self._wanted_keys(conn, keys)
             rows = conn.execute(
                 "SELECT DISTINCT key, id FROM refkeys WHERE key IN (SELECT key FROM wanted_keys)"
                 " ORDER BY key, id"

@@ -2,8 +2,8 @@
 
 A document page shows its own file and the *links* (label, title, status) of the documents
 it is connected to: its lineage, the documents it relates to and those that mention it, its
-redline partners. The last build's state (`<out>/.policytrack-site.json`, kept by
-`site.build`) records each document's blob, link and status and the documents its page
+redline partners. The last build's state (kept by `site.build` in the archive's
+`.policytrack/` folder, one file per output folder) records each document's blob, link and status and the documents its page
 showed. A build then looks again only at:
 
 1. the documents whose file changed (blob), appeared or disappeared, and — when the as-of
@@ -30,7 +30,7 @@ from .archive import Archive
 from .index import Index
 from .model import Document, ref_key, slugify
 from .site import DocLink, DocumentPage, ExpiringEntry, RedlinePage, Row, SiteData
-from .temporal import Graph, Status, build_graph, expiring, status_of
+from .temporal import Graph, Status, build_graph, expiring, lineage, status_of
 
 SITE_WINDOWS = (30, 90, 180)
 RECENT_REDLINES = 30  # version comparisons listed on the home page, newest first
@@ -135,29 +135,6 @@ class _Graphs:
                 self.graph = build_graph(self.docs.values())
 
 
-def _lineage(g: Graph, doc_id: str) -> list[str]:
-    """All versions connected by supersedes/predecessor links, oldest first (as
-    commands.lineage)."""
-    seen = {doc_id}
-    todo = [doc_id]
-    while todo:
-        cur = todo.pop()
-        for nxt in g.successors.get(cur, []) + g.predecessors.get(cur, []):
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-
-    def when(i: str) -> tuple[int, date, str]:
-        d = g.docs.get(i)
-        if d is None:
-            return (0, date.min, i)
-        w = d.window
-        day = w.effective.value or w.published.value or w.issued.value
-        return (1, day or date.max, i)
-
-    return sorted(seen, key=when)
-
-
 LINEAGE_SHOWN = 10  # versions shown on each side of a document in a long lineage
 
 
@@ -184,7 +161,7 @@ class _Lineages:
     def of(self, doc_id: str) -> tuple[str, ...]:
         if doc_id not in self.versions:
             g = self.g
-            members = tuple(_lineage(g, doc_id))
+            members = tuple(lineage(g, doc_id))
             archived = [i for i in members if i in g.docs]
             position = {v: k for k, v in enumerate(archived)}
             for i in members:

@@ -237,6 +237,29 @@ def _cycles(edges: dict[str, list[str]]) -> list[list[str]]:
     return found
 
 
+def lineage(graph: Graph, doc_id: str) -> list[str]:
+    """All versions connected to doc_id by supersedes/predecessor links, oldest first
+    (stubs first, then by effective, published or issued date)."""
+    seen = {doc_id}
+    todo = [doc_id]
+    while todo:
+        cur = todo.pop()
+        for nxt in graph.successors.get(cur, []) + graph.predecessors.get(cur, []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+
+    def when(i: str) -> tuple[int, date, str]:
+        d = graph.docs.get(i)
+        if d is None:
+            return (0, date.min, i)
+        w = d.window
+        day = w.effective.value or w.published.value or w.issued.value
+        return (1, day or date.max, i)
+
+    return sorted(seen, key=when)
+
+
 def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
     """Status of an archived document or a stub on `as_of`."""
     doc = graph.docs.get(doc_id)

@@ -203,9 +203,9 @@ def _unit_title(u: Unit) -> str:
     return u.title
 
 
-def timeline(page: DocumentPage, as_of: date | None = None) -> list[dict[str, Any]]:
-    """The validity timeline of a document: its dates (and as_of, if given) in order, with
-    their position (0–100 %) on a bar from the first to the last date."""
+def timeline(page: DocumentPage) -> list[dict[str, Any]]:
+    """The validity timeline of a document: its dates in order, with their position
+    (0–100 %) on a bar from the first to the last date (no as-of marker: see `build`)."""
     w = page.doc.window
     events: list[tuple[date, str, str]] = []
     for fact, label in (
@@ -220,8 +220,6 @@ def timeline(page: DocumentPage, as_of: date | None = None) -> list[dict[str, An
         events.append((page.status.since, "废止 repealed", "stated"))
     if not events:
         return []
-    if as_of is not None:
-        events.append((as_of, "状态日期 as of", "as_of"))
     events.sort(key=lambda e: (e[0], e[1]))
     first, last = events[0][0], events[-1][0]
     span = max(1, (last - first).days)

@@ -2,8 +2,9 @@
 
 A document page depends on its file (git blob) and on a little of the rest of the archive:
 its status, lineage, relations, the documents that mention it, its commits and redlines. A
-fingerprint of exactly these inputs is kept per page in `<out>/.policytrack-site.json` (with a
-stamp of the templates and the policytrack version); a page whose fingerprint did not change
+fingerprint of exactly these inputs is kept per page with the archive's private state
+(`<archive>/.policytrack/site-<hash>.pickle`, named by a marker in `<out>/.policytrack-site.json`,
+with a stamp of the templates and the policytrack version); a page whose fingerprint did not change
 is neither parsed nor rendered. Document pages do not show the as-of date (their status is
 true until its next transition, which changes the fingerprint), so a daily rebuild re-renders
 only the documents whose status moved. Summary pages (home, lists, feeds, API index) are
@@ -175,8 +176,6 @@ def save_manifest(
 
 
 # --- work done in the workers ----------------------------------------------------------------
-
-Renderer = Callable[[str, Any], str]
 
 
 @dataclass

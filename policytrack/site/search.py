@@ -71,7 +71,7 @@ def fold_text(text: str) -> str:
 
 
 def _split(text: str) -> tuple[set[str], set[str]]:
-    """(bigrams and words, lone characters) of a text after NFKC folding and lower-casing."""
+    """(bigrams and words, lone characters) of a text after folding and lower-casing."""
     grams: set[str] = set()
     singles: set[str] = set()
     for run in _TOKEN.findall(fold_text(text)):
@@ -260,7 +260,6 @@ class Plan:
     """What an update must do: entries to (re)index, segments to rewrite or drop."""
 
     reindex: list[str]  # ids whose current version goes into new segments
-    full: bool
 
 
 class SearchIndex:
@@ -289,7 +288,7 @@ class SearchIndex:
         """wanted: id → blob of every document that should be searchable. Marks entries
         of changed or removed documents deleted and returns what must be (re)indexed."""
         if not self.loaded:
-            return Plan(sorted(wanted), True)
+            return Plan(sorted(wanted))
         live: dict[str, tuple[int, int]] = {}
         for s, seg in enumerate(self.segments):
             deleted = set(seg["deleted"])
@@ -319,7 +318,7 @@ class SearchIndex:
             reindex.update(doc_id for n, (doc_id, _) in enumerate(seg["ids"]) if n not in deleted)
             seg["deleted"] = list(range(seg["docs"]))
         self.segments = [seg for seg in self.segments if len(seg["deleted"]) < seg["docs"]]
-        return Plan(sorted(reindex), False)
+        return Plan(sorted(reindex))
 
     def chunks(self, plan: Plan, workers: int = 1) -> list[list[str]]:
         """The ids of each new segment to write: at least one per worker when there is
