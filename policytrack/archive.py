@@ -282,11 +282,18 @@ class Archive:
         """Archive commits that touched one file, newest first (follows no renames)."""
         return [commit for commit, _, _ in self._log("--", self.relpath(name))]
 
-    def commits_by_file(self) -> dict[str, list[Commit]]:
-        """Every archive commit per document file name, newest first, from one `git log`."""
+    def commits_by_file(self, names: list[str] | None = None) -> dict[str, list[Commit]]:
+        """The archive commits per document file name (of every file, or of `names`),
+        newest first, from one `git log`."""
         found: dict[str, list[Commit]] = {}
-        for commit, _, names in self._log("--name-only", "-z", "--", self.prefix or "."):
-            for path in names.replace("\n", "\0").split("\0"):
+        if names is None:
+            paths = [self.prefix or "."]
+        else:
+            paths = [f":(literal){self.relpath(n)}" for n in names]
+        if not paths:
+            return found
+        for commit, _, touched in self._log("--name-only", "-z", "--", *paths):
+            for path in touched.replace("\n", "\0").split("\0"):
                 path = path.strip()
                 if path:
                     name = path[len(self.prefix) + 1 :] if self.prefix else path

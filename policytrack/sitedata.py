@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -287,7 +287,10 @@ def site_data(
         # statuses computed on a smaller graph stay valid (the graph only grew)
 
     resolver = _Resolver(index, g, rows, everything)
-    history = archive.commits_by_file() if len(affected) > 50 else None
+    # one `git log` for the pages' commits (of every file when most pages are redone; a
+    # log per file costs a walk of the history each)
+    names = None if len(affected) > 1000 else [f"{i}.md" for i in sorted(affected)]
+    history = archive.commits_by_file(names)
     pages: list[DocumentPage] = []
     redlines: list[RedlinePage] = []
     new_state = SiteState(head, as_of.isoformat(), {}, {}, {})
@@ -318,7 +321,7 @@ def site_data(
             )
             shows.update((old, new))
         name = f"{doc_id}.md"
-        commits = history.get(name, []) if history is not None else archive.history(name)
+        commits = history.get(name, [])
         pages.append(
             DocumentPage(
                 # the worker that renders the page parses the whole document; until then
@@ -355,10 +358,12 @@ def site_data(
             new_state.redlines[slug] = [old, new]
     for red in redlines:
         new_state.redlines[red.slug] = [red.old.id, red.new.id]
-    return (
-        _summaries(archive, index, as_of, base_url, rows, pages, redlines, new_state, link),
-        new_state,
-    )
+    unchanged: frozenset[str] = frozenset()
+    if not everything:  # rows whose blob, status and link are as the last build showed
+        moved = {i for i in candidates if prev.docs.get(i) != new_state.docs.get(i)}
+        unchanged = frozenset(rows.keys() - moved)
+    data = _summaries(archive, index, as_of, base_url, rows, pages, redlines, new_state, link)
+    return replace(data, unchanged=unchanged), new_state
 
 
 def _start_of(row: Row) -> date:
@@ -503,6 +508,7 @@ def _summaries(
         as_of=as_of,
         base_url=base_url,
         rows=tuple(rows.values()),
+        by_id=rows,
         documents=tuple(pages),
         redlines=tuple(redlines),
         all_redlines=all_redlines,

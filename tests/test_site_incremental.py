@@ -7,6 +7,7 @@ The search index is compared by its answers (its segments differ by design)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from dataclasses import replace
@@ -134,3 +135,55 @@ def test_build_state_is_per_output_folder_and_a_deleted_folder_rebuilds(
     shutil.rmtree(b)  # a folder gone for good: its state is dropped at the next build
     site_build(archive, a, date(2025, 10, 1))
     assert len(list((archive / ".policytrack").glob("site-*.pickle"))) == 1
+
+
+def _tamper(path: Path, marker: str, old: str, new: str) -> None:
+    """Change old to new (same length) in the one line or event of path holding marker."""
+    text = path.read_bytes().decode("utf-8")  # as is: the calendar's lines end in CRLF
+    at = text.index(marker)
+    start = max(text.rfind("\n", 0, at), text.rfind("BEGIN:VEVENT", 0, at))
+    end = text.index("END:VEVENT" if path.suffix == ".ics" else "\n", at)
+    part = text[start:end]
+    assert old in part and len(old.encode()) == len(new.encode())
+    path.write_bytes((text[:start] + part.replace(old, new) + text[end:]).encode("utf-8"))
+
+
+def test_joined_files_reuse_unchanged_documents_fragments(tmp_path: Path) -> None:
+    """api/index.json and the calendar hold a fragment per document: a rebuild takes the
+    unchanged documents' fragments from the file it wrote and renders the changed ones,
+    unless the file is not the one it wrote (another size)."""
+    archive = tmp_path / "archive"
+    shutil.copytree(ROOT / "archive", archive, ignore=shutil.ignore_patterns(".policytrack"))
+    subprocess.run(["git", "init", "-q", archive], check=True)
+    _commit_all(archive, "sample")
+    out = tmp_path / "site"
+    as_of = date(2025, 10, 1)
+    site_build(archive, out, as_of)
+    api, ics = out / "api" / "index.json", out / "calendar" / "expiries.ics"
+    # marks in the fragments of a document that will not change (same byte length)
+    _tamper(api, '"id":"京技管发-2024-29"', '"kind":"policy"', '"kind":"POLICY"')
+    _tamper(ics, "UID:京技管发-2024-29@policytrack", "TRIGGER:-P30D", "TRIGGER:-P31D")
+
+    zibo = next(archive.glob("淄博高新区*.md"))
+    doc = parse(zibo.read_text(encoding="utf-8"), zibo.name)
+    zibo.write_text(serialise(replace(doc, title=doc.title + "（修订）")), encoding="utf-8")
+    _commit_all(archive, "retitle")
+    report = site_build(archive, out, as_of)
+    assert {"api/index.json", "calendar/expiries.ics"} <= set(report.written)
+    index = json.loads(api.read_text(encoding="utf-8"))
+    by_id = {d["id"]: d for d in index["documents"]}
+    assert by_id["京技管发-2024-29"]["kind"] == "POLICY"  # reused, not rendered
+    assert by_id[zibo.stem]["title"] == doc.title + "（修订）"  # rendered again
+    calendar = ics.read_text(encoding="utf-8")
+    assert "TRIGGER:-P31D" in calendar and "（修订）" in calendar
+
+    # a file that is not the one the build wrote is rendered whole
+    api.write_text(api.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    ics.write_bytes(ics.read_bytes().replace(b"-P31D", b"-P3D"))
+    zibo.write_text(serialise(replace(doc, title=doc.title + "（再修订）")), encoding="utf-8")
+    _commit_all(archive, "retitle again")
+    site_build(archive, out, as_of)
+    fresh = tmp_path / "fresh"
+    site_build(archive, fresh, as_of)
+    for rel in ("api/index.json", "calendar/expiries.ics"):
+        assert (out / rel).read_bytes() == (fresh / rel).read_bytes(), rel

@@ -15,8 +15,8 @@ import importlib.resources
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -157,6 +157,10 @@ class SiteData:
     counts_by_jurisdiction: tuple[tuple[str, int], ...]
     by_issuer: tuple[tuple[str, tuple[DocLink, ...]], ...]
     by_jurisdiction: tuple[tuple[str, tuple[DocLink, ...]], ...]
+    by_id: Mapping[str, Row] = field(default_factory=dict)  # the rows by document id
+    # documents whose row (everything a summary shows of them) is as the last build into
+    # the same folder showed it: their fragments of joined files are reused (build.Joined)
+    unchanged: frozenset[str] = frozenset()
 
 
 # --- rendering helpers -------------------------------------------------------------------------
@@ -302,7 +306,8 @@ def group_slug(name: str) -> str:
     return f"{slugify(name, 40)}-{digest}"
 
 
-Summary = tuple[str, str | None, Callable[[], str]]  # (path, fingerprint or None, render)
+# (path, fingerprint or None, render), or a file of one fragment per document
+Summary = tuple[str, str | None, Callable[[], str]] | build.Joined
 
 
 def summary_pages(data: SiteData) -> Iterator[Summary]:
@@ -317,21 +322,24 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
 
     yield "index.html", None, page("index.html", site=data, root="")
     months = expiry_months(data)
+    shown = [_entries_key(v) for _, v in sorted(data.expiring.items())]
+    shown.append(_entries_key(data.recently_expired))
+    shown += [f"{m}\0{d}\0{_link_key(link)}" for m, v in months for d, link in v]
     yield (
         "expiring.html",
-        build.fingerprint(data.as_of, data.expiring, data.recently_expired, months, data.base_url),
+        build.fingerprint(data.as_of, data.base_url, sorted(data.expiring), "\n".join(shown)),
         page("expiring.html", site=data, months=months, root=""),
     )
     yield "search.html", None, page("search.html", site=data, root="")
     yield "static/style.css", None, page("static/style.css")
     yield "static/search.js", None, page("static/search.js")
     yield from _lists(data, "documents", "全部文件 All documents", data.rows, page)
+    by_id = data.by_id
     groups = []
     for kind, heading, grouped in (
         ("issuers", "发文机关 Issuer", data.by_issuer),
         ("jurisdictions", "地区 Jurisdiction", data.by_jurisdiction),
     ):
-        by_id = {r.id: r for r in data.rows}
         refs = []
         for name, links in grouped:
             folder = f"{kind}/{group_slug(name)}"
@@ -344,32 +352,47 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
         build.fingerprint(groups),
         page("issuers.html", issuers=groups[0], jurisdictions=groups[1], root="", as_of=None),
     )
-    # rows are fingerprinted by their blob (the columns come from it) and status
-    state = [(r.key, r.status.reason) for r in data.rows]
-    yield (
+    yield build.Joined(
         "api/index.json",
-        build.fingerprint(data.as_of, state),
-        lambda: _json(
-            {
-                "schema": SITE_SCHEMA_VERSION,
-                "as_of": data.as_of.isoformat(),
-                "documents": [_row_json(r) for r in data.rows],
-            }
-        ),
+        build.fingerprint(SITE_SCHEMA_VERSION),
+        _json({"schema": SITE_SCHEMA_VERSION, "as_of": data.as_of.isoformat()})[:-2]
+        + ',"documents":[\n',
+        list(by_id),
+        lambda i: _json(_row_json(by_id[i]))[:-1],
+        ",\n",
+        "\n]}\n",
     )
     yield "feeds/changes.xml", None, lambda: feeds.changes_feed(data)
-    yield "feeds/expiring.xml", None, lambda: feeds.expiring_feed(data)
+    soon = data.expiring[max(data.expiring)]
+    # the expiring feeds show the longest window and each entry's jurisdiction
+    key = _entries_key(soon) + "".join(f"\0{feeds.jurisdiction_of(data, e.link.id)}" for e in soon)
+    yield (
+        "feeds/expiring.xml",
+        build.fingerprint(data.as_of, data.base_url, key),
+        lambda: feeds.expiring_feed(data),
+    )
     for name in sorted({r.jurisdiction for r in data.rows if r.jurisdiction}):
         slug = slugify(name, 40)
-        for kind, feed in (("changes", feeds.changes_feed), ("expiring", feeds.expiring_feed)):
-            rel = f"feeds/{kind}-{slug}.xml"
-            yield rel, None, functools.partial(feed, data, name, rel)
-    # a row's key covers its link and file, the reason its status (both in the feed)
-    dated = [(r.key, r.status.reason) for r in data.rows if r.expires]
-    yield (
-        "calendar/expiries.ics",
-        build.fingerprint(data.base_url, dated),
-        lambda: feeds.expiry_calendar(data),
+        rel = f"feeds/changes-{slug}.xml"
+        yield rel, None, functools.partial(feeds.changes_feed, data, name, rel)
+        rel = f"feeds/expiring-{slug}.xml"
+        yield (
+            rel,
+            build.fingerprint(data.as_of, data.base_url, key, name),
+            functools.partial(feeds.expiring_feed, data, name, rel),
+        )
+    yield feeds.expiry_calendar(data)
+
+
+def _link_key(link: DocLink) -> str:
+    return f"{link.id}\0{link.label}\0{link.title}\0{link.status}\0{link.has_page}"
+
+
+def _entries_key(entries: tuple[ExpiringEntry, ...] | list[ExpiringEntry]) -> str:
+    """What a list of expiring entries shows, as one string (a fingerprint's input:
+    repr of thousands of dataclasses took a quarter of a second)."""
+    return "\n".join(
+        f"{_link_key(e.link)}\0{e.expires}\0{e.days_left}\0{e.successor}" for e in entries
     )
 
 
@@ -405,6 +428,14 @@ def _lists(
         )
 
 
+def _document_files(doc_id: str) -> tuple[str, str]:
+    return (f"documents/{doc_id}.html", f"api/documents/{doc_id}.json")
+
+
+def _redline_file(slug: str) -> str:
+    return f"changes/{slug}.html"
+
+
 def document_outputs(kind: str, page: Any) -> list[tuple[str, str]]:
     """The files of one document (its page and JSON; `page.doc` has its text) or of one
     redline (`page.diff` computed). As-of free: see `build`."""
@@ -413,14 +444,14 @@ def document_outputs(kind: str, page: Any) -> list[tuple[str, str]]:
     if kind == "document":
         return [
             (
-                f"documents/{page.doc.id}.html",
+                _document_files(page.doc.id)[0],
                 env.get_template("document.html").render(page=page, root="../", **common),
             ),
-            (f"api/documents/{page.doc.id}.json", _json(_doc_json(page, brief=False))),
+            (_document_files(page.doc.id)[1], _json(_doc_json(page, brief=False))),
         ]
     return [
         (
-            f"changes/{page.slug}.html",
+            _redline_file(page.slug),
             env.get_template("redline.html").render(page=page, root="../", **common),
         )
     ]
@@ -487,14 +518,14 @@ def _doc_json(page: DocumentPage, *, brief: bool) -> dict[str, Any]:
     return out
 
 
-def previous_build(archive_state: Path, out: Path) -> tuple[dict[str, str], Any] | None:
-    """(page fingerprints, state) of the last build into out, if made by these templates
-    and this policytrack version (kept in the archive's state folder)."""
+def previous_build(archive_state: Path, out: Path) -> build.Previous | None:
+    """The page fingerprints and state of the last build into out, if made by these
+    templates and this policytrack version (kept in the archive's state folder)."""
     return build.load_manifest(archive_state, out, build.stamp())
 
 
 def render_site(
-    data: SiteData, out: Path, previous: dict[str, str] | None, state: Any, archive_state: Path
+    data: SiteData, out: Path, last: build.Previous | None, state: Any, archive_state: Path
 ) -> BuildReport:
     """Write the site into `out`: the pages in `data.documents`/`data.redlines` whose
     inputs changed since the last build (see `build`), the summary pages whose inputs
@@ -502,42 +533,31 @@ def render_site(
     the archive are removed. `state` is kept for the next build."""
     report = BuildReport()
     out.mkdir(parents=True, exist_ok=True)
-    if previous is None:
-        previous = dict.fromkeys(build.scan_generated(out), "")
+    previous = last.pages if last else dict.fromkeys(build.scan_generated(out), "")
+    old_docs = last.documents if last else {}
+    old_reds = last.redlines if last else {}
     pages: dict[str, str] = {}
+    joined: dict[str, list[str]] = {}
+    # a document's page and JSON share a fingerprint, kept by id; so are redlines by slug
+    documents = {row_id: old_docs.get(row_id, "") for row_id in data.by_id}
     todo_docs: list[int] = []
     for i, page in enumerate(data.documents):
         fp = page.fingerprint()
-        rels = (f"documents/{page.doc.id}.html", f"api/documents/{page.doc.id}.json")
-        if any(previous.get(r) != fp or not (out / r).exists() for r in rels):
+        if old_docs.get(page.doc.id) != fp or not all(
+            (out / rel).exists() for rel in _document_files(page.doc.id)
+        ):
             todo_docs.append(i)
-        else:
-            report.unchanged += len(rels)
-            report.skipped += len(rels)
-        pages.update(dict.fromkeys(rels, fp))
-    looked_at = {p.doc.id for p in data.documents}
-    for row in data.rows:  # pages this build had no reason to look at
-        if row.id not in looked_at:
-            for rel in (f"documents/{row.id}.html", f"api/documents/{row.id}.json"):
-                pages[rel] = previous.get(rel, "")
-                report.unchanged += 1
-                report.skipped += 1
+        documents[page.doc.id] = fp
+    redlines = {slug: old_reds.get(slug, "") for slug, _, _ in data.all_redlines}
     todo_red: list[int] = []
     for i, red in enumerate(data.redlines):
         fp = red.fingerprint()
-        rel = f"changes/{red.slug}.html"
-        if previous.get(rel) != fp or not (out / rel).exists():
+        if old_reds.get(red.slug) != fp or not (out / _redline_file(red.slug)).exists():
             todo_red.append(i)
-        else:
-            report.unchanged += 1
-            report.skipped += 1
-        pages[rel] = fp
-    for slug, _, _ in data.all_redlines:
-        rel = f"changes/{slug}.html"
-        if rel not in pages:
-            pages[rel] = previous.get(rel, "")
-            report.unchanged += 1
-            report.skipped += 1
+        redlines[red.slug] = fp
+    kept = 2 * (len(documents) - len(todo_docs)) + len(redlines) - len(todo_red)
+    report.unchanged += kept  # neither parsed nor rendered: their fingerprint held
+    report.skipped += kept
     index = search.SearchIndex(out)
     plan = index.plan({r.id: r.blob for r in data.rows})
     chunks = index.chunks(plan, os.cpu_count() or 1)
@@ -551,7 +571,17 @@ def render_site(
     segments = build.run(job, tasks, report)
     report.search_indexed = len(plan.reindex)
     index.commit(segments)
-    for rel, key, render in summary_pages(data):
+    for item in summary_pages(data):
+        if isinstance(item, build.Joined):
+            payload = item.payload(out, last, data.unchanged)
+            pages[item.rel] = item.key(len(payload))
+            joined[item.rel] = item.ids
+            if build.write_if_changed(out, item.rel, payload):
+                report.written.append(item.rel)
+            else:
+                report.unchanged += 1
+            continue
+        rel, key, render = item
         pages[rel] = key or ""
         if key is not None and previous.get(rel) == key and (out / rel).exists():
             report.unchanged += 1
@@ -560,7 +590,18 @@ def render_site(
             report.written.append(rel)
         else:
             report.unchanged += 1
-    build.remove_stale(out, previous, set(pages), report)
+    stale = set(previous) - pages.keys()
+    stale.update(rel for i in old_docs.keys() - documents.keys() for rel in _document_files(i))
+    stale.update(_redline_file(slug) for slug in old_reds.keys() - redlines.keys())
+    if last is None:  # files found in the folder: those this build made stay
+        stale -= {rel for i in documents for rel in _document_files(i)}
+        stale -= {_redline_file(slug) for slug in redlines}
+    build.remove_stale(out, stale, report)
     build.drop_legacy_search(out)
-    build.save_manifest(archive_state, out, build.stamp(), pages, state)
+    build.save_manifest(
+        archive_state,
+        out,
+        build.stamp(),
+        build.Previous(pages, state, joined, documents, redlines),
+    )
     return report

@@ -9,10 +9,17 @@ from typing import TYPE_CHECKING
 
 from feedgen.feed import FeedGenerator
 
+from policytrack.site.build import Joined, fingerprint
+
 if TYPE_CHECKING:
     from policytrack.site import ExpiringEntry, SiteData
 
 SITE_TITLE = "policytrack 政策追踪"
+
+
+def jurisdiction_of(data: SiteData, doc_id: str) -> str | None:
+    row = data.by_id.get(doc_id)
+    return row.jurisdiction if row else None
 
 
 def _url(base: str, rel: str) -> str:
@@ -40,7 +47,7 @@ def changes_feed(
     """Atom feed of the archive's latest changes (one entry per commit and document)."""
     title = f"{SITE_TITLE} · 最近变更 changes" + (f" · {jurisdiction}" if jurisdiction else "")
     fg = _feed(data, rel, title, rel)
-    by_id = {r.id: r for r in data.rows}
+    by_id = data.by_id
     latest = _midnight(data.as_of)
     entries = []
     for day, action, link in data.recent_changes:
@@ -69,14 +76,10 @@ def expiring_feed(
     """Atom feed of documents expiring within 180 days of as_of."""
     title = f"{SITE_TITLE} · 即将到期 expiring" + (f" · {jurisdiction}" if jurisdiction else "")
     fg = _feed(data, rel, title, rel)
-    jur: dict[str, str | None] = {}  # of the expiring documents, when filtering
-    if jurisdiction:
-        wanted = {e.link.id for e in data.expiring[max(data.expiring)]}
-        jur = {r.id: r.jurisdiction for r in data.rows if r.id in wanted}
     entries: list[ExpiringEntry] = [
         e
         for e in data.expiring[max(data.expiring)]
-        if not jurisdiction or jur.get(e.link.id) == jurisdiction
+        if not jurisdiction or jurisdiction_of(data, e.link.id) == jurisdiction
     ]
     for e in reversed(entries):
         fe = fg.add_entry()
@@ -96,24 +99,29 @@ def expiring_feed(
     return str(fg.atom_str(pretty=True).decode("utf-8"))
 
 
-def expiry_calendar(data: SiteData) -> str:
+def expiry_calendar(data: SiteData) -> Joined:
     """iCalendar feed (RFC 5545): one all-day event per document expiry, with a 30-day
     reminder. Written directly rather than through icalendar's object model, which took
     35 s for 100,000 events; the tests read it back with icalendar. An event's DTSTAMP is
-    the document's own latest date, so the feed changes only when a document does."""
-    lines = [
+    the document's own latest date, so an event changes only when its document does, and
+    a rebuild renders only those (`build.Joined`)."""
+    head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//policytrack//expiries//ZH",
         _ical_line("X-WR-CALNAME", f"{SITE_TITLE} 到期日 expiries"),
     ]
-    for page in data.rows:
+    by_id = data.by_id
+    ids = [i for i, row in by_id.items() if row.expires]
+    if ids:
+        head.append("BEGIN:VEVENT")
+
+    def event(doc_id: str) -> str:
+        page = by_id[doc_id]
         exp = page.expires
-        if exp is None:
-            continue
+        assert exp is not None
         stamp = max(d for d in (page.issued, page.published, page.effective, exp) if d)
-        lines += [
-            "BEGIN:VEVENT",
+        lines = [
             _ical_line("SUMMARY", f"到期 Expires: {page.link.label} {page.title}"),
             f"DTSTART;VALUE=DATE:{exp:%Y%m%d}",
             f"DTEND;VALUE=DATE:{exp + timedelta(days=1):%Y%m%d}",
@@ -129,10 +137,20 @@ def expiry_calendar(data: SiteData) -> str:
             _ical_line("DESCRIPTION", f"30 天后到期: {page.title}"),
             "TRIGGER:-P30D",
             "END:VALARM",
-            "END:VEVENT",
         ]
-    lines.append("END:VCALENDAR")
-    return "".join(f"{line}\r\n" for line in lines)
+        return "\r\n".join(lines)
+
+    # events are joined by the lines that end one and begin the next: a line of their own
+    # (a folded line's continuation starts with a space), so never inside an event
+    return Joined(
+        "calendar/expiries.ics",
+        fingerprint(data.base_url),
+        "".join(f"{line}\r\n" for line in head),
+        ids,
+        event,
+        "\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\n",
+        ("\r\nEND:VEVENT\r\n" if ids else "") + "END:VCALENDAR\r\n",
+    )
 
 
 def _ical_line(name: str, value: str, *, escape: bool = True) -> str:
