@@ -282,28 +282,30 @@ class Archive:
         """Archive commits that touched one file, newest first (follows no renames)."""
         return [commit for commit, _, _ in self._log("--", self.relpath(name))]
 
-    def commits_by_file(self, names: list[str] | None = None) -> dict[str, list[Commit]]:
-        """The archive commits per document file name (of every file, or of `names`),
-        newest first, from one `git log`."""
-        found: dict[str, list[Commit]] = {}
-        if names is None:
-            paths = [self.prefix or "."]
-        else:
-            paths = [f":(literal){self.relpath(n)}" for n in names]
-        if not paths:
-            return found
-        for commit, _, touched in self._log("--name-only", "-z", "--", *paths):
+    def is_ancestor(self, old: str, new: str) -> bool:
+        """Whether `old` is in the history of `new` (False if either is unknown)."""
+        with self.repo() as repo:
+            try:
+                repo.git.merge_base("--is-ancestor", old, new)
+            except git.GitCommandError:
+                return False
+        return True
+
+    def commits_since(self, old: str | None, new: str) -> list[tuple[Commit, str, list[str]]]:
+        """The archive commits after `old` up to `new` (all of them without `old`), newest
+        first, each with its Document-Id trailer and the document files it touched."""
+        span = f"{old}..{new}" if old else new
+        found = []
+        for commit, doc_id, touched in self._log(
+            "--name-only", "-z", span, "--", self.prefix or ".", trailer="Document-Id"
+        ):
+            names = []
             for path in touched.replace("\n", "\0").split("\0"):
                 path = path.strip()
                 if path:
-                    name = path[len(self.prefix) + 1 :] if self.prefix else path
-                    found.setdefault(name, []).append(commit)
+                    names.append(path[len(self.prefix) + 1 :] if self.prefix else path)
+            found.append((commit, doc_id, names))
         return found
-
-    def log(self, limit: int = 50) -> list[tuple[Commit, str]]:
-        """The archive's latest commits that touched a document: (commit, document id)."""
-        records = self._log(f"-{limit * 2}", "--", self.prefix or ".", trailer="Document-Id")
-        return [(commit, doc_id) for commit, doc_id, _ in records if doc_id][:limit]
 
     def is_dirty(self, name: str) -> bool:
         with self.repo() as repo:

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .archive import Archive
+from .archive import Archive, Commit
 from .docfile import front_matter, parse
 from .errors import PolicytrackError
 from .facts import deadlines
@@ -33,7 +33,7 @@ from .model import (
     slugify,
 )
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "8"
 READ_BATCH = 2000  # blobs read from git at a time while refreshing
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,6 +43,12 @@ CREATE TABLE docs (
     effective TEXT, expires TEXT, data TEXT, problem TEXT
 );
 CREATE INDEX docs_id ON docs(id);
+-- covers Index.rows (every document's columns, by id) without reading the table's rows,
+-- which hold the front matter too: 0.34 s → 0.22 s at 100,000 documents
+CREATE INDEX docs_rows ON docs(
+    id, blob, doc_number, title, kind, issuer, jurisdiction, issued, published, effective,
+    expires
+) WHERE problem IS NULL;
 CREATE INDEX docs_expires ON docs(expires);
 CREATE TABLE refkeys (key TEXT NOT NULL, id TEXT NOT NULL, how TEXT NOT NULL);
 CREATE INDEX refkeys_key ON refkeys(key);
@@ -60,6 +66,12 @@ CREATE INDEX docs_issued ON docs(issued);
 CREATE INDEX docs_published ON docs(published);
 CREATE INDEX refkeys_id ON refkeys(id);
 CREATE INDEX measures_id ON measures(id);
+CREATE TABLE commits (
+    pos INTEGER PRIMARY KEY, sha TEXT NOT NULL, date TEXT NOT NULL, author TEXT NOT NULL,
+    subject TEXT NOT NULL, action TEXT NOT NULL, doc_id TEXT NOT NULL
+);
+CREATE TABLE touched (name TEXT NOT NULL, pos INTEGER NOT NULL);
+CREATE INDEX touched_name ON touched(name);
 """
 
 
@@ -215,10 +227,41 @@ class Index:
                     texts = self.archive.read_blobs(sorted({blobs[n] for n in batch}))
                     for name in batch:
                         self._store(conn, name, blobs[name], texts[blobs[name]])
+                self._follow_history(conn, "" if rebuilt else stored, head)
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'head'", (head,))
                 conn.commit()
             self.last_refresh = IndexStats(len(changed), len(removed), rebuilt)
             return self.last_refresh
+
+    def _follow_history(self, conn: sqlite3.Connection, stored: str, head: str) -> None:
+        """Add the archive commits after the indexed one (all of them when the indexed
+        commit is not in the history any more), so a page's commits are a lookup: a
+        `git log -- file` walks the whole history and reads each commit's tree."""
+        if stored and not self.archive.is_ancestor(stored, head):
+            stored = ""
+        if not stored:
+            conn.execute("DELETE FROM commits")
+            conn.execute("DELETE FROM touched")
+        if not head:
+            return
+        new = self.archive.commits_since(stored or None, head)
+        (top,) = conn.execute("SELECT coalesce(max(pos), 0) FROM commits").fetchone()
+        pos = top + len(new)  # newest first: the highest position
+        for commit, doc_id, names in new:
+            conn.execute(
+                "INSERT INTO commits VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    pos,
+                    commit.sha,
+                    commit.date,
+                    commit.author,
+                    commit.subject,
+                    commit.action,
+                    doc_id,
+                ),
+            )
+            conn.executemany("INSERT INTO touched VALUES (?, ?)", [(n, pos) for n in names])
+            pos -= 1
 
     def _store(self, conn: sqlite3.Connection, name: str, blob: str, text: str) -> None:
         try:
@@ -331,6 +374,32 @@ class Index:
                 " AND r.id IN (SELECT id FROM wanted)) ORDER BY id"
             ).fetchall()
         return [document_from_json(json.loads(r[0])) for r in rows]
+
+    def commits_of(self, names: list[str]) -> dict[str, list[Commit]]:
+        """The archive commits that touched each document file, newest first."""
+        found: dict[str, list[Commit]] = {}
+        with self._connect() as conn:
+            conn.execute("CREATE TEMP TABLE names (name TEXT PRIMARY KEY)")
+            conn.executemany("INSERT OR IGNORE INTO names VALUES (?)", [(n,) for n in names])
+            rows = conn.execute(
+                "SELECT t.name, c.sha, c.date, c.author, c.subject, c.action"
+                " FROM touched t JOIN commits c ON c.pos = t.pos"
+                " WHERE t.name IN (SELECT name FROM names) ORDER BY t.name, c.pos DESC"
+            ).fetchall()
+        for name, *commit in rows:
+            found.setdefault(name, []).append(Commit(*commit))
+        return found
+
+    def recent_commits(self, limit: int) -> list[tuple[Commit, str]]:
+        """The latest archive commits naming a document (Document-Id trailer), newest
+        first, with that document's id."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT sha, date, author, subject, action, doc_id FROM commits"
+                " WHERE doc_id != '' ORDER BY pos DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [(Commit(*r[:5]), r[5]) for r in rows]
 
     ROW_COLUMNS = (
         "id, blob, doc_number, title, kind, issuer, jurisdiction, "

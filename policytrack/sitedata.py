@@ -34,17 +34,20 @@ from .temporal import Graph, Status, build_graph, expiring, lineage, status_of
 
 SITE_WINDOWS = (30, 90, 180)
 RECENT_REDLINES = 30  # version comparisons listed on the home page, newest first
-STATE_VERSION = 2
+STATE_VERSION = 3
+SEP = "\x1f"  # between the fields of a state entry: in no id, blob or status reason
 
 
 @dataclass
 class SiteState:
-    """What the last build knew; see the module docstring."""
+    """What the last build knew; see the module docstring. Each document's entry is one
+    string, "blob␟code␟reason␟since␟by␟link key", and the ids its page shows another:
+    a few objects per document keep the state of 100,000 quick to load and save."""
 
     head: str = ""
     as_of: str = ""
-    docs: dict[str, list[Any]] = field(default_factory=dict)  # id → [blob, status, link]
-    shows: dict[str, list[str]] = field(default_factory=dict)  # id → ids its page shows
+    docs: dict[str, str] = field(default_factory=dict)  # id → its entry (see _entry)
+    shows: dict[str, str] = field(default_factory=dict)  # id → "id␟id…" its page shows
     redlines: dict[str, list[str]] = field(default_factory=dict)  # slug → [old id, new id]
     stubs: dict[str, str] = field(default_factory=dict)  # stub id → link key
 
@@ -71,26 +74,55 @@ class SiteState:
         }
 
 
-def _status_json(st: Status) -> list[Any]:
-    """A status as the summary pages need it (its evidence is shown only on the document's
-    own page, which recomputes it)."""
-    return [st.code, st.reason, st.since.isoformat() if st.since else None, st.by]
+def _entry(blob: str, st: Status, link_key: str) -> str:
+    """A document's state entry: its blob, its status as the summary pages need it (the
+    evidence is shown only on the document's own page, which recomputes it), its link."""
+    since = st.since.isoformat() if st.since else ""
+    reason = st.reason.replace(SEP, " ")
+    return SEP.join((blob, st.code, reason, since, (st.by or "").replace(SEP, " "), link_key))
 
 
-def _status_from(raw: list[Any], as_of: date) -> Status:
-    code, reason, since, by = raw
-    return Status(code, as_of, reason, date.fromisoformat(since) if since else None, by)
+def _blob_of(entry: str | None) -> str | None:
+    return entry.partition(SEP)[0] if entry else None
+
+
+def _link_of(entry: str | None) -> str | None:
+    return entry.rpartition(SEP)[2] if entry else None
+
+
+def _shown(state: SiteState, doc_id: str) -> list[str]:
+    shows = state.shows.get(doc_id)
+    return shows.split(SEP) if shows else []
+
+
+class _Statuses:
+    """Statuses read back from state entries, one object per distinct status."""
+
+    def __init__(self, as_of: date) -> None:
+        self.as_of = as_of
+        self.seen: dict[str, Status] = {}
+
+    def of(self, entry: str) -> Status:
+        middle = entry[entry.index(SEP) + 1 : entry.rindex(SEP)]
+        st = self.seen.get(middle)
+        if st is None:
+            code, reason, since, by = middle.split(SEP)
+            day = date.fromisoformat(since) if since else None
+            st = Status(code, self.as_of, reason, day, by or None)  # type: ignore[arg-type]
+            self.seen[middle] = st
+        return st
 
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _label(doc_number: str | None, title: str, days: tuple[date | None, ...]) -> str:
-    if doc_number:
-        return doc_number
-    day = next((d for d in days if d), None)
-    return f"{title}（{day.isoformat()}）" if day else title
+class _Days(dict[str | None, date | None]):
+    """ISO dates parsed once each."""
+
+    def __missing__(self, value: str | None) -> date | None:
+        day = self[value] = date.fromisoformat(value) if value else None
+        return day
 
 
 class _Graphs:
@@ -200,7 +232,7 @@ def site_data(
     if everything:
         touched = set(blobs)
     else:
-        touched = {i for i, b in blobs.items() if prev.docs.get(i, [None])[0] != b}
+        touched = {i for i, b in blobs.items() if _blob_of(prev.docs.get(i)) != b}
         touched |= set(prev.docs) - set(blobs)
         if prev.as_of != as_of.isoformat():
             before = date.fromisoformat(prev.as_of)
@@ -212,36 +244,34 @@ def site_data(
     if not everything:
         candidates |= index.targets(live)  # what they supersede now …
         for i in touched:  # … and what they may have superseded before
-            candidates.update(prev.shows.get(i, ()))
+            candidates.update(_shown(prev, i))
         graphs.need(candidates & set(blobs), lineages=False)
     g = graphs.graph
 
     statuses: dict[str, Status] = {}
+    kept = _Statuses(as_of)
 
     def status(doc_id: str) -> Status:
         if doc_id not in statuses:
             if doc_id in g.docs or doc_id in g.stubs or doc_id not in prev.docs:
                 statuses[doc_id] = status_of(doc_id, g, as_of)
             else:
-                statuses[doc_id] = _status_from(prev.docs[doc_id][1], as_of)
+                statuses[doc_id] = kept.of(prev.docs[doc_id])
         return statuses[doc_id]
 
     rows: dict[str, Row] = {}
-    days: dict[str | None, date | None] = {None: None, "": None}  # 100k rows, ~4k dates
-    for r in columns:
-        doc_id, blob, number, title, kind, issuer, jur = r[:7]
-        issued, published, effective, expires = (
-            days[v] if v in days else days.setdefault(v, date.fromisoformat(v)) for v in r[7:11]
-        )
+    days = _Days()  # 100k rows, ~4k dates
+    for doc_id, blob, number, title, kind, issuer, jur, *dated in columns:
+        issued, published, effective, expires = (days[v] for v in dated)
         carried = None if everything or doc_id in candidates else prev.docs[doc_id]
         if carried is None:
             st = status(doc_id)
         else:
-            st = _status_from(carried[1], as_of)
-            statuses[doc_id] = st
-        label = _label(number, title, (issued, published, effective))
+            st = statuses[doc_id] = kept.of(carried)
+        day = issued or published or effective
+        label = number or (f"{title}（{day.isoformat()}）" if day else title)
         doc_link = DocLink(doc_id, label, title, st.code, st.label)
-        key = (carried[2] if carried is not None else _link_key(doc_link)) + blob
+        key = (_link_of(carried) if carried is not None else _link_key(doc_link)) + blob
         rows[doc_id] = Row(
             doc_link,
             number,
@@ -268,16 +298,14 @@ def site_data(
     # 3. pages showing a document whose link changed, before or after
     stub_links = {i: _link_key(link(i)) for i in g.stubs}
     changed_links = {
-        i
-        for i in candidates
-        if i not in rows or prev.docs.get(i, [None, None, None])[2] != rows[i].key[:16]
+        i for i in candidates if i not in rows or _link_of(prev.docs.get(i)) != rows[i].key[:16]
     }
     changed_stubs = {i for i, key in stub_links.items() if prev.stubs.get(i) != key}
     affected = set(live) if not everything else set(blobs)
     if not everything:
         affected |= {i for i in changed_links if i in rows}
         for i in changed_links | changed_stubs:
-            affected.update(prev.shows.get(i, ()))
+            affected.update(_shown(prev, i))
         affected |= index.neighbours(changed_links)
         stub_keys = {k for i in changed_stubs for k in _stub_keys(g, i)}
         affected |= index.sources_of_keys(stub_keys) if stub_keys else set()
@@ -287,10 +315,7 @@ def site_data(
         # statuses computed on a smaller graph stay valid (the graph only grew)
 
     resolver = _Resolver(index, g, rows, everything)
-    # one `git log` for the pages' commits (of every file when most pages are redone; a
-    # log per file costs a walk of the history each)
-    names = None if len(affected) > 1000 else [f"{i}.md" for i in sorted(affected)]
-    history = archive.commits_by_file(names)
+    history = index.commits_of([f"{i}.md" for i in affected])
     pages: list[DocumentPage] = []
     redlines: list[RedlinePage] = []
     new_state = SiteState(head, as_of.isoformat(), {}, {}, {})
@@ -340,7 +365,7 @@ def site_data(
             )
         )
         shows.discard(doc_id)
-        new_state.shows[doc_id] = sorted(shows)
+        new_state.shows[doc_id] = SEP.join(sorted(shows))
         if pred in rows:
             redlines.append(_redline(archive, pred, doc_id, link, blobs))
     # the state of every document: recomputed for the affected, carried over for the rest
@@ -348,7 +373,7 @@ def site_data(
         if doc_id not in candidates and doc_id in prev.docs:
             new_state.docs[doc_id] = prev.docs[doc_id]  # nothing it shows could have moved
         else:
-            new_state.docs[doc_id] = [row.blob, _status_json(row.status), row.key[:16]]
+            new_state.docs[doc_id] = _entry(row.blob, row.status, row.key[:16])
         if doc_id not in affected and doc_id in prev.shows:
             new_state.shows[doc_id] = prev.shows[doc_id]
     new_state.stubs = dict(prev.stubs)
@@ -358,12 +383,11 @@ def site_data(
             new_state.redlines[slug] = [old, new]
     for red in redlines:
         new_state.redlines[red.slug] = [red.old.id, red.new.id]
-    unchanged: frozenset[str] = frozenset()
-    if not everything:  # rows whose blob, status and link are as the last build showed
-        moved = {i for i in candidates if prev.docs.get(i) != new_state.docs.get(i)}
-        unchanged = frozenset(rows.keys() - moved)
+    moved = None
+    if not everything:  # rows whose blob, status or link differ from the last build's
+        moved = frozenset(i for i in candidates if prev.docs.get(i) != new_state.docs.get(i))
     data = _summaries(archive, index, as_of, base_url, rows, pages, redlines, new_state, link)
-    return replace(data, unchanged=unchanged), new_state
+    return replace(data, changed=moved), new_state
 
 
 def _start_of(row: Row) -> date:
@@ -482,24 +506,26 @@ def _summaries(
             ExpiringEntry(link(e.doc.id), e.expires, e.days_left, e.successor)
             for e in expiring(near, as_of, days)
         )
-    recently = [
-        ExpiringEntry(r.link, r.expires, (r.expires - as_of).days, None)
-        for r in rows.values()
-        if r.expires and as_of - timedelta(days=180) <= r.expires < as_of
-    ]
+    recently = []
+    by_status: Counter[str] = Counter()
+    by_jur: Counter[str] = Counter()
+    issuers: dict[str, list[Row]] = {}
+    jurisdictions: dict[str, list[Row]] = {}
+    lately = as_of - timedelta(days=180)
+    for r in rows.values():  # one pass: 100,000 rows
+        if r.expires and lately <= r.expires < as_of:
+            recently.append(ExpiringEntry(r.link, r.expires, (r.expires - as_of).days, None))
+        by_status[r.status.code] += 1
+        jur = r.jurisdiction or "未知 unknown"
+        by_jur[jur] += 1
+        issuers.setdefault(r.issuer or "未知 unknown", []).append(r)
+        jurisdictions.setdefault(jur, []).append(r)
     recently.sort(key=lambda e: (e.expires, e.link.id), reverse=True)
     recent = tuple(
         (c.date[:10], c.action, rows[doc_id].link)
-        for c, doc_id in archive.log(30)
+        for c, doc_id in index.recent_commits(30)
         if doc_id in rows
     )
-    by_status = Counter(r.status.code for r in rows.values())
-    by_jur = Counter(r.jurisdiction or "未知 unknown" for r in rows.values())
-    issuers: dict[str, list[DocLink]] = {}
-    jurisdictions: dict[str, list[DocLink]] = {}
-    for r in rows.values():
-        issuers.setdefault(r.issuer or "未知 unknown", []).append(r.link)
-        jurisdictions.setdefault(r.jurisdiction or "未知 unknown", []).append(r.link)
     all_redlines = tuple(
         (slug, rows[old].link, rows[new].link)
         for slug, (old, new) in sorted(state.redlines.items())

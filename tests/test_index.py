@@ -139,3 +139,49 @@ def test_incremental_refresh_follows_removals_and_survives_rewritten_history(
     stats = index.refresh()
     assert not stats.rebuilt and stats.parsed >= 1
     assert {d.id for d in index.documents()} == before
+
+
+def _git_history(repo: Path, name: str) -> list[str]:
+    import subprocess
+
+    out = subprocess.run(
+        ["git", "-C", repo, "log", "--format=%H", "--", name],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return out.split()
+
+
+def test_commit_history_follows_the_archive_and_rewritten_history(
+    seeded: Path, run: Run, tmp_path: Path
+) -> None:
+    """A page's commits come from the index; they must be what `git log -- file` says
+    after new commits (incremental), and after history was rewritten under it."""
+    import subprocess
+
+    archive = Archive.open(seeded)
+    index = Index(archive)
+    names = sorted(p.name for p in seeded.glob("*.md"))
+
+    def check() -> None:
+        index.refresh()
+        got = index.commits_of(names)
+        for name in names:
+            assert [c.sha for c in got.get(name, [])] == _git_history(seeded, name), name
+        recent = index.recent_commits(30)
+        want = subprocess.run(
+            ["git", "-C", seeded, "log", "--format=%H|%(trailers:key=Document-Id,valueonly)"],
+            check=True, capture_output=True, text=True,
+        ).stdout.split("\n")  # fmt: skip
+        pairs = [tuple(line.strip().split("|")) for line in want if "|" in line]
+        assert [(c.sha, doc_id) for c, doc_id in recent] == [p for p in pairs if p[1]][:30]
+
+    check()
+    edited = edited_seed(tmp_path, "minhang", "最高不超过500万元", "最高不超过800万元")
+    assert run("add", "--archive", seeded, edited, "--replace").code == 0
+    check()
+    assert index.commits_of(["闵府规发-2018-4.md"])["闵府规发-2018-4.md"][0].action == "correct"
+    # history rewritten: the indexed commit is no longer in it, but still exists
+    subprocess.run(["git", "-C", seeded, "reset", "-q", "--hard", "HEAD~1"], check=True)
+    check()
+    assert run("add", "--archive", seeded, edited, "--replace").code == 0
+    check()

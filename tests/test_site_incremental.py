@@ -177,6 +177,15 @@ def test_joined_files_reuse_unchanged_documents_fragments(tmp_path: Path) -> Non
     calendar = ics.read_text(encoding="utf-8")
     assert "TRIGGER:-P31D" in calendar and "（修订）" in calendar
 
+    # another set of documents (one removed): the others' fragments are still reused
+    (archive / "中华人民共和国监察法-2018-03-20-e0c36d.md").unlink()
+    _commit_all(archive, "remove")
+    site_build(archive, out, as_of)
+    by_id = {d["id"]: d for d in json.loads(api.read_text(encoding="utf-8"))["documents"]}
+    assert "中华人民共和国监察法-2018-03-20-e0c36d" not in by_id
+    assert by_id["京技管发-2024-29"]["kind"] == "POLICY"
+    assert "TRIGGER:-P31D" in ics.read_text(encoding="utf-8")
+
     # a file that is not the one the build wrote is rendered whole
     api.write_text(api.read_text(encoding="utf-8") + " ", encoding="utf-8")
     ics.write_bytes(ics.read_bytes().replace(b"-P31D", b"-P3D"))

@@ -29,6 +29,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from policytrack.docfile import parse, split_front_matter
 from policytrack.site import search
 
 MANIFEST = ".policytrack-site.json"
-BUILD_VERSION = 4
+BUILD_VERSION = 5
 PARALLEL_FROM = 64  # fewer pages than this are rendered in process
 CHUNK = 100  # pages per worker task
 
@@ -122,7 +123,7 @@ class Previous:
 
     pages: dict[str, str]
     state: Any
-    joined: dict[str, list[str]] = field(default_factory=dict)
+    joined: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
     documents: dict[str, str] = field(default_factory=dict)
     redlines: dict[str, str] = field(default_factory=dict)
 
@@ -187,12 +188,13 @@ def save_manifest(archive_state: Path, out: Path, current: str, previous: Previo
 
 @dataclass
 class Joined:
-    """A file made of a head, one fragment per document (in `ids` order, joined by `sep`,
-    which no fragment contains) and a tail, like api/index.json (a line per document) and
+    """A file made of a head, one fragment per document (in `ids` order, joined by `sep`)
+    and a tail, like api/index.json (a line per document) and
     the iCalendar feed (an event per document). `context` covers what every fragment
     depends on besides its document. A rebuild reuses, from the file on disk, the fragments
-    of the documents in `unchanged` and renders only the others: 100,000 documents' JSON
-    or events took seconds to render, for one that changed."""
+    of the documents not in `changed` (found by the fragments' lengths, kept with the
+    manifest) and renders only the others: 100,000 documents' JSON or events took seconds
+    to render, for one that changed."""
 
     rel: str
     context: str
@@ -202,40 +204,75 @@ class Joined:
     sep: str
     tail: str
 
-    def payload(self, out: Path, previous: Previous | None, unchanged: frozenset[str]) -> bytes:
-        """The file's bytes (kept as bytes: 100 MB of fragments are never decoded)."""
-        old = self._old_fragments(out, previous) if unchanged else {}
-        body = self.sep.encode("utf-8").join(
-            old[i] if i in unchanged and i in old else self.fragment(i).encode("utf-8")
-            for i in self.ids
-        )
-        return self.head.encode("utf-8") + body + self.tail.encode("utf-8")
+    def payload(
+        self, out: Path, previous: Previous | None, changed: frozenset[str] | None
+    ) -> tuple[bytes, list[int]]:
+        """The file's bytes and the length of each fragment in them (bytes throughout:
+        100 MB of fragments are never decoded or split)."""
+        sep = self.sep.encode("utf-8")
+        old = self._old_body(out, previous) if changed is not None else None
+        pieces: list[bytes | memoryview] = []
+        lengths: list[int] = []
+        if old is not None and old[0] == self.ids:  # the same documents: splice the changed
+            assert changed is not None
+            _, lengths, body = old
+            lengths = list(lengths)
+            starts = list(accumulate((n + len(sep) for n in lengths), initial=0))
+            at = 0
+            for k in [k for k, doc_id in enumerate(self.ids) if doc_id in changed]:
+                fragment = self.fragment(self.ids[k]).encode("utf-8")
+                pieces += [body[at : starts[k]], fragment]
+                at, lengths[k] = starts[k] + lengths[k], len(fragment)
+            pieces.append(body[at:])
+        else:
+            spans: dict[str, tuple[int, int]] = {}
+            body = memoryview(b"")
+            if old is not None:
+                ids, old_lengths, body = old
+                offsets = accumulate((n + len(sep) for n in old_lengths), initial=0)
+                spans = {i: (at, n) for i, at, n in zip(ids, offsets, old_lengths, strict=False)}
+            for k, doc_id in enumerate(self.ids):
+                if k:
+                    pieces.append(sep)
+                span = spans.get(doc_id) if doc_id not in (changed or ()) else None
+                if span is not None:
+                    pieces.append(body[span[0] : span[0] + span[1]])
+                    lengths.append(span[1])
+                else:
+                    fragment = self.fragment(doc_id).encode("utf-8")
+                    pieces.append(fragment)
+                    lengths.append(len(fragment))
+        head, tail = self.head.encode("utf-8"), self.tail.encode("utf-8")
+        return b"".join([head, *pieces, tail]), lengths
 
     def key(self, size: int) -> str:
         return f"{self.context}:{size}"
 
-    def _old_fragments(self, out: Path, previous: Previous | None) -> dict[str, bytes]:
-        """The fragments of the file the last build wrote, by document; nothing if the
-        file is not the one it wrote (its size is kept with the context)."""
+    def _old_body(
+        self, out: Path, previous: Previous | None
+    ) -> tuple[list[str], list[int], memoryview] | None:
+        """The documents, their fragments' lengths and the fragments (joined by sep) of
+        the file the last build wrote; None if the file is not the one it wrote (its size
+        is kept with the context)."""
         if previous is None or self.rel not in previous.joined:
-            return {}
+            return None
         try:
             raw = (out / self.rel).read_bytes()
         except OSError:
-            return {}
+            return None
         if previous.pages.get(self.rel) != self.key(len(raw)):
-            return {}
-        ids = previous.joined[self.rel]
+            return None
+        ids, lengths = previous.joined[self.rel]
         start = -1  # the fragments start after the head's lines (their number is fixed)
         for _ in range(self.head.count("\n")):
             start = raw.find(b"\n", start + 1)
             if start < 0:
-                return {}
-        end = raw.rfind(self.tail.encode("utf-8"))
-        if end < start + 1:
-            return {}
-        parts = raw[start + 1 : end].split(self.sep.encode("utf-8"))
-        return dict(zip(ids, parts, strict=True)) if len(parts) == len(ids) else {}
+                return None
+        end = len(raw) - len(self.tail.encode("utf-8"))
+        size = sum(lengths) + len(self.sep.encode("utf-8")) * max(0, len(lengths) - 1)
+        if end - start - 1 != size:
+            return None
+        return ids, lengths, memoryview(raw)[start + 1 : end]
 
 
 # --- work done in the workers ----------------------------------------------------------------
