@@ -3,6 +3,7 @@ nothing here prints, exits or reads the clock."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import gc
 import os
@@ -257,10 +258,10 @@ def add(
     every change as one commit (bulk imports). Many files are parsed on all cores."""
     archive = open_archive(archive_path)
     overrides = parse_sets(sets or [])
-    prepared: list[tuple[str, Ingested]] = []
+    prepared: list[tuple[str, Ingested, str]] = []  # file, result, canonical text
     sources = [_read_source(str(item), timeout=timeout, max_bytes=max_bytes) for item in files]
     first = _ingest_all(sources, url, overrides, max_bytes, retrieved)
-    for item, source, result in zip(files, sources, first, strict=True):
+    for item, source, (result, text) in zip(files, sources, first, strict=True):
         existing = archive.doc_path(result.document.id)
         if existing.exists() and not result.canonical_input:
             stored = parse(existing.read_text(encoding="utf-8"), existing.name)
@@ -269,6 +270,7 @@ def add(
                 result = _ingest_source(
                     source, url or stored.source.url, merged, max_bytes, retrieved
                 )
+                text = serialise(result.document)
         if source.requested != source.url:
             result = Ingested(
                 result.document,
@@ -276,8 +278,8 @@ def add(
                 result.stripped,
                 result.canonical_input,
             )
-        prepared.append((str(item), result))
-    ids = [r.document.id for _, r in prepared]
+        prepared.append((str(item), result, text))
+    ids = [r.document.id for _, r, _ in prepared]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
         raise Conflict(
@@ -285,9 +287,8 @@ def add(
         )
     results: list[AddResult] = []
     if dry_run:
-        for f, r in prepared:
+        for f, r, text in prepared:
             path = archive.doc_path(r.document.id)
-            text = serialise(r.document)
             action = "would add"
             if path.exists():
                 action = (
@@ -303,10 +304,9 @@ def add(
         archive.recover()
         # decide every action first: a conflict stops the run before anything is written
         planned: list[tuple[str, Ingested, str, str, str]] = []  # file, result, text, action, verb
-        for f, r in prepared:
+        for f, r, text in prepared:
             doc = r.document
             path = archive.doc_path(doc.id)
-            text = serialise(doc)
             if path.exists():
                 if path.read_text(encoding="utf-8") == text:
                     planned.append((f, r, text, "unchanged", ""))
@@ -369,10 +369,11 @@ PARALLEL_FROM = 32  # files; below this, starting worker processes costs more th
 
 def _ingest_all(
     sources: list[_Source], url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
-) -> list[Ingested]:
+) -> list[tuple[Ingested, str]]:
+    """Each source's ingested document and canonical text, on all cores for many."""
     workers = min(os.cpu_count() or 1, 8)
     if len(sources) < PARALLEL_FROM or workers < 2:
-        return [_ingest_source(s, url, overrides, max_bytes, retrieved) for s in sources]
+        return [_ingest_with_text(s, url, overrides, max_bytes, retrieved) for s in sources]
     from concurrent.futures import ProcessPoolExecutor
 
     n = len(sources)
@@ -391,18 +392,28 @@ def _ingest_all(
     for item in out:
         if isinstance(item, str):
             raise IngestError(item)
-    return [item for item in out if isinstance(item, Ingested)]
+    return [item for item in out if not isinstance(item, str)]
+
+
+def _ingest_with_text(
+    source: _Source, url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
+) -> tuple[Ingested, str]:
+    result = _ingest_source(source, url, overrides, max_bytes, retrieved)
+    return result, serialise(result.document)
 
 
 def _ingest_in_worker(
     source: _Source, url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
-) -> Ingested | str:
-    """A worker's result, or its error message (error classes with their own constructor
-    arguments do not survive pickling)."""
+) -> tuple[Ingested, str] | str:
+    """The ingested document and its canonical text, or the error's message (error classes
+    with their own constructor arguments do not survive pickling). The document goes back
+    without its body and units, which the text holds: half the bytes to pickle."""
     try:
-        return _ingest_source(source, url, overrides, max_bytes, retrieved)
+        result, text = _ingest_with_text(source, url, overrides, max_bytes, retrieved)
     except PolicytrackError as exc:
         return str(exc)
+    slim = dataclasses.replace(result.document, body="", units=())
+    return dataclasses.replace(result, document=slim), text
 
 
 def _ingest_source(
