@@ -34,7 +34,7 @@ from .temporal import Graph, Status, build_graph, expiring, lineage, status_of
 
 SITE_WINDOWS = (30, 90, 180)
 RECENT_REDLINES = 30  # version comparisons listed on the home page, newest first
-STATE_VERSION = 3
+STATE_VERSION = 4
 SEP = "\x1f"  # between the fields of a state entry: in no id, blob or status reason
 
 
@@ -50,6 +50,8 @@ class SiteState:
     shows: dict[str, str] = field(default_factory=dict)  # id → "id␟id…" its page shows
     redlines: dict[str, list[str]] = field(default_factory=dict)  # slug → [old id, new id]
     stubs: dict[str, str] = field(default_factory=dict)  # stub id → link key
+    # the expiring windows on as_of: "days␟id␟expires␟successor label␟successor id"
+    expiring: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, raw: Any) -> SiteState | None:
@@ -57,7 +59,13 @@ class SiteState:
             return None
         try:
             return cls(
-                raw["head"], raw["as_of"], raw["docs"], raw["shows"], raw["redlines"], raw["stubs"]
+                raw["head"],
+                raw["as_of"],
+                raw["docs"],
+                raw["shows"],
+                raw["redlines"],
+                raw["stubs"],
+                raw["expiring"],
             )
         except KeyError:
             return None
@@ -71,6 +79,7 @@ class SiteState:
             "shows": self.shows,
             "redlines": self.redlines,
             "stubs": self.stubs,
+            "expiring": self.expiring,
         }
 
 
@@ -386,7 +395,24 @@ def site_data(
     moved = None
     if not everything:  # rows whose blob, status or link differ from the last build's
         moved = frozenset(i for i in candidates if prev.docs.get(i) != new_state.docs.get(i))
-    data = _summaries(archive, index, as_of, base_url, rows, pages, redlines, new_state, link)
+    # the expiring windows stay as they were if the as-of date did not move and nothing
+    # that could change them did: no document looked at again is in them (or renews one
+    # in them), or expires within them now
+    horizon = as_of + timedelta(days=max(SITE_WINDOWS))
+    kept_windows = None
+    if not everything and prev.as_of == as_of.isoformat():
+        related = {part for e in prev.expiring for part in e.split(SEP)[1::3]}  # id, succ id
+        now_in = any(
+            (r := rows.get(i)) is not None
+            and r.expires is not None
+            and as_of <= r.expires <= horizon
+            for i in candidates
+        )
+        if not now_in and not (candidates & related):
+            kept_windows = prev.expiring
+    data = _summaries(
+        archive, index, as_of, base_url, rows, pages, redlines, new_state, link, kept_windows
+    )
     return replace(data, changed=moved), new_state
 
 
@@ -496,15 +522,26 @@ def _summaries(
     redlines: list[RedlinePage],
     state: SiteState,
     link: Any,
+    kept_windows: list[str] | None,
 ) -> SiteData:
-    windows = {}
-    horizon = as_of + timedelta(days=max(SITE_WINDOWS))
-    soon = index.expiring_between(as_of, horizon)
-    near = build_graph(soon + index.linked_to([d.id for d in soon]))
-    for days in SITE_WINDOWS:
-        windows[days] = tuple(
-            ExpiringEntry(link(e.doc.id), e.expires, e.days_left, e.successor)
-            for e in expiring(near, as_of, days)
+    windows: dict[int, list[ExpiringEntry]] = {days: [] for days in SITE_WINDOWS}
+    if kept_windows is None:
+        horizon = as_of + timedelta(days=max(SITE_WINDOWS))
+        soon = index.expiring_between(as_of, horizon)
+        near = build_graph(soon + index.linked_to([d.id for d in soon]))
+        for days in SITE_WINDOWS:
+            for e in expiring(near, as_of, days):
+                succ = (near.successors.get(e.doc.id) or [""])[0]
+                label = (e.successor or "").replace(SEP, " ")
+                fields = (str(days), e.doc.id, e.expires.isoformat(), label, succ)
+                state.expiring.append(SEP.join(fields))
+    else:
+        state.expiring = kept_windows
+    for packed in state.expiring:
+        window, doc_id, expires, successor, _ = packed.split(SEP)
+        day = date.fromisoformat(expires)
+        windows[int(window)].append(
+            ExpiringEntry(link(doc_id), day, (day - as_of).days, successor or None)
         )
     recently = []
     by_status: Counter[str] = Counter()
@@ -546,7 +583,7 @@ def _summaries(
             )[:RECENT_REDLINES]
         ),
         sources=str(archive.root),
-        expiring=windows,
+        expiring={days: tuple(entries) for days, entries in windows.items()},
         recently_expired=tuple(recently),
         recent_changes=recent,
         counts_by_status=tuple(sorted(by_status.items())),

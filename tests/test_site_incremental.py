@@ -16,6 +16,7 @@ from pathlib import Path
 
 from policytrack.commands import site_build
 from policytrack.docfile import parse, serialise
+from policytrack.model import Relation
 from policytrack.site.search import search
 from tests.conftest import ROOT, Run, edited_seed
 
@@ -79,6 +80,32 @@ def test_incremental_builds_equal_builds_from_scratch(run: Run, tmp_path: Path) 
     )
     _commit_all(archive, "retitle")
     _same_site(archive, out, tmp_path, as_of, "retitle")
+
+    # a document expiring within 180 days retitled, then renewed by a new one: the
+    # expiring windows (kept while nothing in them changes) must follow
+    zibo = next(archive.glob("淄博高新区*.md"))
+    doc = parse(zibo.read_text(encoding="utf-8"), zibo.name)
+    zibo.write_text(serialise(replace(doc, title=doc.title + "（修订）")), encoding="utf-8")
+    _commit_all(archive, "retitle in window")
+    _same_site(archive, out, tmp_path, as_of, "retitle-in-window")
+    assert "（修订）" in (out / "expiring.html").read_text(encoding="utf-8")
+    renewal = replace(
+        doc,
+        id="淄博高新区人工智能实施意见续期-2025-09-01",
+        title="淄博高新区关于人工智能的实施意见（续期）",
+        relations=(Relation("supersedes", title=doc.title + "（修订）", target_id=doc.id),),
+        overrides=(),
+    )
+    (archive / f"{renewal.id}.md").write_text(serialise(renewal), encoding="utf-8")
+    _commit_all(archive, "renewal")
+    _same_site(archive, out, tmp_path, as_of, "renewal")
+    assert "（续期）" in (out / "expiring.html").read_text(encoding="utf-8")
+    # a document that now expires within the window (it did not before) joins it
+    jtg = archive / "京技管发-2024-29.md"
+    jtg.write_text(jtg.read_text(encoding="utf-8").replace("2027-12-31", "2026-01-31"), "utf-8")
+    _commit_all(archive, "expires sooner")
+    _same_site(archive, out, tmp_path, as_of, "expires-sooner")
+    assert "京技管发〔2024〕29号" in (out / "expiring.html").read_text(encoding="utf-8")
 
     # a new version of the Minhang measures that supersedes them, with a new phrase
     edited = edited_seed(tmp_path, "minhang", "最高不超过500万元", "最高不超过鲲鹏八百万元")

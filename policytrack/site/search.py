@@ -17,11 +17,12 @@ Files under `search/`:
 - `index.json`: {"version", "segments": [{"name", "docs", "shards", "deleted": [ordinals]}]}
 - `<segment>/docs-<k>.json`: documents k*1000 … k*1000+999 of the segment as
   [id, title, doc_number, issuer, date], ordinals ordered newest first;
-- `<segment>/dates.json`: each document's date as YYYYMMDD (0 if unknown), by ordinal;
+- `<segment>/dates.json`: {"d": each document's date as YYYYMMDD (0 if unknown), "t": the
+  hash of its id (token_hash)}, by ordinal;
 - `<segment>/p<shard>.json`: {token: ordinal deltas, "^"+token: deltas of title matches}.
 
-Results: title matches first, then newest first; ties keep segment and ordinal order (the
-browser sorts alike).
+Results: title matches first, then newest first, then by the hash of the id: the same order
+however the documents are spread over segments (the browser sorts alike).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SEARCH_VERSION = 1
+SEARCH_VERSION = 2
 SEGMENT_DOCS = 20_000  # at most, per segment in a full build
 MIN_SEGMENT_DOCS = 1_000  # a full build splits into one segment per core above this
 DOCS_PER_FILE = 1_000
@@ -124,7 +125,7 @@ def candidates(folder: Path, query: str) -> list[str]:
     if not toks:
         return []
     manifest = _read_json(folder / "index.json")
-    hits: list[tuple[bool, int, str]] = []  # sorted stably, as the browser does
+    hits: list[tuple[bool, int, int, str]] = []  # sorted as the browser does
     for seg in manifest["segments"]:
         name = seg["name"]
         shards = [
@@ -136,12 +137,14 @@ def candidates(folder: Path, query: str) -> list[str]:
         titled = set.intersection(
             *(set(_undelta(s.get("^" + t, ""))) for s, t in zip(shards, toks, strict=True))
         )
-        days = _read_json(folder / name / "dates.json")
+        dates = _read_json(folder / name / "dates.json")
         for n in sorted(found - set(seg["deleted"])):
             rows = _read_json(folder / name / f"docs-{n // DOCS_PER_FILE}.json")
-            hits.append((n not in titled, -days[n], rows[n % DOCS_PER_FILE][0]))
-    hits.sort(key=lambda h: (h[0], h[1]))
-    return [doc_id for _, _, doc_id in hits]
+            hits.append(
+                (n not in titled, -dates["d"][n], dates["t"][n], rows[n % DOCS_PER_FILE][0])
+            )
+    hits.sort(key=lambda h: (h[0], h[1], h[2]))
+    return [h[3] for h in hits]
 
 
 def _read_json(path: Path) -> Any:
@@ -225,8 +228,11 @@ def write_segment(folder: Path, entries: list[Entry]) -> dict[str, Any]:
     tmp.mkdir(parents=True)
     for k, shard in enumerate(files):
         (tmp / f"p{k}.json").write_text(_compact(shard), encoding="utf-8")
-    days = [int(e.date.replace("-", "") or 0) for e in ordered]
-    (tmp / "dates.json").write_text(_compact(days), encoding="utf-8")
+    dates = {
+        "d": [int(e.date.replace("-", "") or 0) for e in ordered],
+        "t": [token_hash(e.id) for e in ordered],
+    }
+    (tmp / "dates.json").write_text(_compact(dates), encoding="utf-8")
     for k in range(0, len(ordered), DOCS_PER_FILE):
         rows = [
             [e.id, e.title, e.doc_number, e.issuer, e.date] for e in ordered[k : k + DOCS_PER_FILE]

@@ -79,9 +79,9 @@
     if (!any.length) return [];
     var inTitle = new Set(intersect(shards.map(function (s, i) { return decode(s["^" + toks[i]]); })));
     var deleted = new Set(seg.deleted);
-    var days = await load(seg.name + "/dates.json");
+    var dates = await load(seg.name + "/dates.json");
     return any.filter(function (n) { return !deleted.has(n); }).map(function (n) {
-      return { seg: seg.name, n: n, title: inTitle.has(n), day: days[n] };
+      return { seg: seg.name, n: n, title: inTitle.has(n), day: dates.d[n], tie: dates.t[n] };
     });
   }
 
@@ -93,8 +93,11 @@
       return searchSegment(seg, toks);
     }));
     var hits = [].concat.apply([], parts);
-    // title matches first, then newest first (ordinals are newest first within a segment)
-    return hits.sort(function (a, b) { return (b.title - a.title) || (b.day - a.day); });
+    // title matches first, then newest first, then by the hash of the id: one order
+    // however the documents are spread over segments
+    return hits.sort(function (a, b) {
+      return (b.title - a.title) || (b.day - a.day) || (a.tie - b.tie);
+    });
   }
 
   async function describe(hit) {
