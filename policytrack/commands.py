@@ -705,15 +705,6 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
 
 # --- site ------------------------------------------------------------------------------------
 
-SITE_WINDOWS = (30, 90, 180)
-
-
-def _version_label(doc: Document) -> str:
-    if doc.doc_number:
-        return doc.doc_number
-    day = doc.window.issued.value or doc.window.published.value or doc.window.effective.value
-    return f"{doc.title}（{day.isoformat()}）" if day else doc.title
-
 
 def site_build(archive_path: Path, out: Path, as_of: date, base_url: str = "") -> BuildReport:
     """Build the static site into `out`, looking again only at what changed since the last

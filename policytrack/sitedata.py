@@ -3,8 +3,9 @@
 A document page shows its own file and the *links* (label, title, status) of the documents
 it is connected to: its lineage, the documents it relates to and those that mention it, its
 redline partners. The last build's state (kept by `site.build` in the archive's
-`.policytrack/` folder, one file per output folder) records each document's blob, link and status and the documents its page
-showed. A build then looks again only at:
+`.policytrack/` folder, one file per output folder) records each document's blob, link and
+status, the documents its page showed and the expiring windows. A build then looks again
+only at:
 
 1. the documents whose file changed (blob), appeared or disappeared, and — when the as-of
    date moved — those with a date of their own, or a supersession date, in between;
@@ -120,10 +121,6 @@ class _Statuses:
             st = Status(code, self.as_of, reason, day, by or None)  # type: ignore[arg-type]
             self.seen[middle] = st
         return st
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 class _Days(dict[str | None, date | None]):

@@ -2,13 +2,15 @@
 
 A document page depends on its file (git blob) and on a little of the rest of the archive:
 its status, lineage, relations, the documents that mention it, its commits and redlines. A
-fingerprint of exactly these inputs is kept per page with the archive's private state
-(`<archive>/.policytrack/site-<hash>.pickle`, named by a marker in `<out>/.policytrack-site.json`,
-with a stamp of the templates and the policytrack version); a page whose fingerprint did not change
-is neither parsed nor rendered. Document pages do not show the as-of date (their status is
-true until its next transition, which changes the fingerprint), so a daily rebuild re-renders
-only the documents whose status moved. Summary pages (home, lists, feeds, API index) are
-rendered from metadata every time and written only when their bytes change.
+fingerprint of exactly these inputs is kept per document (its page and JSON) and per redline
+with the archive's private state (`<archive>/.policytrack/site-<hash>.pickle`, named by a
+marker in `<out>/.policytrack-site.json`, with a stamp of the templates and the policytrack
+version); a page whose fingerprint did not change is neither parsed nor rendered. Document
+pages do not show the as-of date (their status is true until its next transition, which
+changes the fingerprint), so a daily rebuild re-renders only the documents whose status
+moved. Summary pages (home, lists, feeds) are rendered when their fingerprint changed (a few
+small ones every time) and written only when their bytes change; the files with an entry
+per document (API index, calendar) are spliced (`Joined`).
 
 The pages that need the documents' text (document pages, their JSON, redlines) and the search
 segments are rendered by a pool of forked workers, one per core, that read the work from the
