@@ -291,6 +291,20 @@ class Archive:
                 return False
         return True
 
+    def parents(self, commit: str) -> list[str]:
+        """The parents of a commit (none for a root commit or an unknown one)."""
+        with self.repo() as repo:
+            try:
+                out = repo.git.rev_list("--parents", "-n", "1", commit)
+            except git.GitCommandError:
+                return []
+        return str(out).split()[1:]
+
+    def commit_meta(self, commit: str) -> tuple[Commit, str]:
+        """One commit and its Document-Id trailer, without the files it touched."""
+        ((meta, doc_id, _),) = self._log("-1", commit, trailer="Document-Id")
+        return meta, doc_id
+
     def commits_since(self, old: str | None, new: str) -> list[tuple[Commit, str, list[str]]]:
         """The archive commits after `old` up to `new` (all of them without `old`), newest
         first, each with its Document-Id trailer and the document files it touched."""

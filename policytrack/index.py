@@ -227,24 +227,37 @@ class Index:
                     texts = self.archive.read_blobs(sorted({blobs[n] for n in batch}))
                     for name in batch:
                         self._store(conn, name, blobs[name], texts[blobs[name]])
-                self._follow_history(conn, "" if rebuilt else stored, head)
+                self._follow_history(conn, "" if rebuilt else stored, head, diff)
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'head'", (head,))
                 conn.commit()
             self.last_refresh = IndexStats(len(changed), len(removed), rebuilt)
             return self.last_refresh
 
-    def _follow_history(self, conn: sqlite3.Connection, stored: str, head: str) -> None:
+    def _follow_history(
+        self,
+        conn: sqlite3.Connection,
+        stored: str,
+        head: str,
+        diff: dict[str, str | None] | None,
+    ) -> None:
         """Add the archive commits after the indexed one (all of them when the indexed
         commit is not in the history any more), so a page's commits are a lookup: a
-        `git log -- file` walks the whole history and reads each commit's tree."""
-        if stored and not self.archive.is_ancestor(stored, head):
+        `git log -- file` walks the whole history and reads each commit's tree. One new
+        commit on top of the indexed one touched the files `diff` found (a log of its
+        files would compare its tree again: 0.2 s with 100,000 files in one folder)."""
+        new: list[tuple[Commit, str, list[str]]] | None = None
+        if stored and head and diff is not None and self.archive.parents(head) == [stored]:
+            commit, doc_id = self.archive.commit_meta(head)
+            new = [(commit, doc_id, sorted(diff))]
+        elif stored and not self.archive.is_ancestor(stored, head):
             stored = ""
         if not stored:
             conn.execute("DELETE FROM commits")
             conn.execute("DELETE FROM touched")
         if not head:
             return
-        new = self.archive.commits_since(stored or None, head)
+        if new is None:
+            new = self.archive.commits_since(stored or None, head)
         (top,) = conn.execute("SELECT coalesce(max(pos), 0) FROM commits").fetchone()
         pos = top + len(new)  # newest first: the highest position
         for commit, doc_id, names in new:
