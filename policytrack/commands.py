@@ -3,11 +3,12 @@ nothing here prints, exits or reads the clock."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import gc
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -456,6 +457,21 @@ def _rel(path: Path) -> str:
 # --- reading --------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def without_gc() -> Iterator[None]:
+    """No cyclic collection for a while. Listing or building the site of a large archive
+    makes hundreds of thousands of objects that live to its end and little cyclic garbage;
+    the collector's repeated passes over them were a third of a site rebuild at 100,000
+    documents and 40% of `list` (12.5 s → 7.4 s)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def list_documents(
     archive_path: Path,
     as_of: date,
@@ -466,6 +482,18 @@ def list_documents(
     jurisdiction: str | None = None,
 ) -> list[DocumentRow]:
     """Archived documents with their status on as_of, filtered."""
+    with without_gc():
+        return _list_documents(archive_path, as_of, status, issuer, kind, jurisdiction)
+
+
+def _list_documents(
+    archive_path: Path,
+    as_of: date,
+    status: str | None,
+    issuer: str | None,
+    kind: str | None,
+    jurisdiction: str | None,
+) -> list[DocumentRow]:
     loaded = load(archive_path)
     want = None
     if status:
@@ -715,17 +743,11 @@ def site_build(archive_path: Path, out: Path, as_of: date, base_url: str = "") -
     archive = open_archive(archive_path)
     index = Index(archive)
     index.refresh()
-    # a build makes hundreds of thousands of objects that live to its end, and little
-    # cyclic garbage: the collector's passes over them were a third of a rebuild's time
-    # (the render workers collect as usual)
-    gc.disable()
-    try:
+    with without_gc():  # the render workers collect as usual
         previous = previous_build(archive.state, out)
         state = SiteState.from_json(previous.state) if previous else None
         data, new_state = site_data(archive, index, as_of, base_url, state)
         return render_site(data, out, previous, new_state.to_json(), archive.state)
-    finally:
-        gc.enable()
 
 
 # --- alerts ----------------------------------------------------------------------------------
