@@ -6,6 +6,7 @@ object, so a relation can point at a document that is not (yet) in the archive.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -147,8 +148,11 @@ def fields_json(obj: object, names: Iterable[str]) -> dict[str, object]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def slugify(text: str, max_len: int = 40) -> str:
-    """CJK, ASCII letters and digits joined by hyphens; nothing a filesystem or URL minds."""
+    """CJK, ASCII letters and digits joined by hyphens; nothing a filesystem or URL minds.
+    Cached: titles are slugged again and again to resolve relations, and each one goes
+    through OpenCC."""
     text = to_simplified_chars(unicodedata.normalize("NFKC", text))
     slug = _SLUG_DROP.sub("-", text).strip("-")
     return slug[:max_len].rstrip("-") or "document"
