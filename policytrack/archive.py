@@ -159,6 +159,10 @@ class Archive:
         """Path of an archive file relative to the repository top level."""
         return f"{self.prefix}/{name}" if self.prefix else name
 
+    def name_of(self, path: str) -> str:
+        """An archive file's name from its path relative to the top level (relpath's inverse)."""
+        return path[len(self.prefix) + 1 :] if self.prefix else path
+
     def doc_path(self, doc_id: str) -> Path:
         return self.root / f"{doc_id}.md"
 
@@ -200,7 +204,7 @@ class Archive:
             meta, _, path = record.partition("\t")
             parts = meta.split()
             if len(parts) == 3 and parts[1] == "blob":
-                yield (path[len(self.prefix) + 1 :] if self.prefix else path), parts[2]
+                yield self.name_of(path), parts[2]
 
     def read_blobs(self, shas: list[str]) -> dict[str, str]:
         """Contents of many blobs through one `git cat-file --batch`."""
@@ -250,7 +254,7 @@ class Archive:
             parts = meta.lstrip(":").split()
             if len(parts) != 5:
                 continue
-            name = path[len(self.prefix) + 1 :] if self.prefix else path
+            name = self.name_of(path)
             if "/" in name or not name.endswith(".md") or name == "README.md":
                 continue
             found[name] = None if parts[4] == "D" else parts[3]
@@ -277,10 +281,6 @@ class Archive:
             commit = Commit(fields[0], fields[1], fields[2], fields[3], fields[4].strip())
             records.append((commit, fields[5].strip(), parts[-1]))
         return records
-
-    def history(self, name: str) -> list[Commit]:
-        """Archive commits that touched one file, newest first (follows no renames)."""
-        return [commit for commit, _, _ in self._log("--", self.relpath(name))]
 
     def is_ancestor(self, old: str, new: str) -> bool:
         """Whether `old` is in the history of `new` (False if either is unknown)."""
@@ -313,12 +313,8 @@ class Archive:
         for commit, doc_id, touched in self._log(
             "--name-only", "-z", span, "--", self.prefix or ".", trailer="Document-Id"
         ):
-            names = []
-            for path in touched.replace("\n", "\0").split("\0"):
-                path = path.strip()
-                if path:
-                    names.append(path[len(self.prefix) + 1 :] if self.prefix else path)
-            found.append((commit, doc_id, names))
+            paths = (p.strip() for p in touched.replace("\n", "\0").split("\0"))
+            found.append((commit, doc_id, [self.name_of(p) for p in paths if p]))
         return found
 
     def is_dirty(self, name: str) -> bool:

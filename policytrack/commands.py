@@ -8,6 +8,7 @@ import dataclasses
 import difflib
 import gc
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -268,10 +269,9 @@ def add(
             stored = parse(existing.read_text(encoding="utf-8"), existing.name)
             if stored.overrides:
                 merged = {**dict(stored.overrides), **overrides}
-                result = _ingest_source(
+                result, text = _ingest_with_text(
                     source, url or stored.source.url, merged, max_bytes, retrieved
                 )
-                text = serialise(result.document)
         if source.requested != source.url:
             result = Ingested(
                 result.document,
@@ -281,7 +281,7 @@ def add(
             )
         prepared.append((str(item), result, text))
     ids = [r.document.id for _, r, _ in prepared]
-    dupes = {i for i in ids if ids.count(i) > 1}
+    dupes = {i for i, n in Counter(ids).items() if n > 1}
     if dupes:
         raise Conflict(
             f"several files give the same document {sorted(dupes)[0]}; add them one at a time"
@@ -553,7 +553,8 @@ def history(archive_path: Path, ref: str, as_of: date) -> History:
     loaded = load(archive_path)
     doc_id = resolve(loaded, ref)
     rows = tuple(row_for(i, loaded, as_of) for i in lineage(loaded, doc_id))
-    commits = tuple(loaded.archive.history(f"{doc_id}.md")) if doc_id in loaded.docs else ()
+    name = f"{doc_id}.md"
+    commits = tuple(loaded.index.commits_of([name]).get(name, [])) if doc_id in loaded.docs else ()
     return History(doc_id, rows, commits)
 
 

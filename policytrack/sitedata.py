@@ -568,7 +568,6 @@ def _summaries(
         as_of=as_of,
         base_url=base_url,
         rows=tuple(rows.values()),
-        by_id=rows,
         documents=tuple(pages),
         redlines=tuple(redlines),
         all_redlines=all_redlines,

@@ -15,8 +15,8 @@ import importlib.resources
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -160,11 +160,15 @@ class SiteData:
     counts_by_jurisdiction: tuple[tuple[str, int], ...]
     by_issuer: tuple[tuple[str, tuple[Row, ...]], ...]
     by_jurisdiction: tuple[tuple[str, tuple[Row, ...]], ...]
-    by_id: Mapping[str, Row] = field(default_factory=dict)  # the rows by document id
     # the documents whose row (everything a summary shows of them) differs from the last
     # build's into the same folder; the others' fragments of joined files are reused
     # (build.Joined). None: no last build, every row is new.
     changed: frozenset[str] | None = None
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, Row]:
+        """The rows by document id."""
+        return {r.id: r for r in self.rows}
 
 
 # --- rendering helpers -------------------------------------------------------------------------
@@ -328,7 +332,7 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
     months = expiry_months(data)
     shown = [_entries_key(v) for _, v in sorted(data.expiring.items())]
     shown.append(_entries_key(data.recently_expired))
-    shown += [f"{m}\0{d}\0{_link_key(link)}" for m, v in months for d, link in v]
+    shown += [f"{m}\0{d}\0{_link_text(link)}" for m, v in months for d, link in v]
     yield (
         "expiring.html",
         build.fingerprint(data.as_of, data.base_url, sorted(data.expiring), "\n".join(shown)),
@@ -387,7 +391,7 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
     yield feeds.expiry_calendar(data)
 
 
-def _link_key(link: DocLink) -> str:
+def _link_text(link: DocLink) -> str:
     return f"{link.id}\0{link.label}\0{link.title}\0{link.status}\0{link.has_page}"
 
 
@@ -395,7 +399,7 @@ def _entries_key(entries: tuple[ExpiringEntry, ...] | list[ExpiringEntry]) -> st
     """What a list of expiring entries shows, as one string (a fingerprint's input:
     repr of thousands of dataclasses took a quarter of a second)."""
     return "\n".join(
-        f"{_link_key(e.link)}\0{e.expires}\0{e.days_left}\0{e.successor}" for e in entries
+        f"{_link_text(e.link)}\0{e.expires}\0{e.days_left}\0{e.successor}" for e in entries
     )
 
 
@@ -569,7 +573,7 @@ def render_site(
     # then each redline on its own (a diff of two long laws can take a second), then pages
     tasks += build.chunked("redlines", todo_red, 1) + build.chunked("documents", todo_docs)
     job = build.Job(
-        out, Path(data.sources), data.rows, data.documents, data.redlines, document_outputs
+        out, Path(data.sources), data.by_id, data.documents, data.redlines, document_outputs
     )
     segments = build.run(job, tasks, report)
     report.search_indexed = len(plan.reindex)

@@ -28,7 +28,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
@@ -286,7 +286,7 @@ class Job:
 
     out: Path
     sources: Path  # the archive folder (search segments read the files there)
-    rows: tuple[Any, ...]  # Row: every document
+    rows: Mapping[str, Any]  # id → Row: every document
     documents: tuple[Any, ...]  # DocumentPage: the pages to render
     redlines: tuple[Any, ...]  # RedlinePage
     render: Callable[[str, Any], list[tuple[str, str]]]  # kind, context → [(rel, text)]
@@ -303,8 +303,7 @@ def run_task(task: tuple[str, list[Any]]) -> tuple[list[str], int, list[dict[str
     written: list[str] = []
     unchanged = 0
     if kind == "segment":
-        rows = {r.id: r for r in job.rows}
-        entries = [_search_entry(rows[i], job.sources) for i in items]
+        entries = [_search_entry(job.rows[i], job.sources) for i in items]
         return [], 0, [search.write_segment(job.out / "search", entries)]
     for i in items:
         if kind == "documents":

@@ -140,8 +140,7 @@ def expiry_calendar(data: SiteData) -> Joined:
         ]
         return "\r\n".join(lines)
 
-    # events are joined by the lines that end one and begin the next: a line of their own
-    # (a folded line's continuation starts with a space), so never inside an event
+    # events are joined by the lines that end one and begin the next
     return Joined(
         "calendar/expiries.ics",
         fingerprint(data.base_url),
