@@ -47,6 +47,7 @@ _BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 CN_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS) + "".join(_BIG)
 
 
+@lru_cache(maxsize=4096)  # the same few hundred numbers, label after label
 def cn_to_int(text: str) -> int:
     """Convert a Chinese or Arabic numeral to an int: 二十 → 20, 一百零五 → 105,
     二〇二四 → 2024 (digit by digit when there are no unit characters), 12 → 12."""

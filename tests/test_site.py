@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import pytest
 
-from tests.conftest import ROOT, SEED, Run, edited_seed
+from tests.conftest import ROOT, SEED, Run, edited_seed, run_process
 
 
 class Page(HTMLParser):
@@ -124,7 +124,19 @@ def test_policy_text_is_escaped(archive: Path, run: Run, tmp_path: Path) -> None
 def test_builds_are_deterministic_and_incremental(seeded: Path, run: Run, tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     build(run, seeded, a)
-    build(run, seeded, b)
+    # another process with another string hash seed: set orders (search tokens) differ
+    other = run_process(
+        "site",
+        "build",
+        "--archive",
+        seeded,
+        "--out",
+        b,
+        "--as-of",
+        "2025-10-01",
+        env={"PYTHONHASHSEED": "12345"},
+    )
+    assert other.returncode == 0, other.stderr
     files_a = {p.relative_to(a): p.read_bytes() for p in a.rglob("*") if p.is_file()}
     files_b = {p.relative_to(b): p.read_bytes() for p in b.rglob("*") if p.is_file()}
     assert files_a == files_b
@@ -394,3 +406,18 @@ def test_icalendar_text_is_escaped_and_folded_as_rfc_5545_says() -> None:
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     (event,) = Calendar.from_ical(raw).walk("VEVENT")
     assert str(event["SUMMARY"]) == text
+
+
+def test_search_tokens_see_every_folded_character_as_nfkc_does() -> None:
+    """Tokens are cut after folding only the characters a token can see; each character of
+    the folded blocks, between CJK text, letters or digits, gives the tokens a full NFKC of
+    the text gives (what the browser's table does)."""
+    import unicodedata
+
+    from policytrack.site.search import FOLD_RANGES, tokens
+
+    for lo, hi in FOLD_RANGES:
+        for cp in range(lo, hi + 1):
+            for text in (f"总则{chr(cp)}附则", f"a{chr(cp)}1", chr(cp)):
+                folded = "".join(unicodedata.normalize("NFKC", c) for c in text)
+                assert tokens(text) == tokens(folded), (hex(cp), text)

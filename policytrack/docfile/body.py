@@ -31,6 +31,8 @@ LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("circled", re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
 )
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# what a label can start with (and any digit): most paragraphs are ruled out at once
+_LABEL_FIRST = frozenset("第一二三四五六七八九十（(" + _CIRCLED)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Label:
 
 def match_label(line: str) -> Label | None:
     """The numbering label at the start of a line, if any."""
+    if not line or (line[0] not in _LABEL_FIRST and not line[0].isdigit()):
+        return None
     for style, regex in LABELS:
         m = regex.match(line)
         if m:

@@ -178,20 +178,39 @@ def doc_href(doc_id: str) -> str:
     return f"documents/{quote(doc_id)}.html"
 
 
-def _units_html_tree(doc: Document) -> list[dict[str, Any]]:
-    """Units as a flat list with their heading level and paragraphs, for the template."""
-    out = []
+def units_html(doc: Document) -> Markup:
+    """The sections of a document's text. Written here rather than as a template loop:
+    the text is most of a page, and a Jinja loop over it was most of a page's render."""
+    out: list[str] = []
     for u in doc.units:
-        out.append(
-            {
-                "anchor": u.anchor,
-                "kind": u.kind,
-                "title": _unit_title(u),
-                "level": min(max(u.level, 2), 6),
-                "paragraphs": [_table_or_text(p) for p in u.text.split("\n\n") if p],
-            }
-        )
-    return out
+        anchor = escape(u.anchor)
+        out.append(f'<section id="{anchor}" class="unit unit-{escape(u.kind)}">\n')
+        title = _unit_title(u)
+        if title:
+            level = min(max(u.level, 2), 6)
+            h = level + 1 if level < 6 else 6
+            out.append(f'<h{h}><a class="anchor" href="#{anchor}">{escape(title)}</a></h{h}>')
+        if u.kind == "notice":
+            out.append('<blockquote class="notice">')
+        for p in u.text.split("\n\n"):
+            if not p:
+                continue
+            cells = _table_or_text(p)
+            if isinstance(cells, str):
+                out.append(f"<p>{escape(cells)}</p>")
+                continue
+            out.append('<table class="doc-table"><thead><tr>')
+            out.extend(f"<th>{escape(c)}</th>" for c in cells[0])
+            out.append("</tr></thead><tbody>")
+            for row in cells[1:]:
+                out.append("<tr>")
+                out.extend(f"<td>{escape(c)}</td>" for c in row)
+                out.append("</tr>")
+            out.append("</tbody></table>")
+        if u.kind == "notice":
+            out.append("</blockquote>")
+        out.append("</section>\n")
+    return Markup("".join(out))
 
 
 def _table_or_text(paragraph: str) -> str | list[list[str]]:
@@ -295,7 +314,7 @@ def environment() -> Environment:
     env.filters["doc_href"] = doc_href
     env.filters["doclink"] = doclink
     env.filters["badge"] = badge
-    env.filters["units"] = _units_html_tree
+    env.filters["units_html"] = units_html
     env.filters["redline"] = redline_html
     env.filters["timeline"] = timeline
     env.globals["STATUS_LABELS"] = STATUS_LABELS

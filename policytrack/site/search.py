@@ -66,9 +66,17 @@ _FOLD = {
 }
 
 
+# The characters whose folding a token can see: a token character or one that folds to
+# some (full-width punctuation folds to other punctuation, which separates tokens either
+# way). Replaced one match at a time: most texts have none of them or few.
+_FOLD_TOKEN = {chr(cp): v for cp, v in _FOLD.items() if _TOKEN.search(v.lower() + chr(cp).lower())}
+_FOLDABLE = re.compile("[" + "".join(sorted(_FOLD_TOKEN)) + "]")
+
+
 def fold_text(text: str) -> str:
-    """The text tokens are cut from: folded by the table above, lower-cased."""
-    return text.translate(_FOLD).lower()
+    """The text tokens are cut from: folded by the table above (the characters tokens
+    see), lower-cased."""
+    return _FOLDABLE.sub(lambda m: _FOLD_TOKEN[m.group()], text).lower()
 
 
 def _split(text: str) -> tuple[set[str], set[str]]:
@@ -227,7 +235,9 @@ def write_segment(folder: Path, entries: list[Entry]) -> dict[str, Any]:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     for k, shard in enumerate(files):
-        (tmp / f"p{k}.json").write_text(_compact(shard), encoding="utf-8")
+        # sorted: tokens come out of sets, whose order changes from run to run; the same
+        # documents give the same bytes (a deploy uploads only what changed)
+        (tmp / f"p{k}.json").write_text(_compact(shard, sort_keys=True), encoding="utf-8")
     dates = {
         "d": [int(e.date.replace("-", "") or 0) for e in ordered],
         "t": [token_hash(e.id) for e in ordered],
@@ -254,8 +264,8 @@ def _deltas(ords: list[int]) -> str:
     return ",".join(map(str, map(operator.sub, ords, [0, *ords[:-1]])))
 
 
-def _compact(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+def _compact(data: Any, *, sort_keys: bool = False) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
 
 
 # --- the manifest and its maintenance --------------------------------------------------------
