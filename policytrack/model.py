@@ -45,7 +45,7 @@ RELATION_TYPES: tuple[RelationType, ...] = (
     "attachment",  # a 附件 of this document: title, and its address as evidence when linked
 )
 
-UnitKind = Literal["part", "chapter", "section", "outline", "article", "item"]
+UnitKind = Literal["part", "chapter", "section", "outline", "article", "item", "preamble", "notice"]
 
 # --- identity ------------------------------------------------------------------------
 
