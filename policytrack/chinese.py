@@ -250,16 +250,24 @@ def _neighbour(text: str, i: int, step: int) -> str:
     return text[j] if 0 <= j < len(text) else ""
 
 
+_HALF = re.compile(r"[(),:;!?]")
+_PARENS = re.compile(r"[()]")
+_MARKS = re.compile(r"[,:;!?]")
+
+
 def full_width_punctuation(text: str) -> str:
     """Half-width , : ; ! ? ( ) next to Chinese text become full-width; between digits
     or Latin text they stay (1:1, 1,000, (AI) in English)."""
+    if not _HALF.search(text):
+        return text
     chars = list(text)
     # parentheses as pairs, so a pair never ends up mixed
     stack: list[int] = []
-    for i, ch in enumerate(chars):
-        if ch == "(":
+    for m in _PARENS.finditer(text):
+        i = m.start()
+        if m.group() == "(":
             stack.append(i)
-        elif ch == ")" and stack:
+        elif stack:
             j = stack.pop()
             inner = text[j + 1 : i]
             if (
@@ -268,13 +276,13 @@ def full_width_punctuation(text: str) -> str:
                 or _is_wide(_neighbour(text, i, 1))
             ):
                 chars[j], chars[i] = "（", "）"
-    for i, ch in enumerate(chars):
-        if ch in ",:;!?":
-            before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
-            if ch in ",:" and before.isdigit() and after.isdigit():
-                continue
-            if _is_wide(before) or _is_wide(after) or (before in "%）" and after == ""):
-                chars[i] = _HALF_TO_FULL[ch]
+    for m in _MARKS.finditer(text):
+        i, ch = m.start(), m.group()
+        before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
+        if ch in ",:" and before.isdigit() and after.isdigit():
+            continue
+        if _is_wide(before) or _is_wide(after) or (before in "%）" and after == ""):
+            chars[i] = _HALF_TO_FULL[ch]
     out = "".join(chars)
     # drop spaces the scraper left around full-width punctuation
     return re.sub(r"[ \t]*([，：；！？（）、。])[ \t]*", r"\1", out) if out != text else out

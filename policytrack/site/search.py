@@ -33,8 +33,10 @@ import operator
 import re
 import shutil
 import unicodedata
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -213,18 +215,14 @@ def write_segment(folder: Path, entries: list[Entry]) -> dict[str, Any]:
     ordered.sort(key=lambda e: e.date, reverse=True)  # newest first; stable on id
     name = segment_name(ordered)
     target = folder / name
-    body: dict[str, list[int]] = {}
-    title: dict[str, list[int]] = {}
+    body: defaultdict[str, list[int]] = defaultdict(list)
+    title: defaultdict[str, list[int]] = defaultdict(list)
     for n, e in enumerate(ordered):
         head = tokens(e.head())
         for table, toks in ((body, head | tokens(e.body)), (title, head)):
-            get = table.get
-            for tok in toks:  # the hot loop of a full build: dict.get beats defaultdict here
-                ords = get(tok)
-                if ords is None:
-                    table[tok] = [n]
-                else:
-                    ords.append(n)
+            # table[tok].append(n) for each token, the loop run in C (the hot loop of a
+            # full build: millions of postings)
+            deque(map(list.append, map(table.__getitem__, toks), repeat(n)), maxlen=0)
     count = sum(len(v) for v in body.values())
     shards = _shards_for(count)
     files: list[dict[str, str]] = [{} for _ in range(shards)]
