@@ -13,9 +13,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import alerts
 from .archive import Archive, Commit, Trailers
 from .diff import DocumentDiff, diff_documents
 from .docfile import parse, serialise
@@ -28,9 +27,6 @@ from .errors import (
     ValidationErrors,
 )
 from .index import Index
-from .ingest import Ingested, ingest, parse_sets
-from .ingest.decode import DEFAULT_MAX_BYTES
-from .ingest.fetch import download, is_url
 from .model import DocNumber, Document, MeasureDeadline, fields_json, ref_key, slugify
 from .site import BuildReport
 from .temporal import (
@@ -45,6 +41,10 @@ from .temporal import (
 from .temporal import (
     lineage as graph_lineage,
 )
+
+if TYPE_CHECKING:  # imported where used: a command loads only what it needs (startup time)
+    from . import alerts
+    from .ingest import Ingested
 
 # --- opening ------------------------------------------------------------------------------
 
@@ -249,7 +249,7 @@ def add(
     sets: list[str] | None = None,
     dry_run: bool = False,
     replace: bool = False,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
     timeout: float = 30.0,
     retrieved: str = "",
     batch: bool = False,
@@ -257,7 +257,13 @@ def add(
     """Ingest files (or http(s) URLs, downloaded first) into the archive, one commit each.
     Every input is read and validated before anything is written, so a bad one leaves the
     archive unchanged. `retrieved` is the time stamp recorded for downloads; `batch` writes
-    every change as one commit (bulk imports). Many files are parsed on all cores."""
+    every change as one commit (bulk imports). Many files are parsed on all cores;
+    `max_bytes` defaults to ingest's limit."""
+    from .ingest import Ingested, parse_sets
+    from .ingest.decode import DEFAULT_MAX_BYTES
+
+    if max_bytes is None:
+        max_bytes = DEFAULT_MAX_BYTES
     archive = open_archive(archive_path)
     overrides = parse_sets(sets or [])
     prepared: list[tuple[str, Ingested, str]] = []  # file, result, canonical text
@@ -420,6 +426,8 @@ def _ingest_in_worker(
 def _ingest_source(
     source: _Source, url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
 ) -> Ingested:
+    from .ingest import ingest
+
     return ingest(
         source.data,
         source.name,
@@ -432,6 +440,8 @@ def _ingest_source(
 
 
 def _read_source(item: str, *, timeout: float, max_bytes: int) -> _Source:
+    from .ingest.fetch import download, is_url
+
     if is_url(item):
         got = download(item, timeout=timeout, max_bytes=max_bytes)
         return _Source(got.data, got.name, got.url, got.requested, got.content_type)
@@ -624,6 +634,8 @@ class DiffResult:
 def _load_side(loaded: Loaded, ref: str) -> tuple[Document, str, str]:
     path = Path(ref)
     if path.is_file() and (path.suffix != ".md" or path.resolve().parent != loaded.archive.root):
+        from .ingest import ingest
+
         result = ingest(path.read_bytes(), path.name)
         return (
             result.document,
@@ -765,6 +777,8 @@ def alerts_run(
     clock: Callable[[], float] | None = None,
 ) -> alerts.RunReport:
     """One scheduled alerts run: the configuration's subscribers, the archive on `as_of`."""
+    from . import alerts
+
     config = alerts.load_config(config_path)
     loaded = load(archive_path)
     g = loaded.graph
