@@ -582,11 +582,12 @@ def expiring_report(archive_path: Path, as_of: date, within_days: int) -> list[E
     their status and successor need nothing else, whatever the size of the archive."""
     index = Index(open_archive(archive_path))
     index.refresh()
-    candidates = index.expiring_between(as_of, as_of + timedelta(days=within_days))
-    linked = index.linked_to([d.id for d in candidates])
-    graph = build_graph({d.id: d for d in [*candidates, *linked]}.values())
-    wanted = {d.id for d in candidates}
-    return [e for e in expiring(graph, as_of, within_days) if e.doc.id in wanted]
+    with without_gc():  # thousands of documents' objects, no cycles: passes cost 30%
+        candidates = index.expiring_between(as_of, as_of + timedelta(days=within_days))
+        linked = index.linked_to([d.id for d in candidates])
+        graph = build_graph({d.id: d for d in [*candidates, *linked]}.values())
+        wanted = {d.id for d in candidates}
+        return [e for e in expiring(graph, as_of, within_days) if e.doc.id in wanted]
 
 
 @dataclass(frozen=True)
