@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from policytrack.cli.reference import commands_without_help, render
-from tests.conftest import ROOT, Run, run_process
+from tests.conftest import ROOT, SEED, Run, run_process
 
 DOCUMENTED_FIELDS = {
     "id",
@@ -242,3 +242,33 @@ def test_expiring_measures_lists_unit_deadlines(seeded: Path, run: Run) -> None:
     assert rows[1]["doc_number"] == "京技管发〔2024〕29号" and rows[1]["evidence"].startswith(
         "到2026年"
     )
+
+
+def test_tables_print_document_text_as_is_not_as_markup(archive: Path, run: Run) -> None:
+    """Titles are data: brackets that look like rich markup are printed as written (a
+    closing tag with nothing to close used to end in a traceback)."""
+    title = "关于[bold]支持[/bold]企业[a]发展的通知[/]"
+    added = run("add", "--archive", archive, SEED["minhang"], "--set", f"title={title}")
+    assert added.code == 0, added
+    listed = run("list", "--archive", archive, "--as-of", "2025-10-01")
+    assert listed.code == 0, listed
+    assert title in listed.stdout
+
+
+def test_piped_tables_keep_one_record_per_line_aligned_by_display_width(
+    seeded: Path, run: Run
+) -> None:
+    """Out of a terminal a table prints each record on one line (nothing folded) with
+    every column starting at the same display column, a Chinese character counting two."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    result = run("list", "--archive", seeded, "--as-of", "2025-10-01")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("doc number / id") and len(lines) == 1 + len(SEED)
+    # the status, last column, has no spaces: where its last word starts
+    starts = {width(line[: line.rindex(" ") + 1]) for line in lines}
+    assert len(starts) == 1, lines
+    assert any(width(line) > len(line) for line in lines)  # Chinese text in it

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
@@ -59,6 +60,7 @@ def out() -> Console:
         force_terminal=colour,
         color_system="standard" if colour else None,
         highlight=False,
+        markup=False,  # document text is data: "[a]" or "[/]" in a title is printed as is
     )
 
 
@@ -144,16 +146,38 @@ def emit_records(
         if not records:
             print(empty)
             return
+        rows = [[cell(rec) for _, cell in columns] for rec in records]
+        if not sys.stdout.isatty():
+            sys.stdout.write(plain_table(title, [name for name, _ in columns], rows))
+            return
         table = Table(title=title, box=None, header_style="bold", pad_edge=False)
         for name, _ in columns:
             table.add_column(name, overflow="fold")
-        for rec in records:
-            table.add_row(*(cell(rec) for _, cell in columns))
+        for row in rows:
+            table.add_row(*row)
         out().print(table)
     else:
         raise PolicytrackError(
             f"--format {fmt!r} is not supported here; use table, json, csv or md"
         )
+
+
+def plain_table(title: str, headers: list[str], rows: list[list[str]]) -> str:
+    """A table for a pipe or a file: one record per line (nothing folded, so grep and
+    sort see whole records), columns aligned by display width (a Chinese character is two
+    columns). rich lays out a terminal's table; for a pipe it measured every cell of
+    thousands of rows (1.5 s of `expiring` at 100,000 documents)."""
+    widths = [cell_len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, cell_len(c)) for w, c in zip(widths, row, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        padded = (c + " " * (w - cell_len(c)) for c, w in zip(cells, widths, strict=True))
+        return "  ".join(padded).rstrip()
+
+    total = sum(widths) + 2 * (len(widths) - 1)
+    head = [title.center(total).rstrip()] if title else []
+    return "\n".join([*head, line(headers), *map(line, rows)]) + "\n"
 
 
 def _csv_cell(value: Any) -> str:
