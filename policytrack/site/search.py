@@ -72,7 +72,7 @@ _FOLD = {
 # some (full-width punctuation folds to other punctuation, which separates tokens either
 # way). Replaced one match at a time: most texts have none of them or few.
 _FOLD_TOKEN = {chr(cp): v for cp, v in _FOLD.items() if _TOKEN.search(v.lower() + chr(cp).lower())}
-_FOLDABLE = re.compile("[" + "".join(sorted(_FOLD_TOKEN)) + "]")
+_FOLDABLE = re.compile("[" + "".join(map(re.escape, sorted(_FOLD_TOKEN))) + "]")
 
 
 def fold_text(text: str) -> str:
