@@ -421,3 +421,37 @@ def test_search_tokens_see_every_folded_character_as_nfkc_does() -> None:
             for text in (f"总则{chr(cp)}附则", f"a{chr(cp)}1", chr(cp)):
                 folded = "".join(unicodedata.normalize("NFKC", c) for c in text)
                 assert tokens(text) == tokens(folded), (hex(cp), text)
+
+
+def test_document_text_html_escapes_headings_paragraphs_tables_and_notices() -> None:
+    """The text of a page is written by units_html, outside the template's autoescape:
+    every kind of unit it writes escapes its text and leaves the markup balanced."""
+    from policytrack.docfile.body import parse_units
+    from policytrack.model import Document
+    from policytrack.site import units_html
+
+    body = (
+        "> 通知<script>x()</script>\n\n"
+        "## 第一章 总则<b>粗</b>\n\n"
+        "#### 第一条 <i>条</i>\n\n"
+        "内容<img src=x onerror=y>。\n\n"
+        "| 项目<a> | 金额 |\n| --- | --- |\n| 补贴</td> | 500万元&amp; |\n"
+    )
+    html = str(units_html(Document(id="t", title="t", units=parse_units(body))))
+    for raw in ("<script>", "<b>", "<i>", "<img", "<a>", "</td> |"):
+        assert raw not in html
+    for escaped in (
+        "&lt;script&gt;",
+        "&lt;b&gt;粗",
+        "&lt;i&gt;条",
+        "&lt;img src=x",
+        "项目&lt;a&gt;",
+    ):
+        assert escaped in html
+    assert "500万元&amp;amp;" in html
+    assert '<blockquote class="notice">' in html and '<table class="doc-table">' in html
+    page = Page()
+    page.feed(html)
+    page.close()
+    assert page.errors == [] and page.stack == []
+    assert {"notice", "ch-1", "art-1"} <= set(page.ids)
