@@ -395,7 +395,7 @@ def site_data(
     # the expiring windows stay as they were if the as-of date did not move and nothing
     # that could change them did: no document looked at again is in them (or renews one
     # in them), or expires within them now
-    horizon = as_of + timedelta(days=max(SITE_WINDOWS))
+    horizon = _horizon(as_of)
     kept_windows = None
     if not everything and prev.as_of == as_of.isoformat():
         related = {part for e in prev.expiring for part in e.split(SEP)[1::3]}  # id, succ id
@@ -411,6 +411,11 @@ def site_data(
         archive, index, as_of, base_url, rows, pages, redlines, new_state, link, kept_windows
     )
     return replace(data, changed=moved), new_state
+
+
+def _horizon(as_of: date) -> date:
+    """The end of the longest expiring window."""
+    return as_of + timedelta(days=max(SITE_WINDOWS))
 
 
 def _start_of(row: Row) -> date:
@@ -523,8 +528,7 @@ def _summaries(
 ) -> SiteData:
     windows: dict[int, list[ExpiringEntry]] = {days: [] for days in SITE_WINDOWS}
     if kept_windows is None:
-        horizon = as_of + timedelta(days=max(SITE_WINDOWS))
-        soon = index.expiring_between(as_of, horizon)
+        soon = index.expiring_between(as_of, _horizon(as_of))
         near = build_graph(soon + index.linked_to([d.id for d in soon]))
         for days in SITE_WINDOWS:
             for e in expiring(near, as_of, days):
