@@ -35,17 +35,14 @@ from .extract import (
     build_blocks,
     evidence_of,
     find_dates,
-    find_doc_number,
-    find_issuer_and_issued,
     find_jurisdiction,
     find_kind,
     find_relations,
-    infer_title,
-    split_document,
 )
 from .formats import Converted, convert, sniff
 from .lawrefbook import is_lawrefbook, read_lawrefbook
 from .pagemeta import apply_page_metadata, attachment_relations
+from .reading import read_document
 from .webpage import META_FIELDS
 
 SETTABLE = (
@@ -124,13 +121,9 @@ def ingest(
         published_line = cleaned.published_line
         cleaned_script = cleaned.script
         publisher = cleaned.publisher
-        notice, body = split_document(lines, ex)
-        find_doc_number(notice, body, ex, lines[0])
-        find_issuer_and_issued(notice, body, lines, ex, cleaned.publisher)
+        notice, body = read_document(cleaned, ex)
         find_kind(ex, lines)
         find_jurisdiction(ex, body)
-        if not ex.title:
-            infer_title(ex, body)
     if ex.kind == "news":
         notice, body = [], notice + body
     text_view = None
@@ -169,17 +162,19 @@ def ingest(
         )
     marked = frozenset(converted.headings) if converted else frozenset()
     blocks = build_blocks(notice, body, ex.kind == "news", marked)
-    body_md = render_body(ex.title, blocks)
+    body_md = render_body(ex.title or None, blocks)
     number = DocNumber.try_parse(ex.doc_number) if ex.doc_number else None
     when = ex.issued.value or ex.published.value or ex.effective.value
     doc_id = (
         number.slug
         if number
-        else derived_id(issuer=ex.issuer or ex.jurisdiction, when=when, title=ex.title)
+        else derived_id(
+            issuer=ex.issuer or ex.jurisdiction, when=when, title=ex.title or None, text=body_md
+        )
     )
     doc = Document(
         id=doc_id,
-        title=ex.title,
+        title=ex.title or None,
         kind=ex.kind,  # type: ignore[arg-type]
         doc_number=ex.doc_number,
         issuer=ex.issuer,
@@ -318,7 +313,7 @@ def apply_overrides(doc: Document, overrides: dict[str, str]) -> Document:
         if lines[0].startswith("# "):
             from policytrack.docfile import escape_text
 
-            body = f"# {escape_text(doc.title)}\n" + (lines[1] if len(lines) > 1 else "")
+            body = f"# {escape_text(doc.display_title)}\n" + (lines[1] if len(lines) > 1 else "")
             doc = doc.with_(body=body, units=parse_units(body))
     return doc
 
