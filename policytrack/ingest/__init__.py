@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 from dataclasses import dataclass
@@ -34,16 +33,16 @@ from .extract import (
     Extracted,
     build_blocks,
     evidence_of,
-    find_dates,
     find_jurisdiction,
     find_kind,
     find_relations,
 )
 from .formats import Converted, convert, sniff
+from .labels import LabelBlock, LabelPair, field_of
 from .lawrefbook import is_lawrefbook, read_lawrefbook
 from .pagemeta import apply_page_metadata, attachment_relations
 from .reading import read_document
-from .webpage import META_FIELDS
+from .validity import PageEvidence, read_dates
 
 SETTABLE = (
     "title",
@@ -101,8 +100,9 @@ def ingest(
         doc = apply_overrides(doc, overrides or {})
         return Ingested(doc, canonical_input=True)
     ex = Extracted()
+    page = PageEvidence()
     if is_lawrefbook(text):
-        lines, published_line = read_lawrefbook(text, ex)
+        lines, _ = read_lawrefbook(text, ex)
         cleaned_script = "simplified"
         publisher = ""
         notice: list[str] = []
@@ -118,7 +118,7 @@ def ingest(
                 "(UTF-8, GB18030/GBK or Big5)"
             )
         ex.stripped.extend(cleaned.stripped)
-        published_line = cleaned.published_line
+        page = PageEvidence(cleaned.labels, cleaned.stamps, lines)
         cleaned_script = cleaned.script
         publisher = cleaned.publisher
         notice, body = read_document(cleaned, ex)
@@ -126,17 +126,17 @@ def ingest(
         find_jurisdiction(ex, body)
     if ex.kind == "news":
         notice, body = [], notice + body
-    text_view = None
     if converted is not None:
-        # what the text alone says, kept as evidence beside the publisher's table
-        text_view = copy.deepcopy(ex)
-        find_dates(text_view, notice + body, published_line)
-        # the publisher's publication date decides 自公布之日起施行 and periods counted from it
-        published_line = next(
-            (f"{k}：{v}" for k, v in converted.metadata if META_FIELDS.get(k) == "published"),
-            published_line,
+        # the publisher's 信息公开 table is a label block too: it fills what the text leaves open
+        table = [
+            LabelPair(k, v, fld, f"{k}：{v}")
+            for k, v in converted.metadata
+            if (fld := field_of(k)) is not None
+        ]
+        page = PageEvidence(
+            LabelBlock([*table, *page.labels.pairs], page.labels.used), page.stamps, page.lines
         )
-    find_dates(ex, notice + body, published_line)
+    read_dates(ex, notice + body, page, set(ex.own_titles))
     amended = ex.amended
     if amended and ex.effective.value and amended[0] > ex.effective.value:
         ex.effective = DatedFact(
@@ -148,18 +148,11 @@ def ingest(
     find_relations(ex, notice + body)
     if converted is not None:
         ex.stripped.extend(converted.stripped)
-        aside = apply_page_metadata(ex, converted.metadata, ex.warnings, text_view)
+        aside = apply_page_metadata(ex, converted.metadata, ex.warnings)
         ex.stripped.extend(("page metadata (kept aside)", f"{k}：{v}") for k, v in aside)
     ex.relations.extend(
         attachment_relations(notice + body, converted.attachments if converted else ())
     )
-    eff, exp = ex.effective.value, ex.expires.value
-    if eff and exp and exp < eff:
-        raise IngestError(
-            f"{name}: the expiry date {exp} is before the effective date {eff} "
-            f"(“{ex.expires.evidence.strip()}”); correct the text or set the dates with "
-            "--set effective=YYYY-MM-DD --set expires=YYYY-MM-DD"
-        )
     marked = frozenset(converted.headings) if converted else frozenset()
     blocks = build_blocks(notice, body, ex.kind == "news", marked)
     body_md = render_body(ex.title or None, blocks)

@@ -23,11 +23,6 @@ from policytrack.model import (
 
 from .dates import (
     DATE_RE,
-    Clause,
-    add_months,
-    add_years,
-    find_clauses,
-    first_date,
     sentences,
 )
 
@@ -64,6 +59,7 @@ class Extracted:
     blocks: list[Block] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     stripped: list[tuple[str, str]] = field(default_factory=list)
+    own_titles: list[str] = field(default_factory=list)  # the cover's and the policy's titles
 
 
 def _is_title_like(line: str, max_len: int = 60) -> bool:
@@ -139,96 +135,6 @@ def find_kind(ex: Extracted, lines: list[str]) -> None:
     ex.kind_evidence = (
         f"{policy} policy markers (本政策, 之日起施行, 有效期, 第X条…) against {news} news markers"
     )
-
-
-# --- dates -------------------------------------------------------------------------------
-
-_SELF = re.compile(
-    r"^本(?:[^，。；]{0,8})?(?:政策|办法|意见|规定|措施|细则|方案|通知|条例|法|决定|文件|规划|计划|规则|标准|公告)"
-)
-
-
-_ABOUT_SELF = re.compile(r"^(?:有效期|执行期限|实施期限|执行期)")
-
-
-def _about_self(sentence: str) -> bool:
-    """A sentence whose subject is this document (本办法…, 有效期…), after any 第X条 label."""
-    text = sentence.lstrip()
-    label = match_label(text)
-    if label is not None:
-        text = label.rest.lstrip()
-    return bool(_SELF.match(text) or _ABOUT_SELF.match(text))
-
-
-def _pick(
-    clauses: list[Clause], kinds: tuple[str, ...], *, own_only: bool = False
-) -> Clause | None:
-    """The last clause of these kinds, preferring sentences about this document (本政策…).
-    With own_only, a clause about something else (批准文件有效期为六个月) is never taken."""
-    found = [c for c in clauses if c.kind in kinds]
-    own = [c for c in found if _about_self(c.sentence)]
-    pool = own if (own or own_only) else found
-    return pool[-1] if pool else None
-
-
-def find_dates(ex: Extracted, paragraphs: list[str], published_line: str) -> None:
-    if published_line:
-        d = first_date(published_line)
-        if d:
-            ex.published = DatedFact(d, "stated", published_line, "page publication date")
-    if ex.kind in ("news", "interpretation"):
-        if ex.published.value is None:
-            m = next((first_date(p) for p in paragraphs[:3] if DATE_RE.search(p)), None)
-            if m:
-                ex.published = DatedFact(m, "inferred", "first date in the report", "news date")
-        return
-    clauses = find_clauses(paragraphs)
-    eff_on_pub = _pick(clauses, ("effective_on_publication",))
-    eff_date = _pick(clauses, ("effective_date",))
-    rng = _pick(clauses, ("range",), own_only=True)
-    exp_date = _pick(clauses, ("expires_date",), own_only=True)
-    period = _pick(clauses, ("period_years", "period_months"), own_only=True)
-    if ex.published.value is None and ex.issued.value and eff_on_pub is not None:
-        ex.published = DatedFact(
-            ex.issued.value,
-            "inferred",
-            ex.issued.evidence,
-            "no publication date stated; the 成文日期 is taken as the publication date",
-        )
-    if rng and rng.start:
-        ex.effective = DatedFact(rng.start, "stated", rng.sentence, "执行期限 range")
-    elif eff_date and eff_date.start:
-        ex.effective = DatedFact(
-            eff_date.start, "stated", eff_date.sentence, "effective date stated"
-        )
-    elif eff_on_pub is not None:
-        source = ex.issued if eff_on_pub.trigger in ("印发", "下发", "发文") else ex.published
-        rule = f"自{eff_on_pub.trigger}之日起施行: effective on the {'issue' if source is ex.issued else 'publication'} date"
-        if source.value:
-            ex.effective = DatedFact(source.value, "stated", eff_on_pub.sentence, rule)
-        else:
-            ex.effective = DatedFact(
-                None, "unknown", eff_on_pub.sentence, rule + " (that date is not stated)"
-            )
-    if rng and rng.end:
-        ex.expires = DatedFact(rng.end, "stated", rng.sentence, "执行期限 range")
-    elif exp_date and exp_date.end:
-        ex.expires = DatedFact(exp_date.end, "stated", exp_date.sentence, "有效期至")
-    elif period is not None:
-        start = ex.effective.value
-        what = f"有效期{period.years}年" if period.years else f"有效期{period.months}个月"
-        if start:
-            end = (
-                add_years(start, period.years) if period.years else add_months(start, period.months)
-            )
-            ex.expires = DatedFact(
-                end, "inferred", period.sentence, f"{what}: effective + period − 1 day"
-            )
-        else:
-            ex.expires = DatedFact(
-                None, "unknown", period.sentence, f"{what} from an unknown effective date"
-            )
-    ex.provisional = bool(re.search(r"暂行|试行", ex.title))
 
 
 # --- relations ---------------------------------------------------------------------------

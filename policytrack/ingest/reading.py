@@ -143,6 +143,9 @@ def read_title(lines: list[str], cleaned: Cleaned, ex: Extracted) -> Layout:
 
     def use(text: str, evidence: str) -> None:
         ex.title, ex.title_basis, ex.title_evidence = clean_title(text), "stated", evidence
+        ex.own_titles.append(ex.title)
+        if own is not None and own.text != ex.title:
+            ex.own_titles.append(own.text)
 
     # a consultation notice: its subject is the draft it publishes
     head = "\n".join(lines[: max(end, 1) + 3])
