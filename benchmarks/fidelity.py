@@ -82,7 +82,7 @@ _BRACKETS = str.maketrans(
 
 def norm(text: str) -> str:
     """The form a labelled value and an extracted one are compared in."""
-    text = strip_pinyin_glosses(text)
+    text = strip_pinyin_glosses(text).replace("?", "")
     text = to_mainland_simplified(unicodedata.normalize("NFKC", text))
     text = text.translate(_BRACKETS)
     return re.sub(r"[\s、，,]+", "", text)
@@ -121,9 +121,12 @@ def extracted(doc: Document | None) -> dict[str, Any]:
         "supersedes": [r.doc_number or r.title or "" for r in doc.related("supersedes")] or None,
     }
     for name, fact in doc.window.fields().items():
-        # an inferred date counts as given only where the labelling rules derive it too
-        # (有效期N年 from a stated start; 自公布之日起施行 on a stated date)
-        out[name] = fact.value.isoformat() if fact.value else None
+        # an inferred (推断) date is not presented as stated, so it counts as no value —
+        # except the one derivation the labelling rules make too: 有效期N年 counted from a
+        # stated start
+        derived = fact.basis == "inferred" and fact.rule.startswith(("有效期", "试行"))
+        given = fact.value is not None and (fact.basis == "stated" or derived)
+        out[name] = fact.value.isoformat() if given and fact.value else None
     return out
 
 

@@ -172,11 +172,15 @@ def fields_json(obj: object, names: Iterable[str]) -> dict[str, object]:
     return out
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def slugify(text: str, max_len: int = 40) -> str:
-    """CJK, ASCII letters and digits joined by hyphens; nothing a filesystem or URL minds.
-    Cached: titles are slugged again and again to resolve relations, and each one goes
-    through OpenCC."""
+    """CJK, ASCII letters and digits joined by hyphens; nothing a filesystem or URL minds."""
+    return _slugify(text, max_len)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _slugify(text: str, max_len: int) -> str:
+    """Cached: titles are slugged again and again to resolve relations, and each one goes
+    through OpenCC (typed through `slugify`: the cache wrapper accepts any argument)."""
     text = to_simplified_chars(unicodedata.normalize("NFKC", text))
     slug = _SLUG_DROP.sub("-", text).strip("-")
     return slug[:max_len].rstrip("-") or "document"
@@ -367,8 +371,12 @@ class Document:
 
     @property
     def display_title(self) -> str:
-        """The title, or a visible marker that the text states none."""
-        return self.title or UNTITLED
+        """The title, or a visible marker that the text states none (with the place, when
+        known, so untitled documents can be told apart in lists and alerts)."""
+        if self.title:
+            return self.title
+        where = self.issuer or self.jurisdiction
+        return f"{UNTITLED[:-1]}·{where}）" if where else UNTITLED
 
     @property
     def issuers(self) -> tuple[str, ...]:

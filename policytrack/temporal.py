@@ -125,7 +125,8 @@ def build_graph(documents: Iterable[Document]) -> Graph:
     for d in docs.values():
         if d.doc_number:
             by_number[ref_key(d.doc_number)] = d.id
-        by_title[slugify(d.title, 200)] = d.id
+        if d.title:
+            by_title[slugify(d.title, 200)] = d.id
         for a in d.aliases:
             by_title.setdefault(slugify(a, 200), d.id)
     graph = Graph(docs)

@@ -87,6 +87,9 @@ def _resegment(line: str) -> list[str]:
     breaks were (a space after a sentence, before a numbered item, at • bullets and dashed
     rules) and before 第X章 / 第X条 headings glued to the previous sentence."""
     if len(line) < 300:
+        # a short line still splits at •【label】 bullets of a database attribute list
+        if line.count("•【") >= 2:
+            return [p.strip() for p in line.split("•") if p.strip()]
         return [line]
     text = re.sub(r"-{6,}|•", "\n", line)
     # spaces that stood for line breaks: between CJK/closing punctuation and CJK/labels
@@ -98,6 +101,24 @@ def _resegment(line: str) -> list[str]:
         rf"(?<=[{CJK}])(?=第{_num}条(?:[{CJK}]))(?<![本该法规例按照依据根第和、与及至])", "\n", text
     )
     return [part.strip() for part in text.split("\n") if part.strip()]
+
+
+_SIGNER_DATE = re.compile(
+    r"^(.{0,30}?(?:部长|局长|主任|省长|市长|县长|区长|总理|主席|署长|行长)\s*[\u4e00-\u9fff]{2,4}?)"
+    r"([〇○零一二三四五六七八九OＯ0]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)(.*)$"
+)
+
+
+def _unglue_signature(line: str) -> list[str]:
+    """局长解振华一九九九年四月一日环境标准管理办法第一章总则…: a signer, the order's
+    date and the text that follows, run together by a flattened page."""
+    m = _SIGNER_DATE.match(line)
+    if not m:
+        return [line]
+    rest = m.group(3).strip()
+    num = "[一二三四五六七八九十百零〇]+"
+    rest = re.sub(rf"(?=第{num}[章条])", "\n", rest)
+    return [m.group(1), m.group(2), *(p.strip() for p in rest.split("\n") if p.strip())]
 
 
 def _fold_width(line: str) -> str:
@@ -145,10 +166,14 @@ def clean(text: str) -> Cleaned:
         if fixed != line:
             out.stripped.append(("'?' left by a wrong decoding", line))
             line = fixed
-        raw_lines.extend(_resegment(line) if line else [])
+        for part in _resegment(line) if line else []:
+            raw_lines.extend(_unglue_signature(part))
     candidates: list[str] = []
-    for line in raw_lines:
-        if _DATE_LIST.match(line.lstrip("-*•· ")) and len(line) <= 24:
+    for k, line in enumerate(raw_lines):
+        near_source = any(
+            _STAMP_SOURCE.search(raw_lines[j]) for j in (k - 1, k + 1) if 0 <= j < len(raw_lines)
+        )
+        if _DATE_LIST.match(line.lstrip("-*•· ")) and len(line) <= 24 and not near_source:
             out.stripped.append(("list of dates (page chrome)", line))
             continue
         if (_CHROME.match(line) or _FURNITURE.match(line)) and len(line) <= 60:

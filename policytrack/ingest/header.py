@@ -110,23 +110,25 @@ def is_org_line(line: str) -> bool:
 
 _NOT_ORG = re.compile(r"转发|印发|批转|关于|发布|公布|决定|签署|制定|会同|的")
 # central organs that begin a joint issuer written without a space: 财政部税务总局
-_LEADING_ORG = re.compile(
-    r"^(?:中共中央办公厅|国务院办公厅|中共中央|国务院|财政部|国家税务总局|税务总局|海关总署|"
+_CENTRAL = (
+    r"(?:中共中央办公厅|国务院办公厅|中共中央|国务院|财政部|国家税务总局|税务总局|海关总署|"
     r"国家发展改革委|国家发展和改革委员会|发展改革委|人力资源社会保障部|人力资源和社会保障部|"
     r"工业和信息化部|商务部|科技部|教育部|民政部|司法部|自然资源部|生态环境部|住房城乡建设部|"
-    r"交通运输部|农业农村部|中国人民银行|国家市场监督管理总局|市场监管总局)(?=[\u4e00-\u9fff]{2,})"
+    r"交通运输部|农业农村部|中国人民银行|国家市场监督管理总局|市场监管总局)"
 )
+_LEADING_ORG = re.compile(rf"^{_CENTRAL}")
 
 
 def _unglue(name: str) -> list[str]:
-    """财政部税务总局 → 财政部, 税务总局 (but 国家税务总局安徽省税务局 is one organ)."""
+    """财政部税务总局 → 财政部, 税务总局; but 国家税务总局安徽省税务局, 国务院机关事务管理局
+    and 市场监管总局办公厅 are one organ each: only a second central organ is split off."""
     m = _LEADING_ORG.match(name)
-    if (
-        m
-        and ORG_RE.match(name[m.end() :])
-        and not re.match(r"^[\u4e00-\u9fff]{2,12}?(?:省|市|自治区|区|县)", name[m.end() :])
-    ):
-        return [m.group(0), *_unglue(name[m.end() :])]
+    rest = name[m.end() :] if m else ""
+    central = bool(rest) and bool(
+        _LEADING_ORG.match(rest) or re.match(r"^(?:国家|中国|中共)", rest)
+    )
+    if m and central and ORG_RE.match(rest):
+        return [m.group(0), *_unglue(rest)]
     return [name]
 
 
@@ -486,7 +488,11 @@ def header_number(lines: list[str], end: int) -> tuple[DocNumber, str] | None:
             if _CITE_CUE.search(before):
                 continue
             bare_before = before.strip(" （(<>")
-            edge_before = not bare_before or is_org_line(bare_before)
+            edge_before = (
+                not bare_before
+                or is_org_line(bare_before)
+                or bool(re.fullmatch(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?", bare_before))
+            )
             edge_after = (
                 not after.strip(" ）)")
                 or titleish(after.strip(" ）)"))
@@ -501,7 +507,7 @@ def header_number(lines: list[str], end: int) -> tuple[DocNumber, str] | None:
 
 
 _HISTORY = re.compile(
-    rf"({DATE_RE.pattern})\s*((?:中华人民共和国)?[{CJK}]{{2,24}}?(?:令\s*第\s*\d+\s*号|第\s*\d+\s*号令))\s*(?:公布|发布)"
+    rf"{DATE_RE.pattern}\s*((?:中华人民共和国)?[{CJK}]{{2,24}}?(?:令\s*第\s*\d+\s*号|第\s*\d+\s*号令))\s*(?:公布|发布)"
 )
 
 

@@ -116,6 +116,7 @@ class LabelPair:
     value: str
     field: str
     line: str  # the line it was read from (evidence)
+    index: int = -1  # the line's position among the page's lines
 
 
 def field_of(label: str) -> str | None:
@@ -273,13 +274,13 @@ def read_labels(lines: list[str]) -> LabelBlock:
                 if read_label_line(nxt) is None and fits(LABEL_FIELDS[bare], _BULLET.sub("", nxt)):
                     value = _BULLET.sub("", nxt).strip()
                     block.used.add(i + 1)
-            block.pairs.append(LabelPair(bare, value, LABEL_FIELDS[bare], line))
+            block.pairs.append(LabelPair(bare, value, LABEL_FIELDS[bare], line, i))
             block.used.add(i)
             i += 2 if value else 1
             continue
         pairs = read_label_line(line)
         if pairs:
-            block.pairs.extend(pairs)
+            block.pairs.extend(LabelPair(p.label, p.value, p.field, p.line, i) for p in pairs)
             block.used.add(i)
         i += 1
     return block

@@ -50,7 +50,7 @@ from .header import (
 
 # a title that begins with its issuer without 关于: 镇巴县人民政府工作规则
 _TITLE_ORG = re.compile(
-    r"^([\u4e00-\u9fff]{2,24}?(?:人民政府办公厅|人民政府办公室|人民政府|人民代表大会常务委员会|"
+    r"^([\u4e00-\u9fff]{2,24}(?:人民政府办公厅|人民政府办公室|人民政府|人民代表大会常务委员会|"
     r"行政公署|管理委员会|税务局|总局))(?=[\u4e00-\u9fff])"
 )
 _HEADLINE_VERB = re.compile(r"(?:发布|出台|印发|公布|下发|施行|启用|签署)")
@@ -406,27 +406,49 @@ def read_issued(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracte
     """The 成文日期: the document's (or its covering notice's) signature date; else a date
     printed beside the doc number in the header; else a 成文日期 label; else the date of
     the order a news item reports as signed."""
+    from .dates import first_date
+
     addressee = find_addressee(lines)
     start = addressee if addressee is not None else (layout.title.first if layout.title else 0)
-    sig = next((s for s in signatures(lines) if s.last >= start and s.day), None)
+    sigs = signatures(lines)
+    sig = next((s for s in sigs if s.last >= start and s.day), None)
+    if sig is None or (
+        layout.title is not None and sig.first > layout.title.first and _promulgated(lines, layout)
+    ):
+        # an order or announcement prints its signature above the text it promulgates
+        before = [
+            s for s in sigs if s.day and layout.title is not None and s.last < layout.title.first
+        ]
+        sig = before[-1] if before and _promulgated(lines, layout) else sig
     found: tuple[date, str, str] | None = None
     if sig is not None and sig.day:
         found = (sig.day, sig.evidence, "signature date (成文日期)")
-    if found is None and ex.doc_number_evidence:
-        idx = next((i for i, line in enumerate(lines) if line == ex.doc_number_evidence), None)
-        near = [ex.doc_number_evidence]
-        if idx is not None:
-            near += [line for line in lines[idx + 1 : idx + 3] if len(line) <= 24]
-        for line in near:
-            m = re.search(
-                r"(?<![\d年])(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?!\s*\d{1,2}:\d{2})", line
-            )
-            if m and (line != ex.doc_number_evidence or _date_beside_number(line, m.group(1))):
-                from .dates import first_date
-
+    header_end = addressee if addressee is not None else min(len(lines), 12)
+    number = DocNumber.try_parse(ex.doc_number) if ex.doc_number else None
+    if found is None and number is not None:
+        # 国家税务总局公告2018年第18号 2018-04-20: a date printed beside the number
+        for line in lines[:header_end]:
+            if (
+                not any(
+                    (n := DocNumber.try_parse(m.group(0).strip())) and n.slug == number.slug
+                    for m in _NUMBERISH.finditer(line)
+                )
+                and line != ex.doc_number_evidence
+            ):
+                continue
+            m = _PLAIN_DATE.search(line)
+            if m and _date_beside_number(line, m.group(1)):
                 day = first_date(m.group(1))
                 if day:
                     found = (day, line, "date printed with the doc number")
+                    break
+    if found is None:
+        # a date on its own line in the header (no time of day: not a posting stamp)
+        for line in lines[:header_end]:
+            if _PLAIN_DATE.fullmatch(line.strip()):
+                day = first_date(line)
+                if day:
+                    found = (day, line, "date printed in the document's header")
                     break
     label = cleaned.labels.first("issued")
     label_day = None
@@ -460,6 +482,18 @@ def read_issued(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracte
 
         day, evidence, rule = found
         ex.issued = DatedFact(day, "stated", evidence, rule)
+
+
+_PLAIN_DATE = re.compile(r"(?<![\d年])(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?!\s*\d{1,2}:\d{2})")
+_NUMBERISH = re.compile(r"\S*?(?:〔\d{4}〕\d+号|\d{4}年第\d+号|令第\d+号)")
+
+
+def _promulgated(lines: list[str], layout: Layout) -> bool:
+    """The title block follows a promulgation (现予公布 … signed) rather than heading it."""
+    if layout.title is None:
+        return False
+    above = "\n".join(lines[: layout.title.first])
+    return bool(re.search(r"现予(?:公布|发布)|现(?:公布|发布)|予以公布", above))
 
 
 def _date_beside_number(line: str, day: str) -> bool:

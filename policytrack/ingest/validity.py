@@ -210,6 +210,41 @@ def read_published(ex: Extracted, paragraphs: list[str], page: PageEvidence) -> 
     现予公布 and is dated, a history note …令第N号公布), then an official page's
     发布日期 label or posting stamp; a reposting site's clock never counts."""
     head = page.lines[:14] + paragraphs[:6]
+    text = "\n".join(head)
+    consultation = bool(re.search(r"征求.{0,20}意见|意见征集|草案|征求意见稿", text))
+    promulgating = next(
+        (
+            s
+            for line in head
+            for s in sentences(line)
+            if re.search(r"现予(?:公布|发布)|现(?:公布|发布)《|予以公布", s)
+        ),
+        None,
+    )
+    # an order, announcement or decision that says 现予公布 and is dated: published that
+    # day (a covering 通知 that 现予发布 a policy is not a promulgation of itself)
+    promulgation_doc = bool(
+        re.search(r"(?:令|公告|通告)\s*$", "\n".join(ex.own_titles[-1:]))
+        or re.search(
+            r"特此公告|特此通告|令\s*\n\s*第\s*\d+\s*号|(?:总\s*理|部\s*长|省\s*长|市\s*长|局\s*长|主\s*任)\s*[\u4e00-\u9fff]{0,4}\s*\n",
+            text,
+        )
+        or (ex.doc_number and re.search(r"令第|公告|通告", ex.doc_number))
+    )
+    if (
+        promulgating
+        and promulgation_doc
+        and not consultation
+        and ex.issued.value
+        and ex.issued.basis == "stated"
+    ):
+        ex.published = DatedFact(
+            ex.issued.value,
+            "stated",
+            f"{promulgating} … {ex.issued.evidence}",
+            "the order/announcement says 现予公布 and is dated",
+        )
+        return
     for line in head:
         for regex, rule in (
             (_HISTORY_PUB, "promulgation note (…令第N号公布)"),
@@ -222,26 +257,19 @@ def read_published(ex: Extracted, paragraphs: list[str], page: PageEvidence) -> 
                 if day:
                     ex.published = DatedFact(day, "stated", line, rule)
                     return
-    promulgating = next(
-        (
-            s
-            for line in head
-            for s in sentences(line)
-            if re.search(r"现予(?:公布|发布)|现(?:公布|发布)《|予以公布", s)
-        ),
-        None,
-    )
-    if promulgating and ex.issued.value and ex.issued.basis == "stated":
-        ex.published = DatedFact(
-            ex.issued.value,
-            "stated",
-            f"{promulgating} … {ex.issued.evidence}",
-            "the order/announcement says 现予公布 and is dated",
-        )
-        return
     label = _label_date(page.labels, "published")
+    pub_pair = page.labels.first("published")
     source = page.labels.first("source")
-    official = _open_government(page.labels) or bool(source and _official_source(source.value))
+    # the 来源 must be printed beside the date: a footer's 来源 says where the text came
+    # from, not who posted this page
+    beside = bool(
+        source
+        and pub_pair
+        and (source.index < 0 or pub_pair.index < 0 or abs(source.index - pub_pair.index) <= 2)
+    )
+    official = _open_government(page.labels) or bool(
+        source and beside and _official_source(source.value)
+    )
     if label and official:
         ex.published = DatedFact(
             label[0], "stated", label[1], f"page label {label[2]} (official page)"
@@ -306,6 +334,18 @@ def read_window(
         rule = f"自{c.trigger}之日起施行: effective on the {what} date"
         if source.value and source.basis == "stated":
             ex.effective = DatedFact(source.value, "stated", c.sentence, rule)
+        elif not by_issue and ex.issued.value and ex.issued.basis == "stated":
+            # the text dates its signing, not its publication: taken as the same day, and
+            # marked 推断 in every output
+            ex.published = DatedFact(
+                ex.issued.value,
+                "inferred",
+                ex.issued.evidence,
+                "no publication date stated; the 成文日期 is taken as the publication date",
+            )
+            ex.effective = DatedFact(
+                ex.issued.value, "inferred", c.sentence, rule + " (taken as the 成文日期)"
+            )
         else:
             ex.effective = DatedFact(
                 None, "unknown", c.sentence, rule + " (that date is not stated)"
