@@ -203,6 +203,7 @@ def clean_title(text: str) -> str:
     text = simplify_spaces(text)
     for _ in range(3):
         before = text
+        text = text.lstrip("•·-–—*> ").strip()
         text = _NOISE_PREFIX.sub("", text).strip()
         text = _PLACE_PREFIX.sub("", text).strip()
         m = re.match(r"^(\S{4,40}?号)\s*(?=\S)", text)
@@ -250,6 +251,10 @@ def _joinable(line: str) -> bool:
     return (
         is_fragment(line)
         and len(re.findall(r"[A-Za-z]", line)) < 3  # site names, URLs: mk官网, www.…
+        and not re.search(r"官网|网站|首页|频道", line)
+        and len(re.findall(f"[{CJK}]", line)) >= 2
+        and not DATE_RE.search(line)
+        and not re.search(r"\d{4}\s+\d{1,2}\s+\d{1,2}", line)
         and not re.fullmatch(r"[（(][^（）()]*[）)]", line)  # (此件公开发布)
         and not re.match(r"^附件\s*\d*\s*[:：]?", line)
         and match_label(line) is None
@@ -541,7 +546,7 @@ def header_number(lines: list[str], end: int) -> tuple[DocNumber, str] | None:
 
 
 _HISTORY = re.compile(
-    rf"{DATE_RE.pattern}\s*((?:中华人民共和国)?[{CJK}]{{2,24}}?(?:令\s*第\s*\d+\s*号|第\s*\d+\s*号令))\s*(?:公布|发布)"
+    rf"{DATE_RE.pattern}\s*((?:中华人民共和国)?[{CJK}]{{2,24}}?(?:令\s*第?\s*\d+\s*号|第\s*\d+\s*号令))\s*(?:公布|发布)"
 )
 
 
