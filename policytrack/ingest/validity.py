@@ -221,13 +221,17 @@ def read_published(ex: Extracted, paragraphs: list[str], page: PageEvidence) -> 
     发布日期 label or posting stamp; a reposting site's clock never counts."""
     head = page.lines[:14] + paragraphs[:6]
     text = "\n".join(head)
-    consultation = bool(re.search(r"征求.{0,20}意见|意见征集|草案|征求意见稿", text))
+    consultation = ex.kind == "draft" or bool(
+        re.search(
+            r"征求.{0,20}意见|意见征集|草案|征求意见稿", " ".join([*ex.own_titles, *head[:3]])
+        )
+    )
     promulgating = next(
         (
             s
             for line in head
             for s in sentences(line)
-            if re.search(r"现予(?:公布|发布)|现(?:公布|发布)《|予以公布", s)
+            if re.search(r"现予?(?:公布|发布)|予以公布", s)
         ),
         None,
     )
