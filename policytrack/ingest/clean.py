@@ -75,7 +75,7 @@ _FURNITURE = re.compile(
     r"法规内容\s*本文仅供参考.*|\d{1,6}|0)$",
     re.I,
 )
-_QUESTION_GAP = re.compile(rf"(?<=[{CJK}])\?+(?=[{CJK}])")
+_QUESTION_GAP = re.compile(rf"(?<=[{CJK}])[?？]+(?=[{CJK}])")
 _QUESTION_RUN = re.compile(r"(?:\s*\?){1,}\s*$|^\s*(?:\?\s*)+|\?{3,}")
 # a posting time stamp: a date with a time of day (2021-08-26 10:49:18, 2019年02月28日 12:08)
 _STAMP = re.compile(r"(\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?)\s*(\d{1,2}:\d{2}(?::\d{2})?)")
