@@ -122,7 +122,7 @@ def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str 
         return "own"  # 市政府决定自2015年4月11日至2016年4月10日，…
     if _SELF.search("，" + local) or re.match(r"^自?(?:本|该|此)", clause):  # 自本决定印发之日起…
         return "own"
-    if kind in ("expires_date", "period") and _SELF.search(prefix):
+    if kind in ("expires_date", "period_years", "period_months") and _SELF.search(prefix):
         return "own"
     if sentence.lstrip().startswith(("（", "(")) and re.search(r"公布|发布|通过", sentence):
         return "own"  # the promulgation note under a title: （…令第43号公布 自…起施行）
