@@ -92,8 +92,17 @@ def _resegment(line: str) -> list[str]:
             return [p.strip() for p in line.split("•") if p.strip()]
         return [line]
     text = re.sub(r"-{6,}|•", "\n", line)
-    # spaces that stood for line breaks: between CJK/closing punctuation and CJK/labels
-    text = re.sub(rf"(?<=[{CJK}。：:；;）)」”])\s+(?=[{CJK}（(“「《〔])", "\n", text)
+    # spaces that stood for line breaks: after a sentence, a colon or a title's genre word,
+    # and before a numbered item (a space between two organs' names stays)
+    text = re.sub(r"(?<=[。：:；;！？])\s+", "\n", text)
+    text = re.sub(
+        rf"(?<=通知|意见|决定|办法|规定|方案|细则|公告|通告|条例)\s+(?=[{CJK}])", "\n", text
+    )
+    text = re.sub(
+        r"\s+(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十百]+[章条]))",
+        "\n",
+        text,
+    )
     _num = "[一二三四五六七八九十百零〇]+"
     text = re.sub(rf"(?<=[。；;！？])\s*(?=第{_num}[章条])", "\n", text)
     text = re.sub(rf"(?<![本该按依照第经])(?=第{_num}章)", "\n", text)

@@ -582,9 +582,22 @@ def annotated_number(lines: list[str]) -> tuple[DocNumber, str] | None:
     return None
 
 
-def news_number(lines: list[str]) -> tuple[DocNumber, str] | None:
-    """签署第826号国务院令, 签署国务院第707号令: the order a news item reports."""
+def news_number(lines: list[str], title: str = "") -> tuple[DocNumber, str] | None:
+    """签署国务院第707号令, 发布《X》（财税〔2018〕77号）, 即财政部税务总局2023年第12号公告:
+    the number of the document a report is about."""
     for line in lines[:6]:
+        if title:
+            at = line.find(f"《{title}》")
+            if at >= 0:
+                m = re.match(r"\s*[（(]([^（）()]{4,40}号)[）)]", line[at + len(title) + 2 :])
+                number = DocNumber.try_parse(m.group(1)) if m else None
+                if number:
+                    return number, line
+        m = re.search(rf"即\s*([{CJK}\s]{{2,24}}?\d{{4}}\s*年\s*第\s*\d+\s*号\s*[公通]告)", line)
+        if m:
+            found = _trimmed(m.group(1))
+            if found:
+                return found[0], line
         m = re.search(
             rf"签署(?:了)?\s*((?:中华人民共和国)?[{CJK}]{{0,20}}?第\s*\d+\s*号[{CJK}]{{0,12}}令)",
             line,
@@ -604,7 +617,7 @@ def news_number(lines: list[str]) -> tuple[DocNumber, str] | None:
 
 _ORG_LIST_IN = rf"{_ORG}(?:(?:[、，,]|以及|和){_ORG})*"
 _PROSE_ISSUER = re.compile(
-    rf"(?:^|[，,。；：:]|日前|近日|\d+日|电)\s*({_ORG_LIST_IN})(?:正式)?(?:近日|日前|今天|今日)?"
+    rf"(?:^|[，,。；：:]|日前|近日|\d+日|电)\s*({_ORG_LIST_IN})(?:正式)?(?:近日|日前|今天|今日|昨日|昨天|近期)?"
     r"(?:就[^，。；]{0,30}?)?(?:联合)?(?:印发|发布|下发|出台|公布|研究制定了|制定了|决定|起草了|会同)"
 )
 _ADVERB = re.compile(r"^(?:日前|近日|今天|今日|昨日|近期|此前|目前|同时|并|还|也|由)")
