@@ -347,7 +347,7 @@ def add(
                     verb, doc.id, doc.doc_number or "", doc.source.url, doc.source.sha256
                 )
                 sha = archive.commit(
-                    {path.name: text}, f"{verb}: {label} {doc.title}"[:200], trailers
+                    {path.name: text}, f"{verb}: {label} {doc.display_title}"[:200], trailers
                 )
             results.append(
                 AddResult(

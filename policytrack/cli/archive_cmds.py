@@ -125,7 +125,9 @@ def add(
             print_dry_run(r)
         else:
             tail = f" ({r.commit[:10]})" if r.commit else ""
-            print(f"{r.action}: {r.path} — {r.document.doc_number or r.document.title}{tail}")
+            print(
+                f"{r.action}: {r.path} — {r.document.doc_number or r.document.display_title}{tail}"
+            )
             if not many:
                 for w in r.warnings:
                     print(f"  warning: {r.path}: {w}", file=sys.stderr)

@@ -334,7 +334,12 @@ def _document_from(
             )
     doc_id = _str(data, "id", path, problems, required=True)
     if "title" not in data:
-        _p(problems, path, "title", "is missing; add 'title:' (null when the text states none)")
+        _p(
+            problems,
+            path,
+            "title",
+            "is missing; add 'title:' to the front matter (title: null when the text states none)",
+        )
     title = _str(data, "title", path, problems)
     if doc_id and not re.fullmatch(r"[\w\-]+", doc_id):
         _p(

@@ -229,21 +229,23 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
     subject_m = _TITLE_REF.search(ex.title) if ex.kind == "interpretation" else None
     subject = subject_m.group(1) if subject_m else None
 
+    news = ex.kind in ("news", "interpretation")
+
     def add(rel: Relation) -> None:
         if rel.title and (len(rel.title) <= 3 or rel.title in _GENERIC_TITLES):
             return  # 《办法》: the text's own short name for a document it already named
         if subject and rel.title == subject:
             rel = Relation("interprets", rel.doc_number, rel.title, rel.evidence)
         key = (rel.type, rel.doc_number, rel.title)
-        if (rel.doc_number and rel.doc_number == own_number) or (
+        self_ref = (rel.doc_number and rel.doc_number == own_number) or (
             rel.title and squash(rel.title) in own_keys and not rel.doc_number
-        ):
-            return
+        )
+        if self_ref and not (news and rel.type == "mentions"):
+            return  # a report does mention the document whose title it carries
         if key not in seen and not any(k[1] == rel.doc_number and rel.doc_number for k in seen):
             seen.add(key)
             ex.relations.append(rel)
 
-    news = ex.kind in ("news", "interpretation")
     for para in paragraphs:
         for sent in sentences(para):
             scope = repeal_scope(sent) if ex.kind != "interpretation" else []

@@ -68,7 +68,7 @@ def _text_field(
         )
         return
     if old:
-        setattr(ex, f"{name}_evidence", f"{getattr(ex, f'{name}_evidence')}; {where} agrees")
+        setattr(ex, f"{name}_evidence", f"{where}; the text agrees")
         return
     setattr(ex, name, value)
     setattr(ex, f"{name}_evidence", where)

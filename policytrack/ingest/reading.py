@@ -409,6 +409,14 @@ def read_issuer(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracte
         prose = prose_issuers(lines)
         if prose:
             orgs, evidence = prose
+    if not orgs and re.search(r"解读|答记者问", title_text or ""):
+        # a 解读 is the work of the organ its page names as author or source
+        for fname in ("author", "source"):
+            pair = cleaned.labels.first(fname)
+            named = split_orgs(pair.value.split()[0]) if pair and pair.value else []
+            if pair and len(named) == 1:
+                orgs, evidence, basis = named, pair.line, "inferred"
+                break
     if not orgs:
         for fname in ("issuer", "publisher"):
             pair = cleaned.labels.first(fname)

@@ -460,5 +460,7 @@ def _check_order(ex: Extracted) -> None:
 def read_dates(ex: Extracted, paragraphs: list[str], page: PageEvidence, wrapped: set[str]) -> None:
     """Published, effective and expires of one document (issued is read with the header)."""
     read_published(ex, paragraphs, page)
+    if ex.kind == "interpretation":
+        return  # a 解读 restates the validity of the document it explains, not its own
     read_window(ex, paragraphs, page, {ex.title, *wrapped})
     ex.provisional = bool(re.search(r"暂行|试行", ex.title or ""))
