@@ -103,9 +103,22 @@ def test_the_text_wins_over_the_metadata_table_and_both_are_named(
     # the document's own header prints 29号: the table's 30号 does not replace it
     assert d.doc_number == "京技管发〔2024〕29号" and d.id == "京技管发-2024-29"
     assert any(
-        "gives 发文字号 京技管发〔2024〕30号 but the text says 京技管发〔2024〕29号; kept the text's"
+        "the page's metadata table 发文字号 gives 京技管发〔2024〕30号 but the text says "
+        "京技管发〔2024〕29号"
         in w
+        and "kept the text's" in w
         for w in got.warnings
+    )
+    # both evidences stay with the document, and check names them
+    assert "disagrees: the page's metadata table 发文字号 gives 京技管发〔2024〕30号" in (
+        d.field_evidence("doc_number").evidence  # type: ignore[union-attr]
+    )
+    r = run("add", "--archive", seeded, page, "--replace")
+    assert r.code == 0, r
+    r = run("check", "--archive", seeded)
+    assert (
+        "京技管发-2024-29.md: doc_number: the text says 京技管发〔2024〕29号 but the page's "
+        "metadata table 发文字号 gives 京技管发〔2024〕30号" in r.stdout + r.stderr
     )
     # what the text leaves open, the table fills: it states the publication date
     assert d.window.published.value.isoformat() == "2024-11-26"

@@ -6,7 +6,7 @@ Each rule is a small named function over the lines or paragraphs of one document
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import cast
 
@@ -63,6 +63,25 @@ class Extracted:
 
     def related_supersedes(self) -> list[Relation]:
         return [r for r in self.relations if r.type == "supersedes"]
+
+
+CONFLICT = "disagrees:"  # marks, in a field's evidence, what a page label said instead
+
+
+def note_conflict(ex: Extracted, name: str, other: str, where: str) -> None:
+    """The text and a page label state different values: the text's is kept, and both are
+    recorded (a warning now, the label's value in the field's evidence for `check`)."""
+    if name in ("issued", "published", "effective", "expires"):
+        fact: DatedFact = getattr(ex, name)
+        kept, evidence = str(fact.value), fact.evidence
+        setattr(ex, name, replace(fact, rule=f"{fact.rule}; {CONFLICT} {where} gives {other}"))
+    else:
+        kept, evidence = str(getattr(ex, name)), getattr(ex, f"{name}_evidence")
+        setattr(ex, f"{name}_evidence", f"{evidence}; {CONFLICT} {where} gives {other}")
+    ex.warnings.append(
+        f"{name}: {where} gives {other} but the text says {kept} (“{evidence.strip()[:60]}”); "
+        f"kept the text's (override with --set {name}=…)"
+    )
 
 
 def _is_title_like(line: str, max_len: int = 60) -> bool:

@@ -20,7 +20,7 @@ from policytrack.model import DatedFact
 
 from .clean import Stamp
 from .dates import DATE, add_months, add_years, first_date, sentences, to_date
-from .extract import Extracted
+from .extract import Extracted, note_conflict
 from .header import ORG_RE, squash
 from .labels import LabelBlock
 
@@ -438,10 +438,7 @@ def _labels_fill(ex: Extracted, labels: LabelBlock) -> None:
         if fact.value is None:
             setattr(ex, fld, DatedFact(day, "stated", line, f"page label {label}"))
         elif fact.value != day:
-            ex.warnings.append(
-                f"the page's label gives {label} {day} but the text says {fact.value} "
-                f"(“{fact.evidence.strip()[:60]}”); kept the text's"
-            )
+            note_conflict(ex, fld, str(day), f"the page's label {label}")
 
 
 def _check_order(ex: Extracted) -> None:
