@@ -112,7 +112,12 @@ def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str 
     label = match_label(prefix.lstrip())
     if label is not None:
         prefix = label.rest
-    local = re.split(r"[，,；;]", prefix)[-1]
+    local = re.split(r"[，,；;：:]", prefix)[-1]
+    local = re.sub(
+        r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])\s*",
+        "",
+        local,
+    )
     # 有效期至… / 执行期限为… opening the sentence speaks of the document; inside an item
     # (…政策，实施期限至2021年12月31日) it is that measure's
     opening = not prefix.strip() and bool(_PERIOD_SUBJECT.match(clause))
@@ -138,7 +143,14 @@ def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str 
     after = sentence[at + len(clause) : at + len(clause) + 2]
     if kind == "range" and after.startswith("期间"):
         return "unknown"  # …至…期间按本通知执行: a measure's period
-    return "bare" if len(local.strip(" ，,")) <= 4 else "unknown"
+    if len(local.strip(" ，,")) > 4:
+        return "unknown"
+    # the clause has no subject of its own: the sentence's subject is its subject
+    # (《某某法》已经…修订通过，自2021年7月15日起施行 — the law's date, not this document's)
+    books = re.findall(r"《([^《》]+)》", prefix)
+    if books:
+        return "own" if squash(books[0]) in own or books[0] in _GENERIC else "other"
+    return "bare"
 
 
 def find_clauses(paragraphs: list[str], own_titles: set[str]) -> list[Clause]:
