@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .chinese import fold_variants, full_width_punctuation, strip_invisible, to_simplified_chars
-from .facts import amounts, departments
+from .keychanges import KeyChange, UnitFact, UnitRead, group, term_candidates, unit_facts
 from .model import Document, Unit
 
 Op = Literal["unchanged", "renumbered", "modified", "moved", "added", "removed", "split", "merged"]
@@ -35,18 +35,6 @@ class InlineEdit:
 
     op: Literal["equal", "insert", "delete"]
     text: str
-
-
-@dataclass(frozen=True)
-class FactChange:
-    """A fact that changed inside a unit: an amount, a percentage, a date, a department."""
-
-    kind: Literal["amount", "percentage", "ratio", "date", "department", "eligibility"]
-    old: str | None
-    new: str | None
-    summary: str
-    direction: Literal["up", "down", "added", "removed", "changed"] = "changed"
-    ratio: float | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +59,7 @@ class UnitChange:
     new: tuple[Block, ...]
     similarity: float
     edits: tuple[InlineEdit, ...] = ()
-    facts: tuple[FactChange, ...] = ()
+    facts: tuple[UnitFact, ...] = ()
     moved: bool = False
 
     @property
@@ -114,6 +102,7 @@ class DocumentDiff:
     new_title: str
     changes: tuple[UnitChange, ...]
     metadata: tuple[tuple[str, str | None, str | None], ...]
+    key_changes: tuple[KeyChange, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -143,10 +132,6 @@ class DocumentDiff:
             if c.moved and c.op != "moved":
                 out["moved"] += 1
         return out
-
-    @property
-    def key_changes(self) -> tuple[UnitChange, ...]:
-        return tuple(c for c in self.changes if c.facts)
 
     @property
     def substantive(self) -> bool:
@@ -419,106 +404,6 @@ def _whole_numbers(edits: list[InlineEdit]) -> tuple[InlineEdit, ...]:
     return tuple(e for e in out if e.text)
 
 
-_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
-_DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")
-_ELIGIBILITY = re.compile(
-    r"符合条件|申请条件|申报条件|支持对象|适用于|适用范围|须|应当具备|不得|注册在|纳税|纳入统计"
-)
-
-
-def _fmt_yuan(yuan: int) -> str:
-    if yuan >= 100_000_000 and yuan % 10_000_000 == 0:
-        return f"{yuan / 100_000_000:g}亿元"
-    if yuan >= 10_000 and yuan % 100 == 0:
-        return f"{yuan / 10_000:g}万元"
-    return f"{yuan}元"
-
-
-def fact_changes(old: str, new: str, edits: tuple[InlineEdit, ...]) -> tuple[FactChange, ...]:
-    """The facts that changed between two texts of one unit, most important first."""
-    out: list[FactChange] = []
-    a_old, a_new = amounts(old), amounts(new)
-    ov = [m.yuan for m in a_old]
-    nv = [m.yuan for m in a_new]
-    if ov != nv:
-        common_old, common_new = list(a_old), list(a_new)
-        # pair by position when the count is unchanged, else report additions/removals
-        if len(common_old) == len(common_new):
-            for mo, mn in zip(common_old, common_new, strict=True):
-                if mo.yuan != mn.yuan:
-                    ratio = mn.yuan / mo.yuan if mo.yuan else None
-                    direction: Literal["up", "down"] = "up" if mn.yuan > mo.yuan else "down"
-                    out.append(
-                        FactChange(
-                            "amount",
-                            mo.text,
-                            mn.text,
-                            f"{mo.qualifier}{_fmt_yuan(mo.yuan)} → {mn.qualifier}{_fmt_yuan(mn.yuan)} ({'+' if direction == 'up' else '−'}{abs(mn.yuan - mo.yuan) / max(1, mo.yuan):.0%}, ×{ratio:.2f})",
-                            direction,
-                            ratio,
-                        )
-                    )
-        else:
-            olds = sorted(set(ov) - set(nv))
-            news = sorted(set(nv) - set(ov))
-            for v in olds:
-                out.append(
-                    FactChange(
-                        "amount", _fmt_yuan(v), None, f"amount {_fmt_yuan(v)} removed", "removed"
-                    )
-                )
-            for v in news:
-                out.append(
-                    FactChange(
-                        "amount", None, _fmt_yuan(v), f"amount {_fmt_yuan(v)} added", "added"
-                    )
-                )
-    for kind, regex in (("percentage", _PERCENT), ("date", _DATE)):
-        po, pn = regex.findall(old), regex.findall(new)
-        if po != pn:
-            if len(po) == len(pn):
-                for x, y in zip(po, pn, strict=True):
-                    if x != y:
-                        out.append(FactChange(kind, x, y, f"{x} → {y}"))  # type: ignore[arg-type]
-            else:
-                for x in sorted(set(po) - set(pn)):
-                    out.append(FactChange(kind, x, None, f"{x} removed", "removed"))  # type: ignore[arg-type]
-                for y in sorted(set(pn) - set(po)):
-                    out.append(FactChange(kind, None, y, f"{y} added", "added"))  # type: ignore[arg-type]
-    do, dn = departments(old), departments(new)
-    for d in dn:
-        if d not in do:
-            out.append(FactChange("department", None, d, f"责任部门 added: {d}", "added"))
-    for d in do:
-        if d not in dn:
-            out.append(FactChange("department", d, None, f"责任部门 removed: {d}", "removed"))
-    changed_text = "".join(e.text for e in edits if e.op != "equal")
-    if changed_text and any(_ELIGIBILITY.search(s) for s in _sentences_touched(new, edits)):
-        out.append(FactChange("eligibility", None, None, "eligibility wording changed"))
-    return tuple(out)
-
-
-def _sentences_touched(new: str, edits: tuple[InlineEdit, ...]) -> list[str]:
-    pos = 0
-    spans = []
-    for e in edits:
-        if e.op == "equal":
-            pos += len(e.text)
-        elif e.op == "insert":
-            spans.append((pos, pos + len(e.text)))
-            pos += len(e.text)
-        else:
-            spans.append((pos, pos))
-    sentences = []
-    start = 0
-    for m in re.finditer(r"[。；！？\n]", new + "\n"):
-        end = m.end()
-        if any(a < end and b >= start for a, b in spans):
-            sentences.append(new[start:end])
-        start = end
-    return sentences
-
-
 # --- the diff ---------------------------------------------------------------------------------
 
 
@@ -565,7 +450,7 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
             if same
             else inline(_cmp_text(old_text, ignore_variants), _cmp_text(new_text, ignore_variants))
         )
-        facts = () if same else fact_changes(old_text, new_text, edits)
+        facts = () if same else tuple(unit_facts(old_text, new_text, pairs_of(edits), _similarity))
         if len(olds) > 1:
             op: Op = "merged"
         elif len(news) > 1:
@@ -608,7 +493,23 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
                     fn.value.isoformat() if fn.value else None,
                 )
             )
-    return DocumentDiff(old.id, new.id, old.title, new.title, tuple(changes), tuple(meta))
+    reads = [
+        UnitRead(
+            "、".join(b.label or b.title for b in (c.new or c.old)),
+            (c.new or c.old)[0].anchor,
+            c.facts,
+            tuple(term_candidates(pairs_of(c.edits))),
+        )
+        for c in changes
+        if c.old and c.new and c.edits
+    ]
+    return DocumentDiff(
+        old.id, new.id, old.title, new.title, tuple(changes), tuple(meta), group(reads)
+    )
+
+
+def pairs_of(edits: tuple[InlineEdit, ...]) -> list[tuple[str, str]]:
+    return [(e.op, e.text) for e in edits]
 
 
 def _cmp_text(text: str, variants: bool) -> str:
