@@ -21,7 +21,15 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .chinese import fold_variants, full_width_punctuation, strip_invisible, to_simplified_chars
-from .keychanges import KeyChange, UnitFact, UnitRead, group, term_candidates, unit_facts
+from .keychanges import (
+    KeyChange,
+    UnitFact,
+    UnitRead,
+    group,
+    regions_in_sentences,
+    term_candidates,
+)
+from .keyfacts import unit_facts
 from .model import Document, Unit
 
 Op = Literal["unchanged", "renumbered", "modified", "moved", "added", "removed", "split", "merged"]
@@ -450,7 +458,18 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
             if same
             else inline(_cmp_text(old_text, ignore_variants), _cmp_text(new_text, ignore_variants))
         )
-        facts = () if same else tuple(unit_facts(old_text, new_text, pairs_of(edits), _similarity))
+        facts = (
+            ()
+            if same
+            else tuple(
+                unit_facts(
+                    old_text,
+                    new_text,
+                    regions_in_sentences(new_text, pairs_of(edits)),
+                    _similarity,
+                )
+            )
+        )
         if len(olds) > 1:
             op: Op = "merged"
         elif len(news) > 1:
