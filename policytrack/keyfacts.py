@@ -68,7 +68,7 @@ def values_changed(
     values: Callable[[str], list[tuple[str, str]]],
 ) -> list[UnitFact]:
     """For each sentence pair, the values that differ, paired in order of appearance."""
-    out: list[UnitFact] = []
+    diffs: list[tuple[list[tuple[str, str]], list[tuple[str, str]], str, bool]] = []
     for o, n in pairs:
         vo, vn = values(o) if o else [], values(n) if n else []
         if [v for v, _ in vo] == [v for v, _ in vn]:
@@ -80,10 +80,21 @@ def values_changed(
             if match is not None:
                 removed.remove(item)
                 added.remove(match)
+        diffs.append((removed, added, n or o, bool(o and n)))
+    # a value whose sentence was rewritten beyond pairing (removed here, added there) is
+    # no change either: 经批准的军营可以… → 经批准的军营应当…
+    gone = [v for r, _, _, paired in diffs if not paired for v, _ in r]
+    came = [v for _, a, _, paired in diffs if not paired for v, _ in a]
+    moved = {v for v in gone if v in came}
+    out: list[UnitFact] = []
+    for removed, added, sentence, paired in diffs:
+        if not paired:
+            removed = [x for x in removed if x[0] not in moved]
+            added = [x for x in added if x[0] not in moved]
         for k in range(max(len(removed), len(added))):
             a = removed[k] if k < len(removed) else ("", "")
             b = added[k] if k < len(added) else ("", "")
-            out.append(UnitFact(kind, a[0], b[0], n or o, a[1], b[1]))
+            out.append(UnitFact(kind, a[0], b[0], sentence, a[1], b[1]))
     return _unique(out)
 
 
@@ -125,7 +136,8 @@ def percent_values(sentence: str) -> list[tuple[str, str]]:
 
 # a time limit: 15日内, 三十个工作日内, 提前六十日, 三个月前; never a date (5月1日后)
 _DEADLINE = re.compile(
-    rf"(?P<pre>提前|逾期|届满前|之日起|起)?(?<![月年\d])(?P<n>{NUM[1]})(?P<u>个工作日|个月|工作日|日|天|月|年|小时)(?P<post>内|以内|之内|前|后|届满)?"
+    rf"(?P<pre>提前|逾期|届满前|之日起|起|延长|至少保存|保存|不少于|不超过|最长)?(?<![月年\d])(?P<n>{NUM[1]})"
+    r"(?P<u>个工作日|个月|工作日|日|天|月|年|小时)(?P<post>以内|之内|以前|以后|内|前|后|届满)?"
 )
 
 
@@ -229,15 +241,18 @@ DEPARTMENT_STEMS = frozenset(
 _ORGAN = "行政主管部门|行政管理部门|主管部门|管理部门|行政部门|部门|委员会|管理局|局|厅|委|机关|办公室|办"
 _LEVEL = (
     r"国务院|中央|县级以上地方各级人民政府|县级以上地方人民政府|县级以上地方|县级以上人民政府|县级以上|"
-    r"地方各级人民政府|地方各级|各级|本级|同级|上级|上一级|"
+    r"地方各级人民政府|地方各级|地方|各级|本级|同级|上级|上一级|省、自治区、直辖市|"
     r"(?:市(?!场)|区(?!域)|县(?!级)|省|乡|镇)(?:[、和](?:市(?!场)|区(?!域)|县(?!级)|省|乡|镇))*"
 )
 _STEM_ALT = "|".join(sorted(DEPARTMENT_STEMS, key=len, reverse=True))
 _ACTOR = re.compile(rf"(?P<lv>(?:{_LEVEL})?)(?:人民政府)?(?P<stem>{_STEM_ALT})(?P<organ>{_ORGAN})")
-_GOVERNMENT = re.compile(rf"(?P<lv>{_LEVEL})人民政府")
-_LIST = re.compile(rf"(?:(?:{_STEM_ALT})[、和]){{2,}}(?:{_STEM_ALT})(?=等|[、和]?(?:{_ORGAN}))")
+_GOVERNMENT = re.compile(rf"(?P<lv>{_LEVEL})(?P<organ>人民政府|人民法院|人民检察院|人大常委会)")
+_LIST = re.compile(rf"(?:(?:{_STEM_ALT})[、和]){{1,}}(?:{_STEM_ALT})(?=等|[、和]?(?:{_ORGAN}))")
+# a short function name (水, 公安) stands alone only after a word boundary like these
+_BEFORE_STEM = set("的和与及或对为将其在各本同级省市县区乡镇府院由经向报并会、，。；：（）")
 _DEPT_CLAUSE = re.compile(r"[（(](?:责任部门|责任单位|牵头部门|牵头单位|主责部门)[：:][^）)]+[）)]")
-_RESPONSIBLE = re.compile(r"负责|主管|牵头|会同|监督管理|组织实施|责任部门|责任单位")
+_ORGANS_OF_STATE = {"人民政府", "人民法院", "人民检察院", "人大常委会"}
+_RESPONSIBLE = re.compile(r"负责|主管|牵头|会同|监督管理|组织实施|责任部门|责任单位|规定|制定")
 
 
 def actor_mentions(text: str) -> list[tuple[str, str, str]]:
@@ -247,15 +262,14 @@ def actor_mentions(text: str) -> list[tuple[str, str, str]]:
     text = _DEPT_CLAUSE.sub("", text)
     spans: list[tuple[int, tuple[str, str, str]]] = []
     for m in _ACTOR.finditer(text):
-        short = len(m.group("stem")) <= 2
+        short = len(m.group("stem")) == 1
         if short and m.start() > 0 and m.start("stem") == m.start() and CJK.match(text[m.start() - 1]):
             # 政府水务部门 is fine; 供水部门 is not 水 + 部门
-            prev = text[max(0, m.start() - 2) : m.start()]
-            if not re.search(rf"(?:{_LEVEL}|人民政府|的|和|、|由|经|向|报|会同|与|及)$", prev):
+            if text[m.start() - 1] not in _BEFORE_STEM:
                 continue
         spans.append((m.start(), (m.group("lv"), m.group("stem"), m.group("organ"))))
     for m in _GOVERNMENT.finditer(text):
-        spans.append((m.start(), (m.group("lv"), "人民政府", "")))
+        spans.append((m.start(), (m.group("lv"), m.group("organ"), "")))
     for m in _LIST.finditer(text):
         for k, item in enumerate(re.split("[、和]", m.group(0))):
             spans.append((m.start() + k, ("", item, "")))
@@ -288,12 +302,12 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
     for stem in dict.fromkeys(so):
         if stem not in sn and stem not in renamed_o:
             sentence = _sentence_with(old, stem)
-            if _RESPONSIBLE.search(sentence) and stem != "人民政府":
+            if _RESPONSIBLE.search(sentence) and stem not in _ORGANS_OF_STATE:
                 out.append(UnitFact("actor", stem, "", sentence, _full(o, stem), ""))
     for stem in dict.fromkeys(sn):
         if stem not in so and stem not in renamed_n:
             sentence = _sentence_with(new, stem)
-            if _RESPONSIBLE.search(sentence) and stem != "人民政府":
+            if _RESPONSIBLE.search(sentence) and stem not in _ORGANS_OF_STATE:
                 out.append(UnitFact("actor", "", stem, sentence, "", _full(n, stem)))
     # the same function at another level: 区、县教育行政部门 → 区教育行政部门
     lv_o = {(lv, stem) for lv, stem, _ in o if lv}
@@ -350,7 +364,7 @@ def approval_facts(pairs: Iterable[tuple[str, str]]) -> list[UnitFact]:
 
 # --- obligations ------------------------------------------------------------------------------------------
 
-_MODAL = re.compile(r"应当|可以|不得|必须|禁止|严禁|无需|不需要|不再|鼓励")
+_MODAL = re.compile(r"应当|可以|不得|必须|(?<![必无毋])须(?!知)|禁止|严禁|无需|不需要|不再|鼓励")
 
 
 def obligation_facts(pairs: Iterable[tuple[str, str]], similarity: Similarity) -> list[UnitFact]:
@@ -375,9 +389,13 @@ def obligation_facts(pairs: Iterable[tuple[str, str]], similarity: Similarity) -
 
 # --- scope, subsidies ---------------------------------------------------------------------------------
 
-_SCOPE = re.compile(r"适用|范围|条件|对象|资格|限于|除外|纳入|认定为|包括|属于|具备|符合|限制")
-_STRONG_SCOPE = re.compile(r"适用|范围|对象|资格|限于")
-_SUBSIDY = re.compile(r"补贴|补助|奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金")
+_SCOPE = re.compile(
+    r"适用|范围|条件|对象|资格|限于|除外|纳入|认定为|包括|属于|具备|符合|限制|下列|免费|申请"
+)
+_STRONG_SCOPE = re.compile(r"适用|范围|对象|资格|限于|包括")
+_SUBSIDY = re.compile(r"补贴|补助|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金")
+_GRANT = re.compile(r"给予|享受|提供|安排|发放|申领|申请|拨付|兑现|实行|支持")
+_PENAL = re.compile(r"罚款|处分|追究|责令|挪用|克扣|截留|侵占")
 _ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)](.+?)[；。，]?$", re.M)
 
 
@@ -396,33 +414,39 @@ def scope_and_subsidy_facts(
     for old_frag, new_frag, sentence in regions:
         if not (_content(old_frag) or _content(new_frag)):
             continue
-        if canonical_numbers(old_frag) == canonical_numbers(new_frag):
-            continue
-        if any(
-            x in old_frag or x in new_frag or (len(old_frag + new_frag) >= 2 and (old_frag or "\x00") in x and (new_frag or "\x00") in x)
-            or (old_frag and not new_frag and old_frag in x)
-            or (new_frag and not old_frag and new_frag in x)
-            for x in explained
-            if len(x) >= 2
-        ):
-            continue
-        if same_number(old_frag, new_frag) or numerals_only(old_frag, new_frag):
-            continue
+        if len(old_frag) > 40 or len(new_frag) > 40:
+            continue  # a passage rewritten: no single fact to name
         if "\n" in old_frag + new_frag and not re.search("[。；，]", old_frag + new_frag):
             continue  # a title or heading laid out again
+        if same_number(old_frag, new_frag) or numerals_only(old_frag, new_frag):
+            continue
+        if _explained(old_frag, new_frag, explained):
+            continue
         changed = old_frag + new_frag
-        # 优惠价格 → 优惠政策: the edit names a subsidy, or sits right after a subsidy word
-        if _SUBSIDY.search(changed) or any(
+        # 优惠价格 → 优惠政策: a subsidy granted, dropped or changed (not one only reordered)
+        words_o = set(_SUBSIDY.findall(old_frag))
+        words_n = set(_SUBSIDY.findall(new_frag))
+        after_subsidy = any(
             m.end() in _edges(sentence, new_frag) for m in _SUBSIDY.finditer(sentence)
+        )
+        if (
+            (words_o != words_n or after_subsidy)
+            and _GRANT.search(sentence)
+            and not _PENAL.search(sentence)
         ):
             out.append(UnitFact("subsidy", old_frag, new_frag, sentence))
             continue
-        list_edit = bool(
-            re.match(r"^[、，]|^(?:和|或者)", old_frag or new_frag)
-            or re.search(r"[、]$", old_frag or new_frag)
+        # a member added to or cut from a list (工业、农业和服务业 → 工业和服务业)
+        one_sided = not (old_frag and new_frag)
+        frag = old_frag or new_frag
+        list_member = one_sided and bool(
+            re.match(r"^(?:[、，]|和|或者|以及|及)", frag) or re.search(r"(?:[、]|和|或者)$", frag)
         )
-        qualifier = bool(_STRONG_SCOPE.search(sentence)) and not re.search("[，。；、]", changed)
-        if _SCOPE.search(changed) or (list_edit and _SCOPE.search(sentence)) or qualifier:
+        cue_o = set(_STRONG_SCOPE.findall(old_frag))
+        cue_n = set(_STRONG_SCOPE.findall(new_frag))
+        names_scope = cue_o != cue_n and not re.search("[。；]", changed)
+        about_scope = bool(_SCOPE.search(sentence))
+        if (list_member and about_scope and not re.search("[。；]", frag)) or names_scope:
             out.append(UnitFact("scope", old_frag, new_frag, sentence))
     io = {m.group(1) for m in _ITEM.finditer(old)}
     inn = {m.group(1) for m in _ITEM.finditer(new)}
@@ -430,6 +454,20 @@ def scope_and_subsidy_facts(
         gone, came = sorted(io - inn), sorted(inn - io)
         out.append(UnitFact("scope", "；".join(gone), "；".join(came), (came or gone)[0]))
     return _unique(out)[:2]
+
+
+def _explained(old_frag: str, new_frag: str, explained: set[str]) -> bool:
+    """An edit that another kind already names (a department renamed, a value changed)."""
+    for x in explained:
+        if len(x) < 2:
+            continue
+        if x in old_frag or x in new_frag:
+            return True
+        if old_frag and old_frag in x and (not new_frag or new_frag in x):
+            return True
+        if new_frag and new_frag in x and not old_frag:
+            return True
+    return False
 
 
 def _edges(sentence: str, fragment: str) -> set[int]:
@@ -467,7 +505,13 @@ def unit_facts(
         x for f in facts + actors for x in (f.old, f.new, f.old_text, f.new_text) if x
     }
     facts += scope_and_subsidy_facts(old, new, regions, explained)
-    facts += actors
+    # a department that goes with a clause added or removed is part of that change
+    clauses = [x for f in facts for x in (f.old, f.new) if len(x) > 8]
+    facts += [
+        a
+        for a in actors
+        if (a.old and a.new) or not any((a.old or a.new) in c for c in clauses)
+    ]
     if kinds is not None:
         facts = [f for f in facts if f.kind in kinds]
     return facts
