@@ -19,11 +19,13 @@ as one grouped row. Exits 0 (a measurement, not a test).
 
 from __future__ import annotations
 
+import re
 import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policytrack.chinese import cn_to_int
 from policytrack.diff import diff_documents
 from policytrack.ingest import ingest
 from policytrack.keychanges import KINDS, KeyChange, canonical_numbers
@@ -52,6 +54,7 @@ class Pair:
     old: Path
     new: Path
     labels: tuple[Label, ...]
+    read: tuple[int, int] | None = None  # the new articles read, when not all were
 
 
 def resolve(path: str) -> Path:
@@ -70,14 +73,32 @@ def load_pairs(folder: Path = FIXTURES) -> list[Pair]:
         for label in labels:
             if label.kind not in KINDS:
                 raise ValueError(f"{f.name}: unknown kind {label.kind!r}; use one of {KINDS}")
-        pairs.append(Pair(f.stem, resolve(data["old"]), resolve(data["new"]), labels))
+        read = None
+        if "read" in data:
+            first, last = (article_number(x) for x in data["read"])
+            read = (first or 0, last or 0)
+        pairs.append(Pair(f.stem, resolve(data["old"]), resolve(data["new"]), labels, read))
     return pairs
+
+
+def article_number(label: str) -> int | None:
+    m = re.fullmatch(r"第([〇零一二两三四五六七八九十百千]+)条", label)
+    return cn_to_int(m.group(1)) if m else None
 
 
 def predict(pair: Pair) -> tuple[KeyChange, ...]:
     old = ingest(pair.old.read_bytes(), pair.old.name).document
     new = ingest(pair.new.read_bytes(), pair.new.name).document
-    return diff_documents(old, new).key_changes
+    changes = diff_documents(old, new).key_changes
+    if pair.read is None:
+        return changes
+    first, last = pair.read
+
+    def inside(unit: str) -> bool:
+        n = article_number(unit.split("、")[0])
+        return n is not None and first <= n <= last
+
+    return tuple(c for c in changes if any(inside(u) for u in c.units))
 
 
 def _norm(text: str) -> str:
