@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PT := $(BIN)/policytrack
 AS_OF ?= 2025-10-01
 
-.PHONY: demo test lint bench docs clean sample
+.PHONY: demo test lint bench eval docs clean sample
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# measurements of quality on labelled real documents (need ../shared beside the repo)
+eval: $(STAMP)
+	$(BIN)/python -m benchmarks.keychanges
 
 docs: $(STAMP)
 	$(BIN)/python -m policytrack.cli.reference > docs/cli.md

@@ -842,7 +842,8 @@ def alerts_run(
 
 
 def change_summary(d: DocumentDiff, limit: int = 5) -> tuple[str, ...]:
-    """A new version's changes in a few Chinese phrases: unit counts, then key facts."""
+    """A new version's changes in a few Chinese phrases: unit counts, then the first key
+    changes (ranked), then 另有 N 项 when there are more."""
     counts = d.counts
     names = {
         "modified": "修改",
@@ -853,7 +854,7 @@ def change_summary(d: DocumentDiff, limit: int = 5) -> tuple[str, ...]:
     }
     parts = [f"{label} {counts[op]} 处" for op, label in names.items() if counts[op]]
     out = ["条文" + "、".join(parts)] if parts else []
-    for c in d.key_changes:
-        where = "、".join(b.label or b.title for b in (c.new or c.old))
-        out.extend(f"{where} {fact.summary}" for fact in c.facts)
-    return tuple(out[: limit + 1])
+    out += [f"{k.where} {k.summary}" for k in d.key_changes[:limit]]
+    if len(d.key_changes) > limit:
+        out.append(f"另有 {len(d.key_changes) - limit} 项")
+    return tuple(out)

@@ -35,6 +35,8 @@ from .model import Document, Unit
 Op = Literal["unchanged", "renumbered", "modified", "moved", "added", "removed", "split", "merged"]
 PAIR_THRESHOLD = 0.5
 SAME_NUMBER_THRESHOLD = 0.3
+LOW_PAIR_THRESHOLD = 0.4
+CONTAINED_MIN_CHARS = 20
 
 
 @dataclass(frozen=True)
@@ -79,25 +81,43 @@ class UnitChange:
         return self.new[0].anchor if self.new else None
 
     def describe(self) -> str:
-        """One line a policy analyst reads: old 第五条 → new 第七条, text unchanged."""
+        """One line a policy analyst reads: 重新编号：原第六条 → 第五条（内容未变）."""
         o = "、".join(b.label or b.title for b in self.old)
         n = "、".join(b.label or b.title for b in self.new)
         if self.op == "added":
-            return f"new {n} added"
+            return f"新增：{n}"
         if self.op == "removed":
-            return f"old {o} removed"
+            return f"删除：原{o}"
         if self.op == "split":
-            return f"old {o} split into new {n}"
+            return f"拆分：原{o} → {n}"
         if self.op == "merged":
-            return f"old {o} merged into new {n}"
-        where = f"old {o} → new {n}" if o != n else o
+            return f"合并：原{o} → {n}"
+        where = f"原{o} → {n}" if o != n else o
         if self.op == "unchanged":
-            return f"{where}, text unchanged"
+            return f"未变：{where}"
         if self.op == "renumbered":
-            return f"{where}, text unchanged" + (" (moved)" if self.moved else "")
+            return f"{'移动并' if self.moved else ''}重新编号：{where}（内容未变）"
         if self.op == "moved":
-            return f"{where}, moved, text unchanged"
-        return f"{where}, modified" + (" (moved)" if self.moved else "")
+            return f"移动：{where}（内容未变）"
+        return f"修改{'并移动' if self.moved else ''}：{where}"
+
+    @property
+    def where(self) -> str:
+        """The unit in the new version (the old one for a removed unit): 第十九条."""
+        return "、".join(b.label or b.title for b in (self.new or self.old))
+
+
+OP_LABELS = {
+    "modified": "修改",
+    "added": "新增",
+    "removed": "删除",
+    "moved": "移动",
+    "renumbered": "重新编号",
+    "split": "拆分",
+    "merged": "合并",
+    "unchanged": "未变",
+}
+"""The Chinese name of each operation (JSON keeps the English codes)."""
 
 
 @dataclass(frozen=True)
@@ -234,31 +254,44 @@ def align(old: list[Block], new: list[Block]) -> list[tuple[list[int], list[int]
             pairs[i], sims[i] = j, 1.0
             used_new.add(j)
     # 2. most similar remaining pairs of the same kind
-    scored: list[tuple[float, int, int]] = []
     free_old = [i for i in range(len(old)) if i not in pairs]
     free_new = [j for j in range(len(new)) if j not in used_new]
+    matrix: dict[tuple[int, int], float] = {}
+    best_for_old: dict[int, float] = {}
+    best_for_new: dict[int, float] = {}
     for i in free_old:
         for j in free_new:
             if old[i].kind != new[j].kind:
                 continue
             s = _similarity(old[i].key, new[j].key)
-            same_number = (
-                old[i].number and old[i].number == new[j].number and old[i].kind == new[j].kind
-            )
-            if (
-                s >= PAIR_THRESHOLD
-                or (same_number and s >= SAME_NUMBER_THRESHOLD)
-                or (not old[i].key and not new[j].key and same_number)
-            ):
-                bonus = 0.05 if same_number else 0.0
-                # nearby positions break ties between equally similar candidates
-                closeness = -abs(i / max(1, len(old)) - j / max(1, len(new))) * 0.01
-                scored.append((s + bonus + closeness, i, j))
+            matrix[i, j] = s
+            best_for_old[i] = max(best_for_old.get(i, 0.0), s)
+            best_for_new[j] = max(best_for_new.get(j, 0.0), s)
+    scored: list[tuple[float, int, int]] = []
+    for (i, j), s in matrix.items():
+        a, b = old[i].key, new[j].key
+        same_number = bool(old[i].number and old[i].number == new[j].number)
+        mutual_best = s >= best_for_old[i] and s >= best_for_new[j]
+        if (
+            s >= PAIR_THRESHOLD
+            or contains(a, b, s)
+            # a same-number pair below the threshold, or any fair match, only when neither
+            # unit has a better content match elsewhere (its real successor is not taken)
+            or (same_number and s >= SAME_NUMBER_THRESHOLD and mutual_best)
+            or (s >= LOW_PAIR_THRESHOLD and mutual_best)
+            or (not a and not b and same_number)
+        ):
+            bonus = 0.05 if same_number else 0.0
+            if contains(a, b, s):
+                bonus += 0.3  # kept word for word inside the other: the same unit, extended
+            # nearby positions break ties between equally similar candidates
+            closeness = -abs(i / max(1, len(old)) - j / max(1, len(new))) * 0.01
+            scored.append((s + bonus + closeness, i, j))
     scored.sort(reverse=True)
     for _score, i, j in scored:
         if i in pairs or j in used_new:
             continue
-        pairs[i], sims[i] = j, _similarity(old[i].key, new[j].key)
+        pairs[i], sims[i] = j, matrix[i, j]
         used_new.add(j)
     groups: list[tuple[list[int], list[int], float]] = [
         ([i], [j], sims[i]) for i, j in pairs.items()
@@ -270,6 +303,17 @@ def align(old: list[Block], new: list[Block]) -> list[tuple[list[int], list[int]
     groups += [([i], [], 0.0) for i in range(len(old)) if i not in matched_old]
     groups += [([], [j], 0.0) for j in range(len(new)) if j not in matched_new]
     return groups
+
+
+def contains(a: str, b: str, similarity: float) -> bool:
+    """One text kept (nearly) word for word inside the other, which extends it: an old
+    article that became the first paragraph of a longer new one, or the reverse. Derived from
+    the Indel similarity: matched characters = similarity × (len a + len b) / 2."""
+    short, long_ = sorted((len(a), len(b)))
+    if short < CONTAINED_MIN_CHARS or short == long_:
+        return False
+    matched = similarity * (short + long_) / 2
+    return matched >= 0.95 * short
 
 
 def _splits_and_merges(
@@ -423,6 +467,18 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
     pairs = sorted((g for g in groups if g[0] and g[1]), key=lambda g: g[0][0])
     in_order = _longest_increasing([g[1][0] for g in pairs])
     moved_old = {g[0][0] for k, g in enumerate(pairs) if k not in in_order}
+    # a swap: a pair out of order that crosses exactly one pair of the ordered run has
+    # traded places with it, so both moved (one long move crosses many and moves alone)
+    for k, g in enumerate(pairs):
+        if k in in_order:
+            continue
+        crossed = [
+            h
+            for m, h in enumerate(pairs)
+            if m in in_order and (h[0][0] - g[0][0]) * (h[1][0] - g[1][0]) < 0
+        ]
+        if len(crossed) == 1:
+            moved_old.add(crossed[0][0][0])
     changes: list[UnitChange] = []
     for oi, ni, sim in groups:
         olds = tuple(ob[i] for i in oi)
