@@ -80,6 +80,74 @@ def test_every_corpus_pair_diffs() -> None:
         assert accounted == old_articles, (a.name, counts)
 
 
+def test_every_identical_article_is_paired_and_no_unchanged_article_is_reported_changed() -> None:
+    """The corpus-wide invariants: an article whose text is in both versions is paired with
+    an identical one (unchanged, renumbered or moved, never modified, added or removed), and a
+    change reported as modified has text that differs."""
+    for a, b in corpus_pairs():
+        old, new = load(a), load(b)
+        d = diff_documents(old, new)
+        new_keys = collections.Counter(
+            blk.key for c in d.changes for blk in c.new if blk.kind == "article"
+        )
+        for c in d.changes:
+            if c.op == "modified":
+                assert c.old[0].key != c.new[0].key, (b.name, c.describe())
+            if c.op == "removed" and c.old[0].kind == "article" and c.old[0].key:
+                # an old article whose exact text is still there was paired with it
+                assert new_keys[c.old[0].key] == 0 or _paired_elsewhere(d, c.old[0].key), (
+                    b.name,
+                    c.describe(),
+                )
+
+
+def _paired_elsewhere(d: DocumentDiff, key: str) -> bool:
+    """Every new article with this text is already paired with another identical old one."""
+    return all(
+        c.old and any(blk.key == key for blk in c.old)
+        for c in d.changes
+        if any(blk.key == key for blk in c.new)
+    )
+
+
+# --- alignment on real pairs that showed its misses ------------------------------------------------
+
+
+def test_an_old_article_kept_as_the_first_paragraph_of_a_longer_one_is_modified() -> None:
+    # 国家自然科学基金条例 2007 第三十三条 (公开信息应当遵守保密规定) is word for word the first
+    # paragraph of 2024 第三十四条, which adds a paragraph on scientific security: similarity
+    # 0.47, under the pairing threshold, yet the same article extended
+    d = pair("行政法规", "国家自然科学基金条例")
+    c = find(d, "第三十三条")
+    assert [b.label for b in c.new] == ["第三十四条"] and c.op == "modified"
+    assert c.similarity < 0.5
+    assert deleted(c) == "" and "健全科技安全制度" in inserted(c)
+    assert not any(x.op == "added" and x.new[0].label == "第三十四条" for x in d.changes)
+
+
+def test_a_weak_same_number_pair_never_takes_a_unit_with_a_better_match() -> None:
+    # 国防教育法 2018 第十五条 (high-school and university education plus military training)
+    # resembles 2024 第十五条 at 0.38, but its real successor is 2024 第十七条 (0.48); the
+    # same-number pair must not take it
+    d = pair("行政法", "国防教育法")
+    c = find(d, "第十五条")
+    assert [b.label for b in c.new] == ["第十七条"] and c.op == "modified"
+    assert "军事训练" in c.old[0].text and "军事训练" in c.new[0].text
+    # 农产品质量安全法 2018 第二十条 → 2022 第二十五条, not the same-number 第二十条 (0.34)
+    d = pair("经济法", "农产品质量安全法")
+    assert [b.label for b in find(d, "第二十条").new] == ["第二十五条"]
+
+
+def test_both_units_of_a_swap_are_moved() -> None:
+    # 国家自然科学基金条例: 2007 第三条 (where the money comes from) and 第四条 (principles)
+    # trade places in 2024 (第四条 and 第三条)
+    d = pair("行政法规", "国家自然科学基金条例")
+    first, second = find(d, "第三条", "第四条"), find(d, "第四条", "第三条")
+    assert first.moved and second.moved
+    assert first.describe() == "修改并移动：原第三条 → 第四条"
+    assert second.describe() == "修改并移动：原第四条 → 第三条"
+
+
 # --- hand-checked real pairs -------------------------------------------------------------------------
 
 
