@@ -231,7 +231,10 @@ def render(report: Report) -> str:
     lines.append(
         f"{'all':<11} {total.labels:>6} {total.found:>5} {total.predicted:>9} {total.false_alarms:>5} {total.duplicates:>4} {_pct(total.precision):>9} {_pct(total.recall):>6}"
     )
-    lines += ["", f"multi-article labels reported as one grouped row: {report.grouped} of {report.multi}"]
+    lines += [
+        "",
+        f"multi-article labels reported as one grouped row: {report.grouped} of {report.multi}",
+    ]
     if report.skipped:
         lines += ["", "skipped (texts not found; ../shared missing?): " + ", ".join(report.skipped)]
     lines += ["", f"misses ({len(report.misses)}):"] + [f"  {m}" for m in report.misses]

@@ -269,20 +269,20 @@ def align(old: list[Block], new: list[Block]) -> list[tuple[list[int], list[int]
             best_for_new[j] = max(best_for_new.get(j, 0.0), s)
     scored: list[tuple[float, int, int]] = []
     for (i, j), s in matrix.items():
-        a, b = old[i].key, new[j].key
+        ka, kb = old[i].key, new[j].key
         same_number = bool(old[i].number and old[i].number == new[j].number)
         mutual_best = s >= best_for_old[i] and s >= best_for_new[j]
         if (
             s >= PAIR_THRESHOLD
-            or contains(a, b, s)
+            or contains(ka, kb, s)
             # a same-number pair below the threshold, or any fair match, only when neither
             # unit has a better content match elsewhere (its real successor is not taken)
             or (same_number and s >= SAME_NUMBER_THRESHOLD and mutual_best)
             or (s >= LOW_PAIR_THRESHOLD and mutual_best)
-            or (not a and not b and same_number)
+            or (not ka and not kb and same_number)
         ):
             bonus = 0.05 if same_number else 0.0
-            if contains(a, b, s):
+            if contains(ka, kb, s):
                 bonus += 0.3  # kept word for word inside the other: the same unit, extended
             # nearby positions break ties between equally similar candidates
             closeness = -abs(i / max(1, len(old)) - j / max(1, len(new))) * 0.01

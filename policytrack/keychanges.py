@@ -18,7 +18,6 @@ Measured on the labelled pairs in tests/fixtures/keychanges (python -m benchmark
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -123,7 +122,9 @@ def fmt_number(value: float) -> str:
 
 
 # an amount: 5000元, 五千元, 2万元, 1.5亿元; the bare first half of a range (五千以上…元) too
-_AMOUNT = re.compile(rf"(?P<n>{_NUM})(?P<u>亿|千万|百万|万)?(?P<y>元)?(?P<r>以上|以下|至|到|-|—|～|~)?")
+_AMOUNT = re.compile(
+    rf"(?P<n>{_NUM})(?P<u>亿|千万|百万|万)?(?P<y>元)?(?P<r>以上|以下|至|到|-|—|～|~)?"
+)
 
 
 def amounts(text: str) -> list[tuple[int, int, float]]:
@@ -145,7 +146,11 @@ def amounts(text: str) -> list[tuple[int, int, float]]:
             if nxt.start() == m.end() and nxt.group("y"):
                 next_unit = nxt.group("u") or ""
                 # 五千以上一万元: 千 is part of the numeral, the yuan unit applies as stated
-                scale = _UNIT[unit] if unit else (1 if _is_self_scaled(m.group("n")) else _UNIT[next_unit])
+                scale = (
+                    _UNIT[unit]
+                    if unit
+                    else (1 if _is_self_scaled(m.group("n")) else _UNIT[next_unit])
+                )
                 out.append((m.start(), m.end(), n * scale))
     return out
 
@@ -170,7 +175,9 @@ def canonical_numbers(text: str) -> str:
     rest = "".join(out)
     return re.sub(
         rf"([{_CN_NUM}]+)(?=个?(?:工作日|日|天|个月|月|年|小时|周岁|人|倍))",
-        lambda m: fmt_number(number(m.group(1)) or 0) if number(m.group(1)) is not None else m.group(1),
+        lambda m: (
+            fmt_number(number(m.group(1)) or 0) if number(m.group(1)) is not None else m.group(1)
+        ),
         rest,
     )
 

@@ -10,6 +10,7 @@ before an organ word (部门, 局, 机关…), or in a list of such names (公�
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 
@@ -21,10 +22,10 @@ from .keychanges import (
     UnitFact,
     amounts,
     canonical_numbers,
-    numerals_only,
-    same_number,
     fmt_number,
     number,
+    numerals_only,
+    same_number,
     sentences,
     yuan_text,
 )
@@ -106,7 +107,6 @@ def _unique(facts: list[UnitFact]) -> list[UnitFact]:
             seen.add((f.kind, f.old, f.new))
             out.append(f)
     return out
-
 
 
 # --- money, percentages, deadlines, dates ---------------------------------------------------------
@@ -223,20 +223,149 @@ def _sentence_with(text: str, needle: str) -> str:
 
 # names of government functions (the part of a department's name before 部门/局/委…)
 DEPARTMENT_STEMS = frozenset(
-    """发展改革 发展和改革 发展与改革 经济信息化 经济和信息化 工业和信息化 教育 教育行政 科技 科学技术
-    民族宗教 公安 国家安全 民政 司法行政 司法 财政 人力资源社会保障 人力资源和社会保障 人力社保
-    劳动保障 劳动 人事 规划资源 规划国土资源 国土资源 自然资源 规划和自然资源 规划 土地 测绘
-    生态环境 环境保护 环保 住房城乡建设 住房和城乡建设 城乡建设 建设 房屋 房屋管理 房地产
-    交通运输 交通 水务 水利 水 农业农村 农业 林业 林业和草原 园林绿化 绿化市容 市容环境卫生 商务
-    文化旅游 文化和旅游 文化 旅游 广播电视 新闻出版 体育 卫生健康 卫生和健康 卫生计生 卫生
-    计划生育 人口和计划生育 退役军人事务 应急管理 安全生产监督管理 安全生产监管 审计 统计
-    国有资产监督管理 国资 市场监督管理 市场监管 工商行政管理 工商 质量技术监督 质量技监
-    质量监督检验 质量监督 质监 食品药品监督管理 食品药品监管 药品监督管理 药品监管 医疗保障 医保
-    国防动员 民防 人民防空 人防 城管执法 城市管理 城市管理综合执法 税务 海关 出入境检验检疫
-    检验检疫 气象 地震 网信 外事 地方金融监督管理 金融监管 金融 粮食 粮食和物资储备 物价 价格
-    海洋 渔业 电力 通信 通信管理 邮政 铁路 民航 档案 保密 知识产权 数据 大数据 政务服务
-    机关事务 信访 宗教 侨务 港澳 台湾 外汇管理 证券监督管理 银行业监督管理 保险监督管理 邮电
-    科学技术行政 卫生行政 环境保护行政 海洋行政""".split()
+    [
+        "发展改革",
+        "发展和改革",
+        "发展与改革",
+        "经济信息化",
+        "经济和信息化",
+        "工业和信息化",
+        "教育",
+        "教育行政",
+        "科技",
+        "科学技术",
+        "民族宗教",
+        "公安",
+        "国家安全",
+        "民政",
+        "司法行政",
+        "司法",
+        "财政",
+        "人力资源社会保障",
+        "人力资源和社会保障",
+        "人力社保",
+        "劳动保障",
+        "劳动",
+        "人事",
+        "规划资源",
+        "规划国土资源",
+        "国土资源",
+        "自然资源",
+        "规划和自然资源",
+        "规划",
+        "土地",
+        "测绘",
+        "生态环境",
+        "环境保护",
+        "环保",
+        "住房城乡建设",
+        "住房和城乡建设",
+        "城乡建设",
+        "建设",
+        "房屋",
+        "房屋管理",
+        "房地产",
+        "交通运输",
+        "交通",
+        "水务",
+        "水利",
+        "水",
+        "农业农村",
+        "农业",
+        "林业",
+        "林业和草原",
+        "园林绿化",
+        "绿化市容",
+        "市容环境卫生",
+        "商务",
+        "文化旅游",
+        "文化和旅游",
+        "文化",
+        "旅游",
+        "广播电视",
+        "新闻出版",
+        "体育",
+        "卫生健康",
+        "卫生和健康",
+        "卫生计生",
+        "卫生",
+        "计划生育",
+        "人口和计划生育",
+        "退役军人事务",
+        "应急管理",
+        "安全生产监督管理",
+        "安全生产监管",
+        "审计",
+        "统计",
+        "国有资产监督管理",
+        "国资",
+        "市场监督管理",
+        "市场监管",
+        "工商行政管理",
+        "工商",
+        "质量技术监督",
+        "质量技监",
+        "质量监督检验",
+        "质量监督",
+        "质监",
+        "食品药品监督管理",
+        "食品药品监管",
+        "药品监督管理",
+        "药品监管",
+        "医疗保障",
+        "医保",
+        "国防动员",
+        "民防",
+        "人民防空",
+        "人防",
+        "城管执法",
+        "城市管理",
+        "城市管理综合执法",
+        "税务",
+        "海关",
+        "出入境检验检疫",
+        "检验检疫",
+        "气象",
+        "地震",
+        "网信",
+        "外事",
+        "地方金融监督管理",
+        "金融监管",
+        "金融",
+        "粮食",
+        "粮食和物资储备",
+        "物价",
+        "价格",
+        "海洋",
+        "渔业",
+        "电力",
+        "通信",
+        "通信管理",
+        "邮政",
+        "铁路",
+        "民航",
+        "档案",
+        "保密",
+        "知识产权",
+        "数据",
+        "大数据",
+        "政务服务",
+        "机关事务",
+        "信访",
+        "宗教",
+        "侨务",
+        "港澳",
+        "台湾",
+        "外汇管理",
+        "证券监督管理",
+        "银行业监督管理",
+        "保险监督管理",
+        "邮电",
+        "科学技术行政",
+        "卫生行政",
+        "环境保护行政",
+        "海洋行政",
+    ]
 )
 _ORGAN = "行政主管部门|行政管理部门|主管部门|管理部门|行政部门|部门|委员会|管理局|局|厅|委|机关|办公室|办"
 _LEVEL = (
@@ -244,10 +373,20 @@ _LEVEL = (
     r"地方各级人民政府|地方各级|地方|各级|本级|同级|上级|上一级|省、自治区、直辖市|"
     r"(?:市(?!场)|区(?!域)|县(?!级)|省|乡|镇)(?:[、和](?:市(?!场)|区(?!域)|县(?!级)|省|乡|镇))*"
 )
-_STEM_ALT = "|".join(sorted(DEPARTMENT_STEMS, key=len, reverse=True))
-_ACTOR = re.compile(rf"(?P<lv>(?:{_LEVEL})?)(?:人民政府)?(?P<stem>{_STEM_ALT})(?P<organ>{_ORGAN})")
 _GOVERNMENT = re.compile(rf"(?P<lv>{_LEVEL})(?P<organ>人民政府|人民法院|人民检察院|人大常委会)")
-_LIST = re.compile(rf"(?:(?:{_STEM_ALT})[、和]){{1,}}(?:{_STEM_ALT})(?=等|[、和]?(?:{_ORGAN}))")
+
+
+@functools.cache
+def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A department name (level, function, organ) and a list of functions (公安、交通等部门);
+    compiled on first use: the alternation of every function name costs ~20 ms to compile,
+    which a command that never diffs should not pay at startup."""
+    stems = "|".join(sorted(DEPARTMENT_STEMS, key=len, reverse=True))
+    actor = re.compile(rf"(?P<lv>(?:{_LEVEL})?)(?:人民政府)?(?P<stem>{stems})(?P<organ>{_ORGAN})")
+    listed = re.compile(rf"(?:(?:{stems})[、和]){{1,}}(?:{stems})(?=等|[、和]?(?:{_ORGAN}))")
+    return actor, listed
+
+
 # a short function name (水, 公安) stands alone only after a word boundary like these
 _BEFORE_STEM = set("的和与及或对为将其在各本同级省市县区乡镇府院由经向报并会、，。；：（）")
 _DEPT_CLAUSE = re.compile(r"[（(](?:责任部门|责任单位|牵头部门|牵头单位|主责部门)[：:][^）)]+[）)]")
@@ -261,16 +400,22 @@ def actor_mentions(text: str) -> list[tuple[str, str, str]]:
     out = [("", name, "") for name in departments(text)]
     text = _DEPT_CLAUSE.sub("", text)
     spans: list[tuple[int, tuple[str, str, str]]] = []
-    for m in _ACTOR.finditer(text):
-        short = len(m.group("stem")) == 1
-        if short and m.start() > 0 and m.start("stem") == m.start() and CJK.match(text[m.start() - 1]):
-            # 政府水务部门 is fine; 供水部门 is not 水 + 部门
-            if text[m.start() - 1] not in _BEFORE_STEM:
-                continue
+    actor, listed = _actor_patterns()
+    for m in actor.finditer(text):
+        # a one-character function (水) stands alone only after a word boundary: 政府水务部门
+        # is a department, 供水部门 is not 水 + 部门
+        if (
+            len(m.group("stem")) == 1
+            and m.start() > 0
+            and m.start("stem") == m.start()
+            and CJK.match(text[m.start() - 1])
+            and text[m.start() - 1] not in _BEFORE_STEM
+        ):
+            continue
         spans.append((m.start(), (m.group("lv"), m.group("stem"), m.group("organ"))))
     for m in _GOVERNMENT.finditer(text):
         spans.append((m.start(), (m.group("lv"), m.group("organ"), "")))
-    for m in _LIST.finditer(text):
+    for m in listed.finditer(text):
         for k, item in enumerate(re.split("[、和]", m.group(0))):
             spans.append((m.start() + k, ("", item, "")))
     spans.sort(key=lambda x: x[0])
@@ -393,7 +538,9 @@ _SCOPE = re.compile(
     r"适用|范围|条件|对象|资格|限于|除外|纳入|认定为|包括|属于|具备|符合|限制|下列|免费|申请"
 )
 _STRONG_SCOPE = re.compile(r"适用|范围|对象|资格|限于|包括")
-_SUBSIDY = re.compile(r"补贴|补助|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金")
+_SUBSIDY = re.compile(
+    r"补贴|补助|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金"
+)
 _GRANT = re.compile(r"给予|享受|提供|安排|发放|申领|申请|拨付|兑现|实行|支持")
 _PENAL = re.compile(r"罚款|处分|追究|责令|挪用|克扣|截留|侵占")
 _ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)](.+?)[；。，]?$", re.M)
@@ -492,7 +639,9 @@ def unit_facts(
     facts: list[UnitFact] = []
     approvals = approval_facts(pairs)
     approval_sentences = {f.sentence for f in approvals}
-    facts += [f for f in obligation_facts(pairs, similarity) if f.sentence not in approval_sentences]
+    facts += [
+        f for f in obligation_facts(pairs, similarity) if f.sentence not in approval_sentences
+    ]
     facts += values_changed("money", pairs, money_values)
     facts += values_changed("deadline", pairs, deadline_values)
     facts += values_changed("penalty", pairs, fine_values)
@@ -501,16 +650,12 @@ def unit_facts(
     facts += values_changed("percentage", pairs, percent_values)
     facts += values_changed("date", pairs, date_values)
     actors = actor_facts(old, new)
-    explained = {
-        x for f in facts + actors for x in (f.old, f.new, f.old_text, f.new_text) if x
-    }
+    explained = {x for f in facts + actors for x in (f.old, f.new, f.old_text, f.new_text) if x}
     facts += scope_and_subsidy_facts(old, new, regions, explained)
     # a department that goes with a clause added or removed is part of that change
     clauses = [x for f in facts for x in (f.old, f.new) if len(x) > 8]
     facts += [
-        a
-        for a in actors
-        if (a.old and a.new) or not any((a.old or a.new) in c for c in clauses)
+        a for a in actors if (a.old and a.new) or not any((a.old or a.new) in c for c in clauses)
     ]
     if kinds is not None:
         facts = [f for f in facts if f.kind in kinds]

@@ -178,7 +178,9 @@ def test_minshi_susong_renumbered_but_unchanged_articles() -> None:
     d = pair("诉讼与非诉讼程序法", "民事诉讼法")
     renumbered = [c for c in d.changes if c.op == "renumbered" and c.old[0].kind == "article"]
     assert len(renumbered) >= 50
-    assert all(c.describe().endswith("（内容未变）") and "重新编号" in c.describe() for c in renumbered)
+    assert all(
+        c.describe().endswith("（内容未变）") and "重新编号" in c.describe() for c in renumbered
+    )
     assert d.counts["unchanged"] >= 150
 
 

@@ -10,8 +10,15 @@ import pytest
 from benchmarks.keychanges import FIXTURES, Label, agrees, load_pairs
 from policytrack.diff import DocumentDiff, diff_documents
 from policytrack.ingest import ingest
-from policytrack.keychanges import KeyChange, amounts, canonical_numbers, group, ranked
-from policytrack.keychanges import UnitFact, UnitRead
+from policytrack.keychanges import (
+    KeyChange,
+    UnitFact,
+    UnitRead,
+    amounts,
+    canonical_numbers,
+    group,
+    ranked,
+)
 from tests.conftest import CORPUS, ROOT
 
 VERSIONS = CORPUS / "versions"
@@ -63,12 +70,21 @@ def test_beijing_parking_the_fine_did_not_change_the_consent_rule_did(old: Path,
 @needs_corpus
 def test_shanghai_inspection_the_department_rename_is_one_row_with_its_six_articles() -> None:
     # the undated file is the 2016 text (its header shows no later revision)
-    d = diff_files(SHANGHAI / "上海市检验检测条例.md", SHANGHAI / "上海市检验检测条例(2024-12-31).md")
+    d = diff_files(
+        SHANGHAI / "上海市检验检测条例.md", SHANGHAI / "上海市检验检测条例(2024-12-31).md"
+    )
     renames = [k for k in d.key_changes if k.kind == "actor" and "质量技监" in k.old]
     assert len(renames) == 1
     (rename,) = renames
     assert "市场监管" in rename.new
-    assert set(rename.units) >= {"第六条", "第七条", "第二十六条", "第二十九条", "第三十条", "第三十四条"}
+    assert set(rename.units) >= {
+        "第六条",
+        "第七条",
+        "第二十六条",
+        "第二十九条",
+        "第三十条",
+        "第三十四条",
+    }
     # the other renamed departments of 第六条 (环保 → 生态环境, 海关…) are found too
     pairs = {(k.old, k.new) for k in d.key_changes if k.kind == "actor"}
     assert ("环保", "生态环境") in pairs and ("出入境检验检疫", "海关") in pairs

@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from policytrack import commands
 from policytrack.cli.app import (
     DEFAULT_ARCHIVE,
     ArchiveOpt,
@@ -17,8 +16,14 @@ from policytrack.cli.app import (
     app,
     fmt_date,
     handles_errors,
+    lazy_module,
     print_json,
 )
+
+if TYPE_CHECKING:
+    from policytrack import commands
+else:
+    commands = lazy_module("policytrack.commands")
 
 
 @app.command()

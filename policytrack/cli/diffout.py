@@ -9,8 +9,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from policytrack.commands import DiffResult
 from policytrack.cli.wrap import Segment, wrap
+from policytrack.commands import DiffResult
 from policytrack.diff import OP_LABELS, DocumentDiff, InlineEdit, UnitChange
 from policytrack.keychanges import KeyChange, ranked
 from policytrack.model import Document

@@ -55,7 +55,7 @@ def _tokens(atoms: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
         if text in _CLOSING and tokens and not pending:
             tokens[-1].append(atom)
             continue
-        tokens.append(pending + [atom])
+        tokens.append([*pending, atom])
         pending = []
     if pending:
         tokens.append(pending)
