@@ -367,7 +367,10 @@ DEPARTMENT_STEMS = frozenset(
         "海洋行政",
     ]
 )
-_ORGAN = "行政主管部门|行政管理部门|主管部门|管理部门|行政部门|部门|委员会|管理局|局|厅|委|机关|办公室|办"
+_ORGAN = (
+    "行政主管部门|行政管理部门|主管部门|管理部门|行政部门|部门|委员会|管理局|局|厅|委|机关|机构"
+    "|办公室|办"
+)
 _LEVEL = (
     r"国务院|中央|县级以上地方各级人民政府|县级以上地方人民政府|县级以上地方|县级以上人民政府|县级以上|"
     r"地方各级人民政府|地方各级|地方|各级|本级|同级|上级|上一级|省、自治区、直辖市|"
@@ -513,9 +516,10 @@ _MODAL = re.compile(r"应当|可以|不得|必须|(?<![必无毋])须(?!知)|禁
 
 
 def obligation_facts(pairs: Iterable[tuple[str, str]], similarity: Similarity) -> list[UnitFact]:
-    """A duty made stronger or weaker in a sentence kept from the old text (可以 → 应当,
-    必须 → 应当, 不得 dropped). A sentence added or removed whole is not a change of
-    strength, nor is a modal that only goes with a clause added or removed."""
+    """A duty made stronger or weaker in a sentence kept from the old text: one modal
+    replaced by another (可以 → 应当, 必须 → 应当, 不应当 → 不得). A sentence added or
+    removed whole is not a change of strength, nor a modal that comes or goes alone with a
+    clause (that is a duty added or dropped, read by the other kinds)."""
     out: list[UnitFact] = []
     for o, n in pairs:
         if not (o and n) or o == n:
@@ -524,10 +528,8 @@ def obligation_facts(pairs: Iterable[tuple[str, str]], similarity: Similarity) -
         mn = [m.group(0) for m in _MODAL.finditer(n)]
         gone = [x for x in mo if x not in mn]
         came = [x for x in mn if x not in mo]
-        if not (gone or came):
-            continue
-        if not (gone and came) and similarity(o, n) < 0.8:
-            continue
+        if not (gone and came):
+            continue  # a duty added or dropped with its clause is not a change of strength
         out.append(UnitFact("obligation", "、".join(gone), "、".join(came), n))
     return out
 
@@ -542,7 +544,8 @@ _SUBSIDY = re.compile(
     r"补贴|补助|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金"
 )
 _GRANT = re.compile(r"给予|享受|提供|安排|发放|申领|申请|拨付|兑现|实行|支持")
-_PENAL = re.compile(r"罚款|处分|追究|责令|挪用|克扣|截留|侵占")
+_PENAL = re.compile(r"罚款|处分|追究|责令|挪用|克扣|截留|侵占|取消|撤销|不得申请|警告")
+_PREFERENCE = re.compile(r"优惠|补贴|补助|奖励|减免")
 _ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)](.+?)[；。，]?$", re.M)
 
 
@@ -574,7 +577,7 @@ def scope_and_subsidy_facts(
         words_o = set(_SUBSIDY.findall(old_frag))
         words_n = set(_SUBSIDY.findall(new_frag))
         after_subsidy = any(
-            m.end() in _edges(sentence, new_frag) for m in _SUBSIDY.finditer(sentence)
+            m.end() in _edges(sentence, new_frag) for m in _PREFERENCE.finditer(sentence)
         )
         if (
             (words_o != words_n or after_subsidy)
