@@ -579,7 +579,13 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
         if c.old and c.new and c.edits
     ]
     return DocumentDiff(
-        old.id, new.id, old.title, new.title, tuple(changes), tuple(meta), group(reads)
+        old.id,
+        new.id,
+        old.display_title,
+        new.display_title,
+        tuple(changes),
+        tuple(meta),
+        group(reads),
     )
 
 
