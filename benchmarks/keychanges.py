@@ -9,8 +9,9 @@ the two versions is compared with those labels:
   (money, percentage, deadline, date, actor, term) the values must agree too: each stated side
   of the label is found in the prediction's side, or the other way round, after writing
   numbers one way (五千元 = 5000元);
-- each label takes at most one prediction; a further prediction of the same kind inside a
-  matched label's articles repeats it (counted as a duplicate, not a false alarm);
+- each label takes at most one prediction, and a prediction one label (a grouped row, one
+  label in each article it lists); a further prediction of the same kind inside a matched
+  label's articles repeats it (counted as a duplicate, not a false alarm);
 - precision = matched predictions / (matched + false alarms), recall = matched labels / labels.
 
 Prints the table, every miss and every false alarm, and how many multi-article labels came out
@@ -165,7 +166,15 @@ def score(pair: Pair, predicted: tuple[KeyChange, ...], report: Report) -> None:
         if len(label.articles) > 1:
             report.multi += 1
         for pi, change in enumerate(predicted):
-            if pi in matched.values() or not agrees(label, change):
+            # a prediction takes one label, except a grouped row, which takes one label in
+            # each article it lists (通报批评 dropped in 第三十八条 and 第三十九条: one row)
+            taken = [li2 for li2, pi2 in matched.items() if pi2 == pi]
+            if taken and (
+                len(change.units) < 2
+                or any(set(pair.labels[t].articles) & set(label.articles) for t in taken)
+            ):
+                continue
+            if not agrees(label, change):
                 continue
             matched[li] = pi
             report.tallies[label.kind].found += 1
