@@ -3,11 +3,18 @@ real sentences, grouping and ranking, and the labelled benchmark's own matching.
 
 from __future__ import annotations
 
+import itertools
+import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
 
 from benchmarks.keychanges import FIXTURES, Label, agrees, load_pairs
+from policytrack.cli.wrap import wrap
 from policytrack.diff import DocumentDiff, diff_documents
 from policytrack.ingest import ingest
 from policytrack.keychanges import (
@@ -19,7 +26,7 @@ from policytrack.keychanges import (
     group,
     ranked,
 )
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, Run
 
 VERSIONS = CORPUS / "versions"
 BEIJING = VERSIONS / "DLC/北京地方法规/地方性法规/北京"
@@ -151,3 +158,72 @@ def test_a_label_matches_by_kind_article_and_value() -> None:
     assert not agrees(label, KeyChange("money", "5000元", "2万元", "", ("第三条",), ("art-3",)))
     assert not agrees(label, KeyChange("money", "5000元", "1万元", "", ("第四条",), ("art-4",)))
     assert not agrees(label, KeyChange("penalty", "5000元", "1万元", "", ("第三条",), ("a",)))
+
+
+# --- Chinese labels in every human format --------------------------------------------------------
+
+_ENGLISH_OPS = re.compile(r"\b(?:modified|added|removed|renumbered|moved|split|merged|unchanged)\b")
+
+
+def test_the_site_redline_lists_the_key_changes_in_chinese(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = run(
+        "site", "build", "--archive", ROOT / "archive", "--out", out, "--as-of", "2025-10-01"
+    )
+    assert result.code == 0, result
+    page = (
+        out
+        / "changes"
+        / "北京市机动车停车条例-2021-09-24-8767f1--北京市机动车停车条例-2024-03-29-5177ed.html"
+    ).read_text(encoding="utf-8")
+    assert '<h2 id="key">主要变化</h2>' in page
+    assert re.search(
+        r'<tr class="kind-approval"><td><a href="#art-29">第二十九条</a></td><td>审批备案：', page
+    )
+    assert "修改：第二十九条" in page and "条文：修改" in page
+    visible = re.sub(r"<[^>]+>", " ", page)
+    assert not _ENGLISH_OPS.search(visible), _ENGLISH_OPS.search(visible)
+
+
+def test_term_md_and_html_speak_chinese_and_json_keeps_codes(run: Run) -> None:
+    args = ("diff", "--archive", ROOT / "archive", "北京市机动车停车条例-2024-03-29-5177ed")
+    term = run(*args).stdout
+    assert "主要变化" in term and "第二十九条  审批备案：" in term and "修改：第二十三条" in term
+    for fmt in ("md", "html"):
+        text = run(*args, "--format", fmt).stdout
+        assert "主要变化" in text and "修改：第二十九条" in text
+        assert not _ENGLISH_OPS.search(re.sub(r"<[^>]+>", " ", text)), fmt
+    data = json.loads(run(*args, "--json").stdout)
+    assert {c["op"] for c in data["changes"]} <= {"unchanged", "modified", "added", "removed"}
+    (consent,) = [k for k in data["key_changes"] if k["units"] == ["第二十九条"]]
+    assert consent["kind"] == "approval" and consent["summary"].startswith("审批备案：")
+
+
+# --- the terminal's line wrapping ------------------------------------------------------------------
+
+
+def test_wrapping_never_cuts_a_number_or_a_latin_word() -> None:
+    text = "第九条 国务院专利行政部门应当在请求递交日起2000个月内发出保密审查通知，按照职责分工办理GB/T 12345-2020。"
+    for width in range(12, 60):
+        lines = ["".join(t for t, _ in line) for line in wrap([(text, "")], width)]
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        for line in lines:
+            assert cell_len(line) <= width
+            assert not line.startswith(("，", "。", "、")), (width, lines)
+        joined = "\n".join(lines)
+        for token in ("2000", "GB/T", "12345-2020"):
+            assert all(token[:k] + "\n" + token[k:] not in joined for k in range(1, len(token)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="按照职责分工办理2000元GB，。 abc12（）", min_size=1, max_size=80),
+    st.integers(8, 40),
+)
+def test_wrapping_keeps_every_character_and_the_width(text: str, width: int) -> None:
+    lines = ["".join(t for t, _ in line) for line in wrap([(text, "s")], width)]
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(cell_len(line) <= width for line in lines)
+    # a closing mark starts a line only where a piece wider than the line had to be cut
+    for before, line in itertools.pairwise(lines):
+        assert not line.startswith(("，", "。", "）")) or cell_len(before) >= width - 1

@@ -53,8 +53,13 @@ def _tokens(atoms: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
             pending.append(atom)
             continue
         if text in _CLOSING and tokens and not pending:
-            tokens[-1].append(atom)
-            continue
+            if not _blank(tokens[-1]):
+                tokens[-1].append(atom)
+                continue
+            if len(tokens) > 1:  # 。 after a space stays with the word before the space
+                blank = tokens.pop()
+                tokens[-1].extend([*blank, atom])
+                continue
         tokens.append([*pending, atom])
         pending = []
     if pending:
@@ -71,12 +76,12 @@ def wrap(segments: list[Segment], width: int) -> list[list[Segment]]:
         used = 0
         for token in _tokens(_atoms(paragraph)):
             size = sum(cell_len(t) for t, _ in token)
-            if token[0][0] == " " and used == 0:
+            if _blank(token) and used == 0:
                 continue  # no space at the head of a line
             if used + size > width and used > 0:
                 lines.append(_trim(line))
                 line, used = [], 0
-                if token[0][0] == " ":
+                if _blank(token):
                     continue
             if size > width:  # longer than a line: cut, the only way it fits
                 for text, style in token:
@@ -91,6 +96,10 @@ def wrap(segments: list[Segment], width: int) -> list[list[Segment]]:
             used += size
         lines.append(_trim(line))
     return [_merge(line) for line in lines]
+
+
+def _blank(token: list[tuple[str, str]]) -> bool:
+    return all(not text.strip() for text, _ in token)
 
 
 def _split_lines(segments: list[Segment]) -> list[list[Segment]]:
