@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
-from .chinese import CJK, ascii_digits, to_simplified_chars
+from .chinese import CJK, ascii_digits, cn_to_int, to_simplified_chars
 from .errors import DocNumberError
 
 Basis = Literal["stated", "inferred", "unknown"]
@@ -63,13 +63,14 @@ _BRACKET_RE = re.compile(
 _DASH_RE = re.compile(
     rf"^(?P<prefix>[{CJK}·]{{1,20}}?)\s*(?P<year>\d{{4}})\s*[-－—_/.]\s*(?P<num>\d+)\s*[{_NUM_END}]?$"
 )
+_SERIAL = r"\d+|[一二三四五六七八九十百零〇]+"  # 第37号, 第三十七号
 _ANNOUNCE_RE = re.compile(
-    rf"^(?P<prefix>[{CJK}·\s]*?[公通]告)\s*[{re.escape(_OPEN)}]?\s*(?P<year>\d{{4}})\s*"
-    rf"[{re.escape(_CLOSE)}]?\s*年?\s*第\s*(?P<num>\d+)\s*[{_NUM_END}]$"
+    rf"^(?P<prefix>[{CJK}·\s、]*?[公通]告)\s*[{re.escape(_OPEN)}]?\s*(?:(?P<year>\d{{4}})\s*"
+    rf"[{re.escape(_CLOSE)}]?\s*年?\s*)?第\s*(?P<num>{_SERIAL})\s*[{_NUM_END}]\s*[{re.escape(_CLOSE)}]?$"
 )
 _ORDER_RE = re.compile(
-    rf"^(?:中华人民共和国|中華人民共和國)?(?P<prefix>[{CJK}·\s]+?令)\s*[{re.escape(_OPEN)}]?\s*第\s*"
-    rf"(?P<num>\d+)\s*[{_NUM_END}]\s*[{re.escape(_CLOSE)}]?$"
+    rf"^(?:中华人民共和国|中華人民共和國)?(?P<prefix>[{CJK}·\s]+?令)\s*[{re.escape(_OPEN)}]?\s*第?\s*"
+    rf"(?P<num>{_SERIAL})\s*[{_NUM_END}]\s*[{re.escape(_CLOSE)}]?$"
 )
 # 财政部 税务总局2023年第12号公告: the number before 公告, as news writes it
 _ANNOUNCE_AFTER_RE = re.compile(
@@ -87,7 +88,11 @@ DOC_NUMBER_IN_TEXT = re.compile(
 
 def _plausible_issuer_code(prefix: str) -> bool:
     """An announcement's or order's issuer part names organs, not a sentence or a title."""
-    return len(prefix) <= 40 and not re.search(r"的|关于|關於|關于|。|，|,", prefix)
+    return (
+        len(prefix) <= 40
+        and not re.search(r"的|关于|關於|關于|。|，|,", prefix)
+        and not re.match(r"^\s*[公通]告", prefix)
+    )
 
 
 def _clean_prefix(prefix: str) -> str:
@@ -112,8 +117,9 @@ class DocNumber:
         for regex, style in ((_ANNOUNCE_RE, "announcement"), (_ORDER_RE, "order")):
             m = regex.match(raw)
             if m and _plausible_issuer_code(m.group("prefix")):
-                year = int(m.group("year")) if "year" in m.groupdict() else None
-                return cls(_clean_prefix(m.group("prefix")), year, int(m.group("num")), style)  # type: ignore[arg-type]
+                year = int(m.group("year")) if m.groupdict().get("year") else None
+                num = cn_to_int(m.group("num"))
+                return cls(_clean_prefix(m.group("prefix")), year, num, style)  # type: ignore[arg-type]
         m = _ORDER_AFTER_RE.match(raw)
         if m:
             return cls(_clean_prefix(m.group("prefix")) + "令", None, int(m.group("num")), "order")
@@ -142,7 +148,8 @@ class DocNumber:
 
     def __str__(self) -> str:
         if self.style == "announcement":
-            return f"{self.prefix}{self.year}年第{self.number}号"
+            year = f"{self.year}年" if self.year else ""
+            return f"{self.prefix}{year}第{self.number}号"
         if self.style == "order":
             return f"{self.prefix}第{self.number}号"
         return f"{self.prefix}〔{self.year}〕{self.number}号"
@@ -151,7 +158,7 @@ class DocNumber:
     def slug(self) -> str:
         """Filesystem- and URL-safe form: 京技管发-2024-29."""
         prefix = slugify(self.prefix)
-        if self.style == "order":
+        if self.style == "order" or self.year is None:
             return f"{prefix}-{self.number}"
         return f"{prefix}-{self.year}-{self.number}"
 

@@ -173,7 +173,17 @@ def clean(text: str) -> Cleaned:
         near_source = any(
             _STAMP_SOURCE.search(raw_lines[j]) for j in (k - 1, k + 1) if 0 <= j < len(raw_lines)
         )
-        if _DATE_LIST.match(line.lstrip("-*•· ")) and len(line) <= 24 and not near_source:
+        in_list = any(
+            _DATE_LIST.match(raw_lines[j].lstrip("-*•· "))
+            for j in (k - 1, k + 1)
+            if 0 <= j < len(raw_lines)
+        )
+        if (
+            _DATE_LIST.match(line.lstrip("-*•· "))
+            and len(line) <= 24
+            and in_list
+            and not near_source
+        ):
             out.stripped.append(("list of dates (page chrome)", line))
             continue
         if (_CHROME.match(line) or _FURNITURE.match(line)) and len(line) <= 60:

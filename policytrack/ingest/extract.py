@@ -61,6 +61,9 @@ class Extracted:
     stripped: list[tuple[str, str]] = field(default_factory=list)
     own_titles: list[str] = field(default_factory=list)  # the cover's and the policy's titles
 
+    def related_supersedes(self) -> list[Relation]:
+        return [r for r in self.relations if r.type == "supersedes"]
+
 
 def _is_title_like(line: str, max_len: int = 60) -> bool:
     return (
@@ -168,8 +171,58 @@ _GENERIC_TITLES = {
 }
 
 
+_CLAUSE_END = "，,；;。：:"
+_LIST_ONLY = re.compile(
+    rf"《[^《》]*》|[（(][^（）()]*[）)]|{DOC_NUMBER_IN_TEXT.pattern}|原|和|及|以及|与|、|等|文件|\s"
+)
+_BULK = re.compile(
+    r"(\d+|[一二三四五六七八九十百千]+)\s*(?:件|部|项|个)[^，。；、《》]{0,16}?(?:文件|行政法规|法规|规章|规范性文件)"
+)
+_BULK_REPEAL = re.compile(r"废止(?:了)?\s*(" + _BULK.pattern + ")")
+
+
+def repeal_scope(sent: str) -> list[tuple[int, int]]:
+    """The parts of a sentence a repeal verb governs: its own clause and the clauses right
+    before it that only list documents (《A》（N1）、《B》（N2），自…起同时废止). A title cited
+    in an earlier clause as the basis (依据《某某法》…，同时废止相关旧规) is not repealed."""
+    spans = []
+    for m in _REPEAL.finditer(sent):
+        if sent[: m.start()].count("《") > sent[: m.start()].count("》"):
+            continue  # inside a title: 《关于宣布失效一批国务院文件的决定》
+        start = max(sent.rfind(c, 0, m.start()) for c in _CLAUSE_END) + 1
+        while start > 0:
+            prev_start = max(sent.rfind(c, 0, start - 1) for c in _CLAUSE_END) + 1
+            if _LIST_ONLY.sub("", sent[prev_start : start - 1]):
+                break
+            start = prev_start
+        spans.append((start, m.end()))
+    return spans
+
+
+def _bulk_repeal(ex: Extracted, paragraphs: list[str]) -> Relation | None:
+    """宣布失效/废止 of a counted set of documents (489件国务院文件, 10部行政法规), named by
+    the annex that lists them when there is one."""
+    for para in paragraphs:
+        m = re.match(r"^附件\s*\d*\s*[:：]\s*(.*(?:失效|废止).*(?:目录|清单|名录).*)$", para)
+        if m:
+            return Relation("supersedes", None, m.group(1).strip(), para)
+    for para in paragraphs:
+        for sent in sentences(para):
+            for a, b in repeal_scope(sent):
+                m = _BULK.search(sent[a:b])
+                if m:
+                    return Relation("supersedes", None, m.group(0), sent)
+            m = _BULK_REPEAL.search(sent)
+            if m:
+                return Relation("supersedes", None, m.group(1), sent)
+    return None
+
+
 def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
-    own = {ex.title}
+    from .header import squash
+
+    own = {ex.title, *ex.own_titles}
+    own_keys = {squash(t) for t in own if t}
     own_number = ex.doc_number
     seen: set[tuple[str, str | None, str | None]] = set()
     # an interpretation (解读) interprets the policy its title names
@@ -183,7 +236,7 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
             rel = Relation("interprets", rel.doc_number, rel.title, rel.evidence)
         key = (rel.type, rel.doc_number, rel.title)
         if (rel.doc_number and rel.doc_number == own_number) or (
-            rel.title in own and not rel.doc_number
+            rel.title and squash(rel.title) in own_keys and not rel.doc_number
         ):
             return
         if key not in seen and not any(k[1] == rel.doc_number and rel.doc_number for k in seen):
@@ -193,15 +246,20 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
     news = ex.kind in ("news", "interpretation")
     for para in paragraphs:
         for sent in sentences(para):
-            repeal = bool(_REPEAL.search(sent)) and not news
+            scope = repeal_scope(sent) if ex.kind != "interpretation" else []
+
+            def repealed(at: int) -> bool:
+                return any(a <= at < b for a, b in scope)  # noqa: B023
+
             titled: set[str] = set()
             for m in _TITLE_REF.finditer(sent):
+                repeal = repealed(m.start())
                 title, number = m.group(1), m.group(2)
                 parsed = DocNumber.try_parse(number) if number else None
                 if parsed:
                     titled.add(str(parsed))
                 alias_m = _ALIAS.match(sent[m.end() :])
-                if news:
+                if news and not repeal:
                     add(Relation("mentions", str(parsed) if parsed else None, title, sent))
                     if alias_m:
                         alias = alias_m.group(1) or alias_m.group(2)
@@ -223,6 +281,7 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
                         )
                     )
             for m in DOC_NUMBER_IN_TEXT.finditer(sent):
+                repeal = repealed(m.start())
                 parsed = DocNumber.try_parse(m.group(0))
                 if parsed and str(parsed) not in titled:
                     add(
@@ -233,6 +292,10 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
                             sent,
                         )
                     )
+    if not ex.related_supersedes():
+        bulk = _bulk_repeal(ex, paragraphs)
+        if bulk is not None:
+            ex.relations.append(bulk)
     if subject and not any(r.type == "interprets" for r in ex.relations):
         ex.relations.insert(0, Relation("interprets", None, subject, ex.title_evidence))
 

@@ -38,7 +38,7 @@ ORG_SUFFIX = (
     r"委员会|办公厅|办公室|行政公署|行署|人大常委会|政府|总局|总署|厅|局|部|委|署|院|中心|司|处|科|"
     r"银行|法院|检察院|起草组|工作组|小组)"
 )
-_ORG = rf"[{CJK}（）()]{{2,40}}?{ORG_SUFFIX}"
+_ORG = rf"(?:[{CJK}（）()]{{2,40}}?{ORG_SUFFIX}|[省市县区]政府|[省市县区]委)"
 ORG_RE = re.compile(rf"^{_ORG}$")
 _ORG_LIST = re.compile(rf"^{_ORG}(?:(?:\s+|[、，,]\s*|以及){_ORG})*$")
 # 各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
@@ -203,6 +203,7 @@ def clean_title(text: str) -> str:
     text = simplify_spaces(text)
     for _ in range(3):
         before = text
+        text = text.lstrip("•·-–—*> ").strip()
         text = _NOISE_PREFIX.sub("", text).strip()
         text = _PLACE_PREFIX.sub("", text).strip()
         m = re.match(r"^(\S{4,40}?号)\s*(?=\S)", text)
@@ -250,6 +251,10 @@ def _joinable(line: str) -> bool:
     return (
         is_fragment(line)
         and len(re.findall(r"[A-Za-z]", line)) < 3  # site names, URLs: mk官网, www.…
+        and not re.search(r"官网|网站|首页|频道", line)
+        and len(re.findall(f"[{CJK}]", line)) >= 2
+        and not DATE_RE.search(line)
+        and not re.search(r"\d{4}\s+\d{1,2}\s+\d{1,2}", line)
         and not re.fullmatch(r"[（(][^（）()]*[）)]", line)  # (此件公开发布)
         and not re.match(r"^附件\s*\d*\s*[:：]?", line)
         and match_label(line) is None
@@ -338,18 +343,27 @@ _ISSUE_SENTENCE = re.compile(
 
 
 def wrapped_by_text(lines: list[str]) -> Wrapped | None:
-    """现将《X》印发给你们 / 《X》已经市政府同意，现印发给你们 → X."""
+    """现将《X》印发给你们 / 《X》已经市政府同意，现印发给你们 / 《X》已经…通过。现予公布 → X."""
     for line in lines:
         if not _ISSUE_SENTENCE.search(line):
             continue
-        for sent in re.split(r"(?<=[。；])", line):
-            if not _ISSUE_SENTENCE.search(sent):
+        sents = re.split(r"(?<=[。；])", line)
+        for k, sent in enumerate(sents):
+            if not _ISSUE_SENTENCE.search(sent) or not re.search(r"印发|发布|公布|转发", sent):
                 continue
+            source = sent
             books = list(dict.fromkeys(b for b in _BOOK.findall(sent) if GENRE_END.search(b)))
-            if books and re.search(r"印发|发布|公布|转发", sent):
-                if len(books) > 1 or re.search(r"等\s*\d+\s*个|等[一二三四五六七八九十]+个", sent):
-                    return Wrapped((*tuple(books), "…"), sent)
-                return Wrapped((books[0],), sent)
+            if not books and k > 0:  # 《X》已经…审议通过。现予公布
+                source = sents[k - 1] + sent
+                books = list(
+                    dict.fromkeys(b for b in _BOOK.findall(sents[k - 1]) if GENRE_END.search(b))
+                )
+            if books:
+                if len(books) > 1 or re.search(
+                    r"等\s*\d+\s*个|等[一二三四五六七八九十]+个", source
+                ):
+                    return Wrapped((*books, "…"), source)
+                return Wrapped((books[0],), source)
     return None
 
 
@@ -460,8 +474,20 @@ def _trimmed(text: str) -> tuple[DocNumber, int] | None:
         tail = text[k:].strip("（）() ")
         number = DocNumber.try_parse(tail)
         if number and not _NOT_PREFIX.search(number.prefix) and len(number.prefix) <= 24:
+            if number.style in ("order", "announcement") and not _names_organs(number.prefix):
+                continue
             return number, k
     return None
+
+
+def _names_organs(prefix: str) -> bool:
+    """国务院令, 财政部 税务总局公告, 政府令: an order's or announcement's issuer part is one
+    or more organs (or the bare 政府令 of a provincial government's numbering)."""
+    code = re.sub(r"(?:令|[公通]告)$", "", prefix).strip()
+    if code in ("", "政府", "省政府", "市政府"):
+        return True
+    orgs = split_orgs(code)
+    return bool(orgs) and "".join(orgs) == re.sub(r"[\s、，,]", "", code)
 
 
 def header_number(lines: list[str], end: int) -> tuple[DocNumber, str] | None:
@@ -473,11 +499,24 @@ def header_number(lines: list[str], end: int) -> tuple[DocNumber, str] | None:
         number = number_of(text)
         if number:
             return number, line
-        # an order heading broken over two lines: 中华人民共和国生态环境部令 / 第17号
-        if re.search(r"令$", text) and i + 1 < len(lines):
-            number = number_of(text + lines[i + 1])
-            if number:
-                return number, f"{line} {lines[i + 1]}"
+        # an order or announcement heading broken over lines: 中华人民共和国生态环境部令 /
+        # 第17号; 昌吉回族自治州人民代表大会 / 常务委员会公告 / （第5号）
+        if re.search(r"(?:令|[公通]告)$", text) and i + 1 < len(lines):
+            nxt = lines[i + 1].strip()
+            if re.fullmatch(
+                r"[（(]?\s*第\s*(?:\d+|[一二三四五六七八九十百零〇]+)\s*号\s*[）)]?", nxt
+            ):
+                head = text
+                prev = lines[i - 1].strip() if i > 0 else ""
+                if re.search(r"(?:人民代表大会|人民政府|委员会)$", prev) and re.match(
+                    r"^(?:常务委员会|办公厅|办公室)", text
+                ):
+                    head = prev + text  # 昌吉回族自治州人民代表大会 / 常务委员会公告
+                number = number_of(head + nxt.strip("（）() ")) or number_of(
+                    text + nxt.strip("（）() ")
+                )
+                if number:
+                    return number, f"{line} {nxt}"
         for m in _NUMBER_ANYWHERE.finditer(text):
             found = _trimmed(m.group(0))
             if found is None:
@@ -507,7 +546,7 @@ def header_number(lines: list[str], end: int) -> tuple[DocNumber, str] | None:
 
 
 _HISTORY = re.compile(
-    rf"{DATE_RE.pattern}\s*((?:中华人民共和国)?[{CJK}]{{2,24}}?(?:令\s*第\s*\d+\s*号|第\s*\d+\s*号令))\s*(?:公布|发布)"
+    rf"{DATE_RE.pattern}\s*((?:中华人民共和国)?[{CJK}]{{2,24}}?(?:令\s*第?\s*\d+\s*号|第\s*\d+\s*号令))\s*(?:公布|发布)"
 )
 
 

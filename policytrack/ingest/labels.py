@@ -180,6 +180,20 @@ def _inline_pairs(text: str, line: str) -> list[LabelPair] | None:
 
 
 _GLUED = re.compile(rf"^({_NAME})\s*(.*)$")
+_SPACED_LABEL = re.compile(rf"(?:^|\s)({_NAME})(?=\s|$)")
+
+
+def _spaced_pairs(text: str, line: str) -> list[LabelPair] | None:
+    """索 引 号 czj33/2022-00075 发布机构 临沧市财政局 公开日期 2022-04-08: labels and
+    values separated by spaces only; at least two labels, the first at the start."""
+    marks = [(m.start(1), m.end(1), _norm(m.group(1))) for m in _SPACED_LABEL.finditer(text)]
+    if len(marks) < 2 or marks[0][0] != 0 or len(text) > 160:
+        return None
+    out = []
+    for k, (_, end, label) in enumerate(marks):
+        stop = marks[k + 1][0] if k + 1 < len(marks) else len(text)
+        out.append(LabelPair(label, text[end:stop].strip(), LABEL_FIELDS[label], line))
+    return out
 
 
 def _glued_pair(text: str, line: str) -> LabelPair | None:
@@ -230,6 +244,9 @@ def read_label_line(line: str) -> list[LabelPair] | None:
     pairs = _inline_pairs(text, line)
     if pairs:
         return pairs
+    spaced = _spaced_pairs(text, line)
+    if spaced:
+        return spaced
     glued = _glued_pair(text, line)
     return [glued] if glued else None
 

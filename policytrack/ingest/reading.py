@@ -159,7 +159,7 @@ def read_title(lines: list[str], cleaned: Cleaned, ex: Extracted) -> Layout:
         drafts = [
             b.text
             for b in title_blocks(lines, (own.last + 1) if own else 0, len(lines))
-            if _DRAFT.search(b.text) and not _CONSULT.search(b.text)
+            if _DRAFT.search(b.text) and not _CONSULT.search(re.sub(r"征求意见稿", "", b.text))
         ]
         drafts += [
             b

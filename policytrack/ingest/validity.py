@@ -58,7 +58,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:起)?(?:至|到)\s*{DATE}"
         ),
     ),
-    ("effective_on_publication", re.compile(rf"自?[^，。；]{{0,8}}?{_PUB}之日起{_ACT}")),
+    (
+        "effective_on_publication",
+        re.compile(rf"自?[^，。；]{{0,8}}?{_PUB}之日起[^，。；]{{0,6}}?{_ACT}"),
+    ),
     (
         "effective_date",
         re.compile(rf"(?:自|从|于|将于|将自)?\s*{DATE}\s*起[^，。；]{{0,14}}?(?:正式)?{_ACT}"),
@@ -98,13 +101,20 @@ _GENERIC = {
 }
 
 
-def _subject(sentence: str, at: int, own: set[str]) -> str:
+def _subject(sentence: str, at: int, own: set[str], clause: str = "") -> str:
     """own, bare or other: whose date the clause at `at` states."""
     prefix = sentence[:at]
     label = match_label(prefix.lstrip())
     if label is not None:
         prefix = label.rest
     if _PROMULGATION.search(sentence) or _SELF.search(prefix) or _PERIOD_SUBJECT.match(prefix):
+        return "own"
+    if re.match(r"^自?(?:本|该|此)", clause):  # 自本决定印发之日起…
+        return "own"
+    if sentence.lstrip().startswith(("（", "(")) and re.search(r"公布|发布|通过", sentence):
+        return "own"  # the promulgation note under a title: （…令第43号公布 自…起施行）
+    plain = squash(prefix)
+    if any(len(t) >= 6 and t in plain for t in own):  # 修订后的个人所得税法实施条例自…起施行
         return "own"
     books = re.findall(r"《([^《》]+)》", prefix)
     if books:
@@ -125,7 +135,7 @@ def find_clauses(paragraphs: list[str], own_titles: set[str]) -> list[Clause]:
                 continue
             for kind, regex in _RULES:
                 for m in regex.finditer(sent):
-                    subject = _subject(sent, m.start(), own)
+                    subject = _subject(sent, m.start(), own, m.group(0))
                     g = m.groups()
                     if kind == "range":
                         end = to_date(*g[3:6]) if g[3] else _year_end(g[6])
@@ -199,7 +209,7 @@ def _open_government(labels: LabelBlock) -> bool:
 # --- 发布/公布 ---------------------------------------------------------------------------------
 
 _HISTORY_PUB = re.compile(
-    rf"{DATE}\s*[^，。；（(）)]{{0,30}}?(?:令第\s*\d+\s*号|第\s*\d+\s*号令)\s*(?:公布|发布)"
+    rf"{DATE}\s*[^，。；（(）)]{{0,30}}?(?:令第?\s*\d+\s*号|第\s*\d+\s*号令)\s*(?:公布|发布)"
 )
 _RELEASED_BY = re.compile(rf"{DATE}\s*[^，。；（(）)\d]{{2,60}}?发布[）)]")
 _SIGNED_AND_PUBLISHED = re.compile(rf"{DATE}[，,]?[^。]{{0,24}}签署[^。]{{0,30}}[，,]\s*公布")
@@ -211,13 +221,17 @@ def read_published(ex: Extracted, paragraphs: list[str], page: PageEvidence) -> 
     发布日期 label or posting stamp; a reposting site's clock never counts."""
     head = page.lines[:14] + paragraphs[:6]
     text = "\n".join(head)
-    consultation = bool(re.search(r"征求.{0,20}意见|意见征集|草案|征求意见稿", text))
+    consultation = ex.kind == "draft" or bool(
+        re.search(
+            r"征求.{0,20}意见|意见征集|草案|征求意见稿", " ".join([*ex.own_titles, *head[:3]])
+        )
+    )
     promulgating = next(
         (
             s
             for line in head
             for s in sentences(line)
-            if re.search(r"现予(?:公布|发布)|现(?:公布|发布)《|予以公布", s)
+            if re.search(r"现予?(?:公布|发布)|予以公布", s)
         ),
         None,
     )
