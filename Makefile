@@ -44,9 +44,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-# how faithfully real published pages are read (docs/fidelity.md)
+# measurements of quality on labelled real documents (need ../shared beside the repo):
+# how faithfully real pages are read (docs/fidelity.md), how well key changes are found
+# (docs/diff.md)
 eval: $(STAMP)
 	$(BIN)/python -m benchmarks.fidelity
+	$(BIN)/python -m benchmarks.keychanges
 
 docs: $(STAMP)
 	$(BIN)/python -m policytrack.cli.reference > docs/cli.md

@@ -11,14 +11,16 @@ PKG = ROOT / "policytrack"
 # module → the policytrack modules it may import (DESIGN.md "Layout and layering")
 BASE = {"errors", "chinese"}
 MODEL = BASE | {"model", "facts"}
-MIDDLE_FREE = MODEL | {"docfile", "diff", "temporal"}
+MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "temporal"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "chinese": {"errors"},
     "model": BASE,
     "facts": BASE | {"model"},
     "docfile": MODEL,
-    "diff": MODEL,
+    "diff": MODEL | {"keychanges", "keyfacts"},
+    "keychanges": MODEL,
+    "keyfacts": MODEL | {"keychanges"},
     "temporal": MODEL,
     "ingest": MODEL | {"docfile", "ingest"},
     "archive": MODEL | {"docfile"},
