@@ -116,7 +116,7 @@ class DocumentRow:
 
     id: str
     doc_number: str | None
-    title: str
+    title: str | None
     issuer: str | None
     jurisdiction: str | None
     kind: str
@@ -152,7 +152,7 @@ def row_for(doc_id: str, loaded: Loaded, as_of: date) -> DocumentRow:
         return DocumentRow(
             doc_id,
             stub.doc_number,
-            stub.title or "",
+            stub.title,
             None,
             None,
             "policy",
@@ -201,6 +201,8 @@ def resolve(loaded: Loaded, ref: str) -> str:
     ref = ref.strip()
     if not ref:
         raise NotFound("an empty REF names no document; give a doc number, title or id")
+    if ref in loaded.docs:
+        return ref  # an id names one document, whoever shares its doc number
     ids = loaded.index.ids_for_key(ref_key(ref)) or loaded.index.ids_for_key(ref.lower())
     if not ids:
         ids = loaded.index.ids_for_key(slugify(ref, 200))
@@ -222,8 +224,9 @@ def resolve(loaded: Loaded, ref: str) -> str:
             return sid
     choices = {}
     for d in loaded.docs.values():
-        choices[d.doc_number or d.title] = d.id
-        choices[d.title] = d.id
+        choices[d.doc_number or d.display_title] = d.id
+        if d.title:
+            choices[d.title] = d.id
     near = difflib.get_close_matches(needle, list(choices), n=3, cutoff=0.5)
     hint = (
         f"; did you mean {' or '.join(near)}?"
@@ -235,7 +238,7 @@ def resolve(loaded: Loaded, ref: str) -> str:
 
 def _display(loaded: Loaded, doc_id: str) -> str:
     d = loaded.docs.get(doc_id)
-    return f"{d.doc_number or d.title} [{doc_id}]" if d else doc_id
+    return f"{d.doc_number or d.display_title} [{doc_id}]" if d else doc_id
 
 
 # --- add ----------------------------------------------------------------------------------
@@ -314,7 +317,9 @@ def _commit_plan(
         doc, verb = r.document, _VERBS[r.action]
         trailers = Trailers(verb, doc.id, doc.doc_number or "", doc.source.url, doc.source.sha256)
         label = doc.doc_number or doc.id
-        sha = archive.commit({name: left.pop(name)}, f"{verb}: {label} {doc.title}"[:200], trailers)
+        sha = archive.commit(
+            {name: left.pop(name)}, f"{verb}: {label} {doc.display_title}"[:200], trailers
+        )
         out.append(dataclasses.replace(r, commit=sha))
     return out
 
@@ -993,7 +998,7 @@ def alerts_run(
         preds = [p for p in g.predecessors.get(doc_id, []) if p in loaded.docs]
         facts[doc_id] = alerts.DocFacts(
             id=doc_id,
-            title=d.title,
+            title=d.display_title,
             doc_number=d.doc_number,
             issuer=d.issuer,
             jurisdiction=d.jurisdiction,

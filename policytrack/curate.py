@@ -73,7 +73,7 @@ class AddResult:
         if self.action == "refused":
             named = self.file in self.reason or Path(self.file).name in self.reason
             return f"refused: {self.reason}" if named else f"refused: {self.file} — {self.reason}"
-        label = self.document.doc_number or self.document.title
+        label = self.document.doc_number or self.document.display_title
         note = f" ({self.note})" if self.note else ""
         return f"{self.action}: {self.path} — {label}{note}"
 
@@ -159,7 +159,8 @@ class _Plan:
 
     def keys_of(self, doc: Document, text: str, grams: Sequence[str] = ()) -> list[str]:
         """The index keys a text may share with its copies and versions."""
-        out = [INSTRUMENT + instrument_key(doc.title)]
+        key = instrument_key(doc.title)
+        out = [INSTRUMENT + key] if key else []
         if doc.doc_number:
             out.append(ref_key(doc.doc_number))
         out.extend(SKETCH + g for g in grams)
@@ -215,6 +216,8 @@ class _Plan:
                 return out.done(c, "unchanged", self.rel(cid))
             sha = doc.source.sha256
             if sha and sha == c.doc.source.sha256:
+                if _with_state(_full(doc, text), c.full()) == c.text:
+                    return out.done(c, "unchanged", self.rel(cid))  # its copies and links aside
                 return self._correction(out, c, r, text, "the same source file")
             if sha and sha in {s.sha256 for s in c.doc.sources}:
                 if self.replace:  # that source's text made canonical
@@ -246,7 +249,7 @@ class _Plan:
             doc = _full(doc, text).with_(id=new_id)
             text = serialise(doc)
             note = (
-                f"another version of {c.doc.doc_number or c.doc.title} ({c.doc.id}), kept apart"
+                f"another version of {c.doc.doc_number or c.doc.display_title} ({c.doc.id}), kept apart"
                 if c is not None and other_version
                 else f"a different document than {doc.id.rsplit('-', 1)[0]}, whose id it shared"
             )
@@ -338,6 +341,21 @@ class _Plan:
         return changed
 
 
+def _with_state(new: Document, stored: Document) -> str:
+    """The text `new` would have as the stored document: the sources, text-made links and
+    id a run gave that document added to it."""
+    relations = [r for r in new.relations if r.type not in ("amends", "draft") or is_user_link(r)]
+    relations += _auto_links(stored)
+    new = new.with_(id=stored.id, sources=stored.sources, relations=tuple(relations))
+    if stored.doc_number and not new.doc_number:  # a copy's number
+        new = new.with_(
+            doc_number=stored.doc_number,
+            evidence=tuple(e for e in stored.evidence if e[0] == "doc_number") + new.evidence,
+        )
+        new = _number_order(new)
+    return serialise(new)
+
+
 def _where(src: Source) -> str:
     return src.url or src.file
 
@@ -389,10 +407,13 @@ def _number_from(doc: Document, other: Document) -> Document:
     where = other.source.url or other.source.file
     ev = FieldEvidence("stated", f"{said.evidence if said else other.doc_number} (in {where})")
     evidence = (*tuple(e for e in doc.evidence if e[0] != "doc_number"), ("doc_number", ev))
+    return _number_order(doc.with_(doc_number=other.doc_number, evidence=evidence))
+
+
+def _number_order(doc: Document) -> Document:
+    """Evidence in the canonical field order."""
     order = {k: i for i, k in enumerate(("title", "doc_number", "issuer", "jurisdiction", "kind"))}
-    return doc.with_(
-        doc_number=other.doc_number, evidence=tuple(sorted(evidence, key=lambda e: order[e[0]]))
-    )
+    return doc.with_(evidence=tuple(sorted(doc.evidence, key=lambda e: order[e[0]])))
 
 
 class _Out:

@@ -322,12 +322,11 @@ class Index:
                 data,
             ),
         )
-        keys = {
-            (doc.id.lower(), "id"),
-            (slugify(doc.title, 200), "title"),
-            (INSTRUMENT + instrument_key(doc.title), "instrument"),
-            (REFERENCE + reference_key(doc.title), "reference"),
-        }
+        keys = {(doc.id.lower(), "id")}
+        if doc.title:
+            keys.add((slugify(doc.title, 200), "title"))
+            keys.add((INSTRUMENT + instrument_key(doc.title), "instrument"))
+            keys.add((REFERENCE + reference_key(doc.title), "reference"))
         keys.update((SKETCH + gram, "sketch") for gram in sketch(doc.body))
         if doc.doc_number:
             keys.add((ref_key(doc.doc_number), "doc_number"))

@@ -103,7 +103,7 @@ class Graph:
     def label(self, doc_id: str) -> str:
         if doc_id in self.docs:
             d = self.docs[doc_id]
-            return d.doc_number or d.title
+            return d.doc_number or d.display_title
         stub = self.stubs[doc_id]
         return stub.doc_number or f"《{stub.title}》"
 
@@ -139,8 +139,9 @@ def build_graph(documents: Iterable[Document]) -> Graph:
     for d in docs.values():
         if d.doc_number:
             by_number.setdefault(ref_key(d.doc_number), []).append(d.id)
-        by_title.setdefault(slugify(d.title, 200), []).append(d.id)
-        by_reference.setdefault(reference_key(d.title), []).append(d.id)
+        if d.title:
+            by_title.setdefault(slugify(d.title, 200), []).append(d.id)
+            by_reference.setdefault(reference_key(d.title), []).append(d.id)
         for a in d.aliases:
             by_title.setdefault(slugify(a, 200), []).append(d.id)
     graph = Graph(docs)
@@ -202,7 +203,7 @@ def build_graph(documents: Iterable[Document]) -> Graph:
                 graph.repealed_by.setdefault(target, []).append(
                     Repeal(
                         d.id,
-                        d.doc_number or d.title,
+                        d.doc_number or d.display_title,
                         on,
                         rel.evidence,
                         rel.articles,

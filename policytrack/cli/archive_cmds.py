@@ -130,8 +130,8 @@ def add(
             if commits:
                 n = len(dict.fromkeys(commits))
                 print(f"committed: {n} commit{'s' if n > 1 else ''}, the last {commits[-1][:10]}")
-            if many:
-                print_warning_summary(results)
+        if many:
+            print_warning_summary(results)
         if len(refused) > 1:
             for r in refused:
                 print(r.line, file=sys.stderr)

@@ -86,9 +86,10 @@ def to_uri(iri: str) -> str:
 
 def download(url: str, *, timeout: float, max_bytes: int) -> Download:
     """GET url; IngestError (one line: what happened and what to do) on any failure."""
+    url = check_url(url)
     host = urlsplit(url).netloc or url
     request = urllib.request.Request(
-        to_uri(check_url(url)),
+        to_uri(url),
         headers={
             "User-Agent": f"policytrack/{__version__} (+https://github.com/policytrack)",
             "Accept": "text/html,application/pdf,application/vnd.openxmlformats-officedocument."
