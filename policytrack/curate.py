@@ -14,6 +14,7 @@ what they change is kept in `overrides`, so it survives the document being added
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -137,15 +138,16 @@ class _Plan:
     keys: dict[str, set[str]] = field(default_factory=dict)  # key → ids of this run's texts
     stored_keys: dict[str, list[str]] = field(default_factory=dict)
     touched: set[str] = field(default_factory=set)  # instrument keys to relink
+    stored: set[str] | None = None  # ids of the archive's files
 
     # --- the archive as this run leaves it -----------------------------------------------
 
     def entry(self, doc_id: str) -> _Entry | None:
         if doc_id in self.entries:
             return self.entries[doc_id]
-        path = self.archive.doc_path(doc_id)
-        if not path.exists():
+        if not self.exists(doc_id):
             return None
+        path = self.archive.doc_path(doc_id)
         text = path.read_text(encoding="utf-8")
         try:
             doc = parse(text, path.name)
@@ -155,7 +157,13 @@ class _Plan:
         return self.entries[doc_id]
 
     def exists(self, doc_id: str) -> bool:
-        return doc_id in self.entries or self.archive.doc_path(doc_id).exists()
+        if self.stored is None:  # one listing instead of a stat per question
+            self.stored = {
+                n[:-3]
+                for n in os.listdir(self.archive.root)
+                if n.endswith(".md") and n != "README.md"
+            }
+        return doc_id in self.entries or doc_id in self.stored
 
     def keys_of(self, doc: Document, text: str, grams: Sequence[str] = ()) -> list[str]:
         """The index keys a text may share with its copies and versions."""
