@@ -201,7 +201,7 @@ def resolve(loaded: Loaded, ref: str) -> str:
     ref = ref.strip()
     if not ref:
         raise NotFound("an empty REF names no document; give a doc number, title or id")
-    if ref in loaded.docs:
+    if ref in loaded.docs or ref in loaded.graph.stubs:
         return ref  # an id names one document, whoever shares its doc number
     ids = loaded.index.ids_for_key(ref_key(ref)) or loaded.index.ids_for_key(ref.lower())
     if not ids:
@@ -838,22 +838,48 @@ def link(archive_path: Path, old_ref: str, new_ref: str, as_: str) -> Edited:
 
 def unlink(archive_path: Path, a_ref: str, b_ref: str) -> Edited:
     """Remove every lineage link between two documents, either way, and keep them apart
-    (the text's own links stay removed, suggestions stop): one commit."""
+    (the text's own links stay removed, suggestions stop): one commit. One side may be a
+    document known only as a reference (a stub): the other's links to it go."""
     from . import curate
 
     loaded = load(archive_path)
-    a, b = _archived(loaded, a_ref), _archived(loaded, b_ref)
+    sides: list[Document] = []
+    for ref in (a_ref, b_ref):
+        doc_id = resolve(loaded, ref)
+        if doc_id in loaded.docs:
+            sides.append(_archived(loaded, doc_id))
+        else:
+            stub = loaded.graph.stubs[doc_id]
+            sides.append(Document(doc_id, stub.title, doc_number=stub.doc_number))
+    a, b = sides
     targets: dict[str, list[Relation]] = {}
     for holder, other in ((a, b), (b, a)):
+        if holder.id not in loaded.docs:
+            continue
         # the holder's lineage relations that name the other document (by id, number or title)
         targets[holder.id] = [
             r
             for r in holder.relations
-            if r.type in LINEAGE_TYPES
-            and other.id
-            in build_graph([holder.with_(relations=(r,)), other]).predecessors.get(holder.id, [])
+            if r.type in LINEAGE_TYPES and other.id in _targets_of(holder, r, other, loaded)
         ]
-    return _edit(loaded.archive, curate.unlink(a, b, targets), [a.id, b.id])
+    stubbed = [d.id for d in (a, b) if d.id not in loaded.docs]
+    if stubbed and not any(targets.values()):
+        raise PolicytrackError(
+            f"{a.id} and {b.id} are not linked; nothing to do "
+            "(see a document's lineage with 'policytrack history REF')"
+        )
+    edit = curate.unlink(a, b, targets)
+    return _edit(loaded.archive, edit, [d.id for d in (a, b) if d.id in loaded.docs])
+
+
+def _targets_of(holder: Document, rel: Relation, other: Document, loaded: Loaded) -> set[str]:
+    """What one relation of `holder` resolves to, in a graph of the two documents (the
+    other as a stub when it is one)."""
+    docs = [holder.with_(relations=(rel,))]
+    if other.id in loaded.docs:
+        docs.append(other)
+    g = build_graph(docs)
+    return set(g.predecessors.get(holder.id, []))
 
 
 def set_fields(archive_path: Path, ref: str, pairs: list[str]) -> Edited:

@@ -223,11 +223,12 @@ def build_graph(documents: Iterable[Document]) -> Graph:
         # a later version restating its predecessor's repeal clause is not a conflict
         if len({_lineage_root(graph, r.by, target) for r in full}) > 1:
             names = ", ".join(r.by_label for r in full)
-            by = sorted(r.by for r in full)
+            by = sorted({r.by for r in full})
             graph.problems.append(
-                f"{target}: superseded twice (by {names}); keep the one that replaced it: "
-                f"'policytrack unlink {target} {by[-1]}' removes the other (or link the two "
-                f"successors as versions: 'policytrack link {by[0]} {by[-1]} --as amends')"
+                f"{target}: superseded twice (by {names}); remove the link that is wrong: "
+                + " or ".join(f"'policytrack unlink {target} {i}'" for i in by)
+                + f"; or, if they are versions of one instrument, 'policytrack link {by[0]} "
+                f"{by[-1]} --as amends'"
             )
     for cycle in _cycles(graph.successors):
         graph.problems.append(

@@ -471,11 +471,20 @@ def suggest(a: Profile, b: Profile) -> Suggestion | None:
         evidence.append(f"{share:.0%} of the text in common")
     if a.number_key and b.number_key and a.number_key != b.number_key:
         evidence.append(f"different doc numbers {a.doc.doc_number} / {b.doc.doc_number}")
-    older, newer = (a, b) if (pa or date.min, a.doc.id) <= (pb or date.min, b.doc.id) else (b, a)
+    ka, kb = (_rough_date(a), a.doc.id), (_rough_date(b), b.doc.id)
+    older, newer = (a, b) if ka <= kb else (b, a)
     score = round(min(score, 1.0), 2)
     if score < SUGGEST_FROM:
         return None
     return Suggestion(older.doc.id, newer.doc.id, score, tuple(evidence))
+
+
+def _rough_date(p: Profile) -> date:
+    """For ordering a suggestion: the text's own date, else its doc number's year."""
+    if p.placement:
+        return p.placement
+    number = p.doc.number
+    return date(number.year, 1, 1) if number and number.year else date.min
 
 
 def instrument_key_loose(title: str | None) -> str:

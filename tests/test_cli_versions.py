@@ -309,6 +309,27 @@ def test_every_check_problem_names_a_command(archive: Path, run: Run, tmp_path: 
     assert any(p.startswith("broken.md") for p in problems)
     for p in problems:
         assert "'policytrack " in p or "'git commit" in p, p
+    # the command named for the double repeal (one side a stub) does fix it
+    twice = next(p for p in problems if "superseded twice" in p)
+    command = re.search(r"'policytrack (unlink [^']+)'", twice)
+    assert command is not None
+    assert run(*command.group(1).split(), "--archive", archive).code == 0
+    (archive / "broken.md").unlink()
+    assert run("check", "--archive", archive).code == 0
+
+
+def test_addresses_as_people_paste_them() -> None:
+    from policytrack.ingest.fetch import check_url, to_uri
+
+    readme = "https://www.gov.cn/zhengce/content/…/content_….htm"  # the README's own example
+    assert to_uri(readme) == "https://www.gov.cn/zhengce/content/%E2%80%A6/content_%E2%80%A6.htm"
+    assert to_uri("http://政府.例子/文件 1.html?q=税 收#第一条") == (
+        "http://xn--mxtq1m.xn--fsqu00a/%E6%96%87%E4%BB%B6%201.html"
+        "?q=%E7%A8%8E%20%E6%94%B6#%E7%AC%AC%E4%B8%80%E6%9D%A1"
+    )
+    encoded = "https://x.gov.cn/a%20b.html?c=%E7%A8%8E"
+    assert to_uri(encoded) == encoded  # what is already encoded stays as it is
+    assert check_url(" 《https://x.gov.cn/a.html》 ") == "https://x.gov.cn/a.html"
 
 
 # --- URLs as people paste them ------------------------------------------------------------------------
