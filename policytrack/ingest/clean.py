@@ -75,7 +75,7 @@ _FURNITURE = re.compile(
     r"法规内容\s*本文仅供参考.*|\d{1,6}|0)$",
     re.I,
 )
-_QUESTION_GAP = re.compile(rf"(?<=[{CJK}])\?+(?=[{CJK}])")
+_QUESTION_GAP = re.compile(rf"(?<=[{CJK}])[?？]+(?=[{CJK}])")
 _QUESTION_RUN = re.compile(r"(?:\s*\?){1,}\s*$|^\s*(?:\?\s*)+|\?{3,}")
 # a posting time stamp: a date with a time of day (2021-08-26 10:49:18, 2019年02月28日 12:08)
 _STAMP = re.compile(r"(\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?)\s*(\d{1,2}:\d{2}(?::\d{2})?)")
@@ -92,8 +92,17 @@ def _resegment(line: str) -> list[str]:
             return [p.strip() for p in line.split("•") if p.strip()]
         return [line]
     text = re.sub(r"-{6,}|•", "\n", line)
-    # spaces that stood for line breaks: between CJK/closing punctuation and CJK/labels
-    text = re.sub(rf"(?<=[{CJK}。：:；;）)」”])\s+(?=[{CJK}（(“「《〔])", "\n", text)
+    # spaces that stood for line breaks: after a sentence, a colon or a title's genre word,
+    # and before a numbered item (a space between two organs' names stays)
+    text = re.sub(r"(?<=[。：:；;！？])\s+", "\n", text)
+    text = re.sub(
+        rf"(?<=通知|意见|决定|办法|规定|方案|细则|公告|通告|条例)\s+(?=[{CJK}])", "\n", text
+    )
+    text = re.sub(
+        r"\s+(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十百]+[章条]))",
+        "\n",
+        text,
+    )
     _num = "[一二三四五六七八九十百零〇]+"
     text = re.sub(rf"(?<=[。；;！？])\s*(?=第{_num}[章条])", "\n", text)
     text = re.sub(rf"(?<![本该按依照第经])(?=第{_num}章)", "\n", text)
@@ -173,7 +182,17 @@ def clean(text: str) -> Cleaned:
         near_source = any(
             _STAMP_SOURCE.search(raw_lines[j]) for j in (k - 1, k + 1) if 0 <= j < len(raw_lines)
         )
-        if _DATE_LIST.match(line.lstrip("-*•· ")) and len(line) <= 24 and not near_source:
+        in_list = any(
+            _DATE_LIST.match(raw_lines[j].lstrip("-*•· "))
+            for j in (k - 1, k + 1)
+            if 0 <= j < len(raw_lines)
+        )
+        if (
+            _DATE_LIST.match(line.lstrip("-*•· "))
+            and len(line) <= 24
+            and in_list
+            and not near_source
+        ):
             out.stripped.append(("list of dates (page chrome)", line))
             continue
         if (_CHROME.match(line) or _FURNITURE.match(line)) and len(line) <= 60:

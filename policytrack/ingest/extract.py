@@ -187,6 +187,8 @@ def repeal_scope(sent: str) -> list[tuple[int, int]]:
     in an earlier clause as the basis (依据《某某法》…，同时废止相关旧规) is not repealed."""
     spans = []
     for m in _REPEAL.finditer(sent):
+        if sent[: m.start()].count("《") > sent[: m.start()].count("》"):
+            continue  # inside a title: 《关于宣布失效一批国务院文件的决定》
         start = max(sent.rfind(c, 0, m.start()) for c in _CLAUSE_END) + 1
         while start > 0:
             prev_start = max(sent.rfind(c, 0, start - 1) for c in _CLAUSE_END) + 1

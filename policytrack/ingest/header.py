@@ -38,7 +38,7 @@ ORG_SUFFIX = (
     r"委员会|办公厅|办公室|行政公署|行署|人大常委会|政府|总局|总署|厅|局|部|委|署|院|中心|司|处|科|"
     r"银行|法院|检察院|起草组|工作组|小组)"
 )
-_ORG = rf"[{CJK}（）()]{{2,40}}?{ORG_SUFFIX}"
+_ORG = rf"(?:[{CJK}（）()]{{2,40}}?{ORG_SUFFIX}|[省市县区]政府|[省市县区]委)"
 ORG_RE = re.compile(rf"^{_ORG}$")
 _ORG_LIST = re.compile(rf"^{_ORG}(?:(?:\s+|[、，,]\s*|以及){_ORG})*$")
 # 各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
@@ -203,6 +203,7 @@ def clean_title(text: str) -> str:
     text = simplify_spaces(text)
     for _ in range(3):
         before = text
+        text = text.lstrip("•·-–—*> ").strip()
         text = _NOISE_PREFIX.sub("", text).strip()
         text = _PLACE_PREFIX.sub("", text).strip()
         m = re.match(r"^(\S{4,40}?号)\s*(?=\S)", text)
@@ -250,6 +251,10 @@ def _joinable(line: str) -> bool:
     return (
         is_fragment(line)
         and len(re.findall(r"[A-Za-z]", line)) < 3  # site names, URLs: mk官网, www.…
+        and not re.search(r"官网|网站|首页|频道", line)
+        and len(re.findall(f"[{CJK}]", line)) >= 2
+        and not DATE_RE.search(line)
+        and not re.search(r"\d{4}\s+\d{1,2}\s+\d{1,2}", line)
         and not re.fullmatch(r"[（(][^（）()]*[）)]", line)  # (此件公开发布)
         and not re.match(r"^附件\s*\d*\s*[:：]?", line)
         and match_label(line) is None
@@ -541,7 +546,7 @@ def header_number(lines: list[str], end: int) -> tuple[DocNumber, str] | None:
 
 
 _HISTORY = re.compile(
-    rf"{DATE_RE.pattern}\s*((?:中华人民共和国)?[{CJK}]{{2,24}}?(?:令\s*第\s*\d+\s*号|第\s*\d+\s*号令))\s*(?:公布|发布)"
+    rf"{DATE_RE.pattern}\s*((?:中华人民共和国)?[{CJK}]{{2,24}}?(?:令\s*第?\s*\d+\s*号|第\s*\d+\s*号令))\s*(?:公布|发布)"
 )
 
 
@@ -577,9 +582,22 @@ def annotated_number(lines: list[str]) -> tuple[DocNumber, str] | None:
     return None
 
 
-def news_number(lines: list[str]) -> tuple[DocNumber, str] | None:
-    """签署第826号国务院令, 签署国务院第707号令: the order a news item reports."""
+def news_number(lines: list[str], title: str = "") -> tuple[DocNumber, str] | None:
+    """签署国务院第707号令, 发布《X》（财税〔2018〕77号）, 即财政部税务总局2023年第12号公告:
+    the number of the document a report is about."""
     for line in lines[:6]:
+        if title:
+            at = line.find(f"《{title}》")
+            if at >= 0:
+                m = re.match(r"\s*[（(]([^（）()]{4,40}号)[）)]", line[at + len(title) + 2 :])
+                number = DocNumber.try_parse(m.group(1)) if m else None
+                if number:
+                    return number, line
+        m = re.search(rf"即\s*([{CJK}\s]{{2,24}}?\d{{4}}\s*年\s*第\s*\d+\s*号\s*[公通]告)", line)
+        if m:
+            found = _trimmed(m.group(1))
+            if found:
+                return found[0], line
         m = re.search(
             rf"签署(?:了)?\s*((?:中华人民共和国)?[{CJK}]{{0,20}}?第\s*\d+\s*号[{CJK}]{{0,12}}令)",
             line,
@@ -599,7 +617,7 @@ def news_number(lines: list[str]) -> tuple[DocNumber, str] | None:
 
 _ORG_LIST_IN = rf"{_ORG}(?:(?:[、，,]|以及|和){_ORG})*"
 _PROSE_ISSUER = re.compile(
-    rf"(?:^|[，,。；：:]|日前|近日|\d+日|电)\s*({_ORG_LIST_IN})(?:正式)?(?:近日|日前|今天|今日)?"
+    rf"(?:^|[，,。；：:]|日前|近日|\d+日|电)\s*({_ORG_LIST_IN})(?:正式)?(?:近日|日前|今天|今日|昨日|昨天|近期)?"
     r"(?:就[^，。；]{0,30}?)?(?:联合)?(?:印发|发布|下发|出台|公布|研究制定了|制定了|决定|起草了|会同)"
 )
 _ADVERB = re.compile(r"^(?:日前|近日|今天|今日|昨日|近期|此前|目前|同时|并|还|也|由)")

@@ -67,6 +67,7 @@ LABEL_FIELDS: dict[str, str] = {
     "失效日期": "expires",
     "失效时间": "expires",
     "废止日期": "expires",
+    "废止时间": "expires",
     "有效期至": "expires",
     "有效性": "validity",
     "时效性": "validity",

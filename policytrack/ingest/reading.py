@@ -23,10 +23,12 @@ from .header import (
     _DRAFT,
     _MASTHEAD,
     _NEWS_VERB,
+    _NUMBER_ANYWHERE,
     ORG_RE,
     Signature,
     TitleBlock,
     Wrapped,
+    _trimmed,
     adopted_by,
     annotated_number,
     attachment_titles,
@@ -89,7 +91,9 @@ def _first_body_line(lines: list[str]) -> int:
     return len(lines)
 
 
-_NEWSY = re.compile(r"记者|新华社|日电|电（|电\(|报道|日前|近日|本报讯|网讯|消息|发布会|通讯员")
+_NEWSY = re.compile(
+    r"记者|新华社|日电|电（|电\(|报道|日前|近日|昨日|昨天|本报讯|网讯|消息|发布会|通讯员"
+)
 
 
 def _own_title(lines: list[str], end: int) -> TitleBlock | None:
@@ -97,6 +101,10 @@ def _own_title(lines: list[str], end: int) -> TitleBlock | None:
     position), or, with no addressees, the first title near the top that is not a media
     headline. A covering notice's title wins over a page headline above it."""
     blocks = [b for b in title_blocks(lines, 0, max(end, 1)) if not _is_headline(b)]
+    if not blocks and end < len(lines):
+        # a bulletin's section heading (一、政策追踪) may come before the title
+        after = [b for b in title_blocks(lines, end, end + 4) if not _is_headline(b)]
+        return after[0] if after else None
     if not blocks:
         return None
     wrappers = [b for b in blocks if wrapped_by_title(b.text)]
@@ -159,7 +167,7 @@ def read_title(lines: list[str], cleaned: Cleaned, ex: Extracted) -> Layout:
         drafts = [
             b.text
             for b in title_blocks(lines, (own.last + 1) if own else 0, len(lines))
-            if _DRAFT.search(b.text) and not _CONSULT.search(b.text)
+            if _DRAFT.search(b.text) and not _CONSULT.search(re.sub(r"征求意见稿", "", b.text))
         ]
         drafts += [
             b
@@ -168,6 +176,17 @@ def read_title(lines: list[str], cleaned: Cleaned, ex: Extracted) -> Layout:
             if _DRAFT.search(b) and titleish(b)
         ]
         drafts += [t for t, _ in attachment_titles(lines) if _DRAFT.search(t)]
+        named = [
+            b
+            for line in lines[:40]
+            for b in re.findall(r"《([^《》]+)》", line)
+            if _DRAFT.search(b) and titleish(b)
+        ]
+        for k, text in enumerate(drafts):
+            # the heading adds a page marker to the name the notice gives: keep the name
+            shorter = [b for b in named if squash(text).startswith(squash(b)) and b != text]
+            if shorter:
+                drafts[k] = shorter[0]
         about = re.search(r"《([^《》]+)》[^《》]{0,12}征求意见", own.text) if own else None
         if about and titleish(about.group(1)):
             drafts.append(about.group(1))
@@ -243,6 +262,13 @@ def read_title(lines: list[str], cleaned: Cleaned, ex: Extracted) -> Layout:
             if close > 0 and titleish(rest[:close]):
                 use(rest[:close], line)
                 return layout
+        plain = re.search(
+            r"(?:发布|印发|出台|下发)(关于[^，。；《》]{4,60}?的(?:公告|通知|意见|决定|办法|规定))",
+            line,
+        )
+        if newsy and plain:
+            use(plain.group(1), line)
+            return layout
         lead = re.match(r"^《([^《》]+)》(?:将于|自|正式|已于|出台|发布|公布|施行)", line)
         if lead and titleish(lead.group(1)):
             use(lead.group(1), line)
@@ -269,7 +295,19 @@ def read_doc_number(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extr
         history = history_number(lines)
         found = (history[0], history[2]) if history else None
     if found is None:
-        found = annotated_number(lines) or news_number(lines)
+        found = annotated_number(lines) or news_number(lines, ex.title or "")
+    if found is None:
+        # a number printed in the page's label line (发布时间：… 财政部 税务总局公告2020年第8号)
+        for pair in cleaned.labels.pairs:
+            if pair.field not in ("posted", "published", "issued", "title"):
+                continue
+            for m in _NUMBER_ANYWHERE.finditer(pair.value):
+                got = _trimmed(m.group(0))
+                if got:
+                    found = (got[0], pair.line)
+                    break
+            if found:
+                break
     label = cleaned.labels.first("doc_number")
     label_number = DocNumber.try_parse(label.value) if label else None
     if found is not None:
@@ -329,7 +367,7 @@ def read_issuer(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracte
         orgs, evidence = list(sig.orgs), sig.evidence
         if by_title and len(by_title) == len(orgs):
             orgs = [
-                t if _same_organ(t, s) and len(t) > len(s) else s
+                t if _same_organ(t, s) and len(t) > len(s) and not t.endswith(s) else s
                 for t, s in zip(by_title, orgs, strict=True)
             ]
     elif by_title:
@@ -344,13 +382,6 @@ def read_issuer(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracte
             if m and ORG_RE.match(line.strip()[:-2].strip()):
                 orgs, evidence = [line.strip()[:-2].strip()], line
                 break
-    if not orgs and layout.title is not None:
-        for line in lines[: layout.title.first + 4]:
-            if is_org_line(line) and len(split_orgs(line)) >= 1 and line.strip() not in title_text:
-                orgs, evidence = split_orgs(line), line
-                break
-            if is_org_line(line) and title_text.startswith(line.strip()):
-                break
     if not orgs and ex.doc_number:
         # 国务院令第707号 → 国务院; 财政部 税务总局公告2023年第59号 → 财政部, 税务总局
         number = DocNumber.try_parse(ex.doc_number)
@@ -359,6 +390,13 @@ def read_issuer(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracte
             named = split_orgs(code)
             if named and "".join(named) == re.sub(r"\s", "", code):
                 orgs, evidence = named, ex.doc_number_evidence
+    if not orgs and layout.title is not None:
+        for line in lines[: layout.title.first + 4]:
+            if is_org_line(line) and len(split_orgs(line)) >= 1 and line.strip() not in title_text:
+                orgs, evidence = split_orgs(line), line
+                break
+            if is_org_line(line) and title_text.startswith(line.strip()):
+                break
     if not orgs and title_text:
         m = _TITLE_ORG.match(title_text)
         if m and not title_text[m.end() :].startswith("关于"):
@@ -367,7 +405,7 @@ def read_issuer(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracte
         adopted = adopted_by(lines)
         if adopted:
             orgs, evidence = [adopted[0]], adopted[2]
-    if not orgs:
+    if not orgs and not re.search(r"解读|答记者问", title_text or ""):
         prose = prose_issuers(lines)
         if prose:
             orgs, evidence = prose

@@ -58,7 +58,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:起)?(?:至|到)\s*{DATE}"
         ),
     ),
-    ("effective_on_publication", re.compile(rf"自?[^，。；]{{0,8}}?{_PUB}之日起{_ACT}")),
+    (
+        "effective_on_publication",
+        re.compile(rf"自?[^，。；]{{0,8}}?{_PUB}之日起[^，。；]{{0,6}}?{_ACT}"),
+    ),
     (
         "effective_date",
         re.compile(rf"(?:自|从|于|将于|将自)?\s*{DATE}\s*起[^，。；]{{0,14}}?(?:正式)?{_ACT}"),
@@ -98,21 +101,44 @@ _GENERIC = {
 }
 
 
-def _subject(sentence: str, at: int, own: set[str]) -> str:
-    """own, bare or other: whose date the clause at `at` states."""
+def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str = "") -> str:
+    """own, bare, other or unknown: whose date the statement at `at` is.
+
+    The subject is looked for in the statement's own clause first (本通知自2021年1月6日起
+    实施，2021年1月1日至2021年1月6日期间…按本通知执行: the second period belongs to a
+    measure), then, for an expiry continuing a sentence about this document (本办法自…起
+    施行，有效期至…), in the sentence."""
     prefix = sentence[:at]
     label = match_label(prefix.lstrip())
     if label is not None:
         prefix = label.rest
-    if _PROMULGATION.search(sentence) or _SELF.search(prefix) or _PERIOD_SUBJECT.match(prefix):
+    local = re.split(r"[，,；;]", prefix)[-1]
+    # 有效期至… / 执行期限为… opening the sentence speaks of the document; inside an item
+    # (…政策，实施期限至2021年12月31日) it is that measure's
+    opening = not prefix.strip() and bool(_PERIOD_SUBJECT.match(clause))
+    if _PROMULGATION.search(sentence) or opening:
         return "own"
-    books = re.findall(r"《([^《》]+)》", prefix)
+    if re.search(r"(?:政府|国务院|委员会|办公厅)决定$", local):
+        return "own"  # 市政府决定自2015年4月11日至2016年4月10日，…
+    if _SELF.search("，" + local) or re.match(r"^自?(?:本|该|此)", clause):  # 自本决定印发之日起…
+        return "own"
+    if kind in ("expires_date", "period_years", "period_months") and _SELF.search(prefix):
+        return "own"
+    if sentence.lstrip().startswith(("（", "(")) and re.search(r"公布|发布|通过", sentence):
+        return "own"  # the promulgation note under a title: （…令第43号公布 自…起施行）
+    plain = squash(local)
+    if any(len(t) >= 6 and t in plain for t in own):  # 修订后的个人所得税法实施条例自…起施行
+        return "own"
+    books = re.findall(r"《([^《》]+)》", local)
     if books:
         last = squash(books[-1])
         if last in own or books[-1] in _GENERIC:
             return "own"
         return "other"
-    return "bare" if len(prefix.strip(" ，,")) <= 4 else "unknown"
+    after = sentence[at + len(clause) : at + len(clause) + 2]
+    if kind == "range" and after.startswith("期间"):
+        return "unknown"  # …至…期间按本通知执行: a measure's period
+    return "bare" if len(local.strip(" ，,")) <= 4 else "unknown"
 
 
 def find_clauses(paragraphs: list[str], own_titles: set[str]) -> list[Clause]:
@@ -125,7 +151,7 @@ def find_clauses(paragraphs: list[str], own_titles: set[str]) -> list[Clause]:
                 continue
             for kind, regex in _RULES:
                 for m in regex.finditer(sent):
-                    subject = _subject(sent, m.start(), own)
+                    subject = _subject(sent, m.start(), own, m.group(0), kind)
                     g = m.groups()
                     if kind == "range":
                         end = to_date(*g[3:6]) if g[3] else _year_end(g[6])
@@ -199,7 +225,7 @@ def _open_government(labels: LabelBlock) -> bool:
 # --- 发布/公布 ---------------------------------------------------------------------------------
 
 _HISTORY_PUB = re.compile(
-    rf"{DATE}\s*[^，。；（(）)]{{0,30}}?(?:令第\s*\d+\s*号|第\s*\d+\s*号令)\s*(?:公布|发布)"
+    rf"{DATE}\s*[^，。；（(）)]{{0,30}}?(?:令第?\s*\d+\s*号|第\s*\d+\s*号令)\s*(?:公布|发布)"
 )
 _RELEASED_BY = re.compile(rf"{DATE}\s*[^，。；（(）)\d]{{2,60}}?发布[）)]")
 _SIGNED_AND_PUBLISHED = re.compile(rf"{DATE}[，,]?[^。]{{0,24}}签署[^。]{{0,30}}[，,]\s*公布")
@@ -211,13 +237,17 @@ def read_published(ex: Extracted, paragraphs: list[str], page: PageEvidence) -> 
     发布日期 label or posting stamp; a reposting site's clock never counts."""
     head = page.lines[:14] + paragraphs[:6]
     text = "\n".join(head)
-    consultation = bool(re.search(r"征求.{0,20}意见|意见征集|草案|征求意见稿", text))
+    consultation = ex.kind == "draft" or bool(
+        re.search(
+            r"征求.{0,20}意见|意见征集|草案|征求意见稿", " ".join([*ex.own_titles, *head[:3]])
+        )
+    )
     promulgating = next(
         (
             s
             for line in head
             for s in sentences(line)
-            if re.search(r"现予(?:公布|发布)|现(?:公布|发布)《|予以公布", s)
+            if re.search(r"现予?(?:公布|发布)|予以公布", s)
         ),
         None,
     )
@@ -291,22 +321,34 @@ def read_published(ex: Extracted, paragraphs: list[str], page: PageEvidence) -> 
 # --- 施行 and 有效期至 -------------------------------------------------------------------------------
 
 
-def _scope_range(clauses: list[Clause]) -> Clause | None:
+@dataclass(frozen=True)
+class Scope:
+    """The document's own period, read from a range its text states."""
+
+    start: date | None
+    end: date | None
+    sentence: str
+
+
+def _scope_range(clauses: list[Clause]) -> Scope | None:
     """A period that is the document's whole scope: stated about itself (本公告执行期限为…),
-    or the one and only period and deadline the text states (自2012年1月1日至2015年12月31日，
-    对…减按50%…)."""
+    or the one period the text states (自2012年1月1日至2015年12月31日，对…减按50%…). When
+    several measures run to one common end (一、自A至B…；二、自A至B…；三、…延续执行至B),
+    only that end is the document's; the start belongs to the measures."""
     ranges = [c for c in clauses if c.kind == "range"]
     own = [c for c in ranges if c.subject == "own"]
     if own:
-        return own[0]
-    spans = {(c.start, c.end) for c in ranges}
+        return Scope(own[0].start, own[0].end, own[0].sentence)
+    bare = [c for c in ranges if c.subject == "bare"]
+    if not bare or len(bare) != len(ranges):
+        return None
     deadlines = [c for c in clauses if c.kind == "expires_date" and c.subject != "own"]
-    alone = len(spans) == 1 and not deadlines
-    if alone and (
-        ranges[0].subject == "bare" or (ranges[0].subject == "unknown" and len(ranges) == 1)
-    ):
-        return ranges[0]
-    return None
+    ends = {c.end for c in bare} | {c.end for c in deadlines}
+    if len(ends) != 1:
+        return None
+    if len(bare) == 1 and not deadlines:
+        return Scope(bare[0].start, bare[0].end, bare[0].sentence)
+    return Scope(None, bare[0].end, bare[0].sentence)
 
 
 def read_window(
@@ -378,6 +420,15 @@ def read_window(
 
 
 def _labels_fill(ex: Extracted, labels: LabelBlock) -> None:
+    pair = labels.first("effective")
+    if pair is not None and ex.expires.value is None:
+        m = re.search(rf"至\s*{DATE}", pair.value)
+        if m:
+            end = to_date(*m.groups())
+            if end:
+                ex.expires = DatedFact(
+                    end, "stated", pair.line, f"page label {pair.label} (a period)"
+                )
     for fld in ("effective", "expires"):
         found = _label_date(labels, fld)
         if found is None:
