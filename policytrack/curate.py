@@ -235,6 +235,9 @@ class _Plan:
                 continue
             if same_source(doc.source, c.doc.source) and not versions_differ(new, c.profile()):
                 return self._correction(out, c, r, text, f"the same source ({_where(doc.source)})")
+            same_number = bool(new.number_key) and new.number_key == ref_key(c.doc.doc_number or "")
+            if not same_number and len(set(item.sketch) & set(c.grams())) < SKETCH_SHARED // 3:
+                continue  # same title or id, different opening: not compared in full
             found = copy_of(new, c.profile())
             if found is not None:
                 copies.append((found.score, cid, found))
