@@ -297,7 +297,8 @@ def _commit_plan(
     archive: Archive, results: list[AddResult], writes: dict[str, str], batch: bool
 ) -> list[AddResult]:
     """Write the plan: one commit for the run (batch), else one per input that changed
-    the archive and one for the documents relinked by the run's new versions."""
+    the archive, the last of them also carrying the stored documents the run relinked
+    (a version placed before them)."""
     written = [r for r in results if r.action in _VERBS and f"{r.document.id}.md" in writes]
     if batch:
         verbs = sorted({_VERBS[r.action] for r in written})
@@ -307,21 +308,30 @@ def _commit_plan(
             Trailers("+".join(verbs)),
         )
         return [dataclasses.replace(r, commit=sha) if r in written else r for r in results]
-    out: list[AddResult] = []
+    inputs = [r for r in written if r.action != "linked"]
+    shas: dict[int, str | None] = {}
     left = dict(writes)
-    for r in results:
+    for k, r in enumerate(inputs):
         name = f"{r.document.id}.md"
-        if r not in written or name not in left:
-            out.append(r)
+        if name not in left:
             continue
+        files = {name: left.pop(name)}
+        if k == len(inputs) - 1:  # the relinked documents go with the last input
+            files.update(left)
+            left = {}
         doc, verb = r.document, _VERBS[r.action]
         trailers = Trailers(verb, doc.id, doc.doc_number or "", doc.source.url, doc.source.sha256)
         label = doc.doc_number or doc.id
-        sha = archive.commit(
-            {name: left.pop(name)}, f"{verb}: {label} {doc.display_title}"[:200], trailers
-        )
-        out.append(dataclasses.replace(r, commit=sha))
-    return out
+        shas[id(r)] = archive.commit(files, f"{verb}: {label} {doc.display_title}"[:200], trailers)
+    if left:  # relinked only (e.g. every input unchanged): one commit for them
+        shas[-1] = archive.commit(left, f"link: {len(left)} documents", Trailers("link"))
+    last = next((sha for sha in reversed(list(shas.values())) if sha), None)
+    return [
+        dataclasses.replace(r, commit=shas.get(id(r)) if r.action != "linked" else last)
+        if r in written
+        else r
+        for r in results
+    ]
 
 
 def _inputs(
@@ -695,7 +705,7 @@ def diff(
         if pred is None:
             raise NotFound(
                 f"{new.doc_number or new.id} has no earlier version in the archive; give two REFs "
-                "(policytrack diff OLD NEW) or link them with 'policytrack add … --set predecessor=OLD'"
+                f"(policytrack diff OLD NEW) or link them with 'policytrack link OLD {new.id} --as amends'"
             )
         old, old_text, old_path = _load_side(loaded, pred)
     else:

@@ -401,3 +401,39 @@ def test_git_history_is_one_commit_per_input_without_batch(archive: Path, run: R
     assert (
         subprocess.run(["git", "-C", str(archive), "fsck", "--strict"], check=False).returncode == 0
     )
+
+
+@needs_shared
+def test_an_older_version_added_later_is_linked_in_the_same_commit(archive: Path, run: Run) -> None:
+    folder = VERSIONS / "行政法"
+    new, old = folder / "文物保护法(2024-11-08).md", folder / "文物保护法(2017-11-04).md"
+    assert run("add", "--archive", archive, new).code == 0
+    count = int(git(archive, "rev-list", "--count", "HEAD"))
+    r = run("add", "--archive", archive, old)
+    assert r.code == 0, r
+    new_id, old_id = (
+        "中华人民共和国文物保护法-2024-11-08-cebc2b",
+        "中华人民共和国文物保护法-2017-11-04-cebc2b",
+    )
+    assert lines(r.stdout) == [
+        f"added: {archive}/{old_id}.md — 中华人民共和国文物保护法",
+        f"linked: {archive}/{new_id}.md — 中华人民共和国文物保护法 (amends {old_id})",
+    ]
+    assert int(git(archive, "rev-list", "--count", "HEAD")) == count + 1  # one commit
+    changed = git(
+        archive, "-c", "core.quotePath=false", "show", "--name-only", "--format=", "HEAD"
+    ).split()
+    assert sorted(Path(n).name for n in changed) == sorted([f"{new_id}.md", f"{old_id}.md"])
+    h = json.loads(
+        run("history", "--archive", archive, new_id, "--as-of", "2025-10-01", "--json").stdout
+    )
+    assert [(v["id"], v["status"]) for v in h["lineage"]] == [
+        (old_id, "amended"),
+        (new_id, "in_force"),
+    ]
+    rel = next(
+        x
+        for x in parse((archive / f"{new_id}.md").read_text("utf-8")).relations
+        if x.type == "amends"
+    )
+    assert rel.target_id == old_id and rel.evidence.startswith("2024年11月8日")
