@@ -727,6 +727,32 @@ class CheckReport:
     warnings: list[str] = field(default_factory=list)
 
 
+def conflicts(docs: list[Document]) -> list[str]:
+    """Fields whose text and page label disagreed when read: the text's value was kept,
+    and both are named with the command that keeps the other."""
+    from .ingest.extract import CONFLICT
+
+    out: list[str] = []
+    for d in docs:
+        if d.doc_number and d.number is None:
+            out.append(
+                f"{d.id}.md: doc_number: {d.doc_number} is printed damaged in the source and kept "
+                "as printed; if you know the intended number, run "
+                f"'policytrack set {d.id} doc_number=…'"
+            )
+        found = [(n, f.rule, str(f.value)) for n, f in d.window.fields().items()]
+        found += [(n, ev.evidence, str(getattr(d, n))) for n, ev in d.evidence]
+        for name, note, value in found:
+            if CONFLICT not in note:
+                continue
+            other = note.split(CONFLICT, 1)[1].strip()
+            out.append(
+                f"{d.id}.md: {name}: the text says {value} but {other}; the text's is kept — "
+                f"if the label is right, run 'policytrack set {d.id} {name}=…'"
+            )
+    return out
+
+
 def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
     """Validate every file and every relation; raise ValidationErrors listing all problems."""
     archive = open_archive(archive_path)
@@ -761,6 +787,7 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
             f"{stub.doc_number or stub.title}: referenced (supersedes/predecessor) but not in the archive; "
             "kept as a stub; add its text with 'policytrack add' when you find it"
         )
+    report.warnings.extend(conflicts(docs))
     seen_numbers: dict[str, str] = {}
     for d in sorted(docs, key=lambda d: d.id):
         if d.doc_number:

@@ -58,6 +58,22 @@ RELATION_TYPES: tuple[RelationType, ...] = (
 LINEAGE_TYPES: tuple[RelationType, ...] = ("supersedes", "predecessor", "amends", "draft")
 
 UNTITLED = "（无标题）"  # shown where a document states no title; never part of an id
+
+
+def is_untitled(shown: str) -> bool:
+    """True for what `display_title` shows in place of a missing title."""
+    return shown.startswith(UNTITLED[:-1])
+
+
+def display_title(title: str | None, issuer: str | None, jurisdiction: str | None) -> str:
+    """What lists, pages and alerts show for a title: the title, or the untitled marker with
+    the issuer or place, when known, so untitled documents can be told apart."""
+    if title:
+        return title
+    where = issuer or jurisdiction
+    return f"{UNTITLED[:-1]}·{where}）" if where else UNTITLED
+
+
 ISSUER_SEP = "、"  # between joint issuers in `Document.issuer`: 财政部、国家税务总局
 
 UnitKind = Literal["part", "chapter", "section", "outline", "article", "item", "preamble", "notice"]
@@ -96,6 +112,20 @@ _ORDER_AFTER_RE = re.compile(
 DOC_NUMBER_IN_TEXT = re.compile(
     rf"[{CJK}]{{1,12}}?[{re.escape(_OPEN)}]\s*\d{{4}}\s*[{re.escape(_CLOSE)}]\s*第?\d{{1,5}}\s*[{_NUM_END}]"
 )
+
+
+# a doc number the page itself prints damaged: 广安区府办发〔202026 (bracket and 号 lost),
+# 财政部 税务总局公告2021年第12 (号 lost), 2022年第4号 (issuer part lost)
+_DAMAGED_RE = re.compile(
+    rf"^(?:[{CJK}]{{1,12}}[{re.escape(_OPEN)}]\s*\d{{5,8}}|[{CJK}\s、]{{2,30}}[公通]告\s*\d{{4}}\s*年\s*第\s*\d+|"
+    rf"\d{{4}}\s*年\s*第\s*\d+\s*[{_NUM_END}])$"
+)
+
+
+def damaged_number(text: str) -> bool:
+    """A doc number as a page prints it with parts lost: kept as printed (never repaired
+    by guessing), without an id of its own, and named by `check`."""
+    return DocNumber.try_parse(text) is None and bool(_DAMAGED_RE.match(text.strip()))
 
 
 def _plausible_issuer_code(prefix: str) -> bool:
@@ -467,12 +497,8 @@ class Document:
 
     @property
     def display_title(self) -> str:
-        """The title, or a visible marker that the text states none (with the place, when
-        known, so untitled documents can be told apart in lists and alerts)."""
-        if self.title:
-            return self.title
-        where = self.issuer or self.jurisdiction
-        return f"{UNTITLED[:-1]}·{where}）" if where else UNTITLED
+        """The title, or a visible marker that the text states none."""
+        return display_title(self.title, self.issuer, self.jurisdiction)
 
     @property
     def issuers(self) -> tuple[str, ...]:

@@ -139,7 +139,8 @@ def build_graph(documents: Iterable[Document]) -> Graph:
     for d in docs.values():
         if d.doc_number:
             by_number.setdefault(ref_key(d.doc_number), []).append(d.id)
-        if d.title:
+        if d.title and d.kind not in ("news", "interpretation"):
+            # a report about a policy carries the policy's title; the policy is the target
             by_title.setdefault(slugify(d.title, 200), []).append(d.id)
             by_reference.setdefault(reference_key(d.title), []).append(d.id)
         for a in d.aliases:

@@ -46,6 +46,7 @@ from policytrack.model import (
     Revision,
     Source,
     ValidityWindow,
+    damaged_number,
 )
 
 FORMAT_DOC = "see docs/format.md"
@@ -363,7 +364,12 @@ def _document_from(
             )
     doc_id = _str(data, "id", path, problems, required=True)
     if "title" not in data:
-        _p(problems, path, "title", "is missing; add 'title:' (null when the text states none)")
+        _p(
+            problems,
+            path,
+            "title",
+            "is missing; add 'title:' to the front matter (title: null when the text states none)",
+        )
     title = _str(data, "title", path, problems)
     if doc_id and not re.fullmatch(r"[\w\-]+", doc_id):
         _p(
@@ -382,7 +388,9 @@ def _document_from(
     doc_number = _str(data, "doc_number", path, problems)
     if doc_number:
         parsed = DocNumber.try_parse(doc_number)
-        if parsed is None:
+        if parsed is None and damaged_number(doc_number):
+            pass  # printed damaged; kept as printed and named by check
+        elif parsed is None:
             _p(
                 problems,
                 path,

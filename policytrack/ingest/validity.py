@@ -20,7 +20,7 @@ from policytrack.model import DatedFact
 
 from .clean import Stamp
 from .dates import DATE, add_months, add_years, first_date, sentences, to_date
-from .extract import Extracted
+from .extract import Extracted, note_conflict
 from .header import ORG_RE, squash
 from .labels import LabelBlock
 
@@ -112,7 +112,12 @@ def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str 
     label = match_label(prefix.lstrip())
     if label is not None:
         prefix = label.rest
-    local = re.split(r"[，,；;]", prefix)[-1]
+    local = re.split(r"[，,；;：:]", prefix)[-1]
+    local = re.sub(
+        r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])\s*",
+        "",
+        local,
+    )
     # 有效期至… / 执行期限为… opening the sentence speaks of the document; inside an item
     # (…政策，实施期限至2021年12月31日) it is that measure's
     opening = not prefix.strip() and bool(_PERIOD_SUBJECT.match(clause))
@@ -127,7 +132,8 @@ def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str 
     if sentence.lstrip().startswith(("（", "(")) and re.search(r"公布|发布|通过", sentence):
         return "own"  # the promulgation note under a title: （…令第43号公布 自…起施行）
     plain = squash(local)
-    if any(len(t) >= 6 and t in plain for t in own):  # 修订后的个人所得税法实施条例自…起施行
+    short = {re.sub(r"^中华人民共和国", "", t) for t in own}
+    if any(len(t) >= 6 and t in plain for t in own | short):  # 修订后的个人所得税法实施条例自…
         return "own"
     books = re.findall(r"《([^《》]+)》", local)
     if books:
@@ -138,7 +144,14 @@ def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str 
     after = sentence[at + len(clause) : at + len(clause) + 2]
     if kind == "range" and after.startswith("期间"):
         return "unknown"  # …至…期间按本通知执行: a measure's period
-    return "bare" if len(local.strip(" ，,")) <= 4 else "unknown"
+    if len(local.strip(" ，,")) > 4:
+        return "unknown"
+    # the clause has no subject of its own: the sentence's subject is its subject
+    # (《某某法》已经…修订通过，自2021年7月15日起施行 — the law's date, not this document's)
+    books = re.findall(r"《([^《》]+)》", prefix)
+    if books:
+        return "own" if squash(books[0]) in own or books[0] in _GENERIC else "other"
+    return "bare"
 
 
 def find_clauses(paragraphs: list[str], own_titles: set[str]) -> list[Clause]:
@@ -228,6 +241,8 @@ _HISTORY_PUB = re.compile(
     rf"{DATE}\s*[^，。；（(）)]{{0,30}}?(?:令第?\s*\d+\s*号|第\s*\d+\s*号令)\s*(?:公布|发布)"
 )
 _RELEASED_BY = re.compile(rf"{DATE}\s*[^，。；（(）)\d]{{2,60}}?发布[）)]")
+# （国家互联网信息办公室于二零二三年二月二十二日公布，自二零二三年六月一日起施行。）
+_ORGAN_PUBLISHED = re.compile(rf"^[（(]\s*[^，。；（(]{{2,40}}?于\s*{DATE}\s*(?:公布|发布)")
 _SIGNED_AND_PUBLISHED = re.compile(rf"{DATE}[，,]?[^。]{{0,24}}签署[^。]{{0,30}}[，,]\s*公布")
 
 
@@ -279,6 +294,7 @@ def read_published(ex: Extracted, paragraphs: list[str], page: PageEvidence) -> 
         for regex, rule in (
             (_HISTORY_PUB, "promulgation note (…令第N号公布)"),
             (_RELEASED_BY, "promulgation note (…发布)"),
+            (_ORGAN_PUBLISHED, "promulgation note (…于…公布)"),
             (_SIGNED_AND_PUBLISHED, "the order was signed and promulgated that day"),
         ):
             m = regex.search(line)
@@ -438,10 +454,7 @@ def _labels_fill(ex: Extracted, labels: LabelBlock) -> None:
         if fact.value is None:
             setattr(ex, fld, DatedFact(day, "stated", line, f"page label {label}"))
         elif fact.value != day:
-            ex.warnings.append(
-                f"the page's label gives {label} {day} but the text says {fact.value} "
-                f"(“{fact.evidence.strip()[:60]}”); kept the text's"
-            )
+            note_conflict(ex, fld, str(day), f"the page's label {label}")
 
 
 def _check_order(ex: Extracted) -> None:
@@ -460,5 +473,7 @@ def _check_order(ex: Extracted) -> None:
 def read_dates(ex: Extracted, paragraphs: list[str], page: PageEvidence, wrapped: set[str]) -> None:
     """Published, effective and expires of one document (issued is read with the header)."""
     read_published(ex, paragraphs, page)
+    if ex.kind == "interpretation":
+        return  # a 解读 restates the validity of the document it explains, not its own
     read_window(ex, paragraphs, page, {ex.title, *wrapped})
     ex.provisional = bool(re.search(r"暂行|试行", ex.title or ""))
