@@ -212,14 +212,15 @@ class _Plan:
             text = serialise(doc)
             r = Ingested(doc, r.warnings, r.stripped, r.canonical_input)
         new = Profile(doc, body_of(text))
-        own_id = "id" in dict(doc.overrides)
+        # an identity the user set (--set id / doc_number) is not another document's
+        own_id = any(k in dict(doc.overrides) for k in ("id", "doc_number"))
         copies: list[tuple[float, str, Copy]] = []
         for cid in self.candidates(doc, text, item.sketch):
             c = self.entry(cid)
             if c is None:
                 continue
             if cid != doc.id and (own_id or _names(doc, c.doc)):
-                continue  # the user gave it its own id, or it replaces that document
+                continue  # the user gave it its own identity, or it replaces that document
             if c.text == text:
                 return out.done(c, "unchanged", self.rel(cid))
             sha = doc.source.sha256
