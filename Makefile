@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PT := $(BIN)/policytrack
 AS_OF ?= 2025-10-01
 
-.PHONY: demo test lint bench docs clean sample
+.PHONY: demo test lint bench eval docs clean sample
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# how faithfully real published pages are read (docs/fidelity.md)
+eval: $(STAMP)
+	$(BIN)/python -m benchmarks.fidelity
 
 docs: $(STAMP)
 	$(BIN)/python -m policytrack.cli.reference > docs/cli.md
