@@ -10,13 +10,14 @@ from tests.conftest import ROOT
 PKG = ROOT / "policytrack"
 # module → the policytrack modules it may import (DESIGN.md "Layout and layering")
 BASE = {"errors", "chinese"}
-MODEL = BASE | {"model", "facts"}
+MODEL = BASE | {"model", "facts", "versions"}
 MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "temporal"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "chinese": {"errors"},
     "model": BASE,
     "facts": BASE | {"model"},
+    "versions": BASE | {"model"},
     "docfile": MODEL,
     "diff": MODEL | {"keychanges", "keyfacts"},
     "keychanges": MODEL,
@@ -28,7 +29,9 @@ ALLOWED: dict[str, set[str]] = {
     "alerts": MIDDLE_FREE,
     "site": MIDDLE_FREE | {"site"},
     "sitedata": MIDDLE_FREE | {"archive", "index", "site"},
-    "commands": MIDDLE_FREE | {"ingest", "archive", "index", "alerts", "site", "sitedata"},
+    "curate": MIDDLE_FREE | {"ingest", "archive", "index"},
+    "commands": MIDDLE_FREE
+    | {"ingest", "archive", "index", "alerts", "site", "sitedata", "curate"},
     "cli": MIDDLE_FREE | {"commands", "cli"},
 }
 # third-party modules only one layer may import

@@ -51,7 +51,7 @@ def list_(
         str | None,
         typer.Option(
             "--status",
-            help="Only documents with this status (in_force, expired, repealed, not_yet_effective, partially_repealed, unknown; or 现行有效, 已失效…).",
+            help="Only documents with this status (in_force, expired, amended, repealed, not_yet_effective, partially_repealed, unknown; or 现行有效, 已被修改, 已失效…); current: only the version in force of each lineage.",
         ),
     ] = None,
     issuer: Annotated[
@@ -157,6 +157,13 @@ def show(
         print(f"supersedes:   {', '.join(r.supersedes)}")
     if r.superseded_by:
         print(f"superseded by: {', '.join(r.superseded_by)}")
+    if r.current_version and r.current_version != r.id:
+        print(f"current version: {r.current_version}")
+    if shown.document and shown.document.sources:
+        d = shown.document
+        print(f"sources:      {1 + len(d.sources)} (canonical: {d.source.url or d.source.file})")
+        for src in d.sources:
+            print(f"              also {src.url or src.file}")
     if shown.document:
         print()
         sys.stdout.write(shown.document.body)

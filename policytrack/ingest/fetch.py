@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from email.message import Message
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from policytrack import __version__
 from policytrack.errors import IngestError
@@ -41,14 +41,55 @@ class Download:
 
 
 def is_url(text: str) -> bool:
-    return bool(URL_RE.match(text))
+    return bool(URL_RE.match(text.strip()))
+
+
+def check_url(text: str, what: str = "URL") -> str:
+    """An address as people paste it, made fetchable, or IngestError: only http(s), with a
+    host; surrounding spaces and 「」《》<> or quotes trimmed."""
+    url = text.strip().strip("<>「」《》\"'“”‘’").strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise IngestError(f"{what} {text!r} is not a web address; give an http:// or https:// URL")
+    return url
+
+
+def to_uri(iri: str) -> str:
+    """An IRI (Chinese characters or spaces in the path or query, a Chinese domain) as the
+    ASCII URI HTTP needs: the host in IDNA, everything else percent-encoded as UTF-8;
+    what is already encoded stays as it is."""
+    parts = urlsplit(iri)
+    host = parts.hostname or ""
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        raise IngestError(f"{iri}: {host!r} is not a valid host name; check the address") from None
+    netloc = ascii_host
+    if parts.port:
+        netloc += f":{parts.port}"
+    if parts.username:
+        cred = quote(parts.username, safe="")
+        if parts.password:
+            cred += ":" + quote(parts.password, safe="")
+        netloc = f"{cred}@{netloc}"
+    safe = "/:@!$&'()*+,;=-._~%"
+    return urlunsplit(
+        (
+            parts.scheme.lower(),
+            netloc,
+            quote(parts.path, safe=safe),
+            quote(parts.query, safe=safe + "?"),
+            quote(parts.fragment, safe=safe + "?"),
+        )
+    )
 
 
 def download(url: str, *, timeout: float, max_bytes: int) -> Download:
     """GET url; IngestError (one line: what happened and what to do) on any failure."""
+    url = check_url(url)
     host = urlsplit(url).netloc or url
     request = urllib.request.Request(
-        url,
+        to_uri(url),
         headers={
             "User-Agent": f"policytrack/{__version__} (+https://github.com/policytrack)",
             "Accept": "text/html,application/pdf,application/vnd.openxmlformats-officedocument."
@@ -86,6 +127,8 @@ def download(url: str, *, timeout: float, max_bytes: int) -> Download:
     except (ValueError, OSError) as exc:
         raise IngestError(f"{url}: download failed ({exc}); check the address") from None
     content_type = headers.get_content_type() if headers.get("Content-Type") else ""
+    if final == request.full_url:
+        final = url  # not redirected: the address as the user wrote it
     return Download(data, _name(final, headers, content_type), final, url, content_type)
 
 
