@@ -35,14 +35,15 @@ from .temporal import Graph, Status, build_graph, current_version, expiring, lin
 
 SITE_WINDOWS = (30, 90, 180)
 RECENT_REDLINES = 30  # version comparisons listed on the home page, newest first
-STATE_VERSION = 4
+RECENT_CHANGES = 30  # changes in the change feeds and on the home page, newest first
+STATE_VERSION = 5
 SEP = "\x1f"  # between the fields of a state entry: in no id, blob or status reason
 
 
 @dataclass
 class SiteState:
     """What the last build knew; see the module docstring. Each document's entry is one
-    string, "blob␟code␟reason␟since␟by␟link key", and the ids its page shows another:
+    string, "blob␟code␟reason␟since␟by␟reason in Chinese␟link key", and the ids its page shows another:
     a few objects per document keep the state of 100,000 quick to load and save."""
 
     head: str = ""
@@ -89,7 +90,9 @@ def _entry(blob: str, st: Status, link_key: str) -> str:
     evidence is shown only on the document's own page, which recomputes it), its link."""
     since = st.since.isoformat() if st.since else ""
     reason = st.reason.replace(SEP, " ")
-    return SEP.join((blob, st.code, reason, since, (st.by or "").replace(SEP, " "), link_key))
+    zh = st.reason_zh.replace(SEP, " ")
+    by = (st.by or "").replace(SEP, " ")
+    return SEP.join((blob, st.code, reason, since, by, zh, link_key))
 
 
 def _blob_of(entry: str | None) -> str | None:
@@ -116,9 +119,9 @@ class _Statuses:
         middle = entry[entry.index(SEP) + 1 : entry.rindex(SEP)]
         st = self.seen.get(middle)
         if st is None:
-            code, reason, since, by = middle.split(SEP)
+            code, reason, since, by, zh = middle.split(SEP)
             day = date.fromisoformat(since) if since else None
-            st = Status(code, self.as_of, reason, day, by or None)  # type: ignore[arg-type]
+            st = Status(code, self.as_of, reason, day, by or None, "", zh)  # type: ignore[arg-type]
             self.seen[middle] = st
         return st
 
@@ -235,6 +238,7 @@ def site_data(
     graphs = _Graphs(index, everything)
 
     # 1. documents whose own inputs changed
+    redated: set[str] = set()  # documents with a date between the last as-of and this one
     if everything:
         touched = set(blobs)
     else:
@@ -243,7 +247,8 @@ def site_data(
         if prev.as_of != as_of.isoformat():
             before = date.fromisoformat(prev.as_of)
             lo, hi = min(before, as_of), max(before, as_of)
-            touched |= index.dated_between(lo - timedelta(days=1), hi + timedelta(days=1))
+            redated = index.dated_between(lo - timedelta(days=1), hi + timedelta(days=1))
+            touched |= redated
     live = touched & set(blobs)
     # 2. their lineage neighbours (statuses follow from supersession)
     candidates = set(touched)
@@ -397,6 +402,7 @@ def site_data(
     moved = None
     if not everything:  # rows whose blob, status or link differ from the last build's
         moved = frozenset(i for i in candidates if prev.docs.get(i) != new_state.docs.get(i))
+        moved |= redated & rows.keys()  # their calendar events' DTSTAMP (feeds.dtstamp)
     # the expiring windows stay as they were if the as-of date did not move and nothing
     # that could change them did: no document looked at again is in them (or renews one
     # in them), or expires within them now
@@ -416,6 +422,34 @@ def site_data(
         archive, index, as_of, base_url, rows, pages, redlines, new_state, link, kept_windows
     )
     return replace(data, changed=moved), new_state
+
+
+def _lineage_groups(
+    redlines: tuple[tuple[str, DocLink, DocLink], ...], rows: dict[str, Row]
+) -> tuple[tuple[str, ...], ...]:
+    """The archived versions of every lineage of two or more, each group first by its first
+    version (the one no comparison has as its newer side), then by date."""
+    linked: dict[str, set[str]] = {}
+    newer: set[str] = set()
+    for _, old, new in redlines:
+        linked.setdefault(old.id, set()).add(new.id)
+        linked.setdefault(new.id, set()).add(old.id)
+        newer.add(new.id)
+    groups = []
+    seen: set[str] = set()
+    for start in sorted(linked):
+        if start in seen:
+            continue
+        members, todo = {start}, [start]
+        while todo:
+            for nxt in linked[todo.pop()] - members:
+                members.add(nxt)
+                todo.append(nxt)
+        seen |= members
+        groups.append(
+            tuple(sorted(members, key=lambda i: (i in newer, _start_of(rows[i]), i)))
+        )
+    return tuple(sorted(groups))
 
 
 def _horizon(as_of: date) -> date:
@@ -564,11 +598,18 @@ def _summaries(
         issuers.setdefault(r.issuer or "未知 unknown", []).append(r)
         jurisdictions.setdefault(jur, []).append(r)
     recently.sort(key=lambda e: (e.expires, e.link.id), reverse=True)
-    recent = tuple(
+    touches = [
         (c.date[:10], c.action, rows[doc_id].link)
-        for c, doc_id in index.recent_commits(30)
+        for c, doc_id in index.recent_touches(RECENT_CHANGES)
         if doc_id in rows
-    )
+    ]
+    recent_by_jurisdiction: dict[str, list[tuple[str, str, DocLink]]] = {}
+    for change in touches:
+        jur = rows[change[2].id].jurisdiction
+        if jur:
+            shown = recent_by_jurisdiction.setdefault(jur, [])
+            if len(shown) < RECENT_CHANGES:
+                shown.append(change)
     all_redlines = tuple(
         (slug, rows[old].link, rows[new].link)
         for slug, (old, new) in sorted(state.redlines.items())
@@ -590,7 +631,9 @@ def _summaries(
         sources=str(archive.root),
         expiring={days: tuple(entries) for days, entries in windows.items()},
         recently_expired=tuple(recently),
-        recent_changes=recent,
+        recent_changes=tuple(touches[:RECENT_CHANGES]),
+        recent_by_jurisdiction={k: tuple(v) for k, v in recent_by_jurisdiction.items()},
+        lineages=_lineage_groups(all_redlines, rows),
         counts_by_status=tuple(sorted(by_status.items())),
         counts_by_jurisdiction=tuple(sorted(by_jur.items())),
         by_issuer=tuple((k, tuple(v)) for k, v in sorted(issuers.items())),

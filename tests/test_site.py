@@ -171,7 +171,7 @@ def test_atom_feeds_and_icalendar_are_valid(run: Run, tmp_path: Path) -> None:
                 assert (entry.findtext(f"{atom}{required}") or "").strip(), (path, required)
     expiring = ET.fromstring((out / "feeds" / "expiring.xml").read_bytes())
     titles = [e.findtext(f"{atom}title") for e in expiring.findall(f"{atom}entry")]
-    assert titles == ["2025-12-31 到期: （无标题·淄博高新区） （无标题·淄博高新区）"]
+    assert titles == ["2025-12-31 到期：（无标题·淄博高新区）"]
     raw = (out / "calendar" / "expiries.ics").read_bytes()
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))  # RFC 5545 3.1 line folding
     cal = Calendar.from_ical(raw)

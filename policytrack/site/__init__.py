@@ -77,7 +77,7 @@ class DocumentPage:
         return build.fingerprint(
             self.blob,
             self.link,
-            (st.code, st.reason, st.since, st.by, st.evidence),
+            (st.code, st.reason, st.reason_zh, st.since, st.by, st.evidence),
             self.lineage,
             self.lineage_total,
             self.relations,
@@ -158,6 +158,8 @@ class SiteData:
     expiring: dict[int, tuple[ExpiringEntry, ...]]  # window in days → entries
     recently_expired: tuple[ExpiringEntry, ...]
     recent_changes: tuple[tuple[str, str, DocLink], ...]  # (date, action, document)
+    recent_by_jurisdiction: dict[str, tuple[tuple[str, str, DocLink], ...]]
+    lineages: tuple[tuple[str, ...], ...]  # the archived versions of each lineage of 2+
     counts_by_status: tuple[tuple[str, int], ...]
     counts_by_jurisdiction: tuple[tuple[str, int], ...]
     by_issuer: tuple[tuple[str, tuple[Row, ...]], ...]
@@ -412,7 +414,19 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
             build.fingerprint(data.as_of, data.base_url, key, name),
             functools.partial(feeds.expiring_feed, data, name, rel),
         )
+    for members in data.lineages:
+        rel = versions_feed_href(members[0])
+        yield (
+            rel,
+            build.fingerprint(data.base_url, feeds.versions_key(data, members)),
+            functools.partial(feeds.versions_feed, data, members, rel),
+        )
     yield feeds.expiry_calendar(data)
+
+
+def versions_feed_href(first: str) -> str:
+    """The Atom feed of a lineage, named by its first archived version."""
+    return f"feeds/versions/{first}.xml"
 
 
 def _link_text(link: DocLink) -> str:

@@ -205,6 +205,7 @@ class Joined:
     fragment: Callable[[str], str]
     sep: str
     tail: str
+    volatile: frozenset[str] = frozenset()  # ids whose fragment is rendered every build
 
     def payload(
         self, out: Path, previous: Previous | None, changed: frozenset[str] | None
@@ -212,6 +213,8 @@ class Joined:
         """The file's bytes and the length of each fragment in them (bytes throughout:
         100 MB of fragments are never decoded or split)."""
         sep = self.sep.encode("utf-8")
+        if changed is not None and self.volatile:
+            changed = changed | self.volatile
         old = self._old_body(out, previous) if changed is not None else None
         pieces: list[bytes | memoryview] = []
         lengths: list[int] = []
