@@ -457,7 +457,9 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
             day,
             newer,
             ev,
-            f"新版本{label}" + (f"自{day}起施行" if day else "已施行（施行日期不明）") + "；本文为历史文本",
+            f"新版本{label}"
+            + (f"自{day}起施行" if day else "已施行（施行日期不明）")
+            + "；本文为历史文本",
         )
     w = doc.window
     eff, exp = w.effective.value, w.expires.value

@@ -10,19 +10,21 @@ from tests.conftest import ROOT
 PKG = ROOT / "policytrack"
 # module → the policytrack modules it may import (DESIGN.md "Layout and layering")
 BASE = {"errors", "chinese"}
-MODEL = BASE | {"model", "facts", "versions"}
-MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "temporal"}
+MODEL = BASE | {"model", "facts", "versions", "bodies"}
+MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "temporal", "comparison"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "chinese": {"errors"},
     "model": BASE,
     "facts": BASE | {"model"},
     "versions": BASE | {"model"},
+    "bodies": BASE,
     "docfile": MODEL,
     "diff": MODEL | {"keychanges", "keyfacts"},
     "keychanges": MODEL,
     "keyfacts": MODEL | {"keychanges"},
     "temporal": MODEL,
+    "comparison": MODEL | {"diff"},
     "ingest": MODEL | {"docfile", "ingest"},
     "archive": MODEL | {"docfile"},
     "index": MODEL | {"docfile", "archive"},

@@ -69,6 +69,11 @@ class DocumentPage:
     source: str = ""  # the archive file (workers parse the text from it)
     blob: str = ""  # its git blob: part of the page's fingerprint
     current: DocLink | None = None  # the version in force of its lineage (temporal.current_version)
+    starts: tuple[date | None, ...] = ()  # when each version of `lineage` began
+    periods: tuple[tuple[date, DocLink | None], ...] = ()  # the version in force from each day
+    comparisons: tuple[tuple[str, DocLink, DocLink], ...] = ()  # (slug, older, newer) shown
+    versions_feed: str = ""  # the first version of its lineage, which names the lineage's feed
+    repealed_by: DocLink | None = None  # the document that repealed it, when archived
 
     def fingerprint(self) -> str:
         """Everything the page shows besides the document's text (its blob stands for that).
@@ -85,6 +90,11 @@ class DocumentPage:
             self.commits,
             self.redlines,
             self.current,
+            self.starts,
+            self.periods,
+            self.comparisons,
+            self.versions_feed,
+            self.repealed_by,
         )
 
 
@@ -131,6 +141,7 @@ class Row:
     status: Status
     blob: str
     key: str = ""  # changes when anything the row shows changes (its link and its file)
+    jurisdiction_inferred: bool = False  # 全国 from its issuers (bodies.national_jurisdiction)
 
     @property
     def id(self) -> str:

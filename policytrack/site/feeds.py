@@ -64,9 +64,7 @@ def changes_feed(
     title = f"{SITE_TITLE} · 最近变更" + (f" · {jurisdiction}" if jurisdiction else "")
     fg = _feed(data, title, rel)
     changes = (
-        data.recent_by_jurisdiction.get(jurisdiction, ())
-        if jurisdiction
-        else data.recent_changes
+        data.recent_by_jurisdiction.get(jurisdiction, ()) if jurisdiction else data.recent_changes
     )
     by_id = data.by_id
     entries = [(day, action, link, by_id[link.id]) for day, action, link in changes]
@@ -197,7 +195,10 @@ def expiry_calendar(data: SiteData) -> Joined:
     volatile = frozenset(
         i
         for i in ids
-        if not any(d and d <= as_of for d in (by_id[i].issued, by_id[i].published, by_id[i].effective, by_id[i].expires))
+        if not any(
+            d and d <= as_of
+            for d in (by_id[i].issued, by_id[i].published, by_id[i].effective, by_id[i].expires)
+        )
     )
     return Joined(
         CALENDAR,
