@@ -450,7 +450,7 @@ def site_data(
                 lineage_total=len(every),
                 relations=tuple(relations),
                 mentioned_in=tuple(link(i) for i in mentioned),
-                commits=tuple((c.sha[:10], c.date[:10], c.subject) for c in commits),
+                commits=tuple((c.sha[:10], c.date[:10], c.action) for c in commits),
                 redlines=tuple(red_links),
                 source=str(archive.doc_path(doc_id)),
                 blob=blobs[doc_id],
@@ -687,10 +687,10 @@ def _summaries(
         if r.expires and lately <= r.expires < as_of:
             recently.append(ExpiringEntry(r.link, r.expires, (r.expires - as_of).days, None))
         by_status[r.status.code] += 1
-        jur = r.jurisdiction or "未知 unknown"
+        jur = r.jurisdiction or "未知"
         by_jur[jur] += 1
         if r.issuer not in issuer_bodies:
-            issuer_bodies[r.issuer] = bodies(r.issuer) or ("未知 unknown",)
+            issuer_bodies[r.issuer] = bodies(r.issuer) or ("未知",)
         for body in issuer_bodies[r.issuer]:  # joint issuers: under each body
             issuers.setdefault(body, []).append(r)
         jurisdictions.setdefault(jur, []).append(r)

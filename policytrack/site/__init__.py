@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -28,7 +28,11 @@ from markupsafe import Markup, escape
 from policytrack.diff import OP_LABELS, DocumentDiff, InlineEdit
 from policytrack.docfile import TABLE_ROW
 from policytrack.model import Document, Unit, is_untitled, slugify
-from policytrack.site import build, feeds, search
+from policytrack import bodies
+from policytrack.comparison import Row as ComparisonRow
+from policytrack.comparison import table as comparison_table
+from policytrack.comparison import to_docx
+from policytrack.site import build, feeds, labels, search
 from policytrack.site.build import BuildReport as BuildReport
 from policytrack.temporal import STATUS_LABELS, Status
 
@@ -63,7 +67,7 @@ class DocumentPage:
     lineage: tuple[DocLink, ...]
     relations: tuple[tuple[str, str, DocLink | None], ...]  # (type, target label, link if archived)
     mentioned_in: tuple[DocLink, ...]
-    commits: tuple[tuple[str, str, str], ...]  # (short sha, date, subject)
+    commits: tuple[tuple[str, str, str], ...]  # (short sha, date, action)
     redlines: tuple[tuple[str, str], ...]  # (href, description) of redlines this version is part of
     lineage_total: int = 0  # versions in the lineage (a long one shows only the nearest)
     source: str = ""  # the archive file (workers parse the text from it)
@@ -255,17 +259,17 @@ def timeline(page: DocumentPage) -> list[dict[str, Any]]:
     w = page.doc.window
     events: list[tuple[date, str, str]] = []
     for fact, label in (
-        (w.issued, "成文 issued"),
-        (w.published, "公布 published"),
-        (w.effective, "施行 effective"),
-        (w.expires, "有效期至 expires"),
+        (w.issued, "成文"),
+        (w.published, "公布"),
+        (w.effective, "施行"),
+        (w.expires, "有效期至"),
     ):
         if fact.value:
             events.append((fact.value, label, fact.basis))
     if page.status.code == "repealed" and page.status.since:
-        events.append((page.status.since, "废止 repealed", "stated"))
+        events.append((page.status.since, "废止", "stated"))
     if page.status.code == "amended" and page.status.since:
-        events.append((page.status.since, "被修改 amended", "stated"))
+        events.append((page.status.since, "被修改", "stated"))
     if not events:
         return []
     events.sort(key=lambda e: (e[0], e[1]))
@@ -291,6 +295,37 @@ def expiry_months(data: SiteData) -> list[tuple[str, list[tuple[date, DocLink]]]
         if row.expires and first <= row.expires < end:
             months.setdefault(row.expires.strftime("%Y-%m"), []).append((row.expires, row.link))
     return [(m, sorted(v, key=lambda x: (x[0], x[1].id))) for m, v in sorted(months.items())]
+
+
+TOC_KINDS = {"part": 1, "chapter": 2, "section": 3, "outline": 3, "article": 4}
+TOC_MIN = 6  # a shorter text needs no table of contents
+
+
+def toc(doc: Document) -> list[tuple[int, str, str]]:
+    """The table of contents of a long text: its parts, chapters, sections, outline headings
+    and articles as (depth, anchor, title)."""
+    out = [(TOC_KINDS[u.kind], u.anchor, u.title) for u in doc.units if u.kind in TOC_KINDS]
+    return out if len(out) >= TOC_MIN else []
+
+
+_BANNERS = {
+    "amended": "此为历史版本",
+    "repealed": "本文件已废止",
+    "expired": "本文件已失效",
+    "partially_repealed": "本文件部分失效",
+    "not_yet_effective": "本文件尚未施行",
+}
+
+
+def banner_title(code: str, kind: str) -> str:
+    """The banner of a page that is not the text in force."""
+    if code in _BANNERS:
+        return _BANNERS[code]
+    return "此为征求意见稿，非正式文本" if kind == "draft" else "此非现行版本"
+
+
+def level(doc: Document) -> bodies.Inferred | None:
+    return bodies.level_of(doc.issuer, doc.title, doc.doc_number, doc.kind)
 
 
 def doclink(link: DocLink, root: str) -> Markup:
@@ -319,6 +354,25 @@ def redline_html(edits: tuple[InlineEdit, ...]) -> Markup:
     return Markup("".join(out))
 
 
+def sidebyside_html(rows: tuple[ComparisonRow, ...]) -> Markup:
+    """The 新旧对照表 as an HTML table: 修改前 | 修改后, deleted text <del>, inserted <ins>."""
+    out = [
+        '<table class="sidebyside"><thead><tr><th scope="col">修改前</th>'
+        '<th scope="col">修改后</th></tr></thead><tbody>'
+    ]
+    for row in rows:
+        cells = []
+        for side, tag in ((row.old, "del"), (row.new, "ins")):
+            runs = []
+            for text, changed in side:
+                t = str(escape(text)).replace("\n\n", "<br>").replace("\n", "<br>")
+                runs.append(f"<{tag}>{t}</{tag}>" if changed else t)
+            cells.append("".join(runs))
+        out.append(f'<tr id="t-{escape(row.anchor)}"><td>{cells[0]}</td><td>{cells[1]}</td></tr>')
+    out.append("</tbody></table>")
+    return Markup("".join(out))
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(importlib.resources.files("policytrack.templates"))),
@@ -334,8 +388,23 @@ def environment() -> Environment:
     env.filters["units_html"] = units_html
     env.filters["redline"] = redline_html
     env.filters["timeline"] = timeline
+    env.filters["toc"] = toc
+    env.filters["level"] = level
+    env.filters["national"] = lambda d: bodies.national_jurisdiction(d.issuer)
+    env.filters["bodies"] = bodies.bodies
+    env.filters["group_slug"] = group_slug
+    env.filters["rule_label"] = labels.rule_label
+    env.filters["evidence_label"] = labels.evidence_label
+    env.filters["action_label"] = labels.action_label
+    env.filters["versions_feed_href"] = versions_feed_href
+    env.filters["sidebyside"] = sidebyside_html
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["op_labels"] = OP_LABELS
+    env.globals["kind_labels"] = labels.KIND_LABELS
+    env.globals["basis_labels"] = labels.BASIS_LABELS
+    env.globals["relation_labels"] = labels.RELATION_LABELS
+    env.globals["mentioned_in"] = labels.MENTIONED_IN
+    env.globals["banner_title"] = banner_title
     return env
 
 
@@ -378,18 +447,22 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
     yield "search.html", None, page("search.html", site=data, root="")
     yield "static/style.css", None, page("static/style.css")
     yield "static/search.js", None, page("static/search.js")
-    yield from _lists(data, "documents", "全部文件 All documents", data.rows, page)
+    yield "static/doc.js", None, page("static/doc.js")
+    # served for any missing address, at any depth: its links start from the site's root
+    top = urlsplit(data.base_url).path.rstrip("/") + "/" if data.base_url else "/"
+    yield "404.html", None, page("404.html", root=top, as_of=None)
+    yield from _lists(data, "documents", "全部文件", data.rows, page)
     by_id = data.by_id
     groups = []
     for kind, heading, grouped in (
-        ("issuers", "发文机关 Issuer", data.by_issuer),
-        ("jurisdictions", "地区 Jurisdiction", data.by_jurisdiction),
+        ("issuers", "发文机关", data.by_issuer),
+        ("jurisdictions", "地区", data.by_jurisdiction),
     ):
         refs = []
         for name, rows in grouped:
             folder = f"{kind}/{group_slug(name)}"
             refs.append((name, f"{folder}/index.html", len(rows)))
-            yield from _lists(data, folder, f"{heading}: {name}", rows, page)
+            yield from _lists(data, folder, f"{heading}：{name}", rows, page)
         groups.append(refs)
     yield (
         "issuers.html",
@@ -488,11 +561,12 @@ def _document_files(doc_id: str) -> tuple[str, str]:
     return (f"documents/{doc_id}.html", f"api/documents/{doc_id}.json")
 
 
-def _redline_file(slug: str) -> str:
-    return f"changes/{slug}.html"
+def _redline_files(slug: str) -> tuple[str, str]:
+    """A comparison's page and its 新旧对照表 as a Word file."""
+    return (f"changes/{slug}.html", f"changes/{slug}.docx")
 
 
-def document_outputs(kind: str, page: Any) -> list[tuple[str, str]]:
+def document_outputs(kind: str, page: Any) -> list[tuple[str, str | bytes]]:
     """The files of one document (its page and JSON; `page.doc` has its text) or of one
     redline (`page.diff` computed). As-of free: see `build`."""
     env = _environment()
@@ -505,11 +579,18 @@ def document_outputs(kind: str, page: Any) -> list[tuple[str, str]]:
             ),
             (_document_files(page.doc.id)[1], _json(_doc_json(page, brief=False))),
         ]
+    assert page.diff is not None
+    rows = comparison_table(page.diff)
+    html, docx = _redline_files(page.slug)
+    title = f"{page.new.title} 新旧对照表"
     return [
         (
-            _redline_file(page.slug),
-            env.get_template("redline.html").render(page=page, root="../", **common),
-        )
+            html,
+            env.get_template("redline.html").render(
+                page=page, rows=rows, docx=docx.rpartition("/")[2], root="../", **common
+            ),
+        ),
+        (docx, to_docx(rows, title, page.old.label, page.new.label)),
     ]
 
 
@@ -610,7 +691,9 @@ def render_site(
     todo_red: list[int] = []
     for i, red in enumerate(data.redlines):
         fp = red.fingerprint()
-        if old_reds.get(red.slug) != fp or not (out / _redline_file(red.slug)).exists():
+        if old_reds.get(red.slug) != fp or not all(
+            (out / rel).exists() for rel in _redline_files(red.slug)
+        ):
             todo_red.append(i)
         redlines[red.slug] = fp
     kept = 2 * (len(documents) - len(todo_docs)) + len(redlines) - len(todo_red)
@@ -650,10 +733,10 @@ def render_site(
             report.unchanged += 1
     stale = set(previous) - pages.keys()
     stale.update(rel for i in old_docs.keys() - documents.keys() for rel in _document_files(i))
-    stale.update(_redline_file(slug) for slug in old_reds.keys() - redlines.keys())
+    stale.update(rel for slug in old_reds.keys() - redlines.keys() for rel in _redline_files(slug))
     if last is None:  # files found in the folder: those this build made stay
         stale -= {rel for i in documents for rel in _document_files(i)}
-        stale -= {_redline_file(slug) for slug in redlines}
+        stale -= {rel for slug in redlines for rel in _redline_files(slug)}
     build.remove_stale(out, stale, report)
     build.drop_legacy_search(out)
     build.save_manifest(

@@ -292,7 +292,7 @@ class Job:
     rows: Mapping[str, Any]  # id → Row: every document
     documents: tuple[Any, ...]  # DocumentPage: the pages to render
     redlines: tuple[Any, ...]  # RedlinePage
-    render: Callable[[str, Any], list[tuple[str, str]]]  # kind, context → [(rel, text)]
+    render: Callable[[str, Any], list[tuple[str, str | bytes]]]  # kind, context → [(rel, data)]
 
 
 _JOB: Job | None = None
