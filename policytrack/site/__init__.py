@@ -657,6 +657,26 @@ def _doc_json(page: DocumentPage, *, brief: bool) -> dict[str, Any]:
     return out
 
 
+SEARCH_META = "search/meta.json"
+
+
+def _facets(data: SiteData) -> Callable[[str], tuple[str, str, str, str, str]]:
+    """What search results show and filter on: status, kind, jurisdiction, first issuing
+    body and year of each document."""
+    by_id = data.by_id
+    first_body: dict[str | None, str] = {}
+
+    def facets(doc_id: str) -> tuple[str, str, str, str, str]:
+        r = by_id[doc_id]
+        if r.issuer not in first_body:
+            first_body[r.issuer] = next(iter(bodies.bodies(r.issuer)), "")
+        day = r.issued or r.published or r.effective
+        year = str(day.year) if day else ""
+        return r.status.code, r.kind, r.jurisdiction or "", first_body[r.issuer], year
+
+    return facets
+
+
 def previous_build(archive_state: Path, out: Path) -> build.Previous | None:
     """The page fingerprints and state of the last build into out, if made by these
     templates and this policytrack version (kept in the archive's state folder)."""
@@ -696,7 +716,9 @@ def render_site(
         ):
             todo_red.append(i)
         redlines[red.slug] = fp
-    kept = 2 * (len(documents) - len(todo_docs)) + len(redlines) - len(todo_red)
+    kept = len(_document_files("")) * (len(documents) - len(todo_docs)) + len(
+        _redline_files("")
+    ) * (len(redlines) - len(todo_red))
     report.unchanged += kept  # neither parsed nor rendered: their fingerprint held
     report.skipped += kept
     index = search.SearchIndex(out)
@@ -712,6 +734,10 @@ def render_site(
     segments = build.run(job, tasks, report)
     report.search_indexed = len(plan.reindex)
     index.commit(segments)
+    if build.write_if_changed(out, SEARCH_META, search.meta_json(index.segments, _facets(data))):
+        report.written.append(SEARCH_META)
+    else:
+        report.unchanged += 1
     for item in summary_pages(data):
         if isinstance(item, build.Joined):
             payload, lengths = item.payload(out, last, data.changed)
