@@ -11,7 +11,7 @@
       button.type = "button";
       button.className = "copy-link";
       button.textContent = "复制链接";
-      button.setAttribute("aria-label", "复制“" + h.textContent.trim() + "”的链接");
+      button.setAttribute("aria-label", "复制链接：" + h.textContent.trim());
       button.addEventListener("click", function () {
         var url = location.href.replace(/#.*$/, "") + "#" + id;
         var done = function () { button.textContent = "已复制"; setTimeout(function () { button.textContent = "复制链接"; }, 1500); };

@@ -11,7 +11,7 @@
 (function () {
   "use strict";
   var TOKEN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
-  var PAGE = 10;
+  var PAGE = 8;
   var DOCS_PER_FILE = 100;
   var FILTERS = ["status", "kind", "place", "issuer", "year"];
   var root = document.currentScript.getAttribute("data-root") || "";
@@ -351,7 +351,14 @@
       });
     }
 
+    // typing searches after a pause (the address follows without a history entry each key)
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { history.replaceState(null, "", address()); run(); }, 250);
+    });
     form.addEventListener("submit", function (ev) {
+      clearTimeout(timer);
       ev.preventDefault();
       if (address() !== location.pathname + location.search) history.pushState(null, "", address());
       run();
