@@ -12,21 +12,28 @@ PKG = ROOT / "policytrack"
 BASE = {"errors", "chinese"}
 MODEL = BASE | {"model", "facts"}
 MIDDLE_FREE = MODEL | {"docfile", "diff", "temporal"}
+# net (HTTP with an address rule and a deadline) and safeio (bounded file reads) are base
+# modules for the layers that read the outside world (docs/security.md)
+OUTSIDE = {"net", "safeio"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "chinese": {"errors"},
+    "net": {"errors"},
+    "safeio": {"errors"},
     "model": BASE,
     "facts": BASE | {"model"},
     "docfile": MODEL,
     "diff": MODEL,
     "temporal": MODEL,
-    "ingest": MODEL | {"docfile", "ingest"},
+    "ingest": MODEL | OUTSIDE | {"docfile", "ingest"},
     "archive": MODEL | {"docfile"},
     "index": MODEL | {"docfile", "archive"},
-    "alerts": MIDDLE_FREE,
+    "alerts": MIDDLE_FREE | OUTSIDE,
     "site": MIDDLE_FREE | {"site"},
     "sitedata": MIDDLE_FREE | {"archive", "index", "site"},
-    "commands": MIDDLE_FREE | {"ingest", "archive", "index", "alerts", "site", "sitedata"},
+    "commands": MIDDLE_FREE
+    | OUTSIDE
+    | {"ingest", "archive", "index", "alerts", "site", "sitedata"},
     "cli": MIDDLE_FREE | {"commands", "cli"},
 }
 # third-party modules only one layer may import

@@ -19,10 +19,11 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from policytrack.errors import ConfigError
+from policytrack.errors import ConfigError, ValidationErrors
+from policytrack.net import Reach, redact
 
 from .channels import Clock, DeliveryError, delivery_id, send
-from .config import AlertsConfig, Channel, Subscriber, load_config
+from .config import AlertsConfig, Channel, Subscriber, env_url_problems, load_config
 from .messages import Message, render
 from .plan import Alert, DocFacts, Previous, plan
 from .state import Locked, Pending, State
@@ -85,8 +86,17 @@ def target_of(channel: Channel) -> str:
     if channel.type == "email":
         return ", ".join(channel.to)
     if channel.type == "webhook":
-        return channel.url or f"${channel.url_env}"
+        # never the URL's user:password, query or fragment: they may be secrets
+        return redact(channel.url) if channel.url else f"${channel.url_env}"
     return channel.type
+
+
+def reach_of(config: AlertsConfig) -> Reach:
+    """Public addresses, and the private networks the configuration allows."""
+    return Reach(
+        config.allow_networks,
+        how_to_allow=f"to allow it, add it to [alerts] allow_networks in {config.path.name}",
+    )
 
 
 def run(
@@ -110,6 +120,9 @@ def run(
                 f"environment variable(s) {', '.join(missing)} not set; {config.path.name} names "
                 "them for secrets (passwords, tokens, signing keys): export them before the run"
             )
+        bad = env_url_problems(config, env)
+        if bad:
+            raise ValidationErrors(bad)
     opener = State.peek if dry_run else State.open
     with opener(config.state) as state:
         previous = state.previous()
@@ -176,7 +189,7 @@ def _deliver(
     if dry_run:
         return delivery
     try:
-        send(channel, message, smtp=config.smtp, env=env, clock=clock)
+        send(channel, message, smtp=config.smtp, env=env, clock=clock, reach=reach_of(config))
     except DeliveryError as exc:
         state.mark_failed(items, str(exc))
         return replace(delivery, error=str(exc))
