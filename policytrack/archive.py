@@ -231,7 +231,8 @@ class Archive:
                     size = int(header[2])
                     data = proc.stdout.read(size)
                     proc.stdout.read(1)
-                    out[header[0]] = data.decode("utf-8")
+                    # never fails: a file that is not UTF-8 is reported by whoever parses it
+                    out[header[0]] = data.decode("utf-8", "surrogateescape")
             finally:
                 writer.join()
                 proc.wait()
@@ -507,7 +508,7 @@ class Archive:
                     if staged and name in staged and staged[name].exists():
                         os.replace(staged[name], target)
                     elif text is not None:
-                        _atomic_write(target, text.encode("utf-8"))
+                        _atomic_write(target, text.encode("utf-8", "surrogateescape"))
                     else:
                         target.unlink(missing_ok=True)
         journal.unlink(missing_ok=True)

@@ -703,7 +703,15 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
     report = CheckReport()
     docs: list[Document] = []
     for path in archive.document_files():
-        text = path.read_text(encoding="utf-8")
+        try:
+            # bytes as they are: read_text would turn CR LF into LF and hide it
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            report.problems.append(
+                f"{path.name}: is not UTF-8 text (an undecodable byte at offset {exc.start}); "
+                "convert it to UTF-8 (e.g. iconv -f GB18030 -t UTF-8) and commit it"
+            )
+            continue
         try:
             doc = parse(text, path.name)
         except ValidationErrors as exc:
@@ -748,20 +756,27 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
 # --- site ------------------------------------------------------------------------------------
 
 
-def site_build(archive_path: Path, out: Path, as_of: date, base_url: str = "") -> BuildReport:
+def site_build(
+    archive_path: Path, out: Path, as_of: date, base_url: str = "", *, force: bool = False
+) -> BuildReport:
     """Build the static site into `out`, looking again only at what changed since the last
-    build there (see sitedata); only changed files are rewritten."""
+    build there (see sitedata); only changed files are rewritten. A non-empty folder not
+    built by policytrack is refused unless `force` (see site.build.claim)."""
     from .site import previous_build, render_site
+    from .site.build import claim
     from .sitedata import SiteState, site_data
 
     archive = open_archive(archive_path)
+    claim(out, force)
     index = Index(archive)
     index.refresh()
     with without_gc():  # the render workers collect as usual
         previous = previous_build(archive.state, out)
         state = SiteState.from_json(previous.state) if previous else None
         data, new_state = site_data(archive, index, as_of, base_url, state)
-        return render_site(data, out, previous, new_state.to_json(), archive.state)
+        # a file that cannot be read keeps the pages its last good version had
+        unreadable = frozenset(name.removesuffix(".md") for name, _ in index.problems())
+        return render_site(data, out, previous, new_state.to_json(), archive.state, unreadable)
 
 
 # --- alerts ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 
 from .archive import Archive, Commit
 from .docfile import front_matter, parse
-from .errors import PolicytrackError
+from .errors import FormatError, PolicytrackError, ValidationErrors
 from .facts import deadlines
 from .model import (
     DatedFact,
@@ -33,8 +34,9 @@ from .model import (
     slugify,
 )
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 READ_BATCH = 2000  # blobs read from git at a time while refreshing
+log = logging.getLogger("policytrack")
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs (
@@ -50,6 +52,8 @@ CREATE INDEX docs_rows ON docs(
     expires
 ) WHERE problem IS NULL;
 CREATE INDEX docs_expires ON docs(expires);
+-- the few files that could not be read, reported by every command that skips them
+CREATE INDEX docs_problems ON docs(name) WHERE problem IS NOT NULL;
 CREATE TABLE refkeys (key TEXT NOT NULL, id TEXT NOT NULL, how TEXT NOT NULL);
 CREATE INDEX refkeys_key ON refkeys(key);
 CREATE TABLE measures (
@@ -146,6 +150,26 @@ def document_from_json(data: dict[str, Any]) -> Document:
     )
 
 
+def readable(text: str, name: str) -> str:
+    """A committed file's text, or FormatError when its bytes were not UTF-8 (blobs are
+    decoded with surrogateescape, so one such file cannot stop the others being read)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise FormatError(
+            f"is not UTF-8 text (an undecodable byte at character {exc.start}); "
+            "convert it to UTF-8 (e.g. iconv -f GB18030 -t UTF-8) and commit it",
+            path=name,
+        ) from None
+    return text
+
+
+def problem_of(exc: PolicytrackError, name: str) -> str:
+    """Why a file cannot be read, on one line, without its name in front."""
+    items = exc.problems if isinstance(exc, ValidationErrors) else [str(exc)]
+    return "; ".join(p.removeprefix(f"{name}: ") for p in items)
+
+
 class Index:
     """Read access to the archive's metadata through the SQLite cache."""
 
@@ -183,7 +207,22 @@ class Index:
             conn.commit()
 
     def refresh(self) -> IndexStats:
-        """Bring the index up to date with the archive's HEAD; rebuild it if unusable."""
+        """Bring the index up to date with the archive's HEAD; rebuild it if unusable.
+        Every committed file that cannot be read is named in a warning (logged): the
+        commands that read the index skip it, and must say so."""
+        stats = self._refresh()
+        for name, problem in self.problems():
+            log.warning("%s is skipped: %s", name, problem)
+        return stats
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(file name, why it cannot be read) of every committed file left out."""
+        with self._connect() as conn:
+            return conn.execute(
+                "SELECT name, problem FROM docs WHERE problem IS NOT NULL ORDER BY name"
+            ).fetchall()
+
+    def _refresh(self) -> IndexStats:
         rebuilt = False
         with self.archive.lock():
             if not self._usable():
@@ -278,10 +317,11 @@ class Index:
 
     def _store(self, conn: sqlite3.Connection, name: str, blob: str, text: str) -> None:
         try:
-            doc = parse(text, name)
+            doc = parse(readable(text, name), name)
         except PolicytrackError as exc:
             conn.execute(
-                "INSERT INTO docs (name, blob, problem) VALUES (?, ?, ?)", (name, blob, str(exc))
+                "INSERT INTO docs (name, blob, problem) VALUES (?, ?, ?)",
+                (name, blob, problem_of(exc, name)),
             )
             return
         w = doc.window
