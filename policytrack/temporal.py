@@ -121,22 +121,24 @@ def build_graph(documents: Iterable[Document]) -> Graph:
     """Resolve every supersedes/predecessor relation to an archived document or a stub."""
     docs = {d.id: d for d in documents}
     by_number: dict[str, str] = {}
-    by_title: dict[str, str] = {}
+    by_title: dict[str, list[str]] = {}
     for d in docs.values():
         if d.doc_number:
             by_number[ref_key(d.doc_number)] = d.id
-        by_title[slugify(d.title, 200)] = d.id
+        by_title.setdefault(slugify(d.title, 200), []).append(d.id)
         for a in d.aliases:
-            by_title.setdefault(slugify(a, 200), d.id)
+            by_title.setdefault(slugify(a, 200), []).append(d.id)
     graph = Graph(docs)
 
-    def resolve(rel: Relation) -> str:
+    def resolve(rel: Relation, source: Document) -> str:
         if rel.target_id and rel.target_id in docs:
             return rel.target_id
         if rel.doc_number and ref_key(rel.doc_number) in by_number:
             return by_number[ref_key(rel.doc_number)]
-        if rel.title and slugify(rel.title, 200) in by_title:
-            return by_title[slugify(rel.title, 200)]
+        if rel.title and not rel.doc_number:
+            found = _earlier_titled(by_title.get(slugify(rel.title, 200), []), source, docs)
+            if found:
+                return found
         sid = rel.target_id or stub_id(rel)
         graph.stubs.setdefault(sid, Stub(sid, rel.doc_number, rel.title))
         return sid
@@ -145,7 +147,7 @@ def build_graph(documents: Iterable[Document]) -> Graph:
         for rel in d.relations:
             if rel.type not in ("supersedes", "predecessor"):
                 continue
-            target = resolve(rel)
+            target = resolve(rel, d)
             if target == d.id:
                 graph.problems.append(f"{d.id}: relations: {rel.type} points at itself; remove it")
                 continue
@@ -198,6 +200,27 @@ def build_graph(documents: Iterable[Document]) -> Graph:
             + "; a document cannot succeed its own successor"
         )
     return graph
+
+
+def _earlier_titled(ids: list[str], source: Document, docs: dict[str, Document]) -> str | None:
+    """The archived document a title names from `source`: versions of a law share their
+    title (《北京市实施〈动物防疫法〉办法》 of 2004 and of 2024), and a document supersedes
+    or follows an earlier one, so neither itself nor one that starts later; the latest of
+    the earlier ones. None: the one it names is not archived (a stub stands for it)."""
+    start = _start(source)[0]
+    best: tuple[date, str] | None = None
+    undated: list[str] = []
+    for i in sorted(ids):
+        if i == source.id:
+            continue
+        other = _start(docs[i])[0]
+        if start is None or other is None:
+            undated.append(i)
+        elif other < start and (best is None or other > best[0]):
+            best = (other, i)
+    if best is not None:
+        return best[1]
+    return undated[0] if len(undated) == 1 else None
 
 
 def _lineage_root(graph: Graph, doc_id: str, exclude: str) -> str:

@@ -20,13 +20,14 @@ ALLOWED: dict[str, set[str]] = {
     "chinese": {"errors"},
     "net": {"errors"},
     "safeio": {"errors"},
+    "recovery": set(),
     "model": BASE,
     "facts": BASE | {"model"},
     "docfile": MODEL,
     "diff": MODEL,
     "temporal": MODEL,
     "ingest": MODEL | OUTSIDE | {"docfile", "ingest"},
-    "archive": MODEL | {"docfile"},
+    "archive": MODEL | {"docfile", "recovery"},
     "index": MODEL | {"docfile", "archive"},
     "alerts": MIDDLE_FREE | OUTSIDE,
     "site": MIDDLE_FREE | {"site"},
@@ -34,7 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     "commands": MIDDLE_FREE
     | OUTSIDE
     | {"ingest", "archive", "index", "alerts", "site", "sitedata"},
-    "cli": MIDDLE_FREE | {"commands", "cli"},
+    "cli": MIDDLE_FREE | {"commands", "cli", "recovery"},
 }
 # third-party modules only one layer may import
 EXCLUSIVE = {

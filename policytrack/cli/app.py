@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 import os
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from policytrack.errors import PolicytrackError
+from policytrack.recovery import environment_problem
 
 app = typer.Typer(
     name="policytrack",
@@ -107,6 +109,13 @@ def handles_errors(fn: F) -> F:
         except Exception as exc:
             if os.environ.get("POLICYTRACK_DEBUG"):
                 traceback.print_exc()
+            # a write the system refused (disk full, read-only, permissions) is not a bug
+            where = getattr(exc, "filename", None) or "the folder being written"
+            problem = environment_problem(
+                exc, Path(where).parent if where != "the folder being written" else where
+            )
+            if problem and isinstance(exc, (OSError, sqlite3.Error)):
+                raise fail(problem) from None
             raise fail(
                 f"internal error ({type(exc).__name__}: {exc}); please report it with the command you ran "
                 "(set POLICYTRACK_DEBUG=1 for details)"

@@ -43,6 +43,7 @@ from policytrack.model import (
     Relation,
     Source,
     ValidityWindow,
+    id_problem,
 )
 
 FORMAT_DOC = "see docs/format.md"
@@ -361,13 +362,9 @@ def _document_from(
             )
     doc_id = _str(data, "id", path, problems, required=True)
     title = _str(data, "title", path, problems, required=True)
-    if doc_id and not re.fullmatch(r"[\w\-]+", doc_id):
-        _p(
-            problems,
-            path,
-            "id",
-            f"{doc_id!r} has characters unsafe in file names and URLs; use letters, digits and hyphens",
-        )
+    bad_id = id_problem(doc_id) if doc_id else None
+    if bad_id:
+        _p(problems, path, "id", bad_id)
     if doc_id and path and not path.endswith(f"{doc_id}.md"):
         _p(
             problems,

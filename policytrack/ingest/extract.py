@@ -418,6 +418,7 @@ def find_dates(ex: Extracted, paragraphs: list[str], published_line: str) -> Non
 
 _TITLE_REF = re.compile(r"《([^《》]{2,80})》(?:\s*[（(]([^（）()]{4,30}?号)[）)])?")
 _REPEAL = re.compile(r"同时废止|停止执行|不再执行|同时失效|予以废止|宣布失效")
+_AMENDED_BY = re.compile(r"\s*(?:第[一二三四五六七八九十]+次)?(?:修正|修订|修改)")
 _ALIAS = re.compile(
     r"[（(]以下?简称[“\"「]?([^”\"」）)]{2,20})[”\"」]?[）)]|[（(]简称[“\"「]([^”\"」]{2,20})[”\"」][）)]"
 )
@@ -491,9 +492,12 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
                             for r in ex.relations[-1:]
                         ]
                 else:
+                    # "根据《关于修改…的决定》修正的《X》同时废止": the amending decision is
+                    # cited, only X is repealed
+                    amending = bool(_AMENDED_BY.match(sent[m.end() :]))
                     add(
                         Relation(
-                            "supersedes" if repeal else "cites",
+                            "supersedes" if repeal and not amending else "cites",
                             str(parsed) if parsed else None,
                             title,
                             sent,

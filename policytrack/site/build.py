@@ -168,7 +168,7 @@ def _prune(archive_state: Path, out: Path) -> None:
     for path in archive_state.glob("site-*.pickle"):  # from before the list was kept
         if path.name not in folders:
             path.unlink(missing_ok=True)
-    tmp = registry.with_name(f".{registry.name}.tmp")
+    tmp = registry.with_name(f".{registry.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(folders, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, registry)
 
@@ -178,7 +178,7 @@ def save_manifest(archive_state: Path, out: Path, current: str, previous: Previo
     build_id = hashlib.sha1(body).hexdigest()[:16]  # deterministic: same archive, same marker
     target = _state_file(archive_state, out)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     header = pickle.dumps({"stamp": current, "build": build_id}, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.write_bytes(header + body)  # two pickles: the header is read first
     os.replace(tmp, target)
@@ -388,7 +388,9 @@ def claim(out: Path, force: bool) -> bool:
     try:
         foreign = out.is_dir() and any(out.iterdir())
     except OSError as exc:
-        raise PolicytrackError(f"cannot read {out} ({exc.strerror}); choose another --out") from None
+        raise PolicytrackError(
+            f"cannot read {out} ({exc.strerror}); choose another --out"
+        ) from None
     if foreign and not force:
         raise PolicytrackError(
             f"{out} is not empty and was not built by policytrack (it has no {MANIFEST}); "
