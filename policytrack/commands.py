@@ -292,6 +292,7 @@ def add(
         raise Conflict(
             f"several files give the same document {sorted(dupes)[0]}; add them one at a time"
         )
+    _check_relations(archive, [(f, r.document) for f, r, _ in prepared])
     results: list[AddResult] = []
     if dry_run:
         for f, r, text in prepared:
@@ -360,6 +361,18 @@ def add(
                 )
             )
     return results
+
+
+def _check_relations(archive: Archive, new: list[tuple[str, Document]]) -> None:
+    """Refuse a shared doc number, a self-supersession or a supersession cycle before
+    anything is written (see integrity)."""
+    from .integrity import problems_of_adding
+
+    index = Index(archive)
+    index.refresh()
+    problems = problems_of_adding(index, new)
+    if problems:
+        raise ValidationErrors([*problems[:-1], problems[-1] + " (nothing was written)"])
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,10 @@ ALLOWED: dict[str, set[str]] = {
     "alerts": MIDDLE_FREE | OUTSIDE,
     "site": MIDDLE_FREE | {"site"},
     "sitedata": MIDDLE_FREE | {"archive", "index", "site"},
+    "integrity": MIDDLE_FREE | {"archive", "index"},
     "commands": MIDDLE_FREE
     | OUTSIDE
-    | {"ingest", "archive", "index", "alerts", "site", "sitedata"},
+    | {"integrity", "ingest", "archive", "index", "alerts", "site", "sitedata"},
     "cli": MIDDLE_FREE | {"commands", "cli", "recovery"},
 }
 # third-party modules only one layer may import
