@@ -28,6 +28,7 @@ from .errors import (
 )
 from .index import Index
 from .model import DocNumber, Document, MeasureDeadline, fields_json, ref_key, slugify
+from .safeio import read_limited
 from .site import BuildReport
 from .temporal import (
     STATUS_ALIASES,
@@ -432,6 +433,11 @@ def _ingest_in_worker(
         result, text = _ingest_with_text(source, url, overrides, max_bytes, retrieved)
     except PolicytrackError as exc:
         return str(exc)
+    except Exception as exc:  # a bug met on one file must name it, not end the batch blind
+        return (
+            f"{source.name} could not be read ({type(exc).__name__}: {exc}); add the batch "
+            "without it, and please report it with the file"
+        )
     slim = dataclasses.replace(result.document, body="", units=())
     return dataclasses.replace(result, document=slim), text
 
@@ -459,15 +465,13 @@ def _read_source(item: str, *, timeout: float, max_bytes: int) -> _Source:
         got = download(item, timeout=timeout, max_bytes=max_bytes)
         return _Source(got.data, got.name, got.url, got.requested, got.content_type)
     f = Path(item)
-    try:
-        return _Source(f.read_bytes(), f.name)
-    except FileNotFoundError:
-        hint = "; a URL must start with http:// or https://" if "://" in item else ""
-        raise PolicytrackError(f"{f} does not exist; check the path{hint}") from None
-    except IsADirectoryError:
-        raise PolicytrackError(f"{f} is a folder; give the files inside it") from None
-    except OSError as exc:
-        raise PolicytrackError(f"cannot read {f}: {exc.strerror}") from None
+    if "://" in item and not f.exists():
+        raise PolicytrackError(
+            f"{f} does not exist; check the path; a URL must start with http:// or https://"
+        )
+    return _Source(
+        read_limited(f, max_bytes, "split it or raise the limit with --max-bytes"), f.name
+    )
 
 
 def _rel(path: Path) -> str:
@@ -649,8 +653,9 @@ def _load_side(loaded: Loaded, ref: str) -> tuple[Document, str, str]:
     path = Path(ref)
     if path.is_file() and (path.suffix != ".md" or path.resolve().parent != loaded.archive.root):
         from .ingest import ingest
+        from .ingest.decode import DEFAULT_MAX_BYTES
 
-        result = ingest(path.read_bytes(), path.name)
+        result = ingest(read_limited(path, DEFAULT_MAX_BYTES), path.name)
         return (
             result.document,
             serialise(result.document),

@@ -25,7 +25,7 @@ from policytrack.net import Reach, redact
 from .channels import Clock, DeliveryError, delivery_id, send
 from .config import AlertsConfig, Channel, Subscriber, env_url_problems, load_config
 from .messages import Message, render
-from .plan import Alert, DocFacts, Previous, plan
+from .plan import Alert, DocFacts, Previous, current, plan
 from .state import Locked, Pending, State
 
 __all__ = [
@@ -184,7 +184,7 @@ def _deliver(
     clock: Clock,
     dry_run: bool,
 ) -> Delivery:
-    message = render(sub.name, [p.alert for p in items], as_of, previous.last_as_of)
+    message = render(sub.name, current([p.alert for p in items], as_of), as_of, previous.last_as_of)
     delivery = Delivery(sub.name, channel.name, channel.type, target_of(channel), message)
     if dry_run:
         return delivery

@@ -15,12 +15,14 @@ from typing import Any, Literal
 from policytrack.errors import ConfigError, ValidationErrors
 from policytrack.model import KINDS
 from policytrack.net import Network, Refused, check_url, parse_networks
+from policytrack.safeio import read_limited
 
 EventName = Literal["expiring", "expired", "superseded", "new-version"]
 EVENTS: tuple[EventName, ...] = ("expiring", "expired", "superseded", "new-version")
 ChannelType = Literal["email", "webhook", "wecom", "dingtalk", "feishu"]
 CHANNEL_TYPES: tuple[ChannelType, ...] = ("email", "webhook", "wecom", "dingtalk", "feishu")
 DEFAULT_THRESHOLDS = (90, 30, 7)
+CONFIG_MAX_BYTES = 1 << 20
 DEFAULT_ENDPOINTS = {
     "wecom": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send",
     "dingtalk": "https://oapi.dingtalk.com/robot/send",
@@ -144,7 +146,7 @@ def load_config(path: Path) -> AlertsConfig:
             "or pass --config FILE"
         )
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_limited(path, CONFIG_MAX_BYTES).decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:

@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 import os
+import re
 import sqlite3
 import sys
 import traceback
@@ -132,6 +133,15 @@ def parse_as_of(value: str | None) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise PolicytrackError(f"--as-of {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Text for a terminal: control characters (an escape sequence in a hand-edited file
+    would recolour or rewrite the reader's terminal) shown as \\xNN instead."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 def print_json(data: Any) -> None:

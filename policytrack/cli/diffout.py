@@ -137,31 +137,38 @@ def _md_inline(edits: tuple[InlineEdit, ...]) -> str:
     return "".join(out)
 
 
+def _md(text: object) -> str:
+    """Document text in Markdown: escaped like the body (HTML in a title is shown, never
+    rendered), on one line, and a | cannot end a table cell."""
+    one_line = " ".join(str(text).split())
+    return html.escape(one_line, quote=False).replace("|", "\\|")
+
+
 def to_markdown(result: DiffResult) -> str:
     d = result.diff
     lines = [
-        f"# {heading(result)}",
+        f"# {_md(heading(result))}",
         "",
-        f"{d.old_title} → {d.new_title}",
+        f"{_md(d.old_title)} → {_md(d.new_title)}",
         "",
     ]
     if d.metadata:
         lines += ["| field | old | new |", "| --- | --- | --- |"]
-        lines += [f"| {f} | {o or '—'} | {n or '—'} |" for f, o, n in d.metadata]
+        lines += [f"| {_md(f)} | {_md(o or '—')} | {_md(n or '—')} |" for f, o, n in d.metadata]
         lines.append("")
     lines += ["## Key changes", ""]
     if d.key_changes:
         lines += ["| unit | change |", "| --- | --- |"]
         for c in d.key_changes:
             for f in c.facts:
-                lines.append(f"| {c.describe().split(',')[0]} | {f.summary} |")
+                lines.append(f"| {_md(c.describe().split(',')[0])} | {_md(f.summary)} |")
     else:
         lines.append("No amounts, percentages, dates or departments changed.")
     lines += ["", f"Units: {_summary_lines(d)[0]}.", "", "## Changes", ""]
     if not d.substantive:
         lines.append("No substantive change.")
     for c in _visible(d):
-        lines += [f"### {c.describe()}", ""]
+        lines += [f"### {_md(c.describe())}", ""]
         if c.op not in ("renumbered", "moved"):
             lines += [_md_inline(c.edits), ""]
     return "\n".join(lines).rstrip() + "\n"
