@@ -36,7 +36,7 @@ from .recovery import clear_stale_lock, environment_problem, lock_named, locked,
 
 log = logging.getLogger("policytrack")
 MARKER = ".policytrack.toml"
-LOCK_WAIT = 10.0  # seconds to wait for another git command's lock on the index or a ref
+LOCK_WAIT = 10.0  # seconds to wait for another git command's lock (POLICYTRACK_GIT_LOCK_WAIT)
 STATE_DIR = ".policytrack"
 GITIGNORE = ".gitignore"
 FALLBACK_IDENTITY = {
@@ -429,6 +429,7 @@ class Archive:
                 entries = []
                 written = [(n, t) for n, t in files.items() if t is not None]
                 blobs = self._hash_blobs(repo, [t for _, t in written], scratch)
+                _fault("after-blobs")
                 for (name, _), blob in zip(written, blobs, strict=True):
                     entries.append(f"100644 {blob.name}\t{self.relpath(name)}")
                     staged[name] = blob
@@ -443,6 +444,7 @@ class Archive:
                     check=True,
                     capture_output=True,
                 )
+                _fault("in-index")
                 tree = repo.git.write_tree(env=ienv)
             finally:
                 tmp_index.unlink(missing_ok=True)
@@ -471,7 +473,7 @@ class Archive:
 
     def _update_ref(self, repo: git.Repo, subject: str, args: list[str], head: str | None) -> None:
         """Move HEAD by compare-and-swap; a stale ref lock of a killed git is cleared."""
-        deadline = time.monotonic() + LOCK_WAIT
+        deadline = time.monotonic() + _lock_wait()
         while True:
             try:
                 repo.git.update_ref("-m", subject, *args)
@@ -497,7 +499,7 @@ class Archive:
     def _retry_index(self, repo: git.Repo, *args: str) -> None:
         """A git command that writes the repository's index, waiting while another git
         command holds the index lock, and clearing the lock of a killed one."""
-        deadline = time.monotonic() + LOCK_WAIT
+        deadline = time.monotonic() + _lock_wait()
         while True:
             try:
                 repo.git.execute(["git", *args])
@@ -623,3 +625,7 @@ def _atomic_write(path: Path, data: bytes, tmp_dir: Path) -> None:
     tmp = tmp_dir / f"put.{os.getpid()}.tmp"
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def _lock_wait() -> float:
+    return float(os.environ.get("POLICYTRACK_GIT_LOCK_WAIT", LOCK_WAIT))

@@ -20,7 +20,7 @@ from typing import Any
 
 from .archive import Archive, Commit
 from .docfile import front_matter, parse
-from .errors import FormatError, PolicytrackError, ValidationErrors
+from .errors import ArchiveError, FormatError, PolicytrackError, ValidationErrors
 from .facts import deadlines
 from .model import (
     DatedFact,
@@ -33,6 +33,7 @@ from .model import (
     ref_key,
     slugify,
 )
+from .recovery import environment_problem
 
 SCHEMA_VERSION = "9"
 READ_BATCH = 2000  # blobs read from git at a time while refreshing
@@ -210,7 +211,15 @@ class Index:
         """Bring the index up to date with the archive's HEAD; rebuild it if unusable.
         Every committed file that cannot be read is named in a warning (logged): the
         commands that read the index skip it, and must say so."""
-        stats = self._refresh()
+        try:
+            stats = self._refresh()
+        except (sqlite3.OperationalError, OSError) as exc:
+            problem = environment_problem(exc, self.archive.root) or environment_problem(
+                str(exc), self.archive.root
+            )
+            if problem is None:
+                raise
+            raise ArchiveError(problem) from None
         for name, problem in self.problems():
             log.warning("%s is skipped: %s", name, problem)
         return stats

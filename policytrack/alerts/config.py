@@ -140,6 +140,8 @@ class _Problems:
 
 def load_config(path: Path) -> AlertsConfig:
     """Read and validate the file; raise one error listing every problem."""
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder; give the alerts configuration file (--config FILE)")
     if not path.is_file():
         raise ConfigError(
             f"alerts configuration {path} not found; create it (see docs/alerts.md) "

@@ -111,12 +111,12 @@ def handles_errors(fn: F) -> F:
             if os.environ.get("POLICYTRACK_DEBUG"):
                 traceback.print_exc()
             # a write the system refused (disk full, read-only, permissions) is not a bug
-            where = getattr(exc, "filename", None) or "the folder being written"
-            problem = environment_problem(
-                exc, Path(where).parent if where != "the folder being written" else where
-            )
-            if problem and isinstance(exc, (OSError, sqlite3.Error)):
-                raise fail(problem) from None
+            if isinstance(exc, (OSError, sqlite3.Error)):
+                name = getattr(exc, "filename", None)
+                where = Path(name).parent if name else "the folder being written"
+                problem = environment_problem(exc, where)
+                if problem:
+                    raise fail(problem) from None
             raise fail(
                 f"internal error ({type(exc).__name__}: {exc}); please report it with the command you ran "
                 "(set POLICYTRACK_DEBUG=1 for details)"

@@ -631,7 +631,7 @@ def render_site(
     stale.update(rel for i in old_docs.keys() - documents.keys() for rel in _document_files(i))
     stale.update(_redline_file(slug) for slug in old_reds.keys() - redlines.keys())
     build.remove_stale(out, stale, report)
-    if ours:
+    if ours and last is None:  # a folder an older policytrack built (other stamp)
         build.drop_legacy_search(out)
     build.save_manifest(
         archive_state,
