@@ -26,7 +26,7 @@ from policytrack.commands import expiring_report, list_documents
 from policytrack.docfile import parse, serialise
 from policytrack.index import Index
 from policytrack.ingest import ingest
-from policytrack.model import DatedFact, ValidityWindow, slugify
+from policytrack.model import DatedFact, ValidityWindow, _slugify
 from policytrack.temporal import build_graph, expiring
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -334,7 +334,7 @@ def main() -> None:
             """fn, each run without the slug cache a fresh `policytrack` process lacks."""
 
             def run() -> object:
-                slugify.cache_clear()
+                _slugify.cache_clear()
                 return fn()
 
             return run

@@ -18,6 +18,7 @@ _DIGITS = {
     "○": 0,
     "Ｏ": 0,
     "O": 0,
+    "0": 0,  # 二00五年: ASCII zeros among Chinese numerals
     "一": 1,
     "壹": 1,
     "二": 2,
@@ -290,6 +291,22 @@ def full_width_punctuation(text: str) -> str:
     out = "".join(chars)
     # drop spaces the scraper left around full-width punctuation
     return re.sub(r"[ \t]*([，：；！？（）、。])[ \t]*", r"\1", out) if out != text else out
+
+
+# --- pinyin glosses ---------------------------------------------------------------
+#
+# Some mirrors print a reading after characters: 國(guó)發(fā)〔2021〕26號(hào), 税务（wù）.
+# A gloss is a toned pinyin syllable in brackets right after a Chinese character (or one of
+# the few toneless particles), so item labels such as (a) and Latin abbreviations stay.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+PINYIN_GLOSS_RE = re.compile(
+    rf"(?<=[{CJK}])[ \t]?[（(](?:[a-zü]*[{_TONED}][a-zü{_TONED}]*|de|le|me|ne|zi|men)[)）]"
+)
+
+
+def strip_pinyin_glosses(text: str) -> str:
+    """國(guó)發(fā) → 國發: remove the pinyin readings a mirror inserted after characters."""
+    return PINYIN_GLOSS_RE.sub("", text)
 
 
 def normalise_for_compare(text: str) -> str:

@@ -106,7 +106,7 @@ class DocumentRow:
 
     id: str
     doc_number: str | None
-    title: str
+    title: str | None
     issuer: str | None
     jurisdiction: str | None
     kind: str
@@ -141,7 +141,7 @@ def row_for(doc_id: str, loaded: Loaded, as_of: date) -> DocumentRow:
         return DocumentRow(
             doc_id,
             stub.doc_number,
-            stub.title or "",
+            stub.title,
             None,
             None,
             "policy",
@@ -209,8 +209,9 @@ def resolve(loaded: Loaded, ref: str) -> str:
             return sid
     choices = {}
     for d in loaded.docs.values():
-        choices[d.doc_number or d.title] = d.id
-        choices[d.title] = d.id
+        choices[d.doc_number or d.display_title] = d.id
+        if d.title:
+            choices[d.title] = d.id
     near = difflib.get_close_matches(needle, list(choices), n=3, cutoff=0.5)
     hint = (
         f"; did you mean {' or '.join(near)}?"
@@ -222,7 +223,7 @@ def resolve(loaded: Loaded, ref: str) -> str:
 
 def _display(loaded: Loaded, doc_id: str) -> str:
     d = loaded.docs.get(doc_id)
-    return f"{d.doc_number or d.title} [{doc_id}]" if d else doc_id
+    return f"{d.doc_number or d.display_title} [{doc_id}]" if d else doc_id
 
 
 # --- add ----------------------------------------------------------------------------------
@@ -834,7 +835,7 @@ def alerts_run(
         preds = [p for p in g.predecessors.get(doc_id, []) if p in loaded.docs]
         facts[doc_id] = alerts.DocFacts(
             id=doc_id,
-            title=d.title,
+            title=d.display_title,
             doc_number=d.doc_number,
             issuer=d.issuer,
             jurisdiction=d.jurisdiction,

@@ -608,7 +608,9 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
                     fn.value.isoformat() if fn.value else None,
                 )
             )
-    return DocumentDiff(old.id, new.id, old.title, new.title, tuple(changes), tuple(meta))
+    return DocumentDiff(
+        old.id, new.id, old.display_title, new.display_title, tuple(changes), tuple(meta)
+    )
 
 
 def _cmp_text(text: str, variants: bool) -> str:

@@ -354,7 +354,9 @@ class Index:
                 data,
             ),
         )
-        keys = {(doc.id.lower(), "id"), (slugify(doc.title, 200), "title")}
+        keys = {(doc.id.lower(), "id")}
+        if doc.title:
+            keys.add((slugify(doc.title, 200), "title"))
         if doc.doc_number:
             keys.add((ref_key(doc.doc_number), "doc_number"))
         for alias in doc.aliases:

@@ -20,7 +20,9 @@ MAX_ROUNDS = 20  # lineage steps followed; lineages are a few versions long
 
 def _keys_of(doc: Document) -> set[str]:
     """The keys other documents' relations may name this one by."""
-    keys = {doc.id.lower(), slugify(doc.title, 200)}
+    keys = {doc.id.lower()}
+    if doc.title:
+        keys.add(slugify(doc.title, 200))
     if doc.doc_number:
         keys.add(ref_key(doc.doc_number))
     keys.update(slugify(a, 200) for a in doc.aliases)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
-from .chinese import CJK, ascii_digits, to_simplified_chars
+from .chinese import CJK, ascii_digits, cn_to_int, to_simplified_chars
 from .errors import DocNumberError
 
 Basis = Literal["stated", "inferred", "unknown"]
@@ -45,32 +45,54 @@ RELATION_TYPES: tuple[RelationType, ...] = (
     "attachment",  # a 附件 of this document: title, and its address as evidence when linked
 )
 
+UNTITLED = "（无标题）"  # shown where a document states no title; never part of an id
+ISSUER_SEP = "、"  # between joint issuers in `Document.issuer`: 财政部、国家税务总局
+
 UnitKind = Literal["part", "chapter", "section", "outline", "article", "item", "preamble", "notice"]
 
 # --- identity ------------------------------------------------------------------------
 
-_OPEN = "〔(（[［【〖{｛<＜"
-_CLOSE = "〕)）]］】〗}｝>＞"
+_OPEN = "〔(（[［【〖{｛<＜﹝„"
+_CLOSE = "〕)）]］】〗}｝>＞﹞‟"
 _NUM_END = "号號"
 
 _BRACKET_RE = re.compile(
-    rf"^(?P<prefix>[{CJK}A-Za-z·\s]+?)\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}})\s*"
+    rf"^(?P<prefix>[{CJK}A-Za-z·]{{1,20}}?)\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}})\s*"
     rf"[{re.escape(_CLOSE)}]\s*第?\s*(?P<num>\d+)\s*[{_NUM_END}]?$"
 )
 _DASH_RE = re.compile(
-    rf"^(?P<prefix>[{CJK}·\s]+?)\s*(?P<year>\d{{4}})\s*[-－—_/.]\s*(?P<num>\d+)\s*[{_NUM_END}]?$"
+    rf"^(?P<prefix>[{CJK}·]{{1,20}}?)\s*(?P<year>\d{{4}})\s*[-－—_/.]\s*(?P<num>\d+)\s*[{_NUM_END}]?$"
 )
+_SERIAL = r"\d+|[一二三四五六七八九十百零〇]+"  # 第37号, 第三十七号
 _ANNOUNCE_RE = re.compile(
-    rf"^(?P<prefix>[{CJK}·\s]*?公告)\s*[{re.escape(_OPEN)}]?\s*(?P<year>\d{{4}})\s*"
-    rf"[{re.escape(_CLOSE)}]?\s*年?\s*第\s*(?P<num>\d+)\s*[{_NUM_END}]$"
+    rf"^(?P<prefix>[{CJK}·\s、]*?[公通]告)\s*[{re.escape(_OPEN)}]?\s*(?:(?P<year>\d{{4}})\s*"
+    rf"[{re.escape(_CLOSE)}]?\s*年?\s*)?第\s*(?P<num>{_SERIAL})\s*[{_NUM_END}]\s*[{re.escape(_CLOSE)}]?$"
 )
 _ORDER_RE = re.compile(
-    rf"^(?:中华人民共和国|中華人民共和國)?(?P<prefix>[{CJK}·\s]+?令)\s*第\s*(?P<num>\d+)\s*[{_NUM_END}]$"
+    rf"^(?:中华人民共和国|中華人民共和國)?(?P<prefix>[{CJK}·\s]+?令)\s*[{re.escape(_OPEN)}]?\s*第?\s*"
+    rf"(?P<num>{_SERIAL})\s*[{_NUM_END}]\s*[{re.escape(_CLOSE)}]?$"
+)
+# 财政部 税务总局2023年第12号公告: the number before 公告, as news writes it
+_ANNOUNCE_AFTER_RE = re.compile(
+    rf"^(?P<prefix>[{CJK}·\s]{{2,40}}?)\s*(?P<year>\d{{4}})\s*年\s*第\s*(?P<num>\d+)\s*[{_NUM_END}]\s*(?P<word>[公通]告)$"
+)
+# 国务院第707号令, 国土资源部第55号令: the order number before 令, as news and histories write it
+_ORDER_AFTER_RE = re.compile(
+    rf"^(?:中华人民共和国|中華人民共和國)?(?P<prefix>[{CJK}·\s]+?)\s*第\s*(?P<num>\d+)\s*[{_NUM_END}]\s*令$"
 )
 # the doc-number shapes as they occur inside running text (used by ingest)
 DOC_NUMBER_IN_TEXT = re.compile(
     rf"[{CJK}]{{1,12}}?[{re.escape(_OPEN)}]\s*\d{{4}}\s*[{re.escape(_CLOSE)}]\s*第?\d{{1,5}}\s*[{_NUM_END}]"
 )
+
+
+def _plausible_issuer_code(prefix: str) -> bool:
+    """An announcement's or order's issuer part names organs, not a sentence or a title."""
+    return (
+        len(prefix) <= 40
+        and not re.search(r"的|关于|關於|關于|。|，|,", prefix)
+        and not re.match(r"^\s*[公通]告", prefix)
+    )
 
 
 def _clean_prefix(prefix: str) -> str:
@@ -94,9 +116,17 @@ class DocNumber:
         raw = raw.replace("號", "号")
         for regex, style in ((_ANNOUNCE_RE, "announcement"), (_ORDER_RE, "order")):
             m = regex.match(raw)
-            if m:
-                year = int(m.group("year")) if "year" in m.groupdict() else None
-                return cls(_clean_prefix(m.group("prefix")), year, int(m.group("num")), style)  # type: ignore[arg-type]
+            if m and _plausible_issuer_code(m.group("prefix")):
+                year = int(m.group("year")) if m.groupdict().get("year") else None
+                num = cn_to_int(m.group("num"))
+                return cls(_clean_prefix(m.group("prefix")), year, num, style)  # type: ignore[arg-type]
+        m = _ORDER_AFTER_RE.match(raw)
+        if m:
+            return cls(_clean_prefix(m.group("prefix")) + "令", None, int(m.group("num")), "order")
+        m = _ANNOUNCE_AFTER_RE.match(raw)
+        if m:
+            prefix = _clean_prefix(m.group("prefix")) + m.group("word")
+            return cls(prefix, int(m.group("year")), int(m.group("num")), "announcement")
         for regex in (_BRACKET_RE, _DASH_RE):
             m = regex.match(raw)
             if m:
@@ -118,7 +148,8 @@ class DocNumber:
 
     def __str__(self) -> str:
         if self.style == "announcement":
-            return f"{self.prefix}{self.year}年第{self.number}号"
+            year = f"{self.year}年" if self.year else ""
+            return f"{self.prefix}{year}第{self.number}号"
         if self.style == "order":
             return f"{self.prefix}第{self.number}号"
         return f"{self.prefix}〔{self.year}〕{self.number}号"
@@ -127,7 +158,7 @@ class DocNumber:
     def slug(self) -> str:
         """Filesystem- and URL-safe form: 京技管发-2024-29."""
         prefix = slugify(self.prefix)
-        if self.style == "order":
+        if self.style == "order" or self.year is None:
             return f"{prefix}-{self.number}"
         return f"{prefix}-{self.year}-{self.number}"
 
@@ -148,11 +179,15 @@ def fields_json(obj: object, names: Iterable[str]) -> dict[str, object]:
     return out
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def slugify(text: str, max_len: int = 40) -> str:
-    """CJK, ASCII letters and digits joined by hyphens; nothing a filesystem or URL minds.
-    Cached: titles are slugged again and again to resolve relations, and each one goes
-    through OpenCC."""
+    """CJK, ASCII letters and digits joined by hyphens; nothing a filesystem or URL minds."""
+    return _slugify(text, max_len)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _slugify(text: str, max_len: int) -> str:
+    """Cached: titles are slugged again and again to resolve relations, and each one goes
+    through OpenCC (typed through `slugify`: the cache wrapper accepts any argument)."""
     text = to_simplified_chars(unicodedata.normalize("NFKC", text))
     slug = _SLUG_DROP.sub("-", text).strip("-")
     return slug[:max_len].rstrip("-") or "document"
@@ -180,12 +215,17 @@ def id_problem(value: str) -> str | None:
     return None
 
 
-def derived_id(*, issuer: str | None, when: date | None, title: str) -> str:
+def derived_id(*, issuer: str | None, when: date | None, title: str | None, text: str = "") -> str:
     """Deterministic id for a document without a doc number: the start of its title, its
-    date, and a short hash of issuer and full title (so two same-day titles differ)."""
-    digest = hashlib.sha256(f"{issuer or ''}|{title}".encode()).hexdigest()[:6]
+    date, and a short hash of issuer and full title (so two same-day titles differ). A
+    document without a stated title is named by its issuer and a hash of its text: an id
+    never holds a title the text does not state."""
     day = when.isoformat() if when else "undated"
-    return f"{slugify(title, 24)}-{day}-{digest}"
+    if title:
+        digest = hashlib.sha256(f"{issuer or ''}|{title}".encode()).hexdigest()[:6]
+        return f"{slugify(title, 24)}-{day}-{digest}"
+    digest = hashlib.sha256(f"{issuer or ''}|{text}".encode()).hexdigest()[:6]
+    return f"{slugify(issuer or '无标题', 24)}-{day}-{digest}"
 
 
 def ref_key(text: str) -> str:
@@ -337,7 +377,7 @@ class Document:
     """One issued text with one identity, parsed from its canonical Markdown file."""
 
     id: str
-    title: str
+    title: str | None  # None when the text states no title (never composed from keywords)
     kind: Kind = "policy"
     doc_number: str | None = None
     issuer: str | None = None
@@ -357,6 +397,20 @@ class Document:
     @property
     def number(self) -> DocNumber | None:
         return DocNumber.try_parse(self.doc_number) if self.doc_number else None
+
+    @property
+    def display_title(self) -> str:
+        """The title, or a visible marker that the text states none (with the place, when
+        known, so untitled documents can be told apart in lists and alerts)."""
+        if self.title:
+            return self.title
+        where = self.issuer or self.jurisdiction
+        return f"{UNTITLED[:-1]}·{where}）" if where else UNTITLED
+
+    @property
+    def issuers(self) -> tuple[str, ...]:
+        """The issuing organs in the order written (joint issuers are joined by 、)."""
+        return tuple(filter(None, (self.issuer or "").split(ISSUER_SEP)))
 
     def related(self, type_: RelationType) -> tuple[Relation, ...]:
         return tuple(r for r in self.relations if r.type == type_)

@@ -96,7 +96,7 @@ class Graph:
     def label(self, doc_id: str) -> str:
         if doc_id in self.docs:
             d = self.docs[doc_id]
-            return d.doc_number or d.title
+            return d.doc_number or d.display_title
         stub = self.stubs[doc_id]
         return stub.doc_number or f"《{stub.title}》"
 
@@ -125,7 +125,8 @@ def build_graph(documents: Iterable[Document]) -> Graph:
     for d in docs.values():
         if d.doc_number:
             by_number[ref_key(d.doc_number)] = d.id
-        by_title.setdefault(slugify(d.title, 200), []).append(d.id)
+        if d.title:
+            by_title.setdefault(slugify(d.title, 200), []).append(d.id)
         for a in d.aliases:
             by_title.setdefault(slugify(a, 200), []).append(d.id)
     graph = Graph(docs)
@@ -159,7 +160,7 @@ def build_graph(documents: Iterable[Document]) -> Graph:
                 graph.repealed_by.setdefault(target, []).append(
                     Repeal(
                         d.id,
-                        d.doc_number or d.title,
+                        d.doc_number or d.display_title,
                         on,
                         rel.evidence,
                         rel.articles,
@@ -175,10 +176,10 @@ def build_graph(documents: Iterable[Document]) -> Graph:
     # a draft (征求意见稿) precedes the final text of the same title
     finals: dict[str, list[str]] = {}
     for d in docs.values():
-        if d.kind != "draft":
+        if d.kind != "draft" and d.title:
             finals.setdefault(slugify(d.title, 200), []).append(d.id)
     for d in sorted(docs.values(), key=lambda x: x.id):
-        if d.kind != "draft":
+        if d.kind != "draft" or not d.title:
             continue
         base = re.sub(r"[（(]?征求意见稿[）)]?", "", d.title).strip()
         for final in finals.get(slugify(base, 200), []):

@@ -22,7 +22,7 @@ def version_label(doc: Document) -> str:
         return doc.doc_number
     w = doc.window
     day = w.issued.value or w.published.value or w.effective.value
-    return f"{doc.title}（{day.isoformat()}）" if day else doc.title
+    return f"{doc.display_title}（{day.isoformat()}）" if day else doc.display_title
 
 
 def heading(result: DiffResult) -> str:

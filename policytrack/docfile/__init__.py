@@ -361,7 +361,9 @@ def _document_from(
                 f"unknown field; remove it or use one of: {', '.join(TOP_KEYS)}",
             )
     doc_id = _str(data, "id", path, problems, required=True)
-    title = _str(data, "title", path, problems, required=True)
+    if "title" not in data:
+        _p(problems, path, "title", "is missing; add 'title:' (null when the text states none)")
+    title = _str(data, "title", path, problems)
     bad_id = id_problem(doc_id) if doc_id else None
     if bad_id:
         _p(problems, path, "id", bad_id)
@@ -526,7 +528,7 @@ def _document_from(
     if not body.strip():
         _p(problems, path, "body", "is empty; a document needs its text below the front matter")
     units = parse_units(body)
-    if doc_id is None or title is None:
+    if doc_id is None:
         return None
     return Document(
         id=doc_id,

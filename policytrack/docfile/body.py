@@ -315,9 +315,10 @@ class Block:
     level: int = 0
 
 
-def render_body(title: str, blocks: list[Block]) -> str:
-    """Canonical body text: `# title`, then a covering-notice quote, headings, paragraphs."""
-    parts = [f"# {escape_text(title)}"]
+def render_body(title: str | None, blocks: list[Block]) -> str:
+    """Canonical body text: `# title` (when the text states one), then a covering-notice
+    quote, headings, paragraphs."""
+    parts = [f"# {escape_text(title)}"] if title else []
     quote: list[str] = []
     for block in blocks:
         if block.kind == "quote":

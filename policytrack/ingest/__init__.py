@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 from dataclasses import dataclass
@@ -35,19 +34,16 @@ from .extract import (
     Extracted,
     build_blocks,
     evidence_of,
-    find_dates,
-    find_doc_number,
-    find_issuer_and_issued,
     find_jurisdiction,
     find_kind,
     find_relations,
-    infer_title,
-    split_document,
 )
 from .formats import Converted, convert, sniff
+from .labels import LabelBlock, LabelPair, field_of
 from .lawrefbook import is_lawrefbook, read_lawrefbook
 from .pagemeta import apply_page_metadata, attachment_relations
-from .webpage import META_FIELDS
+from .reading import read_document
+from .validity import PageEvidence, read_dates
 
 SETTABLE = (
     "title",
@@ -105,8 +101,9 @@ def ingest(
         doc = apply_overrides(doc, overrides or {})
         return Ingested(doc, canonical_input=True)
     ex = Extracted()
+    page = PageEvidence()
     if is_lawrefbook(text):
-        lines, published_line = read_lawrefbook(text, ex)
+        lines, _ = read_lawrefbook(text, ex)
         cleaned_script = "simplified"
         publisher = ""
         notice: list[str] = []
@@ -122,29 +119,25 @@ def ingest(
                 "(UTF-8, GB18030/GBK or Big5)"
             )
         ex.stripped.extend(cleaned.stripped)
-        published_line = cleaned.published_line
+        page = PageEvidence(cleaned.labels, cleaned.stamps, lines)
         cleaned_script = cleaned.script
         publisher = cleaned.publisher
-        notice, body = split_document(lines, ex)
-        find_doc_number(notice, body, ex, lines[0])
-        find_issuer_and_issued(notice, body, lines, ex, cleaned.publisher)
+        notice, body = read_document(cleaned, ex)
         find_kind(ex, lines)
         find_jurisdiction(ex, body)
-        if not ex.title:
-            infer_title(ex, body)
     if ex.kind == "news":
         notice, body = [], notice + body
-    text_view = None
     if converted is not None:
-        # what the text alone says, kept as evidence beside the publisher's table
-        text_view = copy.deepcopy(ex)
-        find_dates(text_view, notice + body, published_line)
-        # the publisher's publication date decides 自公布之日起施行 and periods counted from it
-        published_line = next(
-            (f"{k}：{v}" for k, v in converted.metadata if META_FIELDS.get(k) == "published"),
-            published_line,
+        # the publisher's 信息公开 table is a label block too: it fills what the text leaves open
+        table = [
+            LabelPair(k, v, fld, f"{k}：{v}")
+            for k, v in converted.metadata
+            if (fld := field_of(k)) is not None
+        ]
+        page = PageEvidence(
+            LabelBlock([*table, *page.labels.pairs], page.labels.used), page.stamps, page.lines
         )
-    find_dates(ex, notice + body, published_line)
+    read_dates(ex, notice + body, page, set(ex.own_titles))
     amended = ex.amended
     if amended and ex.effective.value and amended[0] > ex.effective.value:
         ex.effective = DatedFact(
@@ -156,31 +149,26 @@ def ingest(
     find_relations(ex, notice + body)
     if converted is not None:
         ex.stripped.extend(converted.stripped)
-        aside = apply_page_metadata(ex, converted.metadata, ex.warnings, text_view)
+        aside = apply_page_metadata(ex, converted.metadata, ex.warnings)
         ex.stripped.extend(("page metadata (kept aside)", f"{k}：{v}") for k, v in aside)
     ex.relations.extend(
         attachment_relations(notice + body, converted.attachments if converted else ())
     )
-    eff, exp = ex.effective.value, ex.expires.value
-    if eff and exp and exp < eff:
-        raise IngestError(
-            f"{name}: the expiry date {exp} is before the effective date {eff} "
-            f"(“{ex.expires.evidence.strip()}”); correct the text or set the dates with "
-            "--set effective=YYYY-MM-DD --set expires=YYYY-MM-DD"
-        )
     marked = frozenset(converted.headings) if converted else frozenset()
     blocks = build_blocks(notice, body, ex.kind == "news", marked)
-    body_md = render_body(ex.title, blocks)
+    body_md = render_body(ex.title or None, blocks)
     number = DocNumber.try_parse(ex.doc_number) if ex.doc_number else None
     when = ex.issued.value or ex.published.value or ex.effective.value
     doc_id = (
         number.slug
         if number
-        else derived_id(issuer=ex.issuer or ex.jurisdiction, when=when, title=ex.title)
+        else derived_id(
+            issuer=ex.issuer or ex.jurisdiction, when=when, title=ex.title or None, text=body_md
+        )
     )
     doc = Document(
         id=doc_id,
-        title=ex.title,
+        title=ex.title or None,
         kind=ex.kind,  # type: ignore[arg-type]
         doc_number=ex.doc_number,
         issuer=ex.issuer,
@@ -323,7 +311,7 @@ def apply_overrides(doc: Document, overrides: dict[str, str]) -> Document:
         if lines[0].startswith("# "):
             from policytrack.docfile import escape_text
 
-            body = f"# {escape_text(doc.title)}\n" + (lines[1] if len(lines) > 1 else "")
+            body = f"# {escape_text(doc.display_title)}\n" + (lines[1] if len(lines) > 1 else "")
             doc = doc.with_(body=body, units=parse_units(body))
     return doc
 

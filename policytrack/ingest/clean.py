@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from policytrack.chinese import (
+    CJK,
+    PINYIN_GLOSS_RE,
     full_width_punctuation,
     is_traditional,
     strip_invisible,
@@ -18,6 +20,15 @@ from policytrack.chinese import (
 from policytrack.model import DOC_NUMBER_IN_TEXT, DocNumber
 
 from . import privacy
+from .labels import LabelBlock, read_labels
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A page's posting time stamp (2021-08-26 10:49:18 来源:…) and the source it names."""
+
+    line: str
+    source: str  # the 来源 named on the stamp's line or next to it ("" when none)
 
 
 @dataclass
@@ -29,6 +40,8 @@ class Cleaned:
     stripped: list[tuple[str, str]] = field(default_factory=list)  # (reason, text)
     publisher: str = ""
     published_line: str = ""
+    labels: LabelBlock = field(default_factory=lambda: LabelBlock([], set()))
+    stamps: list[Stamp] = field(default_factory=list)
 
 
 _DATE_LIST = re.compile(
@@ -43,6 +56,74 @@ _CHROME = re.compile(
     r"【?(?:收藏|纠错|返回顶部|我要纠错)】?|当前位置[：:].*|首页\s*[>＞].*|[【\[]?(?:大|中|小)\s*[】\]]?(?:\s*[【\[]?(?:大|中|小)\s*[】\]]?)*)$"
 )
 _LEAD_MARKER = re.compile(r"^[\[【](?:导语|摘要|导读)[\]】]\s*")
+# page furniture that is a whole line: breadcrumbs, share/print widgets, counters, image
+# alt texts, database and wiki boilerplate
+_FURNITURE = re.compile(
+    r"^(?:(?:您的|当前)位置[：:]?.*|.{0,30}[>»＞]{1,2}\s*正文.*|.*首页\s*[>»＞].*|"
+    r"(?:用微信)?扫(?:描|一扫).{0,20}(?:二维码|分享).*|分享(?:至|到)?(?:好友|朋友圈)?.{0,10}|×|"
+    r"(?:放大|缩小)字体.{0,40}|.*【\s*字体[：:].*|字号[：:]?\s*[大中小].*|选择阅读字号.*|"
+    r"下载地址[：:].*|点击此处下载|收藏|打印(?:本页)?|关闭(?:窗口)?|返回(?:顶部|列表)?|"
+    r"[\w-]{1,40}\.(?:png|jpg|jpeg|gif)|头部|ico|Loading\.\.\.|search|"
+    r"(?:上|下)一(?:篇|条)[：:]?.*|【(?:上|下)一篇】.*|相关(?:文章|链接|推荐)[：:]?.*|猜你喜欢[：:]?|"
+    r"热门(?:推荐|排行|站点)?.*|频道推荐|新闻推荐|最新图文|收起|联系我们|关注我们|"
+    r"责任编辑[：:].*|\(编辑[：:].{1,10}\)|（编辑[：:].{1,10}）|本篇文章\d+字.*|"
+    r"(?:Copyright|版权所有|©).*|.*ICP备.*|.*网安备.*|合集下载|文章导读|百科知识|"
+    r"法规内容\s*本文仅供参考.*|\d{1,6}|0)$",
+    re.I,
+)
+_QUESTION_GAP = re.compile(rf"(?<=[{CJK}])[?？]+(?=[{CJK}])")
+_QUESTION_RUN = re.compile(r"(?:\s*\?){1,}\s*$|^\s*(?:\?\s*)+|\?{3,}")
+# a posting time stamp: a date with a time of day (2021-08-26 10:49:18, 2019年02月28日 12:08)
+_STAMP = re.compile(r"(\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?)\s*(\d{1,2}:\d{2}(?::\d{2})?)")
+_STAMP_SOURCE = re.compile(r"(?:信息)?来源[：:]\s*([^\s|]{2,30})")
+
+
+def _resegment(line: str) -> list[str]:
+    """A page flattened onto one line → its paragraphs: split where the original line
+    breaks were (a space after a sentence, before a numbered item, at • bullets and dashed
+    rules) and before 第X章 / 第X条 headings glued to the previous sentence."""
+    if len(line) < 300:
+        # a short line still splits at •【label】 bullets of a database attribute list
+        if line.count("•【") >= 2:
+            return [p.strip() for p in line.split("•") if p.strip()]
+        return [line]
+    text = re.sub(r"-{6,}|•", "\n", line)
+    # spaces that stood for line breaks: after a sentence, a colon or a title's genre word,
+    # and before a numbered item (a space between two organs' names stays)
+    text = re.sub(r"(?<=[。：:；;！？])\s+", "\n", text)
+    text = re.sub(
+        rf"(?<=通知|意见|决定|办法|规定|方案|细则|公告|通告|条例)\s+(?=[{CJK}])", "\n", text
+    )
+    text = re.sub(
+        r"\s+(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十百]+[章条]))",
+        "\n",
+        text,
+    )
+    _num = "[一二三四五六七八九十百零〇]+"
+    text = re.sub(rf"(?<=[。；;！？])\s*(?=第{_num}[章条])", "\n", text)
+    text = re.sub(rf"(?<![本该按依照第经])(?=第{_num}章)", "\n", text)
+    text = re.sub(
+        rf"(?<=[{CJK}])(?=第{_num}条(?:[{CJK}]))(?<![本该法规例按照依据根第和、与及至])", "\n", text
+    )
+    return [part.strip() for part in text.split("\n") if part.strip()]
+
+
+_SIGNER_DATE = re.compile(
+    r"^(.{0,30}?(?:部长|局长|主任|省长|市长|县长|区长|总理|主席|署长|行长)\s*[\u4e00-\u9fff]{2,4}?)"
+    r"([〇○零一二三四五六七八九OＯ0]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)(.*)$"
+)
+
+
+def _unglue_signature(line: str) -> list[str]:
+    """局长解振华一九九九年四月一日环境标准管理办法第一章总则…: a signer, the order's
+    date and the text that follows, run together by a flattened page."""
+    m = _SIGNER_DATE.match(line)
+    if not m:
+        return [line]
+    rest = m.group(3).strip()
+    num = "[一二三四五六七八九十百零〇]+"
+    rest = re.sub(rf"(?=第{num}[章条])", "\n", rest)
+    return [m.group(1), m.group(2), *(p.strip() for p in rest.split("\n") if p.strip())]
 
 
 def _fold_width(line: str) -> str:
@@ -69,32 +150,78 @@ def canonical_doc_numbers(line: str) -> str:
 
 
 def clean(text: str) -> Cleaned:
-    """Normalise raw text into lines and strip page noise and personal contact details."""
+    """Normalise raw text into lines and strip page noise and personal contact details.
+    Label blocks (索引号 | 发文字号 …) and posting stamps are read into `labels` and
+    `stamps` and leave the text; everything removed is listed in `stripped`."""
     text = strip_invisible(text.replace("\r\n", "\n").replace("\r", "\n"))
+    glosses = PINYIN_GLOSS_RE.findall(text)
+    if glosses:
+        text = PINYIN_GLOSS_RE.sub("", text)
     traditional = is_traditional(text)
     if traditional:
         text = to_mainland_simplified(text)
     out = Cleaned([], "traditional" if traditional else "simplified")
-    raw_lines = [re.sub(r"[ \t]+", " ", _fold_width(line)).strip() for line in text.split("\n")]
-    for line in raw_lines:
-        if not line:
-            continue
-        if _DATE_LIST.match(line.lstrip("-*•· ")) and len(line) <= 24:
+    if glosses:
+        shown = "".join(sorted(set(g.strip() for g in glosses))[:12])
+        out.stripped.append(("pinyin glosses", f"{len(glosses)}: {shown}"))
+    raw_lines: list[str] = []
+    for raw in text.split("\n"):
+        line = re.sub(r"[ \t]+", " ", _fold_width(raw)).strip()
+        fixed = _QUESTION_RUN.sub("", _QUESTION_GAP.sub(" ", line)).strip()
+        if fixed != line:
+            out.stripped.append(("'?' left by a wrong decoding", line))
+            line = fixed
+        for part in _resegment(line) if line else []:
+            raw_lines.extend(_unglue_signature(part))
+    candidates: list[str] = []
+    for k, line in enumerate(raw_lines):
+        near_source = any(
+            _STAMP_SOURCE.search(raw_lines[j]) for j in (k - 1, k + 1) if 0 <= j < len(raw_lines)
+        )
+        in_list = any(
+            _DATE_LIST.match(raw_lines[j].lstrip("-*•· "))
+            for j in (k - 1, k + 1)
+            if 0 <= j < len(raw_lines)
+        )
+        if (
+            _DATE_LIST.match(line.lstrip("-*•· "))
+            and len(line) <= 24
+            and in_list
+            and not near_source
+        ):
             out.stripped.append(("list of dates (page chrome)", line))
             continue
-        m = _SOURCE.match(line)
-        if m and len(line) <= 60:
-            out.publisher = m.group(1).strip()
-            out.stripped.append(("source line (kept as provenance)", line))
-            continue
-        m = _PUBLISHED.match(line)
-        if m and len(line) <= 40:
-            out.published_line = line
-            out.stripped.append(("publication-date line (kept as evidence)", line))
-            continue
-        if _CHROME.match(line) and len(line) <= 40:
+        if (_CHROME.match(line) or _FURNITURE.match(line)) and len(line) <= 60:
             out.stripped.append(("page chrome", line))
             continue
+        candidates.append(line)
+    out.labels = read_labels(candidates)
+    kept: list[str] = []
+    for i, line in enumerate(candidates):
+        if i in out.labels.used:
+            out.stripped.append(("page label block (kept as metadata)", line))
+            continue
+        stamp = _STAMP.search(line)
+        if stamp and len(line) <= 120 and len(re.sub(_STAMP.pattern, "", line)) <= 60:
+            src = _STAMP_SOURCE.search(line)
+            source = src.group(1) if src else ""
+            if not source:
+                for j in (i - 1, i + 1):  # • 2020-11-13 14:42 / • 来源:广安区人民政府
+                    if 0 <= j < len(candidates):
+                        near = _STAMP_SOURCE.search(candidates[j])
+                        if near and len(candidates[j]) <= 40:
+                            source = near.group(1)
+            out.stamps.append(Stamp(line, source))
+            out.stripped.append(("posting time stamp (kept as evidence)", line))
+            continue
+        kept.append(line)
+    source_pair = out.labels.first("source")
+    if source_pair:
+        out.publisher = source_pair.value.split()[0] if source_pair.value else ""
+    published = out.labels.first("published") or out.labels.first("posted")
+    if published:
+        out.published_line = published.line
+    for line in kept:
         if privacy.has_personal(line):  # what is masked: see privacy
             if privacy.is_contact_line(line):
                 out.stripped.append(("personal contact details", line))

@@ -12,7 +12,8 @@ from datetime import date, timedelta
 
 from policytrack.chinese import cn_to_int
 
-_Y = r"(\d{4}|[〇零○一二三四五六七八九]{4})"
+# a year in Chinese numerals, with the zero as 〇, ○, 零, a Latin O or an ASCII 0 (二OO五, 二00五)
+_Y = r"(\d{4}|(?=[〇零○OＯ0一二三四五六七八九]{4})[一二三四五六七八九][〇零○OＯ0一二三四五六七八九]{3})"
 _M = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _D = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATE = rf"{_Y}\s*年\s*{_M}\s*月\s*{_D}\s*日"

@@ -16,22 +16,17 @@ _ATTACHMENT_LINE = re.compile(r"^附件\s*(?:\d+)?\s*[:：.、]?\s*(?:\d+\s*[.�
 
 
 def apply_page_metadata(
-    ex: Extracted,
-    metadata: tuple[tuple[str, str], ...],
-    warnings: list[str],
-    text_view: Extracted | None = None,
+    ex: Extracted, metadata: tuple[tuple[str, str], ...], warnings: list[str]
 ) -> list[tuple[str, str]]:
-    """Put the table's values over the text's; returns the pairs that fill no field
-    (索引号, 主题分类 …) so they can be shown as kept-aside page metadata. `text_view` holds
-    the dates as the text alone gives them, for the comparison."""
+    """Fill what the text leaves open from the table; where both state a value and they
+    disagree, the text wins and the warning names both. Returns the pairs that fill no
+    field (索引号, 主题分类 …) so they can be shown as kept-aside page metadata."""
     aside: list[tuple[str, str]] = []
     for label, value in metadata:
         field = META_FIELDS.get(label)
         where = f"page metadata table {label}：{value}"
-        if field == "title":
-            _text_field(ex, "title", value, where, warnings, label)
-        elif field == "issuer":
-            _text_field(ex, "issuer", value, where, warnings, label)
+        if field in ("title", "issuer"):
+            _text_field(ex, field, value, where, warnings, label)
         elif field == "doc_number":
             number = DocNumber.try_parse(value)
             if number is None:
@@ -43,17 +38,16 @@ def apply_page_metadata(
             if day is None:
                 aside.append((label, value))
                 continue
-            old: DatedFact = getattr(text_view or ex, field)
-            rule = "page metadata table"
-            if old.value and old.value != day:
-                rule += f"; the text says {old.value} (“{old.evidence.strip()[:80]}”)"
-                warnings.append(
-                    f"the page's metadata table gives {label} {day} but the text says {old.value}; "
-                    f"kept the table's (override with --set {field}=YYYY-MM-DD)"
+            old: DatedFact = getattr(ex, field)
+            if old.value is None:
+                setattr(
+                    ex, field, DatedFact(day, "stated", f"{label}：{value}", "page metadata table")
                 )
-            elif old.value:
-                rule += "; the text agrees"
-            setattr(ex, field, DatedFact(day, "stated", f"{label}：{value}", rule))
+            elif old.value != day:
+                warnings.append(
+                    f"the page's metadata table gives {label} {day} but the text says {old.value} "
+                    f"(“{old.evidence.strip()[:60]}”); kept the text's (override with --set {field}=YYYY-MM-DD)"
+                )
         else:
             aside.append((label, value))
     return aside
@@ -63,21 +57,21 @@ def _text_field(
     ex: Extracted, name: str, value: str, where: str, warnings: list[str], label: str
 ) -> None:
     old = getattr(ex, name)
-    same = old is not None and re.sub(r"\s+", "", old) == re.sub(r"\s+", "", value)
+    same = bool(old) and re.sub(r"\s+", "", old) == re.sub(r"\s+", "", value)
     if name == "doc_number" and old:
         a, b = DocNumber.try_parse(old), DocNumber.try_parse(value)
         same = a is not None and b is not None and a.slug == b.slug
-    evidence = where
     if old and not same:
-        evidence += f"; the text says {old}"
         warnings.append(
             f"the page's metadata table gives {label} {value} but the text says {old}; "
-            f"kept the table's (override with --set {name}=…)"
+            f"kept the text's (override with --set {name}=…)"
         )
-    elif old:
-        evidence += "; the text agrees"
+        return
+    if old:
+        setattr(ex, f"{name}_evidence", f"{getattr(ex, f'{name}_evidence')}; {where} agrees")
+        return
     setattr(ex, name, value)
-    setattr(ex, f"{name}_evidence", evidence)
+    setattr(ex, f"{name}_evidence", where)
     if hasattr(ex, f"{name}_basis"):
         setattr(ex, f"{name}_basis", "stated")
 

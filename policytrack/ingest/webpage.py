@@ -20,36 +20,11 @@ from policytrack.errors import IngestError
 
 from .decode import decode
 from .formats import Attachment, Converted
+from .labels import LABEL_FIELDS
 
-# labels of the 信息公开 metadata table and the field each fills
-META_FIELDS = {
-    "索引号": "index",
-    "主题分类": "topic",
-    "主题词": "topic",
-    "发文机关": "issuer",
-    "发文单位": "issuer",
-    "发布机构": "issuer",
-    "发布机关": "issuer",
-    "成文日期": "issued",
-    "成文时间": "issued",
-    "发布日期": "published",
-    "发布时间": "published",
-    "公布日期": "published",
-    "发文日期": "published",
-    "文号": "doc_number",
-    "发文字号": "doc_number",
-    "发文文号": "doc_number",
-    "标题": "title",
-    "名称": "title",
-    "文件名称": "title",
-    "有效性": "validity",
-    "时效性": "validity",
-    "生效日期": "effective",
-    "实施日期": "effective",
-    "施行日期": "effective",
-    "废止日期": "expires",
-    "失效日期": "expires",
-}
+# labels of the 信息公开 metadata table and the field each speaks about (one vocabulary
+# with the label blocks read from text)
+META_FIELDS = LABEL_FIELDS
 _LABEL = re.compile(
     r"^\s*(" + "|".join(sorted(META_FIELDS, key=len, reverse=True)) + r")\s*[:：]?\s*(.*)$",
     re.S,
