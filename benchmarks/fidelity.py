@@ -138,9 +138,10 @@ def same(name: str, truth: Any, got: Any) -> bool:
     if name == "supersedes":
         want = [norm_number(t) for t in truth]
         have = [norm_number(g) for g in got]
-        return sorted(want) == sorted(have) or all(
-            any(w == h or (len(w) > 6 and (w in h or h in w)) for h in have) for w in want
-        ) and len(have) == len(want)
+        return sorted(want) == sorted(have) or (
+            all(any(w == h or (len(w) > 6 and (w in h or h in w)) for h in have) for w in want)
+            and len(have) == len(want)
+        )
     if name == "title":
         return norm(str(truth)) == norm(str(got))
     return str(truth) == str(got)

@@ -349,7 +349,7 @@ def add(
                     verb, doc.id, doc.doc_number or "", doc.source.url, doc.source.sha256
                 )
                 sha = archive.commit(
-                    {path.name: text}, f"{verb}: {label} {doc.title}"[:200], trailers
+                    {path.name: text}, f"{verb}: {label} {doc.display_title}"[:200], trailers
                 )
             results.append(
                 AddResult(
@@ -716,6 +716,26 @@ class CheckReport:
     warnings: list[str] = field(default_factory=list)
 
 
+def conflicts(docs: list[Document]) -> list[str]:
+    """Fields whose text and page label disagreed when read: the text's value was kept,
+    and both are named with the command that keeps the other."""
+    from .ingest.extract import CONFLICT
+
+    out: list[str] = []
+    for d in docs:
+        found = [(n, f.rule, str(f.value)) for n, f in d.window.fields().items()]
+        found += [(n, ev.evidence, str(getattr(d, n))) for n, ev in d.evidence]
+        for name, note, value in found:
+            if CONFLICT not in note:
+                continue
+            other = note.split(CONFLICT, 1)[1].strip()
+            out.append(
+                f"{d.id}.md: {name}: the text says {value} but {other}; the text's is kept — "
+                f"if the label is right, re-add the file with --set {name}=… --replace"
+            )
+    return out
+
+
 def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
     """Validate every file and every relation; raise ValidationErrors listing all problems."""
     archive = open_archive(archive_path)
@@ -755,6 +775,7 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
             f"{stub.doc_number or stub.title}: referenced (supersedes/predecessor) but not in the archive; "
             "kept as a stub; add its text with 'policytrack add' when you find it"
         )
+    report.warnings.extend(conflicts(docs))
     seen_numbers: dict[str, str] = {}
     for d in docs:
         if d.doc_number:

@@ -46,6 +46,22 @@ RELATION_TYPES: tuple[RelationType, ...] = (
 )
 
 UNTITLED = "（无标题）"  # shown where a document states no title; never part of an id
+
+
+def is_untitled(shown: str) -> bool:
+    """True for what `display_title` shows in place of a missing title."""
+    return shown.startswith(UNTITLED[:-1])
+
+
+def display_title(title: str | None, issuer: str | None, jurisdiction: str | None) -> str:
+    """What lists, pages and alerts show for a title: the title, or the untitled marker with
+    the issuer or place, when known, so untitled documents can be told apart."""
+    if title:
+        return title
+    where = issuer or jurisdiction
+    return f"{UNTITLED[:-1]}·{where}）" if where else UNTITLED
+
+
 ISSUER_SEP = "、"  # between joint issuers in `Document.issuer`: 财政部、国家税务总局
 
 UnitKind = Literal["part", "chapter", "section", "outline", "article", "item", "preamble", "notice"]
@@ -400,12 +416,8 @@ class Document:
 
     @property
     def display_title(self) -> str:
-        """The title, or a visible marker that the text states none (with the place, when
-        known, so untitled documents can be told apart in lists and alerts)."""
-        if self.title:
-            return self.title
-        where = self.issuer or self.jurisdiction
-        return f"{UNTITLED[:-1]}·{where}）" if where else UNTITLED
+        """The title, or a visible marker that the text states none."""
+        return display_title(self.title, self.issuer, self.jurisdiction)
 
     @property
     def issuers(self) -> tuple[str, ...]:

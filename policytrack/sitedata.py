@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 from .archive import Archive
 from .index import Index
-from .model import UNTITLED, Document, ref_key, slugify
+from .model import Document, display_title, ref_key, slugify
 from .site import DocLink, DocumentPage, ExpiringEntry, RedlinePage, Row, SiteData
 from .temporal import Graph, Status, build_graph, expiring, lineage, status_of
 
@@ -275,7 +275,7 @@ def site_data(
         else:
             st = statuses[doc_id] = kept.of(carried)
         day = issued or published or effective
-        title = title or UNTITLED
+        title = display_title(title, issuer, jur)
         label = number or (f"{title}（{day.isoformat()}）" if day else title)
         doc_link = DocLink(doc_id, label, title, st.code, st.label)
         key = (_link_of(carried) if carried is not None else _link_key(doc_link)) + blob

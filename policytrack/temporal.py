@@ -125,7 +125,8 @@ def build_graph(documents: Iterable[Document]) -> Graph:
     for d in docs.values():
         if d.doc_number:
             by_number[ref_key(d.doc_number)] = d.id
-        if d.title:
+        if d.title and d.kind not in ("news", "interpretation"):
+            # a report about a policy carries the policy's title; the policy is the target
             by_title.setdefault(slugify(d.title, 200), []).append(d.id)
         for a in d.aliases:
             by_title.setdefault(slugify(a, 200), []).append(d.id)

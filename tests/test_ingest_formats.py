@@ -68,7 +68,8 @@ def test_web_page_gives_the_plain_text_document(template: str) -> None:
     # the publisher's table is the evidence, and it agrees with the text
     ev = d.field_evidence("doc_number")
     assert ev is not None and "page metadata table" in ev.evidence and "text agrees" in ev.evidence
-    assert d.window.published.rule == "page metadata table; the text agrees"
+    # the text dates only its signing: the publisher's 发布日期 states the publication
+    assert d.window.published.rule == "page label 发布日期 (official page)"
     assert got.warnings == ()
     # page furniture is gone and reported; 索引号 and 主题分类 are kept aside
     reasons = dict(got.stripped)
@@ -88,7 +89,7 @@ def test_web_page_gives_the_plain_text_document(template: str) -> None:
     assert d.source.url == PAGE_URL and d.source.file == "t20241125_1.html"
 
 
-def test_metadata_table_outranks_the_text_and_keeps_both(
+def test_the_text_wins_over_the_metadata_table_and_both_are_named(
     run: Run, seeded: Path, tmp_path: Path
 ) -> None:
     fields = {**PAGE_FIELDS, "doc_number": "京技管发〔2024〕30号", "published": "2024-11-26"}
@@ -99,33 +100,40 @@ def test_metadata_table_outranks_the_text_and_keeps_both(
     )
     got = ingest(page.read_bytes(), page.name)
     d = got.document
-    assert d.doc_number == "京技管发〔2024〕30号" and d.id == "京技管发-2024-30"
-    ev = d.field_evidence("doc_number")
-    assert ev is not None
-    assert ev.evidence == (
-        "page metadata table 发文字号：京技管发〔2024〕30号; the text says 京技管发〔2024〕29号"
-    )
-    assert d.window.published.value.isoformat() == "2024-11-26"
-    assert d.window.published.evidence == "发布日期：2024-11-26"
-    assert "the text says 2024-11-24" in d.window.published.rule
-    # 自公布之日起施行 follows the publisher's date
-    assert d.window.effective.value.isoformat() == "2024-11-26"
+    # the document's own header prints 29号: the table's 30号 does not replace it
+    assert d.doc_number == "京技管发〔2024〕29号" and d.id == "京技管发-2024-29"
     assert any(
-        "gives 发文字号 京技管发〔2024〕30号 but the text says 京技管发〔2024〕29号" in w
+        "the page's metadata table 发文字号 gives 京技管发〔2024〕30号 but the text says "
+        "京技管发〔2024〕29号"
+        in w
+        and "kept the text's" in w
         for w in got.warnings
     )
-    # the user still has the last word, and the dry run shows the evidence
+    # both evidences stay with the document, and check names them
+    assert "disagrees: the page's metadata table 发文字号 gives 京技管发〔2024〕30号" in (
+        d.field_evidence("doc_number").evidence  # type: ignore[union-attr]
+    )
+    r = run("add", "--archive", seeded, page, "--replace")
+    assert r.code == 0, r
+    r = run("check", "--archive", seeded)
+    assert (
+        "京技管发-2024-29.md: doc_number: the text says 京技管发〔2024〕29号 but the page's "
+        "metadata table 发文字号 gives 京技管发〔2024〕30号" in r.stdout + r.stderr
+    )
+    # what the text leaves open, the table fills: it states the publication date
+    assert d.window.published.value.isoformat() == "2024-11-26"
+    assert d.window.published.evidence == "发布日期：2024-11-26"
+    # 自公布之日起施行 follows the publisher's date
+    assert d.window.effective.value.isoformat() == "2024-11-26"
+    # the dry run shows both evidences, and the user still has the last word
+    r = run("add", "--archive", seeded, page, "--dry-run")
+    assert r.code == 0, r
+    assert "kept the text's" in r.stdout and "京技管发〔2024〕30号" in r.stdout
     r = run(
-        "add", "--archive", seeded, page, "--dry-run", "--set", "doc_number=京技管发〔2024〕29号"
+        "add", "--archive", seeded, page, "--dry-run", "--set", "doc_number=京技管发〔2024〕30号"
     )
     assert r.code == 0, r
-    first = r.stdout.split("\n")[0]
-    assert first.startswith("would correct: ") and first.split()[2].endswith("/京技管发-2024-29.md")
-    r = run("add", "--archive", seeded, page, "--dry-run")
-    assert (
-        "← page metadata table 发文字号：京技管发〔2024〕30号; the text says 京技管发〔2024〕29号"
-        in r.stdout
-    )
+    assert r.stdout.split("\n")[0].split()[2].endswith("/京技管发-2024-30.md")
 
 
 @pytest.mark.parametrize(
@@ -151,8 +159,13 @@ def test_page_without_metadata_table_uses_its_title_and_text() -> None:
         '<div class="footer">版权所有 淄博高新区</div></body></html>'
     )
     got = ingest(html.encode("gb18030"), "zoom.html").document
-    assert got.body == plain(SEED["zibo"].read_text(encoding="utf-8")).document.body
+    # the publisher's page title states a title the text itself does not
     assert got.title == "淄博高新区关于人工智能的实施意见"
+    assert (
+        got.body
+        == "# 淄博高新区关于人工智能的实施意见\n\n"
+        + plain(SEED["zibo"].read_text(encoding="utf-8")).document.body
+    )
 
 
 # --- Word and PDF ---------------------------------------------------------------------------------

@@ -85,7 +85,9 @@ def test_incremental_builds_equal_builds_from_scratch(run: Run, tmp_path: Path) 
     # expiring windows (kept while nothing in them changes) must follow
     zibo = next(archive.glob("淄博高新区*.md"))
     doc = parse(zibo.read_text(encoding="utf-8"), zibo.name)
-    zibo.write_text(serialise(replace(doc, title=doc.title + "（修订）")), encoding="utf-8")
+    zibo.write_text(
+        serialise(replace(doc, title="淄博高新区人工智能实施意见（修订）")), encoding="utf-8"
+    )
     _commit_all(archive, "retitle in window")
     _same_site(archive, out, tmp_path, as_of, "retitle-in-window")
     assert "（修订）" in (out / "expiring.html").read_text(encoding="utf-8")
@@ -93,7 +95,13 @@ def test_incremental_builds_equal_builds_from_scratch(run: Run, tmp_path: Path) 
         doc,
         id="淄博高新区人工智能实施意见续期-2025-09-01",
         title="淄博高新区关于人工智能的实施意见（续期）",
-        relations=(Relation("supersedes", title=doc.title + "（修订）", target_id=doc.id),),
+        relations=(
+            Relation(
+                "supersedes",
+                title=(doc.title or "淄博高新区人工智能实施意见") + "（修订）",
+                target_id=doc.id,
+            ),
+        ),
         overrides=(),
     )
     (archive / f"{renewal.id}.md").write_text(serialise(renewal), encoding="utf-8")
@@ -193,14 +201,19 @@ def test_joined_files_reuse_unchanged_documents_fragments(tmp_path: Path) -> Non
 
     zibo = next(archive.glob("淄博高新区*.md"))
     doc = parse(zibo.read_text(encoding="utf-8"), zibo.name)
-    zibo.write_text(serialise(replace(doc, title=doc.title + "（修订）")), encoding="utf-8")
+    zibo.write_text(
+        serialise(replace(doc, title=(doc.title or "淄博高新区人工智能实施意见") + "（修订）")),
+        encoding="utf-8",
+    )
     _commit_all(archive, "retitle")
     report = site_build(archive, out, as_of)
     assert {"api/index.json", "calendar/expiries.ics"} <= set(report.written)
     index = json.loads(api.read_text(encoding="utf-8"))
     by_id = {d["id"]: d for d in index["documents"]}
     assert by_id["京技管发-2024-29"]["kind"] == "POLICY"  # reused, not rendered
-    assert by_id[zibo.stem]["title"] == doc.title + "（修订）"  # rendered again
+    assert (
+        by_id[zibo.stem]["title"] == (doc.title or "淄博高新区人工智能实施意见") + "（修订）"
+    )  # rendered again
     calendar = ics.read_text(encoding="utf-8")
     assert "TRIGGER:-P31D" in calendar and "（修订）" in calendar
 
@@ -216,7 +229,10 @@ def test_joined_files_reuse_unchanged_documents_fragments(tmp_path: Path) -> Non
     # a file that is not the one the build wrote is rendered whole
     api.write_text(api.read_text(encoding="utf-8") + " ", encoding="utf-8")
     ics.write_bytes(ics.read_bytes().replace(b"-P31D", b"-P3D"))
-    zibo.write_text(serialise(replace(doc, title=doc.title + "（再修订）")), encoding="utf-8")
+    zibo.write_text(
+        serialise(replace(doc, title=(doc.title or "淄博高新区人工智能实施意见") + "（再修订）")),
+        encoding="utf-8",
+    )
     _commit_all(archive, "retitle again")
     site_build(archive, out, as_of)
     fresh = tmp_path / "fresh"

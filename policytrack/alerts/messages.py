@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from policytrack.model import is_untitled
+
 from .plan import Alert
 
 PAYLOAD_VERSION = 1
@@ -34,6 +36,8 @@ class Message:
 
 
 def name_of(a: Alert) -> str:
+    if is_untitled(a.title):  # no title is stated: the marker is not a title in 《》
+        return a.title if a.label == a.title else f"{a.label}{a.title}"
     return f"{a.label}《{a.title}》" if a.label != a.title else f"《{a.title}》"
 
 

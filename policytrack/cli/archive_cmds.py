@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +19,7 @@ from policytrack.cli.app import (
     handles_errors,
     print_json,
 )
+from policytrack.model import Document
 
 
 @app.command()
@@ -112,6 +113,16 @@ def add(
                     "id": r.document.id,
                     "doc_number": r.document.doc_number,
                     "title": r.document.title,
+                    "fields": fields_with_evidence(r.document),
+                    "relations": [
+                        {
+                            "type": rel.type,
+                            "doc_number": rel.doc_number,
+                            "title": rel.title,
+                            "evidence": rel.evidence,
+                        }
+                        for rel in r.document.relations
+                    ],
                     "action": r.action,
                     "path": r.path,
                     "commit": r.commit,
@@ -128,7 +139,9 @@ def add(
             print_dry_run(r)
         else:
             tail = f" ({r.commit[:10]})" if r.commit else ""
-            print(f"{r.action}: {r.path} — {r.document.doc_number or r.document.title}{tail}")
+            print(
+                f"{r.action}: {r.path} — {r.document.doc_number or r.document.display_title}{tail}"
+            )
             if not many:
                 for w in r.warnings:
                     print(f"  warning: {r.path}: {w}", file=sys.stderr)
@@ -160,6 +173,29 @@ def print_warning_summary(results: list[commands.AddResult]) -> None:
     print("  see one file's evidence with: policytrack add --dry-run FILE", file=sys.stderr)
 
 
+BASIS_LABEL = {"stated": "明示 stated", "inferred": "推断 inferred", "unknown": "不明 unknown"}
+
+
+def fields_with_evidence(d: Document) -> dict[str, dict[str, Any]]:
+    """Every field `add` read, with how it was found: value, basis, evidence and rule."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in ("title", "doc_number", "issuer", "jurisdiction", "kind"):
+        ev = d.field_evidence(name)
+        out[name] = {
+            "value": getattr(d, name),
+            "basis": ev.basis if ev else ("stated" if getattr(d, name) else "unknown"),
+            "evidence": ev.evidence if ev else "",
+        }
+    for name, fact in d.window.fields().items():
+        out[name] = {
+            "value": fact.value.isoformat() if fact.value else None,
+            "basis": fact.basis,
+            "evidence": fact.evidence,
+            "rule": fact.rule,
+        }
+    return out
+
+
 def print_dry_run(r: commands.AddResult) -> None:
     d = r.document
     print(f"{r.action}: {r.path}   (dry run: nothing written)")
@@ -168,13 +204,14 @@ def print_dry_run(r: commands.AddResult) -> None:
     for name in ("title", "doc_number", "issuer", "jurisdiction", "kind"):
         ev = d.field_evidence(name)
         value = getattr(d, name)
-        basis = f"[{ev.basis}]" if ev else ""
+        basis = f"[{BASIS_LABEL[ev.basis]}]" if ev else ""
         print(f"  {name:<13} {value or '—'} {basis}")
         if ev and ev.evidence:
             print(f"  {'':<13} ← {ev.evidence}")
     for name, fact in d.window.fields().items():
         print(
-            f"  {name:<13} {fmt_date(fact.value)} [{fact.basis}]{' ' + fact.rule if fact.rule else ''}"
+            f"  {name:<13} {fmt_date(fact.value)} [{BASIS_LABEL[fact.basis]}]"
+            f"{' ' + fact.rule if fact.rule else ''}"
         )
         if fact.evidence:
             print(f"  {'':<13} ← {fact.evidence}")

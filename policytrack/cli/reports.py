@@ -27,6 +27,7 @@ from policytrack.cli.app import (
 )
 from policytrack.errors import PolicytrackError, ValidationErrors
 from policytrack.facts import unit_facts
+from policytrack.model import display_title
 
 
 def _facts_json(text: str) -> dict[str, Any]:
@@ -75,7 +76,7 @@ def list_(
 
 ROW_COLUMNS = [
     ("doc number / id", ref_of),
-    ("title", lambda r: dash(r["title"])),
+    ("title", lambda r: display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
     ("issuer", lambda r: dash(r["issuer"])),
     ("effective", lambda r: dash(r["effective"])),
     ("expires", lambda r: dash(r["expires"])),
@@ -83,7 +84,7 @@ ROW_COLUMNS = [
 ]
 STATUS_COLUMNS = [
     ("doc number / id", ref_of),
-    ("title", lambda r: dash(r["title"])),
+    ("title", lambda r: display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
     ("status", lambda r: r["status_label"]),
     ("reason", lambda r: r["status_reason"]),
 ]
@@ -143,7 +144,7 @@ def show(
         raise PolicytrackError(f"--format {fmt!r} is not supported for show; use md, text or json")
     r = shown.row
     lines = [
-        f"{r.doc_number or r.id}  {r.title}",
+        f"{r.doc_number or r.id}  {display_title(r.title, r.issuer, r.jurisdiction)}",
         f"status:       {r.status_label} ({r.status}) — {r.status_reason}",
     ]
     for name in ("issuer", "jurisdiction", "kind"):
@@ -195,7 +196,7 @@ def history(
         mark = "→" if r.id == h.id else " "
         stub = " (not in the archive)" if r.stub else ""
         print(
-            f" {mark} {fmt_date(r.effective or r.issued)}  {r.doc_number or r.id}  {r.title}  [{r.status_label}]{stub}"
+            f" {mark} {fmt_date(r.effective or r.issued)}  {r.doc_number or r.id}  {display_title(r.title, r.issuer, r.jurisdiction)}  [{r.status_label}]{stub}"
         )
     print("\nArchive commits (newest first):")
     if not h.commits:
@@ -275,7 +276,7 @@ def expiring(
             ("expires", lambda r: r["expires"]),
             ("days left", lambda r: str(r["days_left"])),
             ("doc number / id", ref_of),
-            ("title", lambda r: r["title"]),
+            ("title", lambda r: display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
             ("issuer", lambda r: dash(r["issuer"])),
             ("jurisdiction", lambda r: dash(r["jurisdiction"])),
             (

@@ -362,7 +362,12 @@ def _document_from(
             )
     doc_id = _str(data, "id", path, problems, required=True)
     if "title" not in data:
-        _p(problems, path, "title", "is missing; add 'title:' (null when the text states none)")
+        _p(
+            problems,
+            path,
+            "title",
+            "is missing; add 'title:' to the front matter (title: null when the text states none)",
+        )
     title = _str(data, "title", path, problems)
     bad_id = id_problem(doc_id) if doc_id else None
     if bad_id:

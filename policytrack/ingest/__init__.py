@@ -195,6 +195,11 @@ def ingest(
             warnings.append(f"{fname} date not found" + (f" ({fact.rule})" if fact.rule else ""))
     if not doc.issuer and ex.kind not in ("news",):
         warnings.append("issuer not found; set it with --set issuer=…")
+    if not doc.title:
+        warnings.append(
+            "no title is stated, and none is made up: it is shown as 无标题; "
+            "set one with --set title=…"
+        )
     doc = apply_overrides(doc, overrides or {})
     return Ingested(doc, tuple(warnings), tuple(ex.stripped))
 

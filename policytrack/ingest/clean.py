@@ -71,6 +71,7 @@ _FURNITURE = re.compile(
     r"法规内容\s*本文仅供参考.*|\d{1,6}|0)$",
     re.I,
 )
+_GLOSS_DEBRIS = re.compile(r"\?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)[a-z]{0,2}(?=[\u4e00-\u9fff])")
 _QUESTION_GAP = re.compile(rf"(?<=[{CJK}])[?？]+(?=[{CJK}])")
 _QUESTION_RUN = re.compile(r"(?:\s*\?){1,}\s*$|^\s*(?:\?\s*)+|\?{3,}")
 # a posting time stamp: a date with a time of day (2021-08-26 10:49:18, 2019年02月28日 12:08)
@@ -157,6 +158,8 @@ def clean(text: str) -> Cleaned:
     glosses = PINYIN_GLOSS_RE.findall(text)
     if glosses:
         text = PINYIN_GLOSS_RE.sub("", text)
+    # a glossed character lost to mojibake leaves '?' and the rest of its gloss: 治理?xiàng)l例
+    text = _GLOSS_DEBRIS.sub("?", text)
     traditional = is_traditional(text)
     if traditional:
         text = to_mainland_simplified(text)

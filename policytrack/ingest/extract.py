@@ -6,7 +6,7 @@ Each rule is a small named function over the lines or paragraphs of one document
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import cast
 
@@ -63,6 +63,25 @@ class Extracted:
 
     def related_supersedes(self) -> list[Relation]:
         return [r for r in self.relations if r.type == "supersedes"]
+
+
+CONFLICT = "disagrees:"  # marks, in a field's evidence, what a page label said instead
+
+
+def note_conflict(ex: Extracted, name: str, other: str, where: str) -> None:
+    """The text and a page label state different values: the text's is kept, and both are
+    recorded (a warning now, the label's value in the field's evidence for `check`)."""
+    if name in ("issued", "published", "effective", "expires"):
+        fact: DatedFact = getattr(ex, name)
+        kept, evidence = str(fact.value), fact.evidence
+        setattr(ex, name, replace(fact, rule=f"{fact.rule}; {CONFLICT} {where} gives {other}"))
+    else:
+        kept, evidence = str(getattr(ex, name)), getattr(ex, f"{name}_evidence")
+        setattr(ex, f"{name}_evidence", f"{evidence}; {CONFLICT} {where} gives {other}")
+    ex.warnings.append(
+        f"{name}: {where} gives {other} but the text says {kept} (“{evidence.strip()[:60]}”); "
+        f"kept the text's (override with --set {name}=…)"
+    )
 
 
 def _is_title_like(line: str, max_len: int = 60) -> bool:
@@ -230,21 +249,23 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
     subject_m = _TITLE_REF.search(ex.title) if ex.kind == "interpretation" else None
     subject = subject_m.group(1) if subject_m else None
 
+    news = ex.kind in ("news", "interpretation")
+
     def add(rel: Relation) -> None:
         if rel.title and (len(rel.title) <= 3 or rel.title in _GENERIC_TITLES):
             return  # 《办法》: the text's own short name for a document it already named
         if subject and rel.title == subject:
             rel = Relation("interprets", rel.doc_number, rel.title, rel.evidence)
         key = (rel.type, rel.doc_number, rel.title)
-        if (rel.doc_number and rel.doc_number == own_number) or (
+        self_ref = (rel.doc_number and rel.doc_number == own_number) or (
             rel.title and squash(rel.title) in own_keys and not rel.doc_number
-        ):
-            return
+        )
+        if self_ref and not (news and rel.type == "mentions"):
+            return  # a report does mention the document whose title it carries
         if key not in seen and not any(k[1] == rel.doc_number and rel.doc_number for k in seen):
             seen.add(key)
             ex.relations.append(rel)
 
-    news = ex.kind in ("news", "interpretation")
     for para in paragraphs:
         for sent in sentences(para):
             scope = repeal_scope(sent) if ex.kind != "interpretation" else []

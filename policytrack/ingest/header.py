@@ -297,8 +297,7 @@ def title_blocks(lines: list[str], start: int = 0, end: int | None = None) -> li
             and not any(squash(clean_title(x)) == squash(clean_title(text)) for x in lines[:first])
         ):
             first -= 1
-            sep = " " if len(split_orgs(lines[first])) > 1 else ""
-            text = lines[first].strip() + sep + text
+            text = lines[first].strip() + text
         if titleish(text):
             out.append(TitleBlock(clean_title(text), first, j))
     return out

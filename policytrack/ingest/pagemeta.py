@@ -8,7 +8,7 @@ import re
 from policytrack.model import DatedFact, DocNumber, Relation
 
 from .dates import first_date
-from .extract import Extracted
+from .extract import Extracted, note_conflict
 from .formats import Attachment
 from .webpage import META_FIELDS
 
@@ -44,10 +44,7 @@ def apply_page_metadata(
                     ex, field, DatedFact(day, "stated", f"{label}：{value}", "page metadata table")
                 )
             elif old.value != day:
-                warnings.append(
-                    f"the page's metadata table gives {label} {day} but the text says {old.value} "
-                    f"(“{old.evidence.strip()[:60]}”); kept the text's (override with --set {field}=YYYY-MM-DD)"
-                )
+                note_conflict(ex, field, str(day), f"the page's metadata table {label}")
         else:
             aside.append((label, value))
     return aside
@@ -62,13 +59,10 @@ def _text_field(
         a, b = DocNumber.try_parse(old), DocNumber.try_parse(value)
         same = a is not None and b is not None and a.slug == b.slug
     if old and not same:
-        warnings.append(
-            f"the page's metadata table gives {label} {value} but the text says {old}; "
-            f"kept the text's (override with --set {name}=…)"
-        )
+        note_conflict(ex, name, value, f"the page's metadata table {label}")
         return
     if old:
-        setattr(ex, f"{name}_evidence", f"{getattr(ex, f'{name}_evidence')}; {where} agrees")
+        setattr(ex, f"{name}_evidence", f"{where}; the text agrees")
         return
     setattr(ex, name, value)
     setattr(ex, f"{name}_evidence", where)

@@ -17,7 +17,7 @@ from policytrack.docfile import match_label
 from policytrack.model import ISSUER_SEP, DocNumber
 
 from .clean import Cleaned
-from .extract import Extracted
+from .extract import Extracted, note_conflict
 from .header import (
     _CONSULT,
     _DRAFT,
@@ -314,10 +314,7 @@ def read_doc_number(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extr
         number, evidence = found
         ex.doc_number, ex.doc_number_evidence = str(number), evidence
         if label_number and label_number.slug != number.slug and label:
-            ex.warnings.append(
-                f"the page's label gives {label.label} {label.value} but the document prints "
-                f"{number}; kept the document's (set it with --set doc_number=…)"
-            )
+            note_conflict(ex, "doc_number", str(label_number), f"the page's label {label.label}")
     elif label_number and label:
         ex.doc_number, ex.doc_number_evidence = str(label_number), label.line
 
@@ -409,6 +406,14 @@ def read_issuer(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracte
         prose = prose_issuers(lines)
         if prose:
             orgs, evidence = prose
+    if not orgs and re.search(r"解读|答记者问", title_text or ""):
+        # a 解读 is the work of the organ its page names as author or source
+        for fname in ("author", "source"):
+            pair = cleaned.labels.first(fname)
+            named = split_orgs(pair.value.split()[0]) if pair and pair.value else []
+            if pair and len(named) == 1:
+                orgs, evidence, basis = named, pair.line, "inferred"
+                break
     if not orgs:
         for fname in ("issuer", "publisher"):
             pair = cleaned.labels.first(fname)
@@ -496,11 +501,7 @@ def read_issued(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracte
         label_day = first_date(label.value)
     if found is None and label_day and label:
         found = (label_day, label.line, f"page label {label.label}")
-    elif found is not None and label_day and label and label_day != found[0]:
-        ex.warnings.append(
-            f"the page's label gives {label.label} {label_day} but the document is signed "
-            f"{found[0]} (“{found[1]}”); kept the document's"
-        )
+    conflict = found is not None and label_day and label and label_day != found[0]
     if found is None:
         for line in lines[:8]:
             m = re.search(r"(\d{4}年\d{1,2}月\d{1,2}日)[，,]?[^。]{0,20}签署", line)
@@ -520,6 +521,8 @@ def read_issued(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracte
 
         day, evidence, rule = found
         ex.issued = DatedFact(day, "stated", evidence, rule)
+        if conflict and label:
+            note_conflict(ex, "issued", str(label_day), f"the page's label {label.label}")
 
 
 _PLAIN_DATE = re.compile(r"(?<![\d年])(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?!\s*\d{1,2}:\d{2})")

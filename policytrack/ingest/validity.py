@@ -20,7 +20,7 @@ from policytrack.model import DatedFact
 
 from .clean import Stamp
 from .dates import DATE, add_months, add_years, first_date, sentences, to_date
-from .extract import Extracted
+from .extract import Extracted, note_conflict
 from .header import ORG_RE, squash
 from .labels import LabelBlock
 
@@ -112,7 +112,12 @@ def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str 
     label = match_label(prefix.lstrip())
     if label is not None:
         prefix = label.rest
-    local = re.split(r"[，,；;]", prefix)[-1]
+    local = re.split(r"[，,；;：:]", prefix)[-1]
+    local = re.sub(
+        r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])\s*",
+        "",
+        local,
+    )
     # 有效期至… / 执行期限为… opening the sentence speaks of the document; inside an item
     # (…政策，实施期限至2021年12月31日) it is that measure's
     opening = not prefix.strip() and bool(_PERIOD_SUBJECT.match(clause))
@@ -138,7 +143,14 @@ def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str 
     after = sentence[at + len(clause) : at + len(clause) + 2]
     if kind == "range" and after.startswith("期间"):
         return "unknown"  # …至…期间按本通知执行: a measure's period
-    return "bare" if len(local.strip(" ，,")) <= 4 else "unknown"
+    if len(local.strip(" ，,")) > 4:
+        return "unknown"
+    # the clause has no subject of its own: the sentence's subject is its subject
+    # (《某某法》已经…修订通过，自2021年7月15日起施行 — the law's date, not this document's)
+    books = re.findall(r"《([^《》]+)》", prefix)
+    if books:
+        return "own" if squash(books[0]) in own or books[0] in _GENERIC else "other"
+    return "bare"
 
 
 def find_clauses(paragraphs: list[str], own_titles: set[str]) -> list[Clause]:
@@ -438,10 +450,7 @@ def _labels_fill(ex: Extracted, labels: LabelBlock) -> None:
         if fact.value is None:
             setattr(ex, fld, DatedFact(day, "stated", line, f"page label {label}"))
         elif fact.value != day:
-            ex.warnings.append(
-                f"the page's label gives {label} {day} but the text says {fact.value} "
-                f"(“{fact.evidence.strip()[:60]}”); kept the text's"
-            )
+            note_conflict(ex, fld, str(day), f"the page's label {label}")
 
 
 def _check_order(ex: Extracted) -> None:
@@ -460,5 +469,7 @@ def _check_order(ex: Extracted) -> None:
 def read_dates(ex: Extracted, paragraphs: list[str], page: PageEvidence, wrapped: set[str]) -> None:
     """Published, effective and expires of one document (issued is read with the header)."""
     read_published(ex, paragraphs, page)
+    if ex.kind == "interpretation":
+        return  # a 解读 restates the validity of the document it explains, not its own
     read_window(ex, paragraphs, page, {ex.title, *wrapped})
     ex.provisional = bool(re.search(r"暂行|试行", ex.title or ""))

@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 
 from policytrack.diff import DocumentDiff, InlineEdit
 from policytrack.docfile import TABLE_ROW
-from policytrack.model import UNTITLED, Document, Unit, slugify
+from policytrack.model import Document, Unit, is_untitled, slugify
 from policytrack.site import build, feeds, search
 from policytrack.site.build import BuildReport as BuildReport
 from policytrack.temporal import STATUS_LABELS, Status
@@ -503,7 +503,7 @@ def _row_json(r: Row) -> dict[str, Any]:
     return {
         "id": r.id,
         "doc_number": r.doc_number,
-        "title": r.title if r.title != UNTITLED else None,
+        "title": None if is_untitled(r.title) else r.title,
         "issuer": r.issuer,
         "jurisdiction": r.jurisdiction,
         "kind": r.kind,

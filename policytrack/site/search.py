@@ -124,7 +124,7 @@ def fold(text: str) -> str:
 
 def _confirmed(site: Path, doc_id: str, terms: list[str]) -> bool:
     doc = _read_json(site / "api" / "documents" / f"{doc_id}.json")
-    parts = [doc["title"], doc.get("doc_number") or "", doc.get("issuer") or ""]
+    parts = [doc["title"] or "", doc.get("doc_number") or "", doc.get("issuer") or ""]
     text = fold("\n".join(parts + [u["text"] for u in doc.get("units") or ()]))
     return all(t in text for t in terms)
 
