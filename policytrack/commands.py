@@ -723,6 +723,12 @@ def conflicts(docs: list[Document]) -> list[str]:
 
     out: list[str] = []
     for d in docs:
+        if d.doc_number and d.number is None:
+            out.append(
+                f"{d.id}.md: doc_number: {d.doc_number} is printed damaged in the source and kept "
+                "as printed; if you know the intended number, re-add the file with "
+                "--set doc_number=… --replace"
+            )
         found = [(n, f.rule, str(f.value)) for n, f in d.window.fields().items()]
         found += [(n, ev.evidence, str(getattr(d, n))) for n, ev in d.evidence]
         for name, note, value in found:

@@ -102,6 +102,20 @@ DOC_NUMBER_IN_TEXT = re.compile(
 )
 
 
+# a doc number the page itself prints damaged: 广安区府办发〔202026 (bracket and 号 lost),
+# 财政部 税务总局公告2021年第12 (号 lost), 2022年第4号 (issuer part lost)
+_DAMAGED_RE = re.compile(
+    rf"^(?:[{CJK}]{{1,12}}[{re.escape(_OPEN)}]\s*\d{{5,8}}|[{CJK}\s、]{{2,30}}[公通]告\s*\d{{4}}\s*年\s*第\s*\d+|"
+    rf"\d{{4}}\s*年\s*第\s*\d+\s*[{_NUM_END}])$"
+)
+
+
+def damaged_number(text: str) -> bool:
+    """A doc number as a page prints it with parts lost: kept as printed (never repaired
+    by guessing), without an id of its own, and named by `check`."""
+    return DocNumber.try_parse(text) is None and bool(_DAMAGED_RE.match(text.strip()))
+
+
 def _plausible_issuer_code(prefix: str) -> bool:
     """An announcement's or order's issuer part names organs, not a sentence or a title."""
     return (

@@ -43,6 +43,7 @@ from policytrack.model import (
     Relation,
     Source,
     ValidityWindow,
+    damaged_number,
     id_problem,
 )
 
@@ -382,7 +383,9 @@ def _document_from(
     doc_number = _str(data, "doc_number", path, problems)
     if doc_number:
         parsed = DocNumber.try_parse(doc_number)
-        if parsed is None:
+        if parsed is None and damaged_number(doc_number):
+            pass  # printed damaged; kept as printed and named by check
+        elif parsed is None:
             _p(
                 problems,
                 path,

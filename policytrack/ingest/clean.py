@@ -72,7 +72,7 @@ _FURNITURE = re.compile(
     re.I,
 )
 _GLOSS_DEBRIS = re.compile(r"\?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)[a-z]{0,2}(?=[\u4e00-\u9fff])")
-_QUESTION_GAP = re.compile(rf"(?<=[{CJK}])[?？]+(?=[{CJK}])")
+_QUESTION_GAP = re.compile(rf"(?<=[{CJK}])\s*[?？]+\s*(?=[{CJK}])")
 _QUESTION_RUN = re.compile(r"(?:\s*\?){1,}\s*$|^\s*(?:\?\s*)+|\?{3,}")
 # a posting time stamp: a date with a time of day (2021-08-26 10:49:18, 2019年02月28日 12:08)
 _STAMP = re.compile(r"(\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?)\s*(\d{1,2}:\d{2}(?::\d{2})?)")

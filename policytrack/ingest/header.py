@@ -167,7 +167,7 @@ def is_fragment(line: str) -> bool:
 
 
 def is_addressee(line: str) -> bool:
-    if len(line) > 220 or "。" in line:
+    if len(line) > 220 or "。" in line or "关于" in line:
         return False
     if _ADDRESSEE.match(line):
         return True
@@ -414,9 +414,20 @@ def signatures(lines: list[str]) -> list[Signature]:
     out: list[Signature] = []
     for i, line in enumerate(lines):
         text = re.sub(r"[（(]此件[^）)]{2,8}[）)]$", "", line).strip()
+        # a date the scrape damaged (年2月22日, 2022年1231, { 2017 6 23) still ends a signature
         month = is_month_line(text) or bool(
             re.fullmatch(r"年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?", text)
+            or re.fullmatch(r"[{\s]*\d{4}\s*(?:年\s*\d{3,4}|\s\d{1,2}\s+\d{1,2})\s*日?", text)
         )
+        if (
+            not month
+            and i > 0
+            and is_org_line(text)
+            and re.search(r"特此(?:通知|公告|通告)。?$", lines[i - 1])
+        ):
+            # 特此公告。/ 财政部 税务总局 — the date line lost: the signers still sign
+            out.append(Signature(i, i, tuple(split_orgs(text)), None, line, True))
+            continue
         glued = None
         if not (is_date_line(text) or month):
             # 迪庆州人民政府法制办公室 2016年12月1日: issuer and date on one line
@@ -457,7 +468,7 @@ _CITE_CUE = re.compile(
     r"(?:根据|依据|按照|依照|落实|贯彻|转发|执行|参照|对照|见|详见|结合|印发的|》)\s*$"
 )
 _NUMBER_ANYWHERE = re.compile(
-    rf"(?:{DOC_NUMBER_IN_TEXT.pattern}|[{CJK}·\s]{{2,30}}?[公通]告\s*\d{{4}}\s*年?\s*第\s*\d+\s*号|"
+    rf"(?:{DOC_NUMBER_IN_TEXT.pattern}|[{CJK}·\s、]{{2,30}}?[公通]告\s*\d{{4}}\s*年?\s*第\s*\d+\s*号|"
     rf"(?:中华人民共和国)?[{CJK}]{{2,24}}?令\s*[（(\[［〔]?\s*第\s*\d+\s*号[）)\]］〕]?|"
     rf"[{CJK}]{{2,20}}?第\s*\d+\s*号令)"
 )
@@ -634,10 +645,14 @@ _ADOPTED = re.compile(
     rf"(?:人民代表大会常务委员会|常务委员会|人民政府))第[一二三四五六七八九十百]+次(?:会议)?(?:审议)?通过[）)]"
 )
 _PROMULGATED_BY = re.compile(rf"{DATE_RE.pattern}\s*({_ORG_LIST_IN})发布[）)]")
+_ORGAN_ON = re.compile(rf"^[（(]\s*({_ORG})于\s*{DATE_RE.pattern}\s*(?:公布|发布)")
 
 
 def prose_issuers(lines: list[str]) -> tuple[list[str], str] | None:
     for line in lines[:8]:
+        m = _ORGAN_ON.search(line)
+        if m:
+            return split_orgs(m.group(1)), line
         m = _PROMULGATED_BY.search(line)
         if m:
             return split_orgs(re.sub("[、，,]|以及|和", " ", m.group(4))), line

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from policytrack.docfile import match_label
-from policytrack.model import ISSUER_SEP, DocNumber
+from policytrack.model import ISSUER_SEP, DocNumber, damaged_number
 
 from .clean import Cleaned
 from .extract import Extracted, note_conflict
@@ -289,8 +289,8 @@ def read_title(lines: list[str], cleaned: Cleaned, ex: Extracted) -> Layout:
 
 def read_doc_number(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracted) -> None:
     addressee = find_addressee(lines)
-    end = addressee if addressee is not None else max(layout.body_start + 3, 8)
-    found = header_number(lines, end)
+    end = addressee if addressee is not None else max(layout.body_start + 3, 12)
+    found = header_number(lines, end + 1)
     if found is None:
         history = history_number(lines)
         found = (history[0], history[2]) if history else None
@@ -317,6 +317,16 @@ def read_doc_number(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extr
             note_conflict(ex, "doc_number", str(label_number), f"the page's label {label.label}")
     elif label_number and label:
         ex.doc_number, ex.doc_number_evidence = str(label_number), label.line
+    else:
+        for line in lines[:end]:
+            text = line.strip()
+            if damaged_number(text):
+                ex.doc_number, ex.doc_number_evidence = text, line
+                ex.warnings.append(
+                    f"the doc number is printed damaged ({text}); kept as printed — set the "
+                    "intended one with --set doc_number=… if you know it"
+                )
+                break
 
 
 # --- issuers -------------------------------------------------------------------------------------

@@ -132,7 +132,8 @@ def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str 
     if sentence.lstrip().startswith(("（", "(")) and re.search(r"公布|发布|通过", sentence):
         return "own"  # the promulgation note under a title: （…令第43号公布 自…起施行）
     plain = squash(local)
-    if any(len(t) >= 6 and t in plain for t in own):  # 修订后的个人所得税法实施条例自…起施行
+    short = {re.sub(r"^中华人民共和国", "", t) for t in own}
+    if any(len(t) >= 6 and t in plain for t in own | short):  # 修订后的个人所得税法实施条例自…
         return "own"
     books = re.findall(r"《([^《》]+)》", local)
     if books:
@@ -240,6 +241,8 @@ _HISTORY_PUB = re.compile(
     rf"{DATE}\s*[^，。；（(）)]{{0,30}}?(?:令第?\s*\d+\s*号|第\s*\d+\s*号令)\s*(?:公布|发布)"
 )
 _RELEASED_BY = re.compile(rf"{DATE}\s*[^，。；（(）)\d]{{2,60}}?发布[）)]")
+# （国家互联网信息办公室于二零二三年二月二十二日公布，自二零二三年六月一日起施行。）
+_ORGAN_PUBLISHED = re.compile(rf"^[（(]\s*[^，。；（(]{{2,40}}?于\s*{DATE}\s*(?:公布|发布)")
 _SIGNED_AND_PUBLISHED = re.compile(rf"{DATE}[，,]?[^。]{{0,24}}签署[^。]{{0,30}}[，,]\s*公布")
 
 
@@ -291,6 +294,7 @@ def read_published(ex: Extracted, paragraphs: list[str], page: PageEvidence) -> 
         for regex, rule in (
             (_HISTORY_PUB, "promulgation note (…令第N号公布)"),
             (_RELEASED_BY, "promulgation note (…发布)"),
+            (_ORGAN_PUBLISHED, "promulgation note (…于…公布)"),
             (_SIGNED_AND_PUBLISHED, "the order was signed and promulgated that day"),
         ):
             m = regex.search(line)
