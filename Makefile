@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PT := $(BIN)/policytrack
 AS_OF ?= 2025-10-01
 
-.PHONY: demo test faults lint bench docs clean sample
+.PHONY: demo test faults lint bench eval docs clean sample
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# measurements of quality on labelled real documents (need ../shared beside the repo):
+# how faithfully real pages are read (docs/fidelity.md), how well key changes are found
+# (docs/diff.md)
+eval: $(STAMP)
+	$(BIN)/python -m benchmarks.fidelity
+	$(BIN)/python -m benchmarks.keychanges
 
 docs: $(STAMP)
 	$(BIN)/python -m policytrack.cli.reference > docs/cli.md

@@ -11,6 +11,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -307,6 +308,60 @@ def diff_bench(results: dict[str, dict[str, float | str]]) -> None:
     }
 
 
+def startup_bench(results: dict[str, dict[str, float | str]]) -> None:
+    """`policytrack diff`, `show` and `status` end to end on a copy of the sample archive,
+    each a fresh process, against `python -c pass` in the same run (the CLI loads a command's
+    modules only when it runs; see docs/performance.md)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "archive"
+        shutil.copytree(ROOT / "archive", work, ignore=shutil.ignore_patterns(".policytrack"))
+        subprocess.run(["git", "init", "-q", str(work)], check=True)
+        subprocess.run(["git", "-C", str(work), "add", "-A"], check=True)
+        subprocess.run(
+            [
+                "git",
+                "-C",
+                str(work),
+                "-c",
+                "user.name=bench",
+                "-c",
+                "user.email=b@x",
+                "commit",
+                "-qm",
+                "sample",
+            ],
+            check=True,
+        )
+        cli = [sys.executable, "-m", "policytrack"]
+        runs = {
+            "python -c pass (startup baseline)": [sys.executable, "-c", "pass"],
+            "policytrack diff REF (停车条例 2021→2024, term)": [
+                *cli,
+                "diff",
+                "--archive",
+                str(work),
+                "北京市机动车停车条例-2024-03-29-5177ed",
+            ],
+            "policytrack show REF": [*cli, "show", "--archive", str(work), "京技管发〔2024〕29号"],
+            "policytrack status --as-of": [
+                *cli,
+                "status",
+                "--archive",
+                str(work),
+                "--as-of",
+                AS_OF.isoformat(),
+            ],
+        }
+        subprocess.run(runs["policytrack status --as-of"], capture_output=True, check=True)
+        base = 0.0
+        for name, argv in runs.items():
+            ms = timed(
+                lambda argv=argv: subprocess.run(argv, capture_output=True, check=True), repeat=7
+            )
+            base = base or ms
+            results[name] = {"ms": round(ms, 1), "ratio": round(ms / base, 1)}
+
+
 def main() -> None:
     results: dict[str, dict[str, float | str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -391,6 +446,7 @@ def main() -> None:
     site_bench(results)
     ingest_workers_mb = _in_fresh_process("ingest_bench", results)
     diff_bench(results)
+    startup_bench(results)
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

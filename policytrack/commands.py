@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .archive import Archive, Commit, Trailers
-from .diff import DocumentDiff, diff_documents
 from .docfile import parse, serialise
 from .errors import (
     AmbiguousRef,
@@ -29,7 +28,6 @@ from .errors import (
 from .index import Index
 from .model import DocNumber, Document, MeasureDeadline, fields_json, ref_key, slugify
 from .safeio import read_limited
-from .site import BuildReport
 from .temporal import (
     STATUS_ALIASES,
     Expiring,
@@ -45,7 +43,9 @@ from .temporal import (
 
 if TYPE_CHECKING:  # imported where used: a command loads only what it needs (startup time)
     from . import alerts
+    from .diff import DocumentDiff
     from .ingest import Ingested
+    from .site import BuildReport
 
 # --- opening ------------------------------------------------------------------------------
 
@@ -700,6 +700,8 @@ def diff(
     else:
         old, old_text, old_path = _load_side(loaded, old_ref)
         new, new_text, new_path = _load_side(loaded, new_ref)
+    from .diff import diff_documents
+
     result = diff_documents(old, new, ignore_variants=ignore_variants)
     return DiffResult(result, old, new, old_text, new_text, old_path, new_path)
 
@@ -886,6 +888,8 @@ def alerts_run(
             return ()
         old = parse(body_of(pred), f"{pred}.md")
         new = parse(body_of(doc_id), f"{doc_id}.md")
+        from .diff import diff_documents
+
         return change_summary(diff_documents(old, new))
 
     return alerts.run(
@@ -903,7 +907,8 @@ def alerts_run(
 
 
 def change_summary(d: DocumentDiff, limit: int = 5) -> tuple[str, ...]:
-    """A new version's changes in a few Chinese phrases: unit counts, then key facts."""
+    """A new version's changes in a few Chinese phrases: unit counts, then the first key
+    changes (ranked), then 另有 N 项 when there are more."""
     counts = d.counts
     names = {
         "modified": "修改",
@@ -914,7 +919,7 @@ def change_summary(d: DocumentDiff, limit: int = 5) -> tuple[str, ...]:
     }
     parts = [f"{label} {counts[op]} 处" for op, label in names.items() if counts[op]]
     out = ["条文" + "、".join(parts)] if parts else []
-    for c in d.key_changes:
-        where = "、".join(b.label or b.title for b in (c.new or c.old))
-        out.extend(f"{where} {fact.summary}" for fact in c.facts)
-    return tuple(out[: limit + 1])
+    out += [f"{k.where} {k.summary}" for k in d.key_changes[:limit]]
+    if len(d.key_changes) > limit:
+        out.append(f"另有 {len(d.key_changes) - limit} 项")
+    return tuple(out)

@@ -21,12 +21,22 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .chinese import fold_variants, full_width_punctuation, strip_invisible, to_simplified_chars
-from .facts import amounts, departments
+from .keychanges import (
+    KeyChange,
+    UnitFact,
+    UnitRead,
+    group,
+    regions_in_sentences,
+    term_candidates,
+)
+from .keyfacts import unit_facts
 from .model import Document, Unit
 
 Op = Literal["unchanged", "renumbered", "modified", "moved", "added", "removed", "split", "merged"]
 PAIR_THRESHOLD = 0.5
 SAME_NUMBER_THRESHOLD = 0.3
+LOW_PAIR_THRESHOLD = 0.4
+CONTAINED_MIN_CHARS = 20
 
 
 @dataclass(frozen=True)
@@ -35,18 +45,6 @@ class InlineEdit:
 
     op: Literal["equal", "insert", "delete"]
     text: str
-
-
-@dataclass(frozen=True)
-class FactChange:
-    """A fact that changed inside a unit: an amount, a percentage, a date, a department."""
-
-    kind: Literal["amount", "percentage", "ratio", "date", "department", "eligibility"]
-    old: str | None
-    new: str | None
-    summary: str
-    direction: Literal["up", "down", "added", "removed", "changed"] = "changed"
-    ratio: float | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ class UnitChange:
     new: tuple[Block, ...]
     similarity: float
     edits: tuple[InlineEdit, ...] = ()
-    facts: tuple[FactChange, ...] = ()
+    facts: tuple[UnitFact, ...] = ()
     moved: bool = False
 
     @property
@@ -83,25 +81,43 @@ class UnitChange:
         return self.new[0].anchor if self.new else None
 
     def describe(self) -> str:
-        """One line a policy analyst reads: old 第五条 → new 第七条, text unchanged."""
+        """One line a policy analyst reads: 重新编号：原第六条 → 第五条（内容未变）."""
         o = "、".join(b.label or b.title for b in self.old)
         n = "、".join(b.label or b.title for b in self.new)
         if self.op == "added":
-            return f"new {n} added"
+            return f"新增：{n}"
         if self.op == "removed":
-            return f"old {o} removed"
+            return f"删除：原{o}"
         if self.op == "split":
-            return f"old {o} split into new {n}"
+            return f"拆分：原{o} → {n}"
         if self.op == "merged":
-            return f"old {o} merged into new {n}"
-        where = f"old {o} → new {n}" if o != n else o
+            return f"合并：原{o} → {n}"
+        where = f"原{o} → {n}" if o != n else o
         if self.op == "unchanged":
-            return f"{where}, text unchanged"
+            return f"未变：{where}"
         if self.op == "renumbered":
-            return f"{where}, text unchanged" + (" (moved)" if self.moved else "")
+            return f"{'移动并' if self.moved else ''}重新编号：{where}（内容未变）"
         if self.op == "moved":
-            return f"{where}, moved, text unchanged"
-        return f"{where}, modified" + (" (moved)" if self.moved else "")
+            return f"移动：{where}（内容未变）"
+        return f"修改{'并移动' if self.moved else ''}：{where}"
+
+    @property
+    def where(self) -> str:
+        """The unit in the new version (the old one for a removed unit): 第十九条."""
+        return "、".join(b.label or b.title for b in (self.new or self.old))
+
+
+OP_LABELS = {
+    "modified": "修改",
+    "added": "新增",
+    "removed": "删除",
+    "moved": "移动",
+    "renumbered": "重新编号",
+    "split": "拆分",
+    "merged": "合并",
+    "unchanged": "未变",
+}
+"""The Chinese name of each operation (JSON keeps the English codes)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +130,7 @@ class DocumentDiff:
     new_title: str
     changes: tuple[UnitChange, ...]
     metadata: tuple[tuple[str, str | None, str | None], ...]
+    key_changes: tuple[KeyChange, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -143,10 +160,6 @@ class DocumentDiff:
             if c.moved and c.op != "moved":
                 out["moved"] += 1
         return out
-
-    @property
-    def key_changes(self) -> tuple[UnitChange, ...]:
-        return tuple(c for c in self.changes if c.facts)
 
     @property
     def substantive(self) -> bool:
@@ -241,31 +254,44 @@ def align(old: list[Block], new: list[Block]) -> list[tuple[list[int], list[int]
             pairs[i], sims[i] = j, 1.0
             used_new.add(j)
     # 2. most similar remaining pairs of the same kind
-    scored: list[tuple[float, int, int]] = []
     free_old = [i for i in range(len(old)) if i not in pairs]
     free_new = [j for j in range(len(new)) if j not in used_new]
+    matrix: dict[tuple[int, int], float] = {}
+    best_for_old: dict[int, float] = {}
+    best_for_new: dict[int, float] = {}
     for i in free_old:
         for j in free_new:
             if old[i].kind != new[j].kind:
                 continue
             s = _similarity(old[i].key, new[j].key)
-            same_number = (
-                old[i].number and old[i].number == new[j].number and old[i].kind == new[j].kind
-            )
-            if (
-                s >= PAIR_THRESHOLD
-                or (same_number and s >= SAME_NUMBER_THRESHOLD)
-                or (not old[i].key and not new[j].key and same_number)
-            ):
-                bonus = 0.05 if same_number else 0.0
-                # nearby positions break ties between equally similar candidates
-                closeness = -abs(i / max(1, len(old)) - j / max(1, len(new))) * 0.01
-                scored.append((s + bonus + closeness, i, j))
+            matrix[i, j] = s
+            best_for_old[i] = max(best_for_old.get(i, 0.0), s)
+            best_for_new[j] = max(best_for_new.get(j, 0.0), s)
+    scored: list[tuple[float, int, int]] = []
+    for (i, j), s in matrix.items():
+        ka, kb = old[i].key, new[j].key
+        same_number = bool(old[i].number and old[i].number == new[j].number)
+        mutual_best = s >= best_for_old[i] and s >= best_for_new[j]
+        if (
+            s >= PAIR_THRESHOLD
+            or contains(ka, kb, s)
+            # a same-number pair below the threshold, or any fair match, only when neither
+            # unit has a better content match elsewhere (its real successor is not taken)
+            or (same_number and s >= SAME_NUMBER_THRESHOLD and mutual_best)
+            or (s >= LOW_PAIR_THRESHOLD and mutual_best)
+            or (not ka and not kb and same_number)
+        ):
+            bonus = 0.05 if same_number else 0.0
+            if contains(ka, kb, s):
+                bonus += 0.3  # kept word for word inside the other: the same unit, extended
+            # nearby positions break ties between equally similar candidates
+            closeness = -abs(i / max(1, len(old)) - j / max(1, len(new))) * 0.01
+            scored.append((s + bonus + closeness, i, j))
     scored.sort(reverse=True)
     for _score, i, j in scored:
         if i in pairs or j in used_new:
             continue
-        pairs[i], sims[i] = j, _similarity(old[i].key, new[j].key)
+        pairs[i], sims[i] = j, matrix[i, j]
         used_new.add(j)
     groups: list[tuple[list[int], list[int], float]] = [
         ([i], [j], sims[i]) for i, j in pairs.items()
@@ -277,6 +303,17 @@ def align(old: list[Block], new: list[Block]) -> list[tuple[list[int], list[int]
     groups += [([i], [], 0.0) for i in range(len(old)) if i not in matched_old]
     groups += [([], [j], 0.0) for j in range(len(new)) if j not in matched_new]
     return groups
+
+
+def contains(a: str, b: str, similarity: float) -> bool:
+    """One text kept (nearly) word for word inside the other, which extends it: an old
+    article that became the first paragraph of a longer new one, or the reverse. Derived from
+    the Indel similarity: matched characters = similarity × (len a + len b) / 2."""
+    short, long_ = sorted((len(a), len(b)))
+    if short < CONTAINED_MIN_CHARS or short == long_:
+        return False
+    matched = similarity * (short + long_) / 2
+    return matched >= 0.95 * short
 
 
 def _splits_and_merges(
@@ -419,106 +456,6 @@ def _whole_numbers(edits: list[InlineEdit]) -> tuple[InlineEdit, ...]:
     return tuple(e for e in out if e.text)
 
 
-_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
-_DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")
-_ELIGIBILITY = re.compile(
-    r"符合条件|申请条件|申报条件|支持对象|适用于|适用范围|须|应当具备|不得|注册在|纳税|纳入统计"
-)
-
-
-def _fmt_yuan(yuan: int) -> str:
-    if yuan >= 100_000_000 and yuan % 10_000_000 == 0:
-        return f"{yuan / 100_000_000:g}亿元"
-    if yuan >= 10_000 and yuan % 100 == 0:
-        return f"{yuan / 10_000:g}万元"
-    return f"{yuan}元"
-
-
-def fact_changes(old: str, new: str, edits: tuple[InlineEdit, ...]) -> tuple[FactChange, ...]:
-    """The facts that changed between two texts of one unit, most important first."""
-    out: list[FactChange] = []
-    a_old, a_new = amounts(old), amounts(new)
-    ov = [m.yuan for m in a_old]
-    nv = [m.yuan for m in a_new]
-    if ov != nv:
-        common_old, common_new = list(a_old), list(a_new)
-        # pair by position when the count is unchanged, else report additions/removals
-        if len(common_old) == len(common_new):
-            for mo, mn in zip(common_old, common_new, strict=True):
-                if mo.yuan != mn.yuan:
-                    ratio = mn.yuan / mo.yuan if mo.yuan else None
-                    direction: Literal["up", "down"] = "up" if mn.yuan > mo.yuan else "down"
-                    out.append(
-                        FactChange(
-                            "amount",
-                            mo.text,
-                            mn.text,
-                            f"{mo.qualifier}{_fmt_yuan(mo.yuan)} → {mn.qualifier}{_fmt_yuan(mn.yuan)} ({'+' if direction == 'up' else '−'}{abs(mn.yuan - mo.yuan) / max(1, mo.yuan):.0%}, ×{ratio:.2f})",
-                            direction,
-                            ratio,
-                        )
-                    )
-        else:
-            olds = sorted(set(ov) - set(nv))
-            news = sorted(set(nv) - set(ov))
-            for v in olds:
-                out.append(
-                    FactChange(
-                        "amount", _fmt_yuan(v), None, f"amount {_fmt_yuan(v)} removed", "removed"
-                    )
-                )
-            for v in news:
-                out.append(
-                    FactChange(
-                        "amount", None, _fmt_yuan(v), f"amount {_fmt_yuan(v)} added", "added"
-                    )
-                )
-    for kind, regex in (("percentage", _PERCENT), ("date", _DATE)):
-        po, pn = regex.findall(old), regex.findall(new)
-        if po != pn:
-            if len(po) == len(pn):
-                for x, y in zip(po, pn, strict=True):
-                    if x != y:
-                        out.append(FactChange(kind, x, y, f"{x} → {y}"))  # type: ignore[arg-type]
-            else:
-                for x in sorted(set(po) - set(pn)):
-                    out.append(FactChange(kind, x, None, f"{x} removed", "removed"))  # type: ignore[arg-type]
-                for y in sorted(set(pn) - set(po)):
-                    out.append(FactChange(kind, None, y, f"{y} added", "added"))  # type: ignore[arg-type]
-    do, dn = departments(old), departments(new)
-    for d in dn:
-        if d not in do:
-            out.append(FactChange("department", None, d, f"责任部门 added: {d}", "added"))
-    for d in do:
-        if d not in dn:
-            out.append(FactChange("department", d, None, f"责任部门 removed: {d}", "removed"))
-    changed_text = "".join(e.text for e in edits if e.op != "equal")
-    if changed_text and any(_ELIGIBILITY.search(s) for s in _sentences_touched(new, edits)):
-        out.append(FactChange("eligibility", None, None, "eligibility wording changed"))
-    return tuple(out)
-
-
-def _sentences_touched(new: str, edits: tuple[InlineEdit, ...]) -> list[str]:
-    pos = 0
-    spans = []
-    for e in edits:
-        if e.op == "equal":
-            pos += len(e.text)
-        elif e.op == "insert":
-            spans.append((pos, pos + len(e.text)))
-            pos += len(e.text)
-        else:
-            spans.append((pos, pos))
-    sentences = []
-    start = 0
-    for m in re.finditer(r"[。；！？\n]", new + "\n"):
-        end = m.end()
-        if any(a < end and b >= start for a, b in spans):
-            sentences.append(new[start:end])
-        start = end
-    return sentences
-
-
 # --- the diff ---------------------------------------------------------------------------------
 
 
@@ -530,6 +467,18 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
     pairs = sorted((g for g in groups if g[0] and g[1]), key=lambda g: g[0][0])
     in_order = _longest_increasing([g[1][0] for g in pairs])
     moved_old = {g[0][0] for k, g in enumerate(pairs) if k not in in_order}
+    # a swap: a pair out of order that crosses exactly one pair of the ordered run has
+    # traded places with it, so both moved (one long move crosses many and moves alone)
+    for k, g in enumerate(pairs):
+        if k in in_order:
+            continue
+        crossed = [
+            h
+            for m, h in enumerate(pairs)
+            if m in in_order and (h[0][0] - g[0][0]) * (h[1][0] - g[1][0]) < 0
+        ]
+        if len(crossed) == 1:
+            moved_old.add(crossed[0][0][0])
     changes: list[UnitChange] = []
     for oi, ni, sim in groups:
         olds = tuple(ob[i] for i in oi)
@@ -565,7 +514,18 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
             if same
             else inline(_cmp_text(old_text, ignore_variants), _cmp_text(new_text, ignore_variants))
         )
-        facts = () if same else fact_changes(old_text, new_text, edits)
+        facts = (
+            ()
+            if same
+            else tuple(
+                unit_facts(
+                    old_text,
+                    new_text,
+                    regions_in_sentences(new_text, pairs_of(edits)),
+                    _similarity,
+                )
+            )
+        )
         if len(olds) > 1:
             op: Op = "merged"
         elif len(news) > 1:
@@ -608,9 +568,29 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
                     fn.value.isoformat() if fn.value else None,
                 )
             )
+    reads = [
+        UnitRead(
+            "、".join(b.label or b.title for b in (c.new or c.old)),
+            (c.new or c.old)[0].anchor,
+            c.facts,
+            tuple(term_candidates(pairs_of(c.edits))),
+        )
+        for c in changes
+        if c.old and c.new and c.edits
+    ]
     return DocumentDiff(
-        old.id, new.id, old.display_title, new.display_title, tuple(changes), tuple(meta)
+        old.id,
+        new.id,
+        old.display_title,
+        new.display_title,
+        tuple(changes),
+        tuple(meta),
+        group(reads),
     )
+
+
+def pairs_of(edits: tuple[InlineEdit, ...]) -> list[tuple[str, str]]:
+    return [(e.op, e.text) for e in edits]
 
 
 def _cmp_text(text: str, variants: bool) -> str:

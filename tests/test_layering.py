@@ -11,7 +11,7 @@ PKG = ROOT / "policytrack"
 # module → the policytrack modules it may import (DESIGN.md "Layout and layering")
 BASE = {"errors", "chinese"}
 MODEL = BASE | {"model", "facts"}
-MIDDLE_FREE = MODEL | {"docfile", "diff", "temporal"}
+MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "temporal"}
 # net (HTTP with an address rule and a deadline) and safeio (bounded file reads) are base
 # modules for the layers that read the outside world (docs/security.md)
 OUTSIDE = {"net", "safeio"}
@@ -24,7 +24,9 @@ ALLOWED: dict[str, set[str]] = {
     "model": BASE,
     "facts": BASE | {"model"},
     "docfile": MODEL,
-    "diff": MODEL,
+    "diff": MODEL | {"keychanges", "keyfacts"},
+    "keychanges": MODEL,
+    "keyfacts": MODEL | {"keychanges"},
     "temporal": MODEL,
     "ingest": MODEL | OUTSIDE | {"docfile", "ingest"},
     "archive": MODEL | {"docfile", "recovery"},

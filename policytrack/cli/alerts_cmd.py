@@ -5,19 +5,24 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from policytrack import commands
 from policytrack.cli.app import (
     DEFAULT_ARCHIVE,
     ArchiveOpt,
     AsOfOpt,
     app,
     handles_errors,
+    lazy_module,
     parse_as_of,
 )
+
+if TYPE_CHECKING:
+    from policytrack import commands
+else:
+    commands = lazy_module("policytrack.commands")
 from policytrack.errors import PolicytrackError
 
 alerts_app = typer.Typer(

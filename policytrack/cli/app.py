@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import logging
 import os
@@ -13,15 +14,32 @@ import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from policytrack.errors import PolicytrackError
 from policytrack.recovery import environment_problem
+
+
+def lazy_module(name: str) -> ModuleType:
+    """The module `name`, imported on first use of one of its attributes. The CLI builds its
+    commands without importing `commands` (git, the diff and alignment libraries, jinja2…):
+    a command loads only what it uses (startup, measured in `make bench`)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, name
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
 
 app = typer.Typer(
     name="policytrack",
@@ -53,9 +71,11 @@ JsonOpt = Annotated[
 DEFAULT_ARCHIVE = Path("archive")
 
 
-def out() -> Console:
+def out() -> Console:  # rich is imported here, by the commands that print with it
     """stdout console: colour only on a terminal (or with FORCE_COLOR), never with NO_COLOR;
     no escape codes at all when colour is off."""
+    from rich.console import Console
+
     tty = sys.stdout.isatty()
     colour = (tty or bool(os.environ.get("FORCE_COLOR"))) and not os.environ.get("NO_COLOR")
     return Console(
@@ -184,6 +204,8 @@ def emit_records(
         if not sys.stdout.isatty():
             sys.stdout.write(plain_table(title, [name for name, _ in columns], rows))
             return
+        from rich.table import Table
+
         table = Table(title=title, box=None, header_style="bold", pad_edge=False)
         for name, _ in columns:
             table.add_column(name, overflow="fold")
@@ -201,6 +223,8 @@ def plain_table(title: str, headers: list[str], rows: list[list[str]]) -> str:
     sort see whole records), columns aligned by display width (a Chinese character is two
     columns). rich lays out a terminal's table; for a pipe it measured every cell of
     thousands of rows (1.5 s of `expiring` at 100,000 documents)."""
+    from rich.cells import cell_len
+
     widths = [cell_len(h) for h in headers]
     for row in rows:
         widths = [max(w, cell_len(c)) for w, c in zip(widths, row, strict=True)]

@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from policytrack import commands
 from policytrack.cli.app import (
     DEFAULT_ARCHIVE,
     ArchiveOpt,
@@ -17,9 +16,15 @@ from policytrack.cli.app import (
     app,
     fmt_date,
     handles_errors,
+    lazy_module,
     print_json,
 )
-from policytrack.model import Document
+
+if TYPE_CHECKING:
+    from policytrack import commands
+    from policytrack.model import Document
+else:
+    commands = lazy_module("policytrack.commands")
 
 
 @app.command()

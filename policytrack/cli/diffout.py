@@ -9,11 +9,25 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from policytrack.cli.wrap import Segment, wrap
 from policytrack.commands import DiffResult
-from policytrack.diff import DocumentDiff, InlineEdit, UnitChange
+from policytrack.diff import OP_LABELS, DocumentDiff, InlineEdit, UnitChange
+from policytrack.keychanges import KeyChange, ranked
 from policytrack.model import Document
 
-DIFF_SCHEMA_VERSION = 1
+DIFF_SCHEMA_VERSION = 2
+KEY_CHANGES_SHOWN = 10
+"""How many key changes term, md and html list before 另有 N 项 (JSON lists them all)."""
+
+FIELD_LABELS = {
+    "title": "标题",
+    "doc_number": "文号",
+    "issuer": "发文机关",
+    "issued": "成文日期",
+    "published": "发布日期",
+    "effective": "施行日期",
+    "expires": "有效期至",
+}
 
 
 def version_label(doc: Document) -> str:
@@ -30,7 +44,7 @@ def heading(result: DiffResult) -> str:
 
 
 def to_json(result: DiffResult) -> dict[str, Any]:
-    """The documented JSON form (docs/diff.md)."""
+    """The documented JSON form (docs/diff.md): English codes, Chinese text."""
     d = result.diff
     return {
         "schema": DIFF_SCHEMA_VERSION,
@@ -38,7 +52,20 @@ def to_json(result: DiffResult) -> dict[str, Any]:
         "new": {"id": d.new_id, "title": d.new_title, "doc_number": result.new.doc_number},
         "counts": d.counts,
         "metadata": [{"field": f, "old": o, "new": n} for f, o, n in d.metadata],
+        "key_changes": [key_change_json(k) for k in d.key_changes],
         "changes": [change_json(c) for c in d.changes],
+    }
+
+
+def key_change_json(k: KeyChange) -> dict[str, Any]:
+    return {
+        "kind": k.kind,
+        "old": k.old or None,
+        "new": k.new or None,
+        "units": list(k.units),
+        "anchors": list(k.anchors),
+        "sentence": k.sentence,
+        "summary": k.summary,
     }
 
 
@@ -54,23 +81,25 @@ def change_json(c: UnitChange) -> dict[str, Any]:
         "similarity": round(c.similarity, 4),
         "edits": [{"op": e.op, "text": e.text} for e in c.edits],
         "facts": [
-            {
-                "kind": f.kind,
-                "old": f.old,
-                "new": f.new,
-                "summary": f.summary,
-                "direction": f.direction,
-                "ratio": round(f.ratio, 4) if f.ratio is not None else None,
-            }
+            {"kind": f.kind, "old": f.old or None, "new": f.new or None, "sentence": f.sentence}
             for f in c.facts
         ],
     }
 
 
-def _summary_lines(d: DocumentDiff) -> list[str]:
-    counts = d.counts
-    parts = [f"{v} {k}" for k, v in counts.items() if v]
-    return [", ".join(parts) if parts else "no units"]
+def counts_line(d: DocumentDiff) -> str:
+    """条文：修改 3 · 新增 1 · 删除 1 (unchanged units are not listed)."""
+    parts = [f"{OP_LABELS[k]} {v}" for k, v in d.counts.items() if v and k != "unchanged"]
+    unchanged = d.counts.get("unchanged", 0)
+    if unchanged:
+        parts.append(f"未变 {unchanged}")
+    return "条文：" + (" · ".join(parts) if parts else "无")
+
+
+def key_lines(d: DocumentDiff, cap: int = KEY_CHANGES_SHOWN) -> tuple[list[tuple[str, str]], int]:
+    """(where, summary) of the first `cap` key changes, and how many more there are."""
+    shown, more = ranked(d.key_changes, cap)
+    return [(k.where, k.summary) for k in shown], more
 
 
 def _visible(d: DocumentDiff) -> list[UnitChange]:
@@ -81,47 +110,55 @@ def _visible(d: DocumentDiff) -> list[UnitChange]:
 
 
 def to_terminal(result: DiffResult, console: Console, colour: bool) -> None:
+    """Key changes first, then every changed unit with its redline, wrapped at the
+    console's width without cutting a number or a Latin word."""
     d = result.diff
-    console.print(
-        Text(
-            heading(result),
-            style="bold",
-        )
-    )
-    console.print(f"{d.old_title}\n→ {d.new_title}")
+    width = max(20, console.width)
+
+    def say(segments: list[Segment]) -> None:
+        for line in wrap(segments, width):
+            text = Text()
+            for part, style in line:
+                text.append(part, style=style or None)
+            console.print(text, soft_wrap=True)
+
+    bold = "bold" if colour else ""
+    say([(heading(result), bold)])
+    say([(f"{d.old_title}\n→ {d.new_title}", "")])
     for f, o, n in d.metadata:
-        console.print(f"  {f}: {o or '—'} → {n or '—'}")
+        say([(f"  {FIELD_LABELS.get(f, f)}：{o or '—'} → {n or '—'}", "")])
     console.print("")
     if not d.substantive:
-        console.print(
-            "No substantive change (script, punctuation width and whitespace are not changes)."
-        )
+        say([("无实质变化（繁简字形、标点全半角与空白不算变化）。", "")])
         return
-    if d.key_changes:
-        console.print(Text("Key changes", style="bold"))
-        for c in d.key_changes:
-            for fact in c.facts:
-                console.print(f"  {c.describe().split(',')[0]}: {fact.summary}")
-        console.print("")
-    console.print(Text("Units: " + _summary_lines(d)[0], style="bold"))
+    say([("主要变化", bold)])
+    lines, more = key_lines(d)
+    if not lines:
+        say([("  金额、期限、处罚、审批、部门等均无变化。", "")])
+    for where, summary in lines:
+        say([(f"  {where}  {summary}", "")])
+    if more:
+        say([(f"  另有 {more} 项（--format json 列出全部）", "")])
+    console.print("")
+    say([(counts_line(d), bold)])
     for c in _visible(d):
         console.print("")
-        console.print(Text(c.describe(), style="bold cyan" if colour else ""))
+        say([(c.describe(), "bold cyan" if colour else "")])
         if c.op in ("renumbered", "moved"):
             continue
-        console.print(_redline_text(c.edits, colour))
+        say(_redline_segments(c.edits, colour))
 
 
-def _redline_text(edits: tuple[InlineEdit, ...], colour: bool) -> Text:
-    text = Text()
+def _redline_segments(edits: tuple[InlineEdit, ...], colour: bool) -> list[Segment]:
+    out: list[Segment] = []
     for e in edits:
         if e.op == "equal":
-            text.append(e.text)
+            out.append((e.text, ""))
         elif colour:
-            text.append(e.text, style="red strike" if e.op == "delete" else "green underline")
+            out.append((e.text, "red strike" if e.op == "delete" else "green underline"))
         else:
-            text.append(f"[-{e.text}-]" if e.op == "delete" else f"{{+{e.text}+}}")
-    return text
+            out.append((f"[-{e.text}-]" if e.op == "delete" else f"{{+{e.text}+}}", ""))
+    return out
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -140,33 +177,35 @@ def _md_inline(edits: tuple[InlineEdit, ...]) -> str:
 def _md(text: object) -> str:
     """Document text in Markdown: escaped like the body (HTML in a title is shown, never
     rendered), on one line, and a | cannot end a table cell."""
-    one_line = " ".join(str(text).split())
-    return html.escape(one_line, quote=False).replace("|", "\\|")
+    return _md_cell(" ".join(str(text).split()))
+
+
+def _md_cell(text: str) -> str:
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(result: DiffResult) -> str:
     d = result.diff
-    lines = [
-        f"# {_md(heading(result))}",
-        "",
-        f"{_md(d.old_title)} → {_md(d.new_title)}",
-        "",
-    ]
+    lines = [f"# {_md(heading(result))}", "", f"{_md(d.old_title)} → {_md(d.new_title)}", ""]
     if d.metadata:
-        lines += ["| field | old | new |", "| --- | --- | --- |"]
-        lines += [f"| {_md(f)} | {_md(o or '—')} | {_md(n or '—')} |" for f, o, n in d.metadata]
+        lines += ["| 项目 | 原 | 新 |", "| --- | --- | --- |"]
+        lines += [
+            f"| {FIELD_LABELS.get(f, f)} | {_md(o or '—')} | {_md(n or '—')} |"
+            for f, o, n in d.metadata
+        ]
         lines.append("")
-    lines += ["## Key changes", ""]
-    if d.key_changes:
-        lines += ["| unit | change |", "| --- | --- |"]
-        for c in d.key_changes:
-            for f in c.facts:
-                lines.append(f"| {_md(c.describe().split(',')[0])} | {_md(f.summary)} |")
+    lines += ["## 主要变化", ""]
+    rows, more = key_lines(d)
+    if rows:
+        lines += ["| 条款 | 变化 |", "| --- | --- |"]
+        lines += [f"| {_md_cell(w)} | {_md_cell(s)} |" for w, s in rows]
+        if more:
+            lines += ["", f"另有 {more} 项（--format json 列出全部）。"]
     else:
-        lines.append("No amounts, percentages, dates or departments changed.")
-    lines += ["", f"Units: {_summary_lines(d)[0]}.", "", "## Changes", ""]
+        lines.append("金额、期限、处罚、审批、部门等均无变化。")
+    lines += ["", f"{counts_line(d)}。", "", "## 逐条对比", ""]
     if not d.substantive:
-        lines.append("No substantive change.")
+        lines.append("无实质变化。")
     for c in _visible(d):
         lines += [f"### {_md(c.describe())}", ""]
         if c.op not in ("renumbered", "moved"):
@@ -203,21 +242,22 @@ def to_html(result: DiffResult) -> str:
         "<main>",
         f"<h1>{e(title)}</h1>",
         f"<p>{e(d.old_title)} → {e(d.new_title)}</p>",
-        '<h2 id="key-changes">Key changes</h2>',
+        '<h2 id="key-changes">主要变化</h2>',
     ]
-    if d.key_changes:
-        out.append("<table><thead><tr><th>unit</th><th>change</th></tr></thead><tbody>")
-        for c in d.key_changes:
-            anchor = c.new_anchor or f"old-{c.old_anchor}"
-            for f in c.facts:
-                out.append(
-                    f'<tr><td><a href="#{e(anchor)}">{e(c.describe().split(",")[0])}</a></td><td>{e(f.summary)}</td></tr>'
-                )
+    shown, more = ranked(d.key_changes, KEY_CHANGES_SHOWN)
+    if shown:
+        out.append("<table><thead><tr><th>条款</th><th>变化</th></tr></thead><tbody>")
+        for k in shown:
+            out.append(
+                f'<tr><td><a href="#{e(k.anchors[0])}">{e(k.where)}</a></td><td>{e(k.summary)}</td></tr>'
+            )
         out.append("</tbody></table>")
+        if more:
+            out.append(f"<p>另有 {more} 项。</p>")
     else:
-        out.append("<p>No amounts, percentages, dates or departments changed.</p>")
-    out.append(f"<p>Units: {e(_summary_lines(d)[0])}.</p>")
-    out.append('<h2 id="changes">Changes</h2>')
+        out.append("<p>金额、期限、处罚、审批、部门等均无变化。</p>")
+    out.append(f"<p>{e(counts_line(d))}</p>")
+    out.append('<h2 id="changes">逐条对比</h2>')
     for c in _visible(d):
         anchor = c.new_anchor or f"old-{c.old_anchor}"
         out.append(f'<section id="{e(anchor)}"><h3>{e(c.describe())}</h3>')

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from policytrack import commands
 from policytrack.cli.app import (
     DEFAULT_ARCHIVE,
     ArchiveOpt,
@@ -20,11 +19,17 @@ from policytrack.cli.app import (
     fail,
     fmt_date,
     handles_errors,
+    lazy_module,
     parse_as_of,
     print_json,
     ref_of,
     visible,
 )
+
+if TYPE_CHECKING:
+    from policytrack import commands
+else:
+    commands = lazy_module("policytrack.commands")
 from policytrack.errors import PolicytrackError, ValidationErrors
 from policytrack.facts import unit_facts
 from policytrack.model import display_title

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import functools
-import http.server
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from policytrack import commands
 from policytrack.cli.app import (
     DEFAULT_ARCHIVE,
     ArchiveOpt,
     AsOfOpt,
     app,
     handles_errors,
+    lazy_module,
     parse_as_of,
 )
+
+if TYPE_CHECKING:
+    from policytrack import commands
+else:
+    commands = lazy_module("policytrack.commands")
 from policytrack.errors import PolicytrackError
 
 site_app = typer.Typer(help="Build or preview the static website.", no_args_is_help=True)
@@ -69,6 +73,8 @@ def serve(
         raise PolicytrackError(
             f"{out} has no built site; run 'policytrack site build --out {out}' first"
         )
+    import http.server
+
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
         print(f"Serving {out}/ on http://127.0.0.1:{port}/ — Ctrl-C stops")

@@ -72,6 +72,8 @@ _FURNITURE = re.compile(
     re.I,
 )
 _GLOSS_DEBRIS = re.compile(r"\?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)[a-z]{0,2}(?=[\u4e00-\u9fff])")
+_TAG = re.compile(r"</?(?:p|br|div|span|strong|b|em|font|td|tr|table|h\d|li|ul|ol)\b[^>]*>", re.I)
+_STYLE_DEBRIS = re.compile(r"^\s*[a-z-]+\s*:\s*[^;\n]{1,30};?\s*\"?>", re.M)
 _QUESTION_GAP = re.compile(rf"(?<=[{CJK}])\s*[?？]+\s*(?=[{CJK}])")
 _QUESTION_RUN = re.compile(r"(?:\s*\?){1,}\s*$|^\s*(?:\?\s*)+|\?{3,}")
 # a posting time stamp: a date with a time of day (2021-08-26 10:49:18, 2019年02月28日 12:08)
@@ -167,6 +169,11 @@ def clean(text: str) -> Cleaned:
     if glosses:
         shown = "".join(sorted(set(g.strip() for g in glosses))[:12])
         out.stripped.append(("pinyin glosses", f"{len(glosses)}: {shown}"))
+    if len(_TAG.findall(text)) >= 4:
+        # HTML markup pasted as text: tags end paragraphs, style debris goes
+        text = _TAG.sub("\n", text)
+        text = _STYLE_DEBRIS.sub("", text)
+        out.stripped.append(("HTML markup in the text", "tags and style attributes"))
     raw_lines: list[str] = []
     for raw in text.split("\n"):
         line = re.sub(r"[ \t]+", " ", _fold_width(raw)).strip()

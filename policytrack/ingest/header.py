@@ -424,6 +424,7 @@ def signatures(lines: list[str]) -> list[Signature]:
             and i > 0
             and is_org_line(text)
             and re.search(r"特此(?:通知|公告|通告)。?$", lines[i - 1])
+            and not any(is_date_line(x) or is_org_line(x) for x in lines[i + 1 : i + 4])
         ):
             # 特此公告。/ 财政部 税务总局 — the date line lost: the signers still sign
             out.append(Signature(i, i, tuple(split_orgs(text)), None, line, True))
@@ -441,6 +442,9 @@ def signatures(lines: list[str]) -> list[Signature]:
         k = i - 1
         while not glued and k >= 0 and k >= i - 4:
             prev = lines[k].strip()
+            if re.fullmatch(r"[（(]此件[^）)]{2,8}[）)]", prev):
+                k -= 1  # (此件公开发布) printed between the signer and the date
+                continue
             if is_org_line(prev):
                 orgs = split_orgs(prev) + orgs
                 evidence.insert(0, prev)

@@ -509,6 +509,16 @@ def read_issued(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracte
         from .dates import first_date
 
         label_day = first_date(label.value)
+    damaged = next((s for s in sigs if s.month_only and s.last >= start), None)
+    loose = _loose_date(lines[damaged.last]) if damaged else None
+    if found is None and label_day and label and loose and loose != label_day:
+        # the signature's date is damaged and what is left of it contradicts the label:
+        # neither is trusted
+        ex.warnings.append(
+            f"issued: the page's label {label.label} gives {label_day} but the damaged signature "
+            f"date “{lines[damaged.last]}” reads {loose}; left unknown — set it with --set issued=…"  # type: ignore[union-attr]
+        )
+        label_day = None
     if found is None and label_day and label:
         found = (label_day, label.line, f"page label {label.label}")
     conflict = found is not None and label_day and label and label_day != found[0]
@@ -537,6 +547,17 @@ def read_issued(lines: list[str], layout: Layout, cleaned: Cleaned, ex: Extracte
 
 _PLAIN_DATE = re.compile(r"(?<![\d年])(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?!\s*\d{1,2}:\d{2})")
 _NUMBERISH = re.compile(r"\S*?(?:〔\d{4}〕\d+号|\d{4}年第\d+号|令第\d+号)")
+
+
+def _loose_date(line: str) -> date | None:
+    """What a damaged date line still says: { 2017 6 23 → 2017-06-23."""
+    m = re.search(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", line)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
 
 
 def _promulgated(lines: list[str], layout: Layout) -> bool:

@@ -25,7 +25,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from policytrack.diff import DocumentDiff, InlineEdit
+from policytrack.diff import OP_LABELS, DocumentDiff, InlineEdit
 from policytrack.docfile import TABLE_ROW
 from policytrack.model import Document, Unit, is_untitled, slugify
 from policytrack.site import build, feeds, search
@@ -318,6 +318,7 @@ def environment() -> Environment:
     env.filters["redline"] = redline_html
     env.filters["timeline"] = timeline
     env.globals["STATUS_LABELS"] = STATUS_LABELS
+    env.globals["op_labels"] = OP_LABELS
     return env
 
 
