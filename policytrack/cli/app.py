@@ -5,10 +5,8 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
-import logging
 import os
 import re
-import sqlite3
 import sys
 import traceback
 from collections.abc import Callable
@@ -23,7 +21,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 from policytrack.errors import PolicytrackError
-from policytrack.recovery import environment_problem
 
 
 def lazy_module(name: str) -> ModuleType:
@@ -88,18 +85,23 @@ def out() -> Console:  # rich is imported here, by the commands that print with 
     )
 
 
-class _Warnings(logging.Handler):
+def _show_warnings() -> None:
     """Warnings the core logs (a skipped file, …) as `warning: …` lines on stderr; the
-    stream is looked up when a warning comes, so a test runner's capture sees it."""
+    stream is looked up when a warning comes, so a test runner's capture sees it.
+    Installed when a command runs (logging is not imported at start-up)."""
+    import logging
 
-    def emit(self, record: logging.LogRecord) -> None:
-        print(f"warning: {record.getMessage()}", file=sys.stderr)
+    log = logging.getLogger("policytrack")
+    if log.handlers:
+        return
 
+    class Warnings(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            print(f"warning: {record.getMessage()}", file=sys.stderr)
 
-_log = logging.getLogger("policytrack")
-_log.addHandler(_Warnings(logging.WARNING))
-_log.setLevel(logging.WARNING)
-_log.propagate = False
+    log.addHandler(Warnings(logging.WARNING))
+    log.setLevel(logging.WARNING)
+    log.propagate = False
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -115,6 +117,7 @@ def handles_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _show_warnings()
         try:
             return fn(*args, **kwargs)
         except typer.Exit:
@@ -131,6 +134,10 @@ def handles_errors(fn: F) -> F:
             if os.environ.get("POLICYTRACK_DEBUG"):
                 traceback.print_exc()
             # a write the system refused (disk full, read-only, permissions) is not a bug
+            import sqlite3
+
+            from policytrack.recovery import environment_problem
+
             if isinstance(exc, (OSError, sqlite3.Error)):
                 name = getattr(exc, "filename", None)
                 where = Path(name).parent if name else "the folder being written"
