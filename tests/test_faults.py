@@ -1040,21 +1040,22 @@ def test_8_a_full_disk_is_a_clear_error_and_the_archive_is_unchanged(
     assert "head unchanged" in out and "then added" in out and "fsck ok" in out
 
 
-def test_8_a_read_only_archive_is_a_clear_error(seeded: Path) -> None:
+def test_8_a_read_only_archive_is_a_clear_error(tmp_path: Path, seeded: Path) -> None:
     result = _unshare(
         """
         mount --bind "$ARCHIVE" "$ARCHIVE"
         mount -o remount,ro,bind "$ARCHIVE"
         for cmd in "list" "add $SRC"; do
           set +e
-          "$PY" -m policytrack $cmd --archive "$ARCHIVE" > /dev/null 2> err
+          "$PY" -m policytrack $cmd --archive "$ARCHIVE" > /dev/null 2> "$OUT/err"
           echo "rc=$?"
           set -e
-          cat err
+          cat "$OUT/err"
         done
         """,
         ARCHIVE=str(seeded),
         SRC=str(SEED["zibo"]),
+        OUT=str(tmp_path),
     )
     out = result.stdout
     assert out.count("rc=1") == 2, out + result.stderr
