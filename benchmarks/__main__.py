@@ -254,6 +254,55 @@ def ingest_bench(results: dict[str, dict[str, float | str]]) -> None:
         "ratio": round(fi_s / per_doc_s, 4),
         "docs_per_s": round(n / fi_s, 1),
     }
+    versions_bench(files, results)
+
+
+def versions_bench(files: list[Path], results: dict[str, dict[str, float | str]]) -> None:
+    """`add --batch` of the same files and every file of the 49 version groups, shuffled:
+    copies found and versions linked in the same run (the lineages are counted), against
+    git fast-import of the bytes it wrote, in the same run."""
+    from policytrack.commands import add, load
+    from policytrack.temporal import lineage
+
+    versions = sorted((CORPUS / "versions").rglob("*.md"))
+    mixed = files + versions
+    random.Random(49).shuffle(mixed)
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Archive.init(Path(tmp) / "versions")
+        t = time.perf_counter()
+        done = add(archive.root, mixed, batch=True)
+        batch_s = time.perf_counter() - t
+        copies = sum(1 for r in done if r.action == "copy")
+        graph = load(archive.root).graph
+        linked = {tuple(lineage(graph, i)) for i in graph.docs if len(lineage(graph, i)) > 1}
+        fi_s = _fast_import(Path(tmp), {p.name: p.read_bytes() for p in archive.document_files()})
+    n = len(mixed)
+    results[f"add --batch, {len(files)} files + {len(versions)} versions (49 groups)"] = {
+        "ms": round(batch_s * 1000, 1),
+        "ratio": 1.0,
+        "docs_per_s": round(n / batch_s, 1),
+        "copies": copies,
+        "lineages": len(linked),
+    }
+    results["git fast-import of the bytes it wrote"] = {
+        "ms": round(fi_s * 1000, 1),
+        "ratio": round(fi_s / batch_s, 4),
+        "docs_per_s": round(n / fi_s, 1),
+    }
+
+
+def _fast_import(base: Path, texts: dict[str, bytes]) -> float:
+    """Seconds git fast-import takes to commit these files in a new repository."""
+    fi = base / "fast-import-versions"
+    subprocess.run(["git", "init", "-q", str(fi)], check=True)
+    stream = [b"commit refs/heads/main\ncommitter bench <b@x> 0 +0000\ndata 5\nbench\n"]
+    for name, data in sorted(texts.items()):
+        stream.append(f"M 100644 inline {name}\ndata {len(data)}\n".encode() + data + b"\n")
+    t = time.perf_counter()
+    subprocess.run(
+        ["git", "-C", str(fi), "fast-import", "--quiet"], input=b"".join(stream), check=True
+    )
+    return time.perf_counter() - t
 
 
 def _in_fresh_process(name: str, results: dict[str, dict[str, float | str]]) -> float:

@@ -107,6 +107,7 @@ class Archive:
         if self.prefix == ".":
             self.prefix = ""
         self.state = self.root / STATE_DIR
+        self._held = False
 
     # --- opening ---------------------------------------------------------------------
 
@@ -340,7 +341,11 @@ class Archive:
 
     @contextlib.contextmanager
     def lock(self, timeout: float | None = None) -> Iterator[None]:
-        """Exclusive writer lock; waits up to `timeout` seconds for another writer."""
+        """Exclusive writer lock; waits up to `timeout` seconds for another writer. Taken
+        again through the same Archive (an index refresh inside `add`), it is already held."""
+        if self._held:
+            yield
+            return
         if timeout is None:
             timeout = float(os.environ.get("POLICYTRACK_LOCK_TIMEOUT", "120"))
         try:
@@ -365,7 +370,11 @@ class Archive:
                             f"has held its lock for {timeout:.0f}s; wait for it to finish and retry"
                         ) from None
                     time.sleep(0.05)
-            yield
+            self._held = True
+            try:
+                yield
+            finally:
+                self._held = False
         finally:
             os.close(fd)
 

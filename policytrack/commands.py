@@ -8,7 +8,6 @@ import dataclasses
 import difflib
 import gc
 import os
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -16,17 +15,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .archive import Archive, Commit, Trailers
-from .docfile import parse, serialise
+from .docfile import parse, serialise, split_front_matter
 from .errors import (
     AmbiguousRef,
     Conflict,
-    IngestError,
     NotFound,
     PolicytrackError,
     ValidationErrors,
 )
 from .index import Index
-from .model import DocNumber, Document, MeasureDeadline, fields_json, ref_key, slugify
+from .model import (
+    LINEAGE_TYPES,
+    DocNumber,
+    Document,
+    MeasureDeadline,
+    Relation,
+    fields_json,
+    ref_key,
+    slugify,
+)
 from .safeio import read_limited
 from .temporal import (
     STATUS_ALIASES,
@@ -34,6 +41,7 @@ from .temporal import (
     Graph,
     Status,
     build_graph,
+    current_version,
     expiring,
     status_of,
 )
@@ -42,7 +50,9 @@ from .temporal import (
 )
 
 if TYPE_CHECKING:  # imported where used: a command loads only what it needs (startup time)
-    from . import alerts
+    from . import alerts, curate
+    from .curate import AddResult as AddResult
+    from .curate import Input
     from .diff import DocumentDiff
     from .ingest import Ingested
     from .site import BuildReport
@@ -97,6 +107,7 @@ ROW_FIELDS = (
     "status_reason",
     "supersedes",
     "superseded_by",
+    "current_version",
 )
 
 
@@ -119,6 +130,7 @@ class DocumentRow:
     status_reason: str
     supersedes: tuple[str, ...]
     superseded_by: tuple[str, ...]
+    current_version: str | None = None  # the id in force in its lineage on as_of
     stub: bool = False
 
     def to_json(self) -> dict[str, Any]:
@@ -154,6 +166,7 @@ def row_for(doc_id: str, loaded: Loaded, as_of: date) -> DocumentRow:
             st.reason,
             (),
             superseded_by,
+            current_version(g, doc_id, as_of),
             stub=True,
         )
     w = doc.window
@@ -173,6 +186,7 @@ def row_for(doc_id: str, loaded: Loaded, as_of: date) -> DocumentRow:
         st.reason,
         supersedes,
         superseded_by,
+        current_version(g, doc_id, as_of),
     )
 
 
@@ -188,6 +202,8 @@ def resolve(loaded: Loaded, ref: str) -> str:
     ref = ref.strip()
     if not ref:
         raise NotFound("an empty REF names no document; give a doc number, title or id")
+    if ref in loaded.docs or ref in loaded.graph.stubs:
+        return ref  # an id names one document, whoever shares its doc number
     ids = loaded.index.ids_for_key(ref_key(ref)) or loaded.index.ids_for_key(ref.lower())
     if not ids:
         ids = loaded.index.ids_for_key(slugify(ref, 200))
@@ -229,20 +245,6 @@ def _display(loaded: Loaded, doc_id: str) -> str:
 # --- add ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AddResult:
-    """What `add` did (or would do) with one file."""
-
-    file: str
-    document: Document
-    action: str  # added | unchanged | corrected | would add | would correct | unchanged (dry run)
-    path: str
-    commit: str | None = None
-    warnings: tuple[str, ...] = ()
-    stripped: tuple[tuple[str, str], ...] = ()
-    text: str = ""
-
-
 def add(
     archive_path: Path,
     files: list[Path] | list[str],
@@ -256,125 +258,138 @@ def add(
     retrieved: str = "",
     batch: bool = False,
 ) -> list[AddResult]:
-    """Ingest files (or http(s) URLs, downloaded first) into the archive, one commit each.
-    Every input is read and validated before anything is written, so a bad one leaves the
-    archive unchanged. `retrieved` is the time stamp recorded for downloads; `batch` writes
-    every change as one commit (bulk imports). Many files are parsed on all cores;
-    `max_bytes` defaults to ingest's limit."""
-    from .ingest import Ingested, parse_sets
+    """Ingest files (or http(s) URLs, downloaded first) into the archive: every good input
+    is written (one commit each, or one for the run with `batch`), every input that cannot
+    be is listed as refused with its reason (see curate.plan_add for copies, versions and
+    corrections). A dry run makes the same plan and writes nothing. `retrieved` is the
+    time stamp recorded for downloads. Many files are parsed on all cores; `max_bytes`
+    defaults to ingest's limit."""
+    from .curate import plan_add
+    from .ingest import parse_sets
     from .ingest.decode import DEFAULT_MAX_BYTES
+    from .ingest.fetch import check_url
 
     if max_bytes is None:
         max_bytes = DEFAULT_MAX_BYTES
     archive = open_archive(archive_path)
     overrides = parse_sets(sets or [])
-    prepared: list[tuple[str, Ingested, str]] = []  # file, result, canonical text
-    sources = [_read_source(str(item), timeout=timeout, max_bytes=max_bytes) for item in files]
-    first = _ingest_all(sources, url, overrides, max_bytes, retrieved)
-    for item, source, (result, text) in zip(files, sources, first, strict=True):
-        existing = archive.doc_path(result.document.id)
-        if existing.exists() and not result.canonical_input:
-            stored = parse(existing.read_text(encoding="utf-8"), existing.name)
-            if stored.overrides:
-                merged = {**dict(stored.overrides), **overrides}
-                result, text = _ingest_with_text(
-                    source, url or stored.source.url, merged, max_bytes, retrieved
-                )
-        if source.requested != source.url:
-            result = Ingested(
-                result.document,
-                (*result.warnings, f"redirected from {source.requested}"),
-                result.stripped,
-                result.canonical_input,
-            )
-        prepared.append((str(item), result, text))
-    ids = [r.document.id for _, r, _ in prepared]
-    dupes = {i for i, n in Counter(ids).items() if n > 1}
-    if dupes:
-        raise Conflict(
-            f"several files give the same document {sorted(dupes)[0]}; add them one at a time"
-        )
-    _check_relations(archive, [(f, r.document) for f, r, _ in prepared])
-    results: list[AddResult] = []
-    if dry_run:
-        for f, r, text in prepared:
-            path = archive.doc_path(r.document.id)
-            action = "would add"
-            if path.exists():
-                action = (
-                    "unchanged" if path.read_text(encoding="utf-8") == text else "would correct"
-                )
-            results.append(
-                AddResult(
-                    str(f), r.document, action, _rel(path), None, r.warnings, r.stripped, text
-                )
-            )
-        return results
-    with archive.lock():
-        archive.recover()
-        # decide every action first: a conflict stops the run before anything is written
-        planned: list[tuple[str, Ingested, str, str, str]] = []  # file, result, text, action, verb
-        for f, r, text in prepared:
-            doc = r.document
-            path = archive.doc_path(doc.id)
-            if path.exists():
-                if path.read_text(encoding="utf-8") == text:
-                    planned.append((f, r, text, "unchanged", ""))
-                    continue
-                if not replace:
-                    raise Conflict(
-                        f"{doc.doc_number or doc.id} is already in the archive ({_rel(path)}) with a "
-                        "different text; to record this as a correction run again with --replace; "
-                        "nothing was written"
-                    )
-                planned.append((f, r, text, "corrected", "correct"))
-            else:
-                planned.append((f, r, text, "added", "add"))
-        changes = [p for p in planned if p[3] != "unchanged"]
-        batch_sha = None
-        if batch and changes:
-            verbs = sorted({p[4] for p in changes})
-            batch_sha = archive.commit(
-                {f"{p[1].document.id}.md": p[2] for p in changes},
-                f"{'+'.join(verbs)}: {len(changes)} documents (batch)",
-                Trailers("+".join(verbs)),
-            )
-        for f, r, text, action, verb in planned:
-            doc = r.document
-            path = archive.doc_path(doc.id)
-            sha = batch_sha
-            if action != "unchanged" and not batch:
-                label = doc.doc_number or doc.id
-                trailers = Trailers(
-                    verb, doc.id, doc.doc_number or "", doc.source.url, doc.source.sha256
-                )
-                sha = archive.commit(
-                    {path.name: text}, f"{verb}: {label} {doc.display_title}"[:200], trailers
-                )
-            results.append(
-                AddResult(
-                    f,
-                    doc,
-                    action,
-                    _rel(path),
-                    sha if action != "unchanged" else None,
-                    r.warnings,
-                    r.stripped,
-                )
-            )
-    return results
-
-
-def _check_relations(archive: Archive, new: list[tuple[str, Document]]) -> None:
-    """Refuse a shared doc number, a self-supersession or a supersession cycle before
-    anything is written (see integrity)."""
-    from .integrity import problems_of_adding
-
+    if url:
+        url = check_url(url, "--url")
+    inputs = _inputs(files, url, overrides, max_bytes, timeout, retrieved)
     index = Index(archive)
     index.refresh()
-    problems = problems_of_adding(index, new)
-    if problems:
-        raise ValidationErrors([*problems[:-1], problems[-1] + " (nothing was written)"])
+    inputs = _refuse_bad_relations(index, inputs)
+    with contextlib.nullcontext() if dry_run else archive.lock():
+        if not dry_run:
+            archive.recover()
+        results, writes = plan_add(archive, index, inputs, replace=replace, rel=_rel_id(archive))
+        if dry_run or not writes:
+            return results
+        return _commit_plan(archive, results, writes, batch)
+
+
+def _refuse_bad_relations(index: Index, inputs: list[Input]) -> list[Input]:
+    """Each input that would share another document's doc number, supersede itself or close
+    a supersession cycle is refused with what to change (see integrity)."""
+    from .integrity import problems_of_adding
+
+    new = [(i.file, i.result.document) for i in inputs if i.result is not None]
+    bad: dict[str, list[str]] = {}
+    for file, problem in problems_of_adding(index, new):
+        bad.setdefault(file, []).append(problem)
+    return [
+        dataclasses.replace(i, result=None, error="; ".join(bad[i.file])) if i.file in bad else i
+        for i in inputs
+    ]
+
+
+def _rel_id(archive: Archive) -> Callable[[str], str]:
+    return lambda doc_id: _rel(archive.doc_path(doc_id))
+
+
+_VERBS = {"added": "add", "copy": "copy", "corrected": "correct", "linked": "link"}
+
+
+def _commit_plan(
+    archive: Archive, results: list[AddResult], writes: dict[str, str], batch: bool
+) -> list[AddResult]:
+    """Write the plan: one commit for the run (batch), else one per input that changed
+    the archive, the last of them also carrying the stored documents the run relinked
+    (a version placed before them)."""
+    written = [r for r in results if r.action in _VERBS and f"{r.document.id}.md" in writes]
+    if batch:
+        verbs = sorted({_VERBS[r.action] for r in written})
+        sha = archive.commit(
+            writes,
+            f"{'+'.join(verbs)}: {len(writes)} documents (batch)",
+            Trailers("+".join(verbs)),
+        )
+        return [dataclasses.replace(r, commit=sha) if r in written else r for r in results]
+    inputs = [r for r in written if r.action != "linked"]
+    shas: dict[int, str | None] = {}
+    left = dict(writes)
+    for k, r in enumerate(inputs):
+        name = f"{r.document.id}.md"
+        if name not in left:
+            continue
+        files = {name: left.pop(name)}
+        if k == len(inputs) - 1:  # the relinked documents go with the last input
+            files.update(left)
+            left = {}
+        doc, verb = r.document, _VERBS[r.action]
+        trailers = Trailers(verb, doc.id, doc.doc_number or "", doc.source.url, doc.source.sha256)
+        label = doc.doc_number or doc.id
+        shas[id(r)] = archive.commit(files, f"{verb}: {label} {doc.display_title}"[:200], trailers)
+    if left:  # relinked only (e.g. every input unchanged): one commit for them
+        shas[-1] = archive.commit(left, f"link: {len(left)} documents", Trailers("link"))
+    last = next((sha for sha in reversed(list(shas.values())) if sha), None)
+    return [
+        dataclasses.replace(r, commit=shas.get(id(r)) if r.action != "linked" else last)
+        if r in written
+        else r
+        for r in results
+    ]
+
+
+def _inputs(
+    files: list[Path] | list[str],
+    url: str,
+    overrides: dict[str, str],
+    max_bytes: int,
+    timeout: float,
+    retrieved: str,
+) -> list[Input]:
+    """Each input read, downloaded and ingested (on all cores for many), or its error."""
+    from .curate import Input
+    from .ingest import Ingested
+
+    read: list[_Source | str] = []
+    for item in files:
+        try:
+            read.append(_read_source(str(item), timeout=timeout, max_bytes=max_bytes))
+        except PolicytrackError as exc:
+            read.append(str(exc))
+    sources = [s for s in read if isinstance(s, _Source)]
+    done = iter(_ingest_all(sources, url, overrides, max_bytes, retrieved))
+    out: list[Input] = []
+    for given, got in zip(files, read, strict=True):
+        if isinstance(got, str):
+            out.append(Input(str(given), None, error=got))
+            continue
+        result = next(done)
+        if isinstance(result, str):
+            out.append(Input(str(given), None, error=result))
+            continue
+        ingested, text, grams = result
+        if got.requested != got.url:
+            ingested = Ingested(
+                ingested.document,
+                (*ingested.warnings, f"redirected from {got.requested}"),
+                ingested.stripped,
+                ingested.canonical_input,
+            )
+        out.append(Input(str(given), ingested, text, sketch=grams))
+    return out
 
 
 @dataclass(frozen=True)
@@ -389,13 +404,19 @@ class _Source:
 PARALLEL_FROM = 32  # files; below this, starting worker processes costs more than it saves
 
 
+Ingestion = tuple["Ingested", str, tuple[str, ...]]  # document, canonical text, sketch
+
+
 def _ingest_all(
     sources: list[_Source], url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
-) -> list[tuple[Ingested, str]]:
-    """Each source's ingested document and canonical text, on all cores for many."""
+) -> list[Ingestion | str]:
+    """Each source's ingested document and canonical text, or why it cannot be ingested;
+    on all cores for many."""
     workers = min(os.cpu_count() or 1, 8)
     if len(sources) < PARALLEL_FROM or workers < 2:
-        return [_ingest_with_text(s, url, overrides, max_bytes, retrieved) for s in sources]
+        return [
+            _ingest_in_worker(s, url, overrides, max_bytes, retrieved, slim=False) for s in sources
+        ]
     from concurrent.futures import ProcessPoolExecutor
 
     n = len(sources)
@@ -411,10 +432,7 @@ def _ingest_all(
                 chunksize=max(1, n // (workers * 8)),
             )
         )
-    for item in out:
-        if isinstance(item, str):
-            raise IngestError(item)
-    return [item for item in out if not isinstance(item, str)]
+    return out
 
 
 def _ingest_with_text(
@@ -425,22 +443,33 @@ def _ingest_with_text(
 
 
 def _ingest_in_worker(
-    source: _Source, url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
-) -> tuple[Ingested, str] | str:
-    """The ingested document and its canonical text, or the error's message (error classes
-    with their own constructor arguments do not survive pickling). The document goes back
-    without its body and units, which the text holds: half the bytes to pickle."""
+    source: _Source,
+    url: str,
+    overrides: dict[str, str],
+    max_bytes: int,
+    retrieved: str,
+    slim: bool = True,
+) -> Ingestion | str:
+    """The ingested document, its canonical text and the sketch copies are found by, or
+    the error's message (error classes with their own constructor arguments do not survive
+    pickling). From a worker the document goes back without its body and units, which the
+    text holds: half the bytes to pickle."""
+    from .versions import sketch
+
     try:
         result, text = _ingest_with_text(source, url, overrides, max_bytes, retrieved)
     except PolicytrackError as exc:
-        return str(exc)
-    except Exception as exc:  # a bug met on one file must name it, not end the batch blind
+        return f"{source.name}: {exc}" if source.name not in str(exc) else str(exc)
+    except Exception as exc:  # a bug met on one file must name it, not end the run blind
         return (
-            f"{source.name} could not be read ({type(exc).__name__}: {exc}); add the batch "
+            f"{source.name} could not be read ({type(exc).__name__}: {exc}); add the others "
             "without it, and please report it with the file"
         )
-    slim = dataclasses.replace(result.document, body="", units=())
-    return dataclasses.replace(result, document=slim), text
+    grams = sketch(result.document.body)
+    if not slim:
+        return result, text, grams
+    slim_doc = dataclasses.replace(result.document, body="", units=())
+    return dataclasses.replace(result, document=slim_doc), text, grams
 
 
 def _ingest_source(
@@ -466,10 +495,12 @@ def _read_source(item: str, *, timeout: float, max_bytes: int) -> _Source:
         got = download(item, timeout=timeout, max_bytes=max_bytes)
         return _Source(got.data, got.name, got.url, got.requested, got.content_type)
     f = Path(item)
-    if "://" in item and not f.exists():
+    looks_like_address = "://" in item or item.lower().startswith("www.") or ".gov.cn/" in item
+    if looks_like_address and not f.exists():
         raise PolicytrackError(
             f"{f} does not exist; check the path; a URL must start with http:// or https://"
         )
+    # FIFOs and devices refused, the limit enforced while reading (safeio)
     return _Source(
         read_limited(f, max_bytes, "split it or raise the limit with --max-bytes"), f.name
     )
@@ -531,7 +562,9 @@ def _list_documents(
                 f"--status {status!r} is not a status; use one of {', '.join(sorted(set(STATUS_ALIASES.values())))}"
             )
     rows = [row_for(i, loaded, as_of) for i in sorted(loaded.docs)]
-    if want:
+    if want == "current":
+        rows = [r for r in rows if r.current_version == r.id]
+    elif want:
         rows = [r for r in rows if r.status == want]
     if issuer:
         rows = [r for r in rows if r.issuer and issuer in r.issuer]
@@ -628,7 +661,7 @@ def expiring_measures(archive_path: Path, as_of: date, within_days: int) -> list
         if doc is None:
             continue
         st = status_of(doc.id, loaded.graph, as_of)
-        if st.code in ("expired", "repealed", "not_applicable"):
+        if st.code in ("expired", "repealed", "amended", "not_applicable"):
             continue
         out.append(MeasureDue(m, doc, (m.due - as_of).days, st))
     return out
@@ -694,7 +727,7 @@ def diff(
         if pred is None:
             raise NotFound(
                 f"{new.doc_number or new.id} has no earlier version in the archive; give two REFs "
-                "(policytrack diff OLD NEW) or link them with 'policytrack add … --set predecessor=OLD'"
+                f"(policytrack diff OLD NEW) or link them with 'policytrack link OLD {new.id} --as amends'"
             )
         old, old_text, old_path = _load_side(loaded, pred)
     else:
@@ -728,8 +761,8 @@ def conflicts(docs: list[Document]) -> list[str]:
         if d.doc_number and d.number is None:
             out.append(
                 f"{d.id}.md: doc_number: {d.doc_number} is printed damaged in the source and kept "
-                "as printed; if you know the intended number, re-add the file with "
-                "--set doc_number=… --replace"
+                "as printed; if you know the intended number, run "
+                f"'policytrack set {d.id} doc_number=…'"
             )
         found = [(n, f.rule, str(f.value)) for n, f in d.window.fields().items()]
         found += [(n, ev.evidence, str(getattr(d, n))) for n, ev in d.evidence]
@@ -739,7 +772,7 @@ def conflicts(docs: list[Document]) -> list[str]:
             other = note.split(CONFLICT, 1)[1].strip()
             out.append(
                 f"{d.id}.md: {name}: the text says {value} but {other}; the text's is kept — "
-                f"if the label is right, re-add the file with --set {name}=… --replace"
+                f"if the label is right, run 'policytrack set {d.id} {name}=…'"
             )
     return out
 
@@ -762,19 +795,22 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
         try:
             doc = parse(text, path.name)
         except ValidationErrors as exc:
-            report.problems.extend(exc.problems)
+            fix = f"; then commit the file: 'git commit {_rel(path)}'"
+            report.problems.extend(p + fix for p in exc.problems)
             continue
         except PolicytrackError as exc:
-            report.problems.append(str(exc))
+            report.problems.append(f"{exc}; then commit the file: 'git commit {_rel(path)}'")
             continue
         docs.append(doc)
         if serialise(doc) != text:
             report.warnings.append(
                 f"{path.name}: not in canonical form (field order, quoting or spacing); "
-                "re-add it with --replace to rewrite it"
+                f"rewrite it with 'policytrack add --replace {_rel(path)}'"
             )
         if archive.is_dirty(path.name):
-            report.warnings.append(f"{path.name}: has uncommitted changes; commit them with git")
+            report.warnings.append(
+                f"{path.name}: has uncommitted changes; commit them with 'git commit {_rel(path)}'"
+            )
     report.documents = len(docs)
     graph = build_graph(docs)
     report.problems.extend(graph.problems)
@@ -785,20 +821,220 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
         )
     report.warnings.extend(conflicts(docs))
     seen_numbers: dict[str, str] = {}
-    for d in docs:
+    for d in sorted(docs, key=lambda d: d.id):
         if d.doc_number:
             key = ref_key(d.doc_number)
-            if key in seen_numbers:
+            other = seen_numbers.get(key)
+            if other is not None and other not in graph_lineage(graph, d.id):
                 report.problems.append(
-                    f"{d.id}.md: doc_number: {d.doc_number} is also used by {seen_numbers[key]}.md; one of them is wrong"
+                    f"{d.id}.md: doc_number: {d.doc_number} is also used by {other}.md; one of "
+                    f"them is wrong: correct it with 'policytrack set {d.id} doc_number=…', or "
+                    f"if they are versions of one instrument 'policytrack link {other} {d.id} "
+                    "--as amends'"
                 )
             seen_numbers[key] = d.id
+    if docs:
+        loaded = Loaded(archive, Index(archive), graph)
+        for s in _suggestions(loaded, date.max):
+            report.warnings.append(
+                f"{s.older.id} → {s.newer.id}: may be versions of one instrument (score "
+                f"{s.score:.2f}: {'; '.join(s.evidence)}); link them with '{s.command}', or "
+                f"keep them apart with 'policytrack unlink {s.older.id} {s.newer.id}'"
+            )
     if strict:
         report.problems.extend(report.warnings)
         report.warnings = []
     if report.problems:
         raise ValidationErrors(report.problems)
     return report
+
+
+# --- link, unlink, set, suggest ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edited:
+    """What an edit command did: its message line, the document and the commit."""
+
+    message: str
+    document: Document
+    commit: str | None
+
+
+def _edit(archive: Archive, edit: curate.Edit, doc_ids: list[str]) -> Edited:
+    """Commit one edit (refused when a file it touches has uncommitted changes)."""
+    with archive.lock():
+        archive.recover()
+        for doc_id in doc_ids:
+            if archive.is_dirty(f"{doc_id}.md"):
+                raise Conflict(
+                    f"{doc_id}.md has uncommitted changes; commit or discard them with git first"
+                )
+        d = edit.doc
+        sha = archive.commit(
+            edit.files,
+            edit.subject[:200],
+            Trailers(edit.action, d.id, d.doc_number or "", d.source.url, d.source.sha256),
+        )
+    return Edited(edit.message if sha else "unchanged: nothing to write", d, sha)
+
+
+def _archived(loaded: Loaded, ref: str) -> Document:
+    doc_id = resolve(loaded, ref)
+    if doc_id not in loaded.docs:
+        raise NotFound(
+            f"{loaded.graph.label(doc_id)} is known only as a reference; add its text with "
+            "'policytrack add' before linking it"
+        )
+    return parse(loaded.archive.doc_path(doc_id).read_text(encoding="utf-8"), f"{doc_id}.md")
+
+
+def link(archive_path: Path, old_ref: str, new_ref: str, as_: str) -> Edited:
+    """Record that NEW amends, replaces or is the final text (draft) of OLD: one commit;
+    kept in NEW's overrides so it survives NEW being added again."""
+    from . import curate
+
+    loaded = load(archive_path)
+    old, new = _archived(loaded, old_ref), _archived(loaded, new_ref)
+    later = lineage(loaded, old.id)
+    if new.id in later and later.index(new.id) < later.index(old.id):
+        raise PolicytrackError(
+            f"{new.id} is already an earlier version of {old.id}; linking it as the later one "
+            f"would make a cycle. Remove the old link first: 'policytrack unlink {new.id} {old.id}'"
+        )
+    return _edit(loaded.archive, curate.link(old, new, as_, later), [new.id])
+
+
+def unlink(archive_path: Path, a_ref: str, b_ref: str) -> Edited:
+    """Remove every lineage link between two documents, either way, and keep them apart
+    (the text's own links stay removed, suggestions stop): one commit. One side may be a
+    document known only as a reference (a stub): the other's links to it go."""
+    from . import curate
+
+    loaded = load(archive_path)
+    sides: list[Document] = []
+    for ref in (a_ref, b_ref):
+        doc_id = resolve(loaded, ref)
+        if doc_id in loaded.docs:
+            sides.append(_archived(loaded, doc_id))
+        else:
+            stub = loaded.graph.stubs[doc_id]
+            sides.append(Document(doc_id, stub.title, doc_number=stub.doc_number))
+    a, b = sides
+    targets: dict[str, list[Relation]] = {}
+    for holder, other in ((a, b), (b, a)):
+        if holder.id not in loaded.docs:
+            continue
+        # the holder's lineage relations that name the other document (by id, number or title)
+        targets[holder.id] = [
+            r
+            for r in holder.relations
+            if r.type in LINEAGE_TYPES and other.id in _targets_of(holder, r, other, loaded)
+        ]
+    stubbed = [d.id for d in (a, b) if d.id not in loaded.docs]
+    if stubbed and not any(targets.values()):
+        raise PolicytrackError(
+            f"{a.id} and {b.id} are not linked; nothing to do "
+            "(see a document's lineage with 'policytrack history REF')"
+        )
+    edit = curate.unlink(a, b, targets)
+    return _edit(loaded.archive, edit, [d.id for d in (a, b) if d.id in loaded.docs])
+
+
+def _targets_of(holder: Document, rel: Relation, other: Document, loaded: Loaded) -> set[str]:
+    """What one relation of `holder` resolves to, in a graph of the two documents (the
+    other as a stub when it is one)."""
+    docs = [holder.with_(relations=(rel,))]
+    if other.id in loaded.docs:
+        docs.append(other)
+    g = build_graph(docs)
+    return set(g.predecessors.get(holder.id, []))
+
+
+def set_fields(archive_path: Path, ref: str, pairs: list[str]) -> Edited:
+    """Correct metadata of a stored document without its source file: one commit; the
+    values are kept in its overrides, so they survive the document being added again."""
+    from . import curate
+    from .ingest import parse_sets
+
+    if not pairs:
+        raise PolicytrackError(
+            "give at least one FIELD=VALUE, e.g. issuer=北京市人民政府; see 'policytrack set --help'"
+        )
+    values = parse_sets(pairs, flag="")
+    loaded = load(archive_path)
+    doc = _archived(loaded, ref)
+    edit = curate.set_fields(doc, values)
+    if edit.doc.id != doc.id:
+        if loaded.archive.doc_path(edit.doc.id).exists():
+            raise Conflict(f"{edit.doc.id} is already taken by another document; choose another id")
+        pointing = [
+            d.id for d in loaded.docs.values() if any(r.target_id == doc.id for r in d.relations)
+        ]
+        if pointing:
+            raise PolicytrackError(
+                f"{', '.join(sorted(pointing))} link to {doc.id} by id; unlink them first "
+                f"('policytrack unlink {doc.id} {pointing[0]}'), rename, then link again"
+            )
+    return _edit(loaded.archive, edit, [doc.id])
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """A possible pair of versions, for `link --suggest` and `check`."""
+
+    older: DocumentRow
+    newer: DocumentRow
+    score: float
+    evidence: tuple[str, ...]
+
+    @property
+    def command(self) -> str:
+        return f"policytrack link {self.older.id} {self.newer.id} --as amends"
+
+
+SUGGEST_GROUP = 40  # same-titled documents compared pairwise; a bigger group is boilerplate
+
+
+def suggestions(archive_path: Path, as_of: date) -> list[Suggested]:
+    """Pairs of archived documents that title, issuer, place, dates and text suggest are
+    versions of one instrument, not linked and not kept apart: never linked silently."""
+    return _suggestions(load(archive_path), as_of)
+
+
+def _suggestions(loaded: Loaded, as_of: date) -> list[Suggested]:
+    from .versions import Profile, instrument_key_loose, suggest, unlinked_pairs
+
+    groups: dict[str, list[Document]] = {}
+    for d in loaded.docs.values():
+        groups.setdefault(instrument_key_loose(d.title), []).append(d)
+    apart = unlinked_pairs(loaded.docs.values())
+    out: list[Suggested] = []
+    for key, members in sorted(groups.items()):
+        if not key or len(members) < 2 or len(members) > SUGGEST_GROUP:
+            continue
+        profiles = [
+            Profile(d, split_front_matter(loaded.archive.doc_path(d.id).read_text("utf-8"))[1])
+            for d in sorted(members, key=lambda d: d.id)
+        ]
+        for i, a in enumerate(profiles):
+            for b in profiles[i + 1 :]:
+                if frozenset((a.doc.id, b.doc.id)) in apart:
+                    continue
+                if b.doc.id in lineage(loaded, a.doc.id):
+                    continue
+                s = suggest(a, b)
+                if s is not None:
+                    out.append(
+                        Suggested(
+                            row_for(s.older, loaded, as_of),
+                            row_for(s.newer, loaded, as_of),
+                            s.score,
+                            s.evidence,
+                        )
+                    )
+    out.sort(key=lambda s: (-s.score, s.older.id, s.newer.id))
+    return out
 
 
 # --- site ------------------------------------------------------------------------------------
@@ -877,6 +1113,8 @@ def alerts_run(
             successors=tuple(g.label(s) for s in g.successors.get(doc_id, [])),
             predecessor=g.label(preds[0]) if preds else None,
             aliases=d.aliases,
+            predecessor_id=preds[0] if preds else None,
+            relation=_relation_to(g, doc_id, preds[0]) if preds else None,
         )
 
     def body_of(doc_id: str) -> str:
@@ -904,6 +1142,16 @@ def alerts_run(
         dry_run=dry_run,
         **({"clock": clock} if clock else {}),
     )
+
+
+def _relation_to(g: Graph, newer: str, older: str) -> str:
+    """How `newer` follows `older` in their lineage."""
+    if any(r.by == newer for r in g.repealed_by.get(older, [])):
+        return "supersedes"  # decided before amendment, as the status is
+    if newer in g.amended_by.get(older, []):
+        return "amends"
+    old = g.docs.get(older)
+    return "draft" if old is not None and old.kind == "draft" else "predecessor"
 
 
 def change_summary(d: DocumentDiff, limit: int = 5) -> tuple[str, ...]:

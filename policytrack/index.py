@@ -23,17 +23,29 @@ from .docfile import front_matter, parse
 from .errors import ArchiveError, FormatError, PolicytrackError, ValidationErrors
 from .facts import deadlines
 from .model import (
+    LINEAGE_TYPES,
     DatedFact,
     Document,
     FieldEvidence,
+    HistoryEvent,
     MeasureDeadline,
     Relation,
     Source,
     ValidityWindow,
+    instrument_key,
     ref_key,
+    reference_key,
     slugify,
 )
 from .recovery import environment_problem
+from .versions import sketch
+
+# refkeys that are not REF spellings (a slug never holds "~" or ":"): the keys `add` finds
+# copies and versions by, and the cited-title key supersession resolves by
+INSTRUMENT = "~i:"
+REFERENCE = "~r:"
+SKETCH = "~s:"
+LINEAGE_SQL = "(" + ", ".join(f"'{t}'" for t in LINEAGE_TYPES) + ")"
 
 SCHEMA_VERSION = "9"
 READ_BATCH = 2000  # blobs read from git at a time while refreshing
@@ -148,6 +160,11 @@ def document_from_json(data: dict[str, Any]) -> Document:
         source=Source(**(data.get("source") or {})),
         overrides=tuple((data.get("overrides") or {}).items()),
         aliases=tuple(data.get("aliases") or ()),
+        history=tuple(
+            HistoryEvent(date.fromisoformat(e["date"]), e["event"], e.get("evidence", ""))
+            for e in data.get("history") or ()
+        ),
+        sources=tuple(Source(**s) for s in data.get("sources") or ()),
     )
 
 
@@ -357,6 +374,9 @@ class Index:
         keys = {(doc.id.lower(), "id")}
         if doc.title:
             keys.add((slugify(doc.title, 200), "title"))
+            keys.add((INSTRUMENT + instrument_key(doc.title), "instrument"))
+            keys.add((REFERENCE + reference_key(doc.title), "reference"))
+        keys.update((SKETCH + gram, "sketch") for gram in sketch(doc.body))
         if doc.doc_number:
             keys.add((ref_key(doc.doc_number), "doc_number"))
         for alias in doc.aliases:
@@ -375,6 +395,7 @@ class Index:
                 links.add((doc.id, rel.type, ref_key(rel.doc_number), on))
             if rel.title:
                 links.add((doc.id, rel.type, slugify(rel.title, 200), on))
+                links.add((doc.id, rel.type, REFERENCE + reference_key(rel.title), on))
         ordered = sorted(links, key=lambda x: (x[0], x[1], x[2], x[3] or ""))
         conn.executemany("INSERT INTO links VALUES (?, ?, ?, ?)", ordered)
         conn.execute("DELETE FROM measures WHERE id = ?", (doc.id,))
@@ -434,7 +455,7 @@ class Index:
             rows = conn.execute(
                 "SELECT data FROM docs WHERE problem IS NULL AND id IN ("
                 " SELECT l.src FROM links l JOIN refkeys r ON r.key = l.key"
-                " WHERE l.type IN ('supersedes', 'predecessor')"
+                f" WHERE l.type IN {LINEAGE_SQL}"
                 " AND r.id IN (SELECT id FROM wanted)) ORDER BY id"
             ).fetchall()
         return [document_from_json(json.loads(r[0])) for r in rows]
@@ -503,7 +524,7 @@ class Index:
         key that resolves) and those pointing at them. lineage_only: supersedes/predecessor
         relations only, and also the documents pointing at the same keys (versions of one
         lineage through a stub they all supersede)."""
-        cond = " AND l.type IN ('supersedes', 'predecessor')" if lineage_only else ""
+        cond = f" AND l.type IN {LINEAGE_SQL}" if lineage_only else ""
         query = (
             "SELECT r.id FROM links l JOIN refkeys r ON r.key = l.key"
             f" WHERE l.src IN (SELECT id FROM wanted){cond}"
@@ -514,7 +535,7 @@ class Index:
             query += (
                 " UNION SELECT o.src FROM links l JOIN links o ON o.key = l.key"
                 f" WHERE l.src IN (SELECT id FROM wanted){cond}"
-                " AND o.type IN ('supersedes', 'predecessor')"
+                f" AND o.type IN {LINEAGE_SQL}"
             )
         with self._connect() as conn:
             self._wanted(conn, ids)
@@ -528,7 +549,7 @@ class Index:
             out = conn.execute(
                 "SELECT r.id FROM links l JOIN refkeys r ON r.key = l.key"
                 " WHERE l.src IN (SELECT id FROM wanted)"
-                " AND l.type IN ('supersedes', 'predecessor')"
+                f" AND l.type IN {LINEAGE_SQL}"
             ).fetchall()
         return {r[0] for r in out}
 

@@ -43,9 +43,10 @@ def _targets_of(doc: Document) -> set[str]:
     return keys
 
 
-def problems_of_adding(index: Index, new: Sequence[tuple[str, Document]]) -> list[str]:
-    """Why these (file, document) pairs cannot be added as they are; [] when they can."""
-    out: list[str] = []
+def problems_of_adding(index: Index, new: Sequence[tuple[str, Document]]) -> list[tuple[str, str]]:
+    """(file, why) for each of these (file, document) pairs that cannot be added as it
+    is; [] when all can."""
+    out: list[tuple[str, str]] = []
     new_ids = {doc.id for _, doc in new}
     numbers = {ref_key(d.doc_number): (f, d) for f, d in new if d.doc_number}
     for key, owners in sorted(index.resolve_keys(set(numbers)).items()):
@@ -56,10 +57,13 @@ def problems_of_adding(index: Index, new: Sequence[tuple[str, Document]]) -> lis
             existing = index.documents_by_id([other])
             if existing and existing[0].doc_number and ref_key(existing[0].doc_number) == key:
                 out.append(
-                    f"{f}: doc number {doc.doc_number} is already that of {other} "
-                    f"({other}.md); to correct that document add this file without --set id "
-                    "(and with --replace), or give this one its own number with "
-                    "--set doc_number=…"
+                    (
+                        f,
+                        f"doc number {doc.doc_number} is already that of {other} "
+                        f"({other}.md); to correct that document add this file without "
+                        "--set id (and with --replace), or give this one its own number with "
+                        "--set doc_number=…",
+                    )
                 )
     # the archived documents linked to the new ones, along lineage links, both ways
     keys = set().union(*(_keys_of(d) | _targets_of(d) for _, d in new))
@@ -80,19 +84,26 @@ def problems_of_adding(index: Index, new: Sequence[tuple[str, Document]]) -> lis
         if problem in before:
             continue
         doc_id = problem.split(":", 1)[0]
-        if problem.endswith("points at itself; remove it") and doc_id in by_id:
+        if "points at itself" in problem and doc_id in by_id:
             out.append(
-                f"{by_id[doc_id]}: {doc_id} would supersede or follow itself; drop the "
-                "--set supersedes= or --set predecessor= value that names this document"
+                (
+                    by_id[doc_id],
+                    f"{doc_id} would supersede or follow itself; drop the --set supersedes= "
+                    "or --set predecessor= value that names this document",
+                )
             )
         elif problem.startswith("supersession cycle"):
             files = [by_id[i] for i in problem.split(": ", 1)[1].split(" → ") if i in by_id]
+            if not files:
+                continue
             out.append(
-                f"{files[0] if files else 'this batch'}: "
-                f"{problem.removesuffix('; a document cannot succeed its own successor')}: "
-                "adding this would make a document succeed its own successor; one of the "
-                "relations is wrong: correct this file's doc number or relations (--set), or "
-                "the archived document's relation (edit its file and commit)"
+                (
+                    files[0],
+                    f"{problem.removesuffix('; a document cannot succeed its own successor')}: "
+                    "adding this would make a document succeed its own successor; one of "
+                    "the relations is wrong: correct this file's doc number or relations "
+                    "(--set), or remove the archived one (policytrack unlink OLD NEW)",
+                )
             )
         # other new problems (a document superseded twice, …) are for `check` to report
     return out

@@ -33,7 +33,15 @@ KINDS: tuple[Kind, ...] = (
 )
 
 RelationType = Literal[
-    "supersedes", "cites", "interprets", "implements", "predecessor", "mentions", "attachment"
+    "supersedes",
+    "cites",
+    "interprets",
+    "implements",
+    "predecessor",
+    "mentions",
+    "attachment",
+    "amends",
+    "draft",
 ]
 RELATION_TYPES: tuple[RelationType, ...] = (
     "supersedes",
@@ -43,7 +51,11 @@ RELATION_TYPES: tuple[RelationType, ...] = (
     "predecessor",
     "mentions",
     "attachment",  # a 附件 of this document: title, and its address as evidence when linked
+    "amends",  # this text is a later version of the same instrument (修订, 修正, 根据…决定修正)
+    "draft",  # the target is this final text's draft (征求意见稿)
 )
+# the relations that make a lineage (successive versions), from the newer document
+LINEAGE_TYPES: tuple[RelationType, ...] = ("supersedes", "predecessor", "amends", "draft")
 
 UNTITLED = "（无标题）"  # shown where a document states no title; never part of an id
 
@@ -267,6 +279,43 @@ def ref_key(text: str) -> str:
     return slugify(text, 200)
 
 
+_DRAFT_MARK = re.compile(
+    r"[（(〔【\[]?\s*(?:公开)?(?:修订)?(?:征求意见稿|征求意见|送审稿|草案|代拟稿|讨论稿|审议稿)\s*[）)〕】\]]?"
+)
+_EDITION_MARK = re.compile(
+    r"[（(]\s*(?:试行|暂行|\d{4}\s*年?\s*(?:修订|修正|版|修订版|修正本|修订本))\s*[）)]"
+)
+_KEY_KEEP = re.compile(rf"[{CJK}A-Za-z0-9]+")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def instrument_key(title: str | None) -> str:
+    """A title as versions, drafts and copies of one instrument share it: Simplified,
+    without draft marks (征求意见稿, 草案…), edition marks ((试行), (2023年修订)), 暂行/试行,
+    中华人民共和国, punctuation and spaces. Empty for a document stating no title."""
+    if not title:
+        return ""
+    t = to_simplified_chars(unicodedata.normalize("NFKC", title))
+    t = _DRAFT_MARK.sub("", t)
+    t = _EDITION_MARK.sub("", t)
+    t = t.replace("中华人民共和国", "").replace("暂行", "").replace("试行", "")
+    return "".join(_KEY_KEEP.findall(t)).lower()
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def reference_key(title: str | None) -> str:
+    """A title as another document cites it: Simplified, without 中华人民共和国, the issuing
+    organ before 关于, punctuation and spaces (《关于适用〈中华人民共和国刑事诉讼法〉的解释》
+    names 最高人民法院关于适用《刑事诉讼法》的解释). Edition marks stay: 《民事诉讼法（试行）》
+    is another text than 《民事诉讼法》."""
+    if not title:
+        return ""
+    t = to_simplified_chars(unicodedata.normalize("NFKC", title)).replace("中华人民共和国", "")
+    key = "".join(_KEY_KEEP.findall(t)).lower()
+    at = key.find("关于")
+    return key[at:] if at > 0 else key
+
+
 # --- dated facts and validity ------------------------------------------------------------
 
 
@@ -307,6 +356,23 @@ class ValidityWindow:
 
 
 DATE_FIELDS = ("issued", "published", "effective", "expires")
+# the fields `add --set` and `policytrack set` change (kept in a document's overrides)
+SETTABLE = (
+    "title",
+    "doc_number",
+    "issuer",
+    "jurisdiction",
+    "kind",
+    *DATE_FIELDS,
+    "predecessor",
+    "supersedes",
+    "amends",
+    "draft",
+    "unlink",
+    "aliases",
+    "url",
+    "id",
+)
 
 
 @dataclass(frozen=True)
@@ -346,6 +412,27 @@ class Source:
     script: Literal["simplified", "traditional", ""] = ""
     retrieved: str = ""
     publisher: str = ""
+    format: str = ""  # html, docx, pdf, markdown; empty for plain text
+
+
+Revision = Literal["adopted", "promulgated", "revised", "amended", "effective", "approved"]
+REVISIONS: tuple[Revision, ...] = (
+    "adopted",
+    "promulgated",
+    "revised",
+    "amended",
+    "effective",
+    "approved",
+)
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One step of the revision history a text states of itself (通过, 公布, 修订, 修正…)."""
+
+    date: date
+    event: Revision
+    evidence: str
 
 
 @dataclass(frozen=True)
@@ -418,6 +505,8 @@ class Document:
     source: Source = field(default_factory=Source)
     overrides: tuple[tuple[str, str], ...] = ()
     aliases: tuple[str, ...] = ()  # short names such as 海淀人工智能十五条
+    history: tuple[HistoryEvent, ...] = ()  # the revision history the text states
+    sources: tuple[Source, ...] = ()  # further copies of the same text (`source` is canonical)
     body: str = ""
     units: tuple[Unit, ...] = ()
 

@@ -405,6 +405,8 @@ def _one(
             chunks.append(chunk)
     except (TooBig, Refused, NetError):
         raise
+    except (UnicodeError, ValueError) as exc:  # an address http.client cannot send
+        raise NetError(f"{where}: not a valid address ({exc})") from None
     except ssl.SSLCertVerificationError as exc:
         raise NetError(f"{where}: the certificate is not valid ({exc.verify_message})") from None
     except (OSError, http.client.HTTPException) as exc:

@@ -31,7 +31,7 @@ from .archive import Archive
 from .index import Index
 from .model import Document, display_title, ref_key, slugify
 from .site import DocLink, DocumentPage, ExpiringEntry, RedlinePage, Row, SiteData
-from .temporal import Graph, Status, build_graph, expiring, lineage, status_of
+from .temporal import Graph, Status, build_graph, current_version, expiring, lineage, status_of
 
 SITE_WINDOWS = (30, 90, 180)
 RECENT_REDLINES = 30  # version comparisons listed on the home page, newest first
@@ -352,6 +352,9 @@ def site_data(
                 (f"../changes/{quote(slug)}.html", f"{link(old).label} → {link(new).label}")
             )
             shows.update((old, new))
+        cur = current_version(g, doc_id, as_of)
+        if cur is not None:
+            shows.add(cur)
         name = f"{doc_id}.md"
         commits = history.get(name, [])
         pages.append(
@@ -369,6 +372,7 @@ def site_data(
                 redlines=tuple(red_links),
                 source=str(archive.doc_path(doc_id)),
                 blob=blobs[doc_id],
+                current=link(cur) if cur is not None else None,
             )
         )
         shows.discard(doc_id)

@@ -6,18 +6,22 @@ the supersession relations of the whole archive. Nothing here reads the clock.
 
 from __future__ import annotations
 
-import re
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-from .model import DocNumber, Document, Relation, ref_key, slugify
+from .model import LINEAGE_TYPES, DocNumber, Document, Relation, ref_key, reference_key, slugify
+
+# relations that make the holder a later version of the *same* instrument
+SAME_INSTRUMENT = ("amends", "predecessor")
 
 StatusCode = Literal[
     "not_yet_effective",
     "in_force",
     "expired",
+    "amended",
     "repealed",
     "partially_repealed",
     "unknown",
@@ -27,6 +31,7 @@ STATUS_LABELS: dict[str, str] = {
     "not_yet_effective": "尚未生效",
     "in_force": "现行有效",
     "expired": "已失效",
+    "amended": "已被修改",
     "repealed": "已废止",
     "partially_repealed": "部分失效",
     "unknown": "状态不明",
@@ -36,7 +41,7 @@ STATUS_LABELS: dict[str, str] = {
 STATUS_ALIASES: dict[str, str] = {
     **{code: code for code in STATUS_LABELS},
     **{label: code for code, label in STATUS_LABELS.items()},
-    "current": "in_force",
+    "current": "current",  # the version in force of its lineage (see current_version)
     "valid": "in_force",
     "future": "not_yet_effective",
     "superseded": "repealed",
@@ -91,7 +96,9 @@ class Graph:
     repealed_by: dict[str, list[Repeal]] = field(default_factory=dict)
     successors: dict[str, list[str]] = field(default_factory=dict)  # lineage edges old → new
     predecessors: dict[str, list[str]] = field(default_factory=dict)
+    amended_by: dict[str, list[str]] = field(default_factory=dict)  # same instrument, newer
     problems: list[str] = field(default_factory=list)
+    _lineages: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def label(self, doc_id: str) -> str:
         if doc_id in self.docs:
@@ -117,44 +124,80 @@ def _start(doc: Document) -> tuple[date | None, str]:
     return None, "unknown"
 
 
+def _when(doc: Document) -> date:
+    w = doc.window
+    return w.effective.value or w.published.value or w.issued.value or date.max
+
+
 def build_graph(documents: Iterable[Document]) -> Graph:
-    """Resolve every supersedes/predecessor relation to an archived document or a stub."""
+    """Resolve every lineage relation (supersedes, amends, draft, predecessor) to an
+    archived document or a stub."""
     docs = {d.id: d for d in documents}
-    by_number: dict[str, str] = {}
+    by_number: dict[str, list[str]] = {}
     by_title: dict[str, list[str]] = {}
+    by_reference: dict[str, list[str]] = {}
     for d in docs.values():
         if d.doc_number:
-            by_number[ref_key(d.doc_number)] = d.id
+            by_number.setdefault(ref_key(d.doc_number), []).append(d.id)
         if d.title and d.kind not in ("news", "interpretation"):
             # a report about a policy carries the policy's title; the policy is the target
             by_title.setdefault(slugify(d.title, 200), []).append(d.id)
+            by_reference.setdefault(reference_key(d.title), []).append(d.id)
         for a in d.aliases:
             by_title.setdefault(slugify(a, 200), []).append(d.id)
     graph = Graph(docs)
 
-    def resolve(rel: Relation, source: Document) -> str:
+    def pick(ids: list[str], holder: Document, *, by_title: bool = True) -> str | None:
+        """Of the documents a key names, the holder's nearest elder: a text never
+        replaces itself, and one named by title only, never a later text."""
+        others = [i for i in ids if i != holder.id]
+        if not by_title and len(others) == 1:
+            return others[0]  # a doc number names one text, whatever the dates say
+        mine = _when(holder)
+        elder = [
+            i
+            for i in others
+            if mine == date.max or _when(docs[i]) in (date.max,) or _when(docs[i]) <= mine
+        ]
+        return (
+            max(elder, key=lambda i: (_when(docs[i]) != date.max, _when(docs[i]), i))
+            if elder
+            else None
+        )
+
+    def resolve(rel: Relation, holder: Document) -> str:
         if rel.target_id and rel.target_id in docs:
             return rel.target_id
-        if rel.doc_number and ref_key(rel.doc_number) in by_number:
-            return by_number[ref_key(rel.doc_number)]
-        if rel.title and not rel.doc_number:
-            found = _earlier_titled(by_title.get(slugify(rel.title, 200), []), source, docs)
-            if found:
-                return found
+        numbered = by_number.get(ref_key(rel.doc_number), []) if rel.doc_number else []
+        found = pick(numbered, holder, by_title=False)
+        if found is None and rel.title:
+            found = pick(by_title.get(slugify(rel.title, 200), []), holder) or pick(
+                by_reference.get(reference_key(rel.title), []), holder
+            )
+        if found is not None:
+            return found
+        if numbered:
+            return holder.id  # its own number: reported as pointing at itself
         sid = rel.target_id or stub_id(rel)
         graph.stubs.setdefault(sid, Stub(sid, rel.doc_number, rel.title))
         return sid
 
     for d in sorted(docs.values(), key=lambda x: x.id):
         for rel in d.relations:
-            if rel.type not in ("supersedes", "predecessor"):
+            if rel.type not in LINEAGE_TYPES:
                 continue
             target = resolve(rel, d)
             if target == d.id:
-                graph.problems.append(f"{d.id}: relations: {rel.type} points at itself; remove it")
+                graph.problems.append(
+                    f"{d.id}: relations: {rel.type} points at itself; remove it with "
+                    f"'policytrack unlink {d.id} {d.id}'"
+                )
                 continue
-            graph.successors.setdefault(target, []).append(d.id)
-            graph.predecessors.setdefault(d.id, []).append(target)
+            if target not in graph.predecessors.get(d.id, []):  # once per pair
+                graph.successors.setdefault(target, []).append(d.id)
+                graph.predecessors.setdefault(d.id, []).append(target)
+            if rel.type in SAME_INSTRUMENT and d.id not in graph.amended_by.get(target, []):
+                graph.amended_by.setdefault(target, []).append(d.id)
             if rel.type == "supersedes":
                 start, basis = _start(d)
                 on = rel.effective or start
@@ -172,57 +215,30 @@ def build_graph(documents: Iterable[Document]) -> Graph:
                 if rel.effective and issued and rel.effective < issued:
                     graph.problems.append(
                         f"{d.id}: relations: supersession of {graph.label(target)} dated {rel.effective} "
-                        f"is before the document was issued ({issued}); correct the date"
+                        f"is before the document was issued ({issued}); correct the date with "
+                        f"'policytrack unlink {target} {d.id}' and "
+                        f"'policytrack link {target} {d.id} --as replaces'"
                     )
-    # a draft (征求意见稿) precedes the final text of the same title
-    finals: dict[str, list[str]] = {}
-    for d in docs.values():
-        if d.kind != "draft" and d.title:
-            finals.setdefault(slugify(d.title, 200), []).append(d.id)
-    for d in sorted(docs.values(), key=lambda x: x.id):
-        if d.kind != "draft" or not d.title:
-            continue
-        base = re.sub(r"[（(]?征求意见稿[）)]?", "", d.title).strip()
-        for final in finals.get(slugify(base, 200), []):
-            if d.id not in graph.predecessors.get(final, []):
-                graph.successors.setdefault(d.id, []).append(final)
-                graph.predecessors.setdefault(final, []).append(d.id)
     for target, repeals in sorted(graph.repealed_by.items()):
         full = [r for r in repeals if not r.articles]
         # a later version restating its predecessor's repeal clause is not a conflict
         if len({_lineage_root(graph, r.by, target) for r in full}) > 1:
             names = ", ".join(r.by_label for r in full)
+            by = sorted({r.by for r in full})
             graph.problems.append(
-                f"{target}: superseded twice (by {names}); keep one supersedes relation or mark one as predecessor"
+                f"{target}: superseded twice (by {names}); remove the link that is wrong: "
+                + " or ".join(f"'policytrack unlink {target} {i}'" for i in by)
+                + f"; or, if they are versions of one instrument, 'policytrack link {by[0]} "
+                f"{by[-1]} --as amends'"
             )
     for cycle in _cycles(graph.successors):
         graph.problems.append(
             "supersession cycle: "
             + " → ".join(cycle)
-            + "; a document cannot succeed its own successor"
+            + "; a document cannot succeed its own successor: break it with "
+            + f"'policytrack unlink {cycle[-2]} {cycle[-1]}'"
         )
     return graph
-
-
-def _earlier_titled(ids: list[str], source: Document, docs: dict[str, Document]) -> str | None:
-    """The archived document a title names from `source`: versions of a law share their
-    title (《北京市实施〈动物防疫法〉办法》 of 2004 and of 2024), and a document supersedes
-    or follows an earlier one, so neither itself nor one that starts later; the latest of
-    the earlier ones. None: the one it names is not archived (a stub stands for it)."""
-    start = _start(source)[0]
-    best: tuple[date, str] | None = None
-    undated: list[str] = []
-    for i in sorted(ids):
-        if i == source.id:
-            continue
-        other = _start(docs[i])[0]
-        if start is None or other is None:
-            undated.append(i)
-        elif other < start and (best is None or other > best[0]):
-            best = (other, i)
-    if best is not None:
-        return best[1]
-    return undated[0] if len(undated) == 1 else None
 
 
 def _lineage_root(graph: Graph, doc_id: str, exclude: str) -> str:
@@ -263,8 +279,12 @@ def _cycles(edges: dict[str, list[str]]) -> list[list[str]]:
 
 
 def lineage(graph: Graph, doc_id: str) -> list[str]:
-    """All versions connected to doc_id by supersedes/predecessor links, oldest first
-    (stubs first, then by effective, published or issued date)."""
+    """All versions connected to doc_id by lineage links (supersedes, amends, draft,
+    predecessor), oldest first: every link's older side before its newer side, otherwise
+    stubs first, then by effective, published or issued date. Computed once per lineage."""
+    cached = graph._lineages.get(doc_id)
+    if cached is not None:
+        return cached
     seen = {doc_id}
     todo = [doc_id]
     while todo:
@@ -282,7 +302,89 @@ def lineage(graph: Graph, doc_id: str) -> list[str]:
         day = w.effective.value or w.published.value or w.issued.value
         return (1, day or date.max, i)
 
-    return sorted(seen, key=when)
+    if len(seen) == 1:
+        return [doc_id]
+    # Kahn's order over the links, the earliest-dated ready version first; a cycle (a
+    # `check` problem) falls back to the dates for what is left
+    waiting = {i: sum(1 for p in graph.predecessors.get(i, []) if p in seen) for i in seen}
+    ready = sorted((when(i), i) for i, n in waiting.items() if n == 0)
+    out: list[str] = []
+    heapq.heapify(ready)
+    while ready:
+        _, cur = heapq.heappop(ready)
+        out.append(cur)
+        for nxt in graph.successors.get(cur, []):
+            if nxt in waiting:
+                waiting[nxt] -= 1
+                if waiting[nxt] == 0:
+                    heapq.heappush(ready, (when(nxt), nxt))
+    if len(out) < len(seen):
+        placed = set(out)
+        out += sorted((i for i in seen if i not in placed), key=when)
+    for i in out:
+        graph._lineages[i] = out
+    return out
+
+
+def _later_versions(graph: Graph, doc_id: str) -> list[str]:
+    """Archived later versions of the same instrument (amends/predecessor links, followed
+    transitively)."""
+    out: list[str] = []
+    todo = list(graph.amended_by.get(doc_id, []))
+    seen = set(todo)
+    while todo:
+        cur = todo.pop()
+        if cur in graph.docs:
+            out.append(cur)
+        for nxt in graph.amended_by.get(cur, []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return sorted(out)
+
+
+def amended_on(graph: Graph, doc_id: str, as_of: date) -> tuple[str, date | None] | None:
+    """The later version of the same instrument that had begun on as_of and the day it
+    began (None when its text gives no date), the earliest such; None when there is none."""
+    doc = graph.docs.get(doc_id)
+    if doc is None:
+        return None
+    started: list[tuple[date, str]] = []
+    undated: list[str] = []
+    for newer in _later_versions(graph, doc_id):
+        start, _ = _start(graph.docs[newer])
+        if start is None:
+            undated.append(newer)
+        elif start <= as_of:
+            started.append((start, newer))
+    exp = doc.window.expires.value
+    if started:
+        day, newer = min(started)
+        if exp is not None and day > exp + timedelta(days=1):
+            return None  # it had run out before the new version came
+        return newer, day
+    if undated:
+        return undated[0], None
+    return None
+
+
+def current_version(graph: Graph, doc_id: str, as_of: date) -> str | None:
+    """The version in force of doc_id's lineage on as_of: the latest archived version
+    (not a draft) that had begun and is neither repealed nor expired; None if there is
+    none."""
+    versions = [i for i in lineage(graph, doc_id) if i in graph.docs]
+    for i in reversed(versions):
+        d = graph.docs[i]
+        if d.kind in ("draft", *NO_VALIDITY_KINDS):
+            continue
+        start, _ = _start(d)
+        if start is None or start > as_of:
+            continue
+        code = status_of(i, graph, as_of).code
+        if code in ("repealed", "expired"):
+            return None
+        return i if code != "amended" else None
+    return None
 
 
 def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
@@ -327,6 +429,20 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
     if doc.kind in NO_VALIDITY_KINDS:
         what = "news report" if doc.kind == "news" else "interpretation"
         return Status("not_applicable", as_of, f"a {what} has no validity period of its own")
+    amended = amended_on(graph, doc_id, as_of)
+    if amended is not None:
+        newer, day = amended
+        label = graph.label(newer)
+        ev = next((r.evidence for r in graph.docs[newer].relations if r.target_id == doc_id), "")
+        when = f"from {day}" if day else "(date unknown)"
+        return Status(
+            "amended",
+            as_of,
+            f"a later version ({label}, {newer}) is in force {when}; this text is historical",
+            day,
+            newer,
+            ev,
+        )
     w = doc.window
     eff, exp = w.effective.value, w.expires.value
     if eff and as_of < eff:
@@ -386,7 +502,7 @@ def expiring(graph: Graph, as_of: date, within_days: int) -> list[Expiring]:
         if exp is None or exp < as_of or exp > end:
             continue
         st = status_of(doc.id, graph, as_of)
-        if st.code in ("repealed", "expired", "not_applicable"):
+        if st.code in ("repealed", "amended", "expired", "not_applicable"):
             continue
         succ = graph.successors.get(doc.id, [])
         label = graph.label(succ[0]) if succ else None

@@ -496,22 +496,57 @@ name = "all"
     r = alerts(run, seeded, cfg, "2025-09-01")
     assert r.code == 0, r
     assert "First run" in r.stdout and smtp.box.received == []
-    old_id = "北京市机动车停车条例-2021-09-24-8767f1"
-    r = run("add", "--archive", seeded, NEW_PARKING, "--set", f"supersedes={old_id}")
+    r = run("add", "--archive", seeded, NEW_PARKING)  # its revision history links it
     assert r.code == 0, r
+    assert "(amends 北京市机动车停车条例-2021-09-24-8767f1)" in r.stdout
     # nobody ran the alerts for four months
     r = alerts(run, seeded, cfg, "2025-12-28")
     assert r.code == 0, r
     assert len(smtp.box.received) == 1  # one digest, not a flood
     msg = smtp.box.messages()[0]
-    assert msg["Subject"] == "【政策提醒】补发 3 条提醒（2025-09-01 至 2025-12-28）"
+    assert msg["Subject"] == "【政策提醒】补发 2 条提醒（2025-09-01 至 2025-12-28）"
     text, _ = parts(msg)
     assert "上次运行是 2025-09-01，118 天来的提醒合并在这一封里" in text
     assert "还剩 3 天（7 天提醒）。自上次运行以来已越过 90、30 天提醒点" in text
-    assert "《北京市机动车停车条例》已被 北京市机动车停车条例 废止" in text
+    assert "废止" not in text  # an earlier version of an amended regulation is 已被修改
     assert (
-        "《北京市机动车停车条例》发布，是 北京市机动车停车条例 的新版本。主要变化：条文修改" in text
+        "《北京市机动车停车条例》发布，是 北京市机动车停车条例 的修订版本（修订/修正），"
+        "新版本施行后原版本即为已被修改。主要变化：条文修改" in text
     )
+
+
+def test_superseded_is_for_replacement_and_new_version_for_amendment(
+    tmp_path: Path, seeded: Path, run: Run, hook: Hook
+) -> None:
+    """A later version coming into force announces itself once (new-version); the earlier
+    version becomes 已被修改 and no `superseded` alert says it was abolished."""
+    assert run("add", "--archive", seeded, OLD_PARKING).code == 0
+    cfg = config(
+        tmp_path,
+        f"""
+[[subscribers]]
+name = "parking"
+events = ["superseded", "new-version"]
+  [[subscribers.channels]]
+  type = "webhook"
+  url = "{hook.url}/policytrack"
+""",
+    )
+    assert alerts(run, seeded, cfg, "2024-01-01").code == 0  # the first run records statuses
+    assert run("add", "--archive", seeded, NEW_PARKING).code == 0
+    assert alerts(run, seeded, cfg, "2024-01-02").code == 0
+    assert alerts(run, seeded, cfg, "2024-03-29").code == 0  # the new version is in force
+    sent = [a for body in hook.bodies() for a in body["alerts"]]
+    events = [(a["event"], a["doc_id"], a.get("relation")) for a in sent]
+    assert events == [("new-version", "北京市机动车停车条例-2024-03-29-5177ed", "amends")], events
+    old = json.loads(
+        run(
+            "status", "--archive", seeded, "北京市机动车停车条例-2021-09-24-8767f1",
+            "--as-of", "2024-03-29", "--json",
+        ).stdout
+    )[0]  # fmt: skip
+    assert (old["status"], old["status_label"]) == ("amended", "已被修改")
+    assert old["current_version"] == "北京市机动车停车条例-2024-03-29-5177ed"
 
 
 def test_dry_run_sends_and_records_nothing(

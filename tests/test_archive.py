@@ -73,7 +73,7 @@ def test_re_adding_the_same_document_is_a_no_op(seeded: Path, run: Run) -> None:
     assert git(seeded, "rev-parse", "HEAD") == before
 
 
-def test_a_different_text_under_the_same_identity_needs_replace(
+def test_a_copy_from_another_file_becomes_a_source_and_replace_corrects(
     seeded: Path, tmp_path: Path, run: Run
 ) -> None:
     edited = tmp_path / "edited.txt"
@@ -81,17 +81,39 @@ def test_a_different_text_under_the_same_identity_needs_replace(
         SEED["yizhuang"].read_text(encoding="utf-8").replace("最高2000萬元", "最高3000萬元"),
         encoding="utf-8",
     )
+    stored = seeded / "京技管发-2024-29.md"
+    before = stored.read_text(encoding="utf-8")
+    copy = run("add", "--archive", seeded, edited)
+    assert copy.code == 0, copy
+    assert (
+        copy.stdout.startswith("copy: ") and "same doc number 京技管发〔2024〕29号" in copy.stdout
+    )
+    after = stored.read_text(encoding="utf-8")
+    assert after != before and after.split("\n---\n")[1] == before.split("\n---\n")[1]
+    assert "sources:\n  - file: edited.txt\n" in after  # recorded, the canonical text kept
     head = git(seeded, "rev-parse", "HEAD")
-    refused = run("add", "--archive", seeded, edited)
-    assert refused.code == 1
-    assert "Error: 京技管发〔2024〕29号 is already in the archive" in refused.stderr
-    assert "--replace" in refused.stderr
-    assert git(seeded, "rev-parse", "HEAD") == head
     accepted = run("add", "--archive", seeded, edited, "--replace")
-    assert accepted.code == 0 and accepted.stdout.startswith("corrected: ")
+    assert accepted.code == 0 and accepted.stdout.startswith("corrected: "), accepted
+    assert "最高3000万元" in stored.read_text(encoding="utf-8")
     assert git(seeded, "log", "-1", "--format=%s").startswith("correct: 京技管发〔2024〕29号")
     assert "Policytrack-Action: correct" in git(seeded, "log", "-1", "--format=%B")
     assert git(seeded, "merge-base", "--is-ancestor", head.strip(), "HEAD") == ""  # history kept
+
+
+def test_a_different_reading_of_the_same_source_needs_replace(
+    seeded: Path, tmp_path: Path, run: Run
+) -> None:
+    same_name = tmp_path / SEED["yizhuang"].name
+    same_name.write_text(
+        SEED["yizhuang"].read_text(encoding="utf-8").replace("最高2000萬元", "最高3000萬元"),
+        encoding="utf-8",
+    )
+    head = git(seeded, "rev-parse", "HEAD")
+    refused = run("add", "--archive", seeded, same_name)
+    assert refused.code == 1
+    assert refused.stderr.startswith("Error: 京技管发〔2024〕29号 is already in the archive")
+    assert "--replace" in refused.stderr and refused.stderr.count("\n") == 1
+    assert git(seeded, "rev-parse", "HEAD") == head
 
 
 def _spawn_add(
@@ -198,16 +220,26 @@ def test_batch_add_writes_one_commit_parsed_on_all_cores(archive: Path, run: Run
     assert r.code == 0 and "add: 40 documents (batch)" in r.stdout
 
 
-def test_batch_with_a_conflict_writes_nothing(seeded: Path, tmp_path: Path, run: Run) -> None:
-    edited = tmp_path / "minhang.txt"
-    edited.write_text(
+def test_a_batch_writes_every_good_file_and_lists_every_refused_one(
+    seeded: Path, tmp_path: Path, run: Run
+) -> None:
+    correction = tmp_path / SEED["minhang"].name  # the same source, read differently
+    correction.write_text(
         SEED["minhang"].read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8"
     )
-    head = git(seeded, "rev-parse", "HEAD")
-    r = run("add", "--archive", seeded, "--batch", *corpus_files(3), edited)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    good = corpus_files(3)
+    r = run("add", "--archive", seeded, "--batch", *good, correction, empty, tmp_path / "gone.txt")
     assert r.code == 1
-    assert "already in the archive" in r.stderr and "nothing was written" in r.stderr
-    assert git(seeded, "rev-parse", "HEAD") == head
+    refused = [line for line in r.stderr.splitlines() if line.startswith("refused: ")]
+    assert len(refused) == 3
+    assert any("闵府规发〔2018〕4号 is already in the archive" in line for line in refused)
+    assert any("empty.txt is empty" in line for line in refused)
+    assert any("gone.txt does not exist" in line for line in refused)
+    assert r.stderr.splitlines()[-1].startswith("Error: 3 of 6 inputs refused (listed above)")
+    assert r.stdout.count("added: ") == 3
+    assert git(seeded, "log", "-1", "--format=%s").startswith("add: 3 documents (batch)")
     assert git(seeded, "status", "--porcelain") == ""
 
 

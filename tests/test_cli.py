@@ -171,7 +171,7 @@ def test_dry_run_writes_nothing_and_shows_evidence(archive: Path, run: Run) -> N
     head = git(archive, "rev-parse", "HEAD")
     result = run("add", "--archive", archive, SEED["minhang"], "--dry-run")
     assert result.code == 0
-    assert "would add: " in result.stdout
+    assert result.stdout.startswith("added: ") and "(dry run: nothing was written)" in result.stdout
     assert "effective     2018-10-01 [明示 stated]" in result.stdout
     assert "← 本文件自2018年10月1日起施行，有效期至2021年9月30日。" in result.stdout
     assert "personal contact details: 项目咨询:陈老师 13818084850 (微信)" in result.stdout

@@ -496,8 +496,10 @@ def test_set_predecessor_links_versions_for_diff_and_history(archive: Path, run:
     assert d["old"]["id"] == added["id"] and d["counts"]["modified"] > 0
     h = json.loads(run("history", "--archive", archive, new_id, "--json").stdout)
     assert [r["id"] for r in h["lineage"]] == [added["id"], new_id]
-    # a predecessor is a version link, not a repeal
-    assert next(r for r in newest if r["id"] == added["id"])["status"] == "in_force"
+    # a predecessor is an earlier version of the same instrument: amended, not repealed
+    older = next(r for r in newest if r["id"] == added["id"])
+    assert (older["status"], older["current_version"]) == ("amended", new_id)
+    assert older["superseded_by"] == []
 
 
 @settings(max_examples=300, deadline=None)

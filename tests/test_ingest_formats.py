@@ -133,7 +133,8 @@ def test_the_text_wins_over_the_metadata_table_and_both_are_named(
         "add", "--archive", seeded, page, "--dry-run", "--set", "doc_number=京技管发〔2024〕30号"
     )
     assert r.code == 0, r
-    assert r.stdout.split("\n")[0].split()[2].endswith("/京技管发-2024-30.md")
+    first = r.stdout.split("\n")[0]
+    assert first.startswith("added: ") and first.split()[1].endswith("/京技管发-2024-30.md")
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 PKG = ROOT / "policytrack"
 # module → the policytrack modules it may import (DESIGN.md "Layout and layering")
 BASE = {"errors", "chinese"}
-MODEL = BASE | {"model", "facts"}
+MODEL = BASE | {"model", "facts", "versions"}
 MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "temporal"}
 # net (HTTP with an address rule and a deadline) and safeio (bounded file reads) are base
 # modules for the layers that read the outside world (docs/security.md)
@@ -23,6 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "recovery": set(),
     "model": BASE,
     "facts": BASE | {"model"},
+    "versions": BASE | {"model"},
     "docfile": MODEL,
     "diff": MODEL | {"keychanges", "keyfacts"},
     "keychanges": MODEL,
@@ -35,9 +36,10 @@ ALLOWED: dict[str, set[str]] = {
     "site": MIDDLE_FREE | {"site"},
     "sitedata": MIDDLE_FREE | {"archive", "index", "site"},
     "integrity": MIDDLE_FREE | {"archive", "index"},
+    "curate": MIDDLE_FREE | {"ingest", "archive", "index"},
     "commands": MIDDLE_FREE
     | OUTSIDE
-    | {"integrity", "ingest", "archive", "index", "alerts", "site", "sitedata"},
+    | {"integrity", "ingest", "archive", "index", "alerts", "site", "sitedata", "curate"},
     "cli": MIDDLE_FREE | {"commands", "cli", "recovery"},
 }
 # third-party modules only one layer may import

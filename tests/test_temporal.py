@@ -7,7 +7,14 @@ from datetime import date
 import pytest
 
 from policytrack.model import DatedFact, Document, Relation, ValidityWindow
-from policytrack.temporal import build_graph, expiring, parse_within, status_of
+from policytrack.temporal import (
+    build_graph,
+    current_version,
+    expiring,
+    lineage,
+    parse_within,
+    status_of,
+)
 
 
 def doc(
@@ -188,10 +195,88 @@ def test_a_chain_of_three_versions() -> None:
 def test_a_draft_precedes_its_final_text() -> None:
     draft = doc("draft", kind="draft", issued=date(2024, 6, 1))
     draft = draft.with_(title="某市数据条例（征求意见稿）")
-    final = doc("final", effective=date(2024, 12, 1)).with_(title="某市数据条例")
+    final = doc(
+        "final",
+        effective=date(2024, 12, 1),
+        relations=(Relation("draft", None, None, "same title", "draft"),),
+    ).with_(title="某市数据条例")
     g = build_graph([draft, final])
     assert g.successors == {"draft": ["final"]}
     assert g.repealed_by == {}  # a final text continues its draft; it does not repeal it
+    assert status_of("draft", g, date(2025, 1, 1)).code != "amended"
+    assert current_version(g, "draft", date(2025, 1, 1)) == "final"
+    # the same title alone links nothing: the link is made, with its evidence, by add
+    assert build_graph([draft, final.with_(relations=())]).successors == {}
+
+
+def amended_pair(link: str = "amends") -> list[Document]:
+    v1 = doc("v1", effective=date(2020, 1, 1))
+    v2 = doc(
+        "v2",
+        effective=date(2025, 3, 1),
+        relations=(Relation(link, None, None, "2025年修订", "v1"),),  # type: ignore[arg-type]
+    )
+    return [v1, v2]
+
+
+def test_an_earlier_version_is_amended_once_the_later_one_is_in_force() -> None:
+    g = build_graph(amended_pair())
+    before, on = date(2025, 2, 28), date(2025, 3, 1)
+    assert [status_of(i, g, before).code for i in ("v1", "v2")] == ["in_force", "not_yet_effective"]
+    assert current_version(g, "v1", before) == "v1" == current_version(g, "v2", before)
+    st = status_of("v1", g, on)
+    assert (st.code, st.label, st.since, st.by) == ("amended", "已被修改", on, "v2")
+    assert "v2" in st.reason and st.evidence == "2025年修订"
+    assert current_version(g, "v1", on) == "v2" == current_version(g, "v2", on)
+    assert g.repealed_by == {}
+
+
+def test_replacement_by_another_instrument_is_repealed_not_amended() -> None:
+    g = build_graph(amended_pair("supersedes"))
+    assert status_of("v1", g, date(2025, 3, 1)).code == "repealed"
+    assert current_version(g, "v1", date(2025, 3, 1)) == "v2"
+
+
+def test_an_expired_version_stays_expired_when_its_successor_comes_later() -> None:
+    v1 = doc("v1", effective=date(2020, 1, 1), expires=date(2022, 12, 31))
+    v2 = amended_pair()[1]
+    g = build_graph([v1, v2])
+    assert status_of("v1", g, date(2025, 6, 1)).code == "expired"
+    assert current_version(g, "v1", date(2023, 6, 1)) is None  # nothing in force then
+
+
+def test_a_lineage_is_ordered_by_its_links_before_dates() -> None:
+    undated = doc("old")  # a text stating no date at all, linked as the older version
+    new = doc(
+        "new",
+        effective=date(2024, 1, 1),
+        relations=(Relation("amends", None, None, "history", "old"),),
+    )
+    g = build_graph([new, undated])
+    assert lineage(g, "new") == ["old", "new"]  # dates alone would put the undated one last
+    assert status_of("old", g, date(2024, 1, 1)).code == "amended"
+
+
+def test_a_repeal_by_title_never_names_the_holder_or_a_later_text() -> None:
+    clause = "《某市条例》同时废止。"
+    old = doc("old", effective=date(2010, 1, 1)).with_(title="某市条例")
+    new = doc(
+        "new",
+        effective=date(2020, 1, 1),
+        relations=(Relation("supersedes", None, "某市条例", clause),),
+    ).with_(title="某市条例")
+    g = build_graph([new, old])
+    assert g.predecessors == {"new": ["old"]} and g.problems == []
+    assert status_of("old", g, date(2021, 1, 1)).code == "repealed"
+    # a cited title written with the issuer and 中华人民共和国 still finds the text
+    cited = Relation(
+        "supersedes", "法释〔2012〕21号", "关于适用〈中华人民共和国刑事诉讼法〉的解释", "…同时废止"
+    )
+    old2 = doc("o", effective=date(2013, 1, 1)).with_(
+        title="最高人民法院关于适用《刑事诉讼法》的解释"
+    )
+    new2 = doc("n", effective=date(2021, 3, 1), relations=(cited,)).with_(title=old2.title)
+    assert build_graph([old2, new2]).predecessors == {"n": ["o"]}
 
 
 def test_a_later_version_restating_a_repeal_is_not_a_conflict() -> None:

@@ -63,7 +63,12 @@ def sentence(a: Alert) -> str:
     if a.event == "superseded":
         by = f"已被 {a.successor} 废止" if a.successor else "已被废止"
         return f"{name}{by}，不再有效。"
-    s = f"{name}发布，是 {a.predecessor} 的新版本。"
+    how = {
+        "amends": "的修订版本（修订/修正），新版本施行后原版本即为已被修改",
+        "supersedes": "的替代文件，原文件已被废止",
+        "draft": "（征求意见稿）的正式文本",
+    }.get(a.relation or "", "的新版本")
+    s = f"{name}发布，是 {a.predecessor} {how}。"
     if a.changes:
         s += "主要变化：" + "；".join(a.changes) + "。"
     return s

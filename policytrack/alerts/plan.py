@@ -34,6 +34,8 @@ class DocFacts:
     successors: tuple[str, ...] = ()  # labels of later versions in the lineage
     predecessor: str | None = None  # label of the archived version before this one
     aliases: tuple[str, ...] = ()
+    predecessor_id: str | None = None
+    relation: str | None = None  # to the predecessor: amends, supersedes, draft, predecessor
 
     @property
     def label(self) -> str:
@@ -60,6 +62,7 @@ class Alert:
     successor: str | None = None
     predecessor: str | None = None
     changes: tuple[str, ...] = ()
+    relation: str | None = None  # new-version: how it follows its predecessor (amends…)
 
     @property
     def key(self) -> tuple[str, str, str, int]:
@@ -109,13 +112,16 @@ def plan(
       crossed since the last run are noted, not sent separately;
     - expired: expired since the last run (or within `lookback_days` on the first run) with no
       later version in its lineage;
-    - superseded: repealed now, not repealed at the last run;
-    - new-version: not seen at the last run and a later version of an archived document.
+    - superseded: repealed now (abolished, or replaced by another instrument), not repealed
+      at the last run; a version whose newer version came into force is `amended`, not
+      superseded: its subscribers hear of the new version instead;
+    - new-version: a later version of an archived document, not seen at the last run, or
+      seen before and now in force (its predecessor became 已被修改 since the last run).
     """
     watermark = previous.last_as_of or (as_of - timedelta(days=config.lookback_days))
     events: list[tuple[EventName, DocFacts, dict[str, Any]]] = []
     for doc in docs.values():
-        events.extend(_events_of(doc, previous, watermark, as_of))
+        events.extend(_events_of(doc, previous, watermark, as_of, docs))
     out: list[Alert] = []
     matcher_cache: dict[str, str] = {}
 
@@ -151,7 +157,11 @@ _EVENT_ORDER = {"expiring": 0, "expired": 1, "superseded": 2, "new-version": 3}
 
 
 def _events_of(
-    doc: DocFacts, previous: Previous, watermark: date, as_of: date
+    doc: DocFacts,
+    previous: Previous,
+    watermark: date,
+    as_of: date,
+    docs: Mapping[str, DocFacts],
 ) -> list[tuple[EventName, DocFacts, dict[str, Any]]]:
     out: list[tuple[EventName, DocFacts, dict[str, Any]]] = []
     if doc.expires and doc.status in LIVE and doc.expires >= as_of:
@@ -167,7 +177,13 @@ def _events_of(
         before = previous.statuses.get(doc.id)
         if doc.status == "repealed" and before is not None and before != "repealed":
             out.append(("superseded", doc, {}))
-        if before is None and doc.predecessor:
+        pred = docs.get(doc.predecessor_id or "")
+        came_into_force = (
+            pred is not None
+            and pred.status == "amended"
+            and previous.statuses.get(pred.id) not in (None, "amended")
+        )
+        if doc.predecessor and (before is None or came_into_force):
             out.append(("new-version", doc, {}))
     return out
 
@@ -211,7 +227,13 @@ def _alert(
         )
         return Alert(threshold=threshold, days_left=days_left, passed=passed, **common)
     if event == "new-version":
-        return Alert(threshold=0, predecessor=doc.predecessor, changes=changes_of(doc.id), **common)
+        return Alert(
+            threshold=0,
+            predecessor=doc.predecessor,
+            changes=changes_of(doc.id),
+            relation=doc.relation,
+            **common,
+        )
     return Alert(threshold=0, **common)
 
 

@@ -8,10 +8,19 @@ the shared app.
 
 from __future__ import annotations
 
-from policytrack.cli import alerts_cmd, archive_cmds, diff_cmd, reports, site_cmd
+from policytrack.cli import alerts_cmd, archive_cmds, diff_cmd, edit_cmds, reports, site_cmd
 from policytrack.cli.app import app
 
-__all__ = ["alerts_cmd", "app", "archive_cmds", "diff_cmd", "main", "reports", "site_cmd"]
+__all__ = [
+    "alerts_cmd",
+    "app",
+    "archive_cmds",
+    "diff_cmd",
+    "edit_cmds",
+    "main",
+    "reports",
+    "site_cmd",
+]
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from policytrack.cli.app import (
     ArchiveOpt,
     JsonOpt,
     app,
+    fail,
     fmt_date,
     handles_errors,
     lazy_module,
@@ -53,7 +54,9 @@ def add(
             show_default=False,
         ),
     ],
-    url: Annotated[str, typer.Option("--url", help="Source URL, kept as provenance.")] = "",
+    url: Annotated[
+        str, typer.Option("--url", help="Source URL (http or https), kept as provenance.")
+    ] = "",
     set_: Annotated[
         list[str] | None,
         typer.Option(
@@ -72,7 +75,8 @@ def add(
         bool,
         typer.Option(
             "--replace",
-            help="Replace a stored document with a different text (recorded as a correction).",
+            help="This text corrects the stored text of the same version (recorded as a "
+            "correction); never needed for a new version or a copy.",
         ),
     ] = False,
     max_bytes: Annotated[
@@ -97,7 +101,11 @@ def add(
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ingest documents into the archive, one commit each."""
+    """Ingest documents into the archive: every good input is written (one commit each,
+    or one for all with --batch); every refused one is listed with its reason at the end
+    (exit 1). A copy of a stored document becomes another source of it; a new version of
+    an instrument gets its own id and is linked to its predecessor. --dry-run makes the
+    same decisions and prints the same lines, writing nothing."""
     results = commands.add(
         archive,
         files,
@@ -110,48 +118,73 @@ def add(
         batch=batch,
         retrieved=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+    refused = [r for r in results if r.action == "refused"]
     if as_json:
-        print_json(
-            [
-                {
-                    "file": r.file,
-                    "id": r.document.id,
-                    "doc_number": r.document.doc_number,
-                    "title": r.document.title,
-                    "fields": fields_with_evidence(r.document),
-                    "relations": [
-                        {
-                            "type": rel.type,
-                            "doc_number": rel.doc_number,
-                            "title": rel.title,
-                            "evidence": rel.evidence,
-                        }
-                        for rel in r.document.relations
-                    ],
-                    "action": r.action,
-                    "path": r.path,
-                    "commit": r.commit,
-                    "warnings": list(r.warnings),
-                    "stripped": [{"reason": a, "text": b} for a, b in r.stripped],
-                }
-                for r in results
-            ]
-        )
-        return
-    many = len(results) > WARN_EACH_UP_TO
-    for r in results:
-        if dry_run:
-            print_dry_run(r)
-        else:
-            tail = f" ({r.commit[:10]})" if r.commit else ""
-            print(
-                f"{r.action}: {r.path} — {r.document.doc_number or r.document.display_title}{tail}"
-            )
-            if not many:
+        print_json([add_record(r) for r in results])
+    else:
+        many = len(results) > WARN_EACH_UP_TO
+        for r in results:
+            if r.action == "refused":
+                continue
+            print(r.line)
+            if dry_run and not many:
+                print_dry_run(r)
+            elif not many:
                 for w in r.warnings:
                     print(f"  warning: {r.path}: {w}", file=sys.stderr)
-    if many and not dry_run:
-        print_warning_summary(results)
+        if dry_run:
+            print("(dry run: nothing was written)")
+        else:
+            commits = [r.commit for r in results if r.commit]
+            if commits:
+                n = len(dict.fromkeys(commits))
+                print(f"committed: {n} commit{'s' if n > 1 else ''}, the last {commits[-1][:10]}")
+        if many:
+            print_warning_summary(results)
+        if len(refused) > 1:
+            for r in refused:
+                print(r.line, file=sys.stderr)
+    if len(refused) == 1:
+        also = (
+            f" (1 of {len(results)} inputs; the others are listed above)"
+            if len(results) > 1
+            else ""
+        )
+        raise fail(refused[0].reason + also)
+    if refused:
+        raise fail(
+            f"{len(refused)} of {len(results)} inputs refused (listed above); fix each as its "
+            "line says and add it again"
+        )
+
+
+def add_record(r: commands.AddResult) -> dict[str, object]:
+    """One result of `add --json`."""
+    return {
+        "file": r.file,
+        "id": r.document.id or None,
+        "doc_number": r.document.doc_number,
+        "title": r.document.title or None,
+        "fields": fields_with_evidence(r.document) if r.document.id else {},
+        "relations": [
+            {
+                "type": rel.type,
+                "doc_number": rel.doc_number,
+                "title": rel.title,
+                "target_id": rel.target_id,
+                "evidence": rel.evidence,
+            }
+            for rel in r.document.relations
+        ],
+        "action": r.action,
+        "note": r.note,
+        "reason": r.reason or None,
+        "path": r.path or None,
+        "commit": r.commit,
+        "sources": 1 + len(r.document.sources) if r.document.id else 0,
+        "warnings": list(r.warnings),
+        "stripped": [{"reason": a, "text": b} for a, b in r.stripped],
+    }
 
 
 WARN_EACH_UP_TO = 10  # files; above this, warnings are summarised
@@ -203,7 +236,6 @@ def fields_with_evidence(d: Document) -> dict[str, dict[str, Any]]:
 
 def print_dry_run(r: commands.AddResult) -> None:
     d = r.document
-    print(f"{r.action}: {r.path}   (dry run: nothing written)")
     print("\nFields and evidence:")
     print(f"  id            {d.id}")
     for name in ("title", "doc_number", "issuer", "jurisdiction", "kind"):

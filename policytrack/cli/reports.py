@@ -52,7 +52,7 @@ def list_(
         str | None,
         typer.Option(
             "--status",
-            help="Only documents with this status (in_force, expired, repealed, not_yet_effective, partially_repealed, unknown; or 现行有效, 已失效…).",
+            help="Only documents with this status (in_force, expired, amended, repealed, not_yet_effective, partially_repealed, unknown; or 现行有效, 已被修改, 已失效…); current: only the version in force of each lineage.",
         ),
     ] = None,
     issuer: Annotated[
@@ -160,6 +160,15 @@ def show(
         lines.append(f"supersedes:   {', '.join(r.supersedes)}")
     if r.superseded_by:
         lines.append(f"superseded by: {', '.join(r.superseded_by)}")
+    if r.current_version and r.current_version != r.id:
+        lines.append(f"current version: {r.current_version}")
+    if shown.document and shown.document.sources:
+        d = shown.document
+        lines.append(
+            f"sources:      {1 + len(d.sources)} (canonical: {d.source.url or d.source.file})"
+        )
+        for src in d.sources:
+            lines.append(f"              also {src.url or src.file}")
     text = "\n".join(lines) + "\n"
     if shown.document:
         text += "\n" + shown.document.body

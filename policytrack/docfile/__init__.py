@@ -35,12 +35,15 @@ from policytrack.model import (
     DATE_FIELDS,
     KINDS,
     RELATION_TYPES,
+    REVISIONS,
     UNKNOWN,
     DatedFact,
     DocNumber,
     Document,
     FieldEvidence,
+    HistoryEvent,
     Relation,
+    Revision,
     Source,
     ValidityWindow,
     damaged_number,
@@ -58,13 +61,26 @@ TOP_KEYS = (
     "aliases",
     "dates",
     "provisional",
+    "history",
     "relations",
     "evidence",
     "source",
+    "sources",
     "overrides",
 )
+OPTIONAL_KEYS = ("history", "sources")  # written only when not empty
 EVIDENCE_KEYS = ("title", "doc_number", "issuer", "jurisdiction", "kind")
-SOURCE_KEYS = ("file", "url", "sha256", "encoding", "script", "retrieved", "publisher")
+SOURCE_KEYS = (
+    "file",
+    "url",
+    "format",
+    "sha256",
+    "encoding",
+    "script",
+    "retrieved",
+    "publisher",
+)
+HISTORY_KEYS = ("date", "event", "evidence")
 RELATION_KEYS = (
     "type",
     "doc_number",
@@ -182,10 +198,15 @@ def _relation_out(rel: Relation) -> dict[str, Any]:
     return out
 
 
+def source_out(src: Source) -> dict[str, str]:
+    """A source as its front-matter mapping: the fields that are not empty."""
+    return {k: getattr(src, k) for k in SOURCE_KEYS if getattr(src, k)}
+
+
 def front_matter(doc: Document) -> dict[str, Any]:
-    """The front matter of a document as an ordered mapping (the canonical key order)."""
-    src = doc.source
-    return {
+    """The front matter of a document as an ordered mapping (the canonical key order);
+    the OPTIONAL_KEYS only when they hold something."""
+    out: dict[str, Any] = {
         "id": doc.id,
         "doc_number": doc.doc_number,
         "title": doc.title,
@@ -195,14 +216,22 @@ def front_matter(doc: Document) -> dict[str, Any]:
         "aliases": list(doc.aliases),
         "dates": {name: _fact_out(fact) for name, fact in doc.window.fields().items()},
         "provisional": doc.window.provisional,
+        "history": [
+            {"date": e.date, "event": e.event, "evidence": e.evidence} for e in doc.history
+        ],
         "relations": [_relation_out(r) for r in doc.relations],
         "evidence": {
             k: {"basis": ev.basis, "evidence": ev.evidence} if ev.evidence else {"basis": ev.basis}
             for k, ev in doc.evidence
         },
-        "source": {k: getattr(src, k) for k in SOURCE_KEYS if getattr(src, k)},
+        "source": source_out(doc.source),
+        "sources": [source_out(s) for s in doc.sources],
         "overrides": dict(doc.overrides),
     }
+    for key in OPTIONAL_KEYS:
+        if not out[key]:
+            del out[key]
+    return out
 
 
 def serialise(doc: Document) -> str:
@@ -504,29 +533,15 @@ def _document_from(
             continue
         evidence.append((key, FieldEvidence(ev["basis"], str(ev.get("evidence") or ""))))
 
-    src_raw = data.get("source") or {}
-    if not isinstance(src_raw, dict):
-        _p(problems, path, "source", "must be a mapping")
-        src_raw = {}
-    for key in src_raw:
-        if key not in SOURCE_KEYS:
-            _p(
-                problems,
-                path,
-                f"source.{key}",
-                f"unknown field; use one of {', '.join(SOURCE_KEYS)}",
-            )
-    sha = str(src_raw.get("sha256") or "")
-    if sha and not re.fullmatch(r"[0-9a-f]{64}", sha):
-        _p(problems, path, "source.sha256", "must be 64 lowercase hex digits")
-    script = src_raw.get("script") or ""
-    if script not in ("", "simplified", "traditional"):
-        _p(problems, path, "source.script", "must be simplified or traditional")
-        script = ""
-    source = Source(
-        **{k: str(src_raw.get(k) or "") for k in SOURCE_KEYS if k != "script"},
-        script=cast(Literal["simplified", "traditional", ""], script),
+    source = _source_in(data.get("source") or {}, "source", path, problems)
+    sources_raw = data.get("sources") or []
+    if not isinstance(sources_raw, list):
+        _p(problems, path, "sources", "must be a list of sources (file, url, format, sha256…)")
+        sources_raw = []
+    sources = tuple(
+        _source_in(raw, f"sources[{i}]", path, problems) for i, raw in enumerate(sources_raw)
     )
+    history = _history_in(data.get("history") or [], path, problems)
     ov_raw = data.get("overrides") or {}
     if not isinstance(ov_raw, dict):
         _p(problems, path, "overrides", "must be a mapping of field: value")
@@ -551,9 +566,70 @@ def _document_from(
         source=source,
         overrides=overrides,
         aliases=tuple(aliases_raw),
+        history=history,
+        sources=sources,
         body=body,
         units=units,
     )
+
+
+def _source_in(raw: Any, field: str, path: str, problems: list[str]) -> Source:
+    if not isinstance(raw, dict):
+        _p(problems, path, field, "must be a mapping of file, url, format, sha256…")
+        return Source()
+    for key in raw:
+        if key not in SOURCE_KEYS:
+            _p(
+                problems,
+                path,
+                f"{field}.{key}",
+                f"unknown field; use one of {', '.join(SOURCE_KEYS)}",
+            )
+    sha = str(raw.get("sha256") or "")
+    if sha and not re.fullmatch(r"[0-9a-f]{64}", sha):
+        _p(problems, path, f"{field}.sha256", "must be 64 lowercase hex digits")
+    script = raw.get("script") or ""
+    if script not in ("", "simplified", "traditional"):
+        _p(problems, path, f"{field}.script", "must be simplified or traditional")
+        script = ""
+    return Source(
+        **{k: str(raw.get(k) or "") for k in SOURCE_KEYS if k != "script"},
+        script=cast(Literal["simplified", "traditional", ""], script),
+    )
+
+
+def _history_in(raw: Any, path: str, problems: list[str]) -> tuple[HistoryEvent, ...]:
+    if not isinstance(raw, list):
+        _p(problems, path, "history", "must be a list of {date, event, evidence}")
+        return ()
+    out = []
+    for i, item in enumerate(raw):
+        field = f"history[{i}]"
+        if not isinstance(item, dict):
+            _p(problems, path, field, "must be a mapping with date, event and evidence")
+            continue
+        for key in item:
+            if key not in HISTORY_KEYS:
+                _p(
+                    problems,
+                    path,
+                    f"{field}.{key}",
+                    f"unknown field; use one of {', '.join(HISTORY_KEYS)}",
+                )
+        day, event = item.get("date"), item.get("event")
+        if not isinstance(day, date):
+            _p(problems, path, f"{field}.date", f"{day!r} is not a date; write it as YYYY-MM-DD")
+            continue
+        if event not in REVISIONS:
+            _p(
+                problems,
+                path,
+                f"{field}.event",
+                f"{event!r} is not an event; use one of {', '.join(REVISIONS)}",
+            )
+            continue
+        out.append(HistoryEvent(day, cast(Revision, event), str(item.get("evidence") or "")))
+    return tuple(out)
 
 
 __all__ = [
@@ -568,6 +644,7 @@ __all__ = [
     "parse_units",
     "render_body",
     "serialise",
+    "source_out",
     "split_front_matter",
     "table_rows",
 ]

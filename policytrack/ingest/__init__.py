@@ -16,6 +16,7 @@ from policytrack.errors import FormatError, IngestError, PolicytrackError, Valid
 from policytrack.model import (
     DATE_FIELDS,
     KINDS,
+    SETTABLE,
     DatedFact,
     DocNumber,
     Document,
@@ -39,25 +40,15 @@ from .extract import (
     find_relations,
 )
 from .formats import Converted, convert, sniff
+from .history import read_history
 from .labels import LabelBlock, LabelPair, field_of
 from .lawrefbook import is_lawrefbook, read_lawrefbook
 from .pagemeta import apply_page_metadata, attachment_relations
 from .reading import read_document
 from .validity import PageEvidence, read_dates
 
-SETTABLE = (
-    "title",
-    "doc_number",
-    "issuer",
-    "jurisdiction",
-    "kind",
-    *DATE_FIELDS,
-    "predecessor",
-    "supersedes",
-    "aliases",
-    "url",
-    "id",
-)
+LINK_FIELDS = ("predecessor", "supersedes", "amends", "draft")  # lists of ids or doc numbers
+USER_EVIDENCE = "set by the user with --set"
 
 
 @dataclass(frozen=True)
@@ -184,8 +175,10 @@ def ingest(
             script=cleaned_script,  # type: ignore[arg-type]
             retrieved=retrieved,
             publisher=publisher,
+            format="" if fmt == "text" else fmt,
         ),
         aliases=tuple(ex.aliases),
+        history=read_history(text),
         body=body_md,
         units=parse_units(body_md),
     )
@@ -204,19 +197,19 @@ def ingest(
     return Ingested(doc, tuple(warnings), tuple(ex.stripped))
 
 
-def parse_sets(pairs: list[str]) -> dict[str, str]:
-    """--set FIELD=VALUE pairs → {field: value}, validated."""
+def parse_sets(pairs: list[str], flag: str = "--set ") -> dict[str, str]:
+    """FIELD=VALUE pairs (of --set, or of `policytrack set`) → {field: value}, validated."""
     out: dict[str, str] = {}
     for pair in pairs:
         fname, sep, value = pair.partition("=")
         fname = fname.strip()
         if not sep or not fname:
             raise IngestError(
-                f"--set {pair!r} is not FIELD=VALUE; write e.g. --set issuer=北京市人民政府"
+                f"{flag}{pair!r} is not FIELD=VALUE; write e.g. {flag}issuer=北京市人民政府"
             )
         if fname not in SETTABLE:
             raise IngestError(
-                f"--set {fname}: unknown field; settable fields are {', '.join(SETTABLE)}"
+                f"{flag}{fname}: unknown field; settable fields are {', '.join(SETTABLE)}"
             )
         out[fname] = value.strip()
     return out
@@ -230,7 +223,11 @@ def apply_overrides(doc: Document, overrides: dict[str, str]) -> Document:
         return doc
     changes: dict[str, object] = {}
     window = doc.window
-    relations = list(doc.relations)
+    # the links a user set are made again from the overrides: one set empty is gone
+    relations = [
+        r for r in doc.relations if not (r.type in LINK_FIELDS and r.evidence == USER_EVIDENCE)
+    ]
+    merged = {k: v for k, v in merged.items() if v or k not in (*LINK_FIELDS, "unlink")}
     evidence = dict(doc.evidence)
     for fname, value in merged.items():
         by_user = FieldEvidence("stated", "set by the user with --set")
@@ -274,26 +271,32 @@ def apply_overrides(doc: Document, overrides: dict[str, str]) -> Document:
                 fields["expires"],
                 window.provisional,
             )
-        elif fname in ("predecessor", "supersedes"):
+        elif fname in LINK_FIELDS:
             for ref in filter(None, (v.strip() for v in value.split(","))):
                 number = DocNumber.try_parse(ref)
                 rtype = cast(RelationType, fname)
                 rel = (
-                    Relation(rtype, str(number), None, "set by the user with --set")
+                    Relation(rtype, str(number), None, USER_EVIDENCE)
                     if number
-                    else Relation(rtype, None, None, "set by the user with --set", ref)
+                    else Relation(rtype, None, None, USER_EVIDENCE, ref)
                 )
                 if rel not in relations:
                     relations.append(rel)
         elif fname == "aliases":
             changes["aliases"] = tuple(a.strip() for a in value.split(",") if a.strip())
         elif fname == "url":
+            if value and not re.match(r"^https?://\S", value, re.I):
+                raise IngestError(
+                    f"--set url={value}: not a web address; give an http:// or https:// URL"
+                )
             changes["source"] = Source(**{**doc.source.__dict__, "url": value})
         elif fname == "id":
             problem = id_problem(value)
             if problem:
                 raise IngestError(f"--set id={value}: {problem}")
             changes["id"] = value
+    if merged.get("unlink"):
+        relations = _without_unlinked(relations, merged["unlink"])
     eff, exp = window.effective.value, window.expires.value
     if eff and exp and exp < eff:
         raise IngestError(f"expires {exp} is before effective {eff}; correct the --set values")
@@ -319,6 +322,23 @@ def apply_overrides(doc: Document, overrides: dict[str, str]) -> Document:
             body = f"# {escape_text(doc.display_title)}\n" + (lines[1] if len(lines) > 1 else "")
             doc = doc.with_(body=body, units=parse_units(body))
     return doc
+
+
+def _without_unlinked(relations: list[Relation], value: str) -> list[Relation]:
+    """The relations without the lineage links a user removed (`policytrack unlink`
+    records the other document's id and the text's own way of naming it)."""
+    gone = {v.strip() for v in value.split(",") if v.strip()}
+    keys = {k for v in gone if (k := DocNumber.try_parse(v)) is not None}
+    return [
+        r
+        for r in relations
+        if r.type not in LINK_FIELDS
+        or not (
+            r.target in gone
+            or (r.target_id or "") in gone
+            or (r.doc_number and DocNumber.try_parse(r.doc_number) in keys)
+        )
+    ]
 
 
 __all__ = [

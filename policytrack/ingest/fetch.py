@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from email.message import Message
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from policytrack import __version__
 from policytrack.errors import IngestError
@@ -48,7 +48,47 @@ class Download:
 
 
 def is_url(text: str) -> bool:
-    return bool(URL_RE.match(text))
+    return bool(URL_RE.match(text.strip()))
+
+
+def check_url(text: str, what: str = "URL") -> str:
+    """An address as people paste it, made fetchable, or IngestError: only http(s), with a
+    host; surrounding spaces and 「」《》<> or quotes trimmed."""
+    url = text.strip().strip("<>「」《》\"'“”‘’").strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise IngestError(f"{what} {text!r} is not a web address; give an http:// or https:// URL")
+    return url
+
+
+def to_uri(iri: str) -> str:
+    """An IRI (Chinese characters or spaces in the path or query, a Chinese domain) as the
+    ASCII URI HTTP needs: the host in IDNA, everything else percent-encoded as UTF-8;
+    what is already encoded stays as it is."""
+    parts = urlsplit(iri)
+    host = parts.hostname or ""
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        raise IngestError(f"{iri}: {host!r} is not a valid host name; check the address") from None
+    netloc = ascii_host
+    if parts.port:
+        netloc += f":{parts.port}"
+    if parts.username:
+        cred = quote(parts.username, safe="")
+        if parts.password:
+            cred += ":" + quote(parts.password, safe="")
+        netloc = f"{cred}@{netloc}"
+    safe = "/:@!$&'()*+,;=-._~%"
+    return urlunsplit(
+        (
+            parts.scheme.lower(),
+            netloc,
+            quote(parts.path, safe=safe),
+            quote(parts.query, safe=safe + "?"),
+            quote(parts.fragment, safe=safe + "?"),
+        )
+    )
 
 
 REDIRECT_REACH = Reach(
@@ -62,11 +102,13 @@ def download(url: str, *, timeout: float, max_bytes: int) -> Download:
     what to do) on any failure. The address given may be any address (the user typed it);
     a redirect is followed only to http(s), and to a non-public address only on the same
     host and port (see policytrack.net and docs/security.md)."""
+    url = check_url(url)
     shown = without_credentials(url)
+    asked = to_uri(url)
     try:
         got = request(
             "GET",
-            url,
+            asked,
             reach=Reach(anywhere=True),
             redirect_reach=REDIRECT_REACH,
             timeout=timeout,
@@ -91,6 +133,8 @@ def download(url: str, *, timeout: float, max_bytes: int) -> Download:
     final = without_credentials(got.url)
     headers = got.headers
     content_type = headers.get_content_type() if headers.get("Content-Type") else ""
+    if got.url == asked:
+        final = shown  # not redirected: the address as the user wrote it
     return Download(got.body, _name(final, headers, content_type), final, shown, content_type)
 
 

@@ -68,6 +68,7 @@ class DocumentPage:
     lineage_total: int = 0  # versions in the lineage (a long one shows only the nearest)
     source: str = ""  # the archive file (workers parse the text from it)
     blob: str = ""  # its git blob: part of the page's fingerprint
+    current: DocLink | None = None  # the version in force of its lineage (temporal.current_version)
 
     def fingerprint(self) -> str:
         """Everything the page shows besides the document's text (its blob stands for that).
@@ -83,6 +84,7 @@ class DocumentPage:
             self.mentioned_in,
             self.commits,
             self.redlines,
+            self.current,
         )
 
 
@@ -249,6 +251,8 @@ def timeline(page: DocumentPage) -> list[dict[str, Any]]:
             events.append((fact.value, label, fact.basis))
     if page.status.code == "repealed" and page.status.since:
         events.append((page.status.since, "废止 repealed", "stated"))
+    if page.status.code == "amended" and page.status.since:
+        events.append((page.status.since, "被修改 amended", "stated"))
     if not events:
         return []
     events.sort(key=lambda e: (e[0], e[1]))
@@ -538,6 +542,8 @@ def _doc_json(page: DocumentPage, *, brief: bool) -> dict[str, Any]:
     }
     if not brief:
         out["status_reason"] = page.status.reason
+        out["current_version"] = page.current.id if page.current else None
+        out["sources"] = [{k: v for k, v in vars(s).items() if v} for s in (d.source, *d.sources)]
         out["relations"] = [{"type": t, "target": label} for t, label, _ in page.relations]
         out["units"] = [
             {"anchor": u.anchor, "kind": u.kind, "label": u.label, "text": u.text} for u in d.units
