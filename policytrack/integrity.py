@@ -1,5 +1,6 @@
-"""What `add` checks against the archive before it writes: documents that would share a doc
-number, supersede themselves or close a supersession cycle. `check` reports these in an
+"""What `add` checks against the archive before it writes: documents that would supersede
+themselves or close a supersession cycle, and a doc number the user gave along with an id
+of their own that another document already has. `check` reports these in an
 archive; here they are refused before they get there, with what to do instead.
 
 Only the neighbourhood of the new documents is read (through the index): the archived
@@ -48,7 +49,13 @@ def problems_of_adding(index: Index, new: Sequence[tuple[str, Document]]) -> lis
     is; [] when all can."""
     out: list[tuple[str, str]] = []
     new_ids = {doc.id for _, doc in new}
-    numbers = {ref_key(d.doc_number): (f, d) for f, d in new if d.doc_number}
+    # a doc number the user set with an id of their own: add's identity matching (copies,
+    # versions, corrections; see curate) is skipped for it, so it is checked here
+    numbers = {
+        ref_key(d.doc_number): (f, d)
+        for f, d in new
+        if d.doc_number and {"id", "doc_number"} <= set(dict(d.overrides))
+    }
     for key, owners in sorted(index.resolve_keys(set(numbers)).items()):
         f, doc = numbers[key]
         for other in owners:

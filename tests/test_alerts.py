@@ -523,7 +523,8 @@ def test_superseded_is_for_replacement_and_new_version_for_amendment(
     assert run("add", "--archive", seeded, OLD_PARKING).code == 0
     cfg = config(
         tmp_path,
-        f"""
+        LOOPBACK
+        + f"""
 [[subscribers]]
 name = "parking"
 events = ["superseded", "new-version"]
