@@ -160,7 +160,13 @@ def find_kind(ex: Extracted, lines: list[str]) -> None:
             r"记者|据悉|据了解|发布会|会上|日上午|日下午|出席|举行|表示|介绍|通讯员|报道", text
         )
     )
-    if ex.doc_number is None and news > max(3, policy):
+    # a byline or dateline at the top: 中经记者 王登海 西安报道, 新华社北京11月14日电
+    byline = re.search(
+        r"记者[^。，\n]{0,12}(?:报道|摄)|(?:新华社|本报|中新网|人民网|央视网?|[\u4e00-\u9fff]{2,6}网)"
+        r"[^。，\n]{0,12}\d{1,2}月\d{1,2}日电|本报讯|日电[（(]记者",
+        "\n".join(lines[:6]),
+    )
+    if ex.doc_number is None and (news > max(3, policy) or (byline and news >= policy)):
         ex.kind, ex.kind_evidence = (
             "news",
             f"{news} news markers (据悉, 发布会, 出席…) against {policy} policy markers",
