@@ -447,3 +447,17 @@ def test_a_reprint_page_joint_title_and_expiry() -> None:
     assert d.issuers == ("财政部", "税务总局")
     assert d.window.expires.value == date(2027, 12, 31)
     assert d.window.published.value is None  # a news site's clock
+
+
+def test_a_short_notice_that_makes_one_change_from_a_date() -> None:
+    # fixtures 030: the notice's single measure starts that day; its basis laws are not its
+    # subject
+    d = read(
+        "浙江省人民政府关于调整全省最低工资标准的通知\n浙政发〔2021〕22号\n"
+        "各市、县（市、区）人民政府，省政府直属各单位：\n为保障劳动者的基本生活和合法权益，根据《中华人民共和国劳动法》"
+        "和《最低工资规定》（原劳动和社会保障部令第21号）的规定，结合我省实际，省政府决定：从2021年8月1日起，"
+        "将我省最低月工资标准调整为2280元、2070元、1840元三档。\n"
+        "请各设区市根据所辖县（市、区）经济社会发展水平，选择确定当地最低工资标准予以公布。\n"
+    )
+    assert d.window.effective.value == date(2021, 8, 1)
+    assert d.window.expires.value is None

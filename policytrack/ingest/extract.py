@@ -101,14 +101,29 @@ _NATIONAL = re.compile(
 )
 
 
+def _central(organ: str) -> bool:
+    """国务院办公厅, 工业和信息化部, 国家发展改革委, 国家市场监督管理总局: nationwide organs
+    (a central organ's local branch, 国家税务总局安徽省税务局, is not)."""
+    if re.match(r"^国家税务总局.{2,8}(?:省|市|自治区)", organ):
+        return False
+    if re.match(r"^(?:国家|国务院|中共中央|全国|中华人民共和国|最高人民)", organ):
+        return True
+    return bool(_NATIONAL.match(organ)) and not _PLACE.match(organ)
+
+
 def find_jurisdiction(ex: Extracted, body: list[str]) -> None:
-    if ex.issuer and _NATIONAL.match(ex.issuer) and not _PLACE.match(ex.issuer):
+    organs = [o for o in (ex.issuer or "").split("、") if o]
+    if organs and all(_central(o) for o in organs):
         # central bodies (国务院办公厅, 工业和信息化部, 国家发展改革委) act nationwide
         ex.jurisdiction, ex.jurisdiction_evidence = "全国", ex.issuer_evidence
         return
     candidates: list[tuple[str, str]] = []
     if ex.issuer:
-        candidates.append((ex.issuer, ex.issuer_evidence))
+        # a central organ's local branch: 国家税务总局安徽省税务局 works in 安徽省
+        branch = re.sub(
+            r"^(?:国家税务总局|中国人民银行|国家金融监督管理总局|海关总署|中共)", "", ex.issuer
+        )
+        candidates.append((branch, ex.issuer_evidence))
     if ex.title:
         candidates.append((ex.title, ex.title_evidence))
     for text, evidence in candidates:
@@ -145,7 +160,13 @@ def find_kind(ex: Extracted, lines: list[str]) -> None:
             r"记者|据悉|据了解|发布会|会上|日上午|日下午|出席|举行|表示|介绍|通讯员|报道", text
         )
     )
-    if ex.doc_number is None and news > max(3, policy):
+    # a byline or dateline at the top: 中经记者 王登海 西安报道, 新华社北京11月14日电
+    byline = re.search(
+        r"记者[^。，\n]{0,12}(?:报道|摄)|(?:新华社|本报|中新网|人民网|央视网?|[\u4e00-\u9fff]{2,6}网)"
+        r"[^。，\n]{0,12}\d{1,2}月\d{1,2}日电|本报讯|日电[（(]记者",
+        "\n".join(lines[:6]),
+    )
+    if ex.doc_number is None and (news > max(3, policy) or (byline and news >= policy)):
         ex.kind, ex.kind_evidence = (
             "news",
             f"{news} news markers (据悉, 发布会, 出席…) against {policy} policy markers",

@@ -66,6 +66,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "effective_date",
         re.compile(rf"(?:自|从|于|将于|将自)?\s*{DATE}\s*起[^，。；]{{0,14}}?(?:正式)?{_ACT}"),
     ),
+    # 从2021年8月1日起，将…调整为…: a short notice's one change starts that day
+    ("starts", re.compile(rf"(?:自|从)\s*{DATE}\s*起[，,]")),
     (
         "expires_date",
         re.compile(
@@ -120,11 +122,16 @@ def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str 
     )
     # 有效期至… / 执行期限为… opening the sentence speaks of the document; inside an item
     # (…政策，实施期限至2021年12月31日) it is that measure's
-    opening = not prefix.strip() and bool(_PERIOD_SUBJECT.match(clause))
+    opening = (not prefix.strip() and bool(_PERIOD_SUBJECT.match(clause))) or bool(
+        re.fullmatch(
+            r"(?:有效期|执行期限|实施期限|执行期|施行期|试行期|有效期限)(?:为|是)?(?:自|从)?",
+            prefix.strip(),
+        )
+    )
     if _PROMULGATION.search(sentence) or opening:
         return "own"
-    if re.search(r"(?:政府|国务院|委员会|办公厅)决定$", local):
-        return "own"  # 市政府决定自2015年4月11日至2016年4月10日，…
+    if re.search(r"(?:政府|国务院|委员会|办公厅)决定[：:，,]?$", prefix.strip()):
+        return "own"  # 市政府决定自2015年4月11日至2016年4月10日，… / 省政府决定：从…起
     if _SELF.search("，" + local) or re.match(r"^自?(?:本|该|此)", clause):  # 自本决定印发之日起…
         return "own"
     if kind in ("expires_date", "period_years", "period_months") and _SELF.search(prefix):
@@ -148,7 +155,9 @@ def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str 
         return "unknown"
     # the clause has no subject of its own: the sentence's subject is its subject
     # (《某某法》已经…修订通过，自2021年7月15日起施行 — the law's date, not this document's)
-    books = re.findall(r"《([^《》]+)》", prefix)
+    # a title cited as the basis (根据《…》的规定，) is not the sentence's subject
+    subject_part = re.sub(r"(?:根据|依据|按照|依照|为贯彻|为落实)[^，,；;]*[，,]", "", prefix)
+    books = re.findall(r"《([^《》]+)》", subject_part)
     if books:
         return "own" if squash(books[0]) in own or books[0] in _GENERIC else "other"
     return "bare"
@@ -173,7 +182,7 @@ def find_clauses(paragraphs: list[str], own_titles: set[str]) -> list[Clause]:
                         found.append(Clause("range", sent, "own", None, to_date(*g[0:3])))
                     elif kind == "effective_on_publication":
                         found.append(Clause(kind, sent, subject, trigger=g[0]))
-                    elif kind == "effective_date":
+                    elif kind in ("effective_date", "starts"):
                         found.append(Clause(kind, sent, subject, to_date(*g[0:3])))
                     elif kind == "expires_date":
                         end = to_date(*g[0:3]) if g[0] else _year_end(g[3])
@@ -378,6 +387,10 @@ def read_window(
     on_pub = [
         c for c in clauses if c.kind == "effective_on_publication" and c.subject in ("own", "bare")
     ]
+    starts = [c for c in clauses if c.kind == "starts" and c.start and c.subject != "other"]
+    short = sum(len(p) for p in paragraphs) < 1500 and not any(
+        re.match(r"^第[一二三四五六七八九十]+条", p) for p in paragraphs
+    )
     scope = _scope_range(clauses)
     if own_eff:
         c = own_eff[0]
@@ -411,6 +424,10 @@ def read_window(
     elif len({c.start for c in bare_eff}) == 1:
         c = bare_eff[0]
         ex.effective = DatedFact(c.start, "stated", c.sentence, "effective date stated")
+    elif short and len(starts) == 1 and not any(c.kind == "range" for c in clauses):
+        # a short notice that makes one change from a date (从…起，将…调整为…; 自…起，启用…)
+        c = starts[0]
+        ex.effective = DatedFact(c.start, "stated", c.sentence, "the notice's one change starts")
     expires = [c for c in clauses if c.kind == "expires_date" and c.end and c.subject == "own"]
     periods = [c for c in clauses if c.kind == "period" and c.subject == "own"]
     if expires:
