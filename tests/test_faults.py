@@ -828,6 +828,11 @@ def test_6_webhook_credentials_never_reach_output_or_state(
     web.route("POST", "/hook", answer(200))
     r = alerts(run, seeded, cfg, "2025-11-02")
     assert r.code == 0 and "s3cr3t" not in r.stdout + r.stderr
+    # nor in the state a delivered alert leaves behind
+    delivered = json.dumps(state_rows(tmp_path))
+    assert "sent" in delivered or "delivered" in delivered
+    for secret in ("s3cr3t-pw", "t0k3n", "alerts:"):
+        assert secret not in delivered
 
 
 def test_6_add_url_never_follows_a_redirect_to_another_local_service(
