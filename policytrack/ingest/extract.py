@@ -250,6 +250,8 @@ def _bulk_repeal(ex: Extracted, paragraphs: list[str]) -> Relation | None:
         if m:
             return Relation("supersedes", None, m.group(1).strip(), para)
     for para in paragraphs:
+        if "废止" not in para and "失效" not in para and "执行" not in para:
+            continue  # no repeal verb in the paragraph: nothing to split
         for sent in sentences(para):
             for a, b in repeal_scope(sent):
                 m = _BULK.search(sent[a:b])
@@ -290,8 +292,11 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
             ex.relations.append(rel)
 
     for para in paragraphs:
+        if "《" not in para and "号" not in para:
+            continue  # no title and no number: nothing to relate (most of a law's articles)
+        may_repeal = ex.kind != "interpretation" and bool(_REPEAL.search(para))
         for sent in sentences(para):
-            scope = repeal_scope(sent) if ex.kind != "interpretation" else []
+            scope = repeal_scope(sent) if may_repeal else []
 
             def repealed(at: int) -> bool:
                 return any(a <= at < b for a, b in scope)  # noqa: B023

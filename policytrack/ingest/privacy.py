@@ -55,8 +55,15 @@ def _id_cards(line: str) -> list[re.Match[str]]:
     return [m for m in ID_CARD.finditer(line) if is_id_card(m.group(0))]
 
 
+# every pattern above needs three digits in a row, an @ or a chat service's name: most lines
+# of a policy have none of them and are passed over at once
+_MAYBE = re.compile(r"\d{3}|@|微信|QQ|wechat|WeChat")
+
+
 def has_personal(line: str) -> bool:
     """Whether the line holds a phone number, a WeChat/QQ id, an e-mail or an ID number."""
+    if not _MAYBE.search(line):
+        return False
     return bool(
         PHONE.search(line)
         or WECHAT.search(line)
