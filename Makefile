@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PT := $(BIN)/policytrack
 AS_OF ?= 2025-10-01
 
-.PHONY: demo test lint bench eval docs clean sample
+.PHONY: demo test faults lint bench eval docs clean sample
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -q
+
+# the long fault loops (150 process-group kills of add, …) on top of tests/test_faults.py
+faults: $(STAMP)
+	POLICYTRACK_FAULTS=1 $(BIN)/pytest -q tests/test_faults.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check policytrack tests benchmarks

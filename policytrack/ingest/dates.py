@@ -7,7 +7,6 @@ today's day for 2024年11月), so each clause is a small named rule here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from policytrack.chinese import cn_to_int
@@ -58,67 +57,9 @@ def add_months(start: date, months: int) -> date:
     return end - timedelta(days=1)
 
 
-_ACT = r"(?:施行|实施|执行|生效)"
-_PUB = r"(公布|发布|印发|颁布|公告|下发|发文)"
-
-
-@dataclass(frozen=True)
-class Clause:
-    """A validity clause found in a sentence."""
-
-    kind: str  # effective_on_publication | effective_date | expires_date | period_years | period_months | range
-    sentence: str
-    start: date | None = None
-    end: date | None = None
-    years: int = 0
-    months: int = 0
-    trigger: str = ""
-
-
-_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "range",
-        re.compile(
-            rf"(?:执行期限|实施期限|有效期|执行期|施行期)(?:限)?(?:为|是)?(?:自|从)?{DATE}(?:起)?(?:至|到|—|－|-)+{DATE}"
-        ),
-    ),
-    ("effective_on_publication", re.compile(rf"自?{_PUB}之日起{_ACT}")),
-    ("effective_date", re.compile(rf"(?:自|从|于)?{DATE}起(?:正式)?{_ACT}")),
-    ("expires_date", re.compile(rf"有效期(?:限)?(?:为|是)?(?:截)?至{DATE}(?:止)?")),
-    (
-        "period_years",
-        re.compile(r"有效期(?:限)?(?:为|是)?(\d{1,2}|[一二三四五六七八九十两]{1,3})年"),
-    ),
-    (
-        "period_months",
-        re.compile(r"有效期(?:限)?(?:为|是)?(\d{1,3}|[一二三四五六七八九十两]{1,3})个月"),
-    ),
-)
+_SENTENCE_END = re.compile(r"(?<=[。；！？])")
 
 
 def sentences(text: str) -> list[str]:
     """Sentences of a paragraph, split after 。；！？ (kept)."""
-    return [s for s in re.split(r"(?<=[。；！？])", text) if s.strip()]
-
-
-def find_clauses(paragraphs: list[str]) -> list[Clause]:
-    """Every validity clause in the text, in order."""
-    found: list[Clause] = []
-    for para in paragraphs:
-        for sent in sentences(para):
-            for kind, regex in _RULES:
-                for m in regex.finditer(sent):
-                    g = m.groups()
-                    if kind == "range":
-                        found.append(Clause(kind, sent, to_date(*g[0:3]), to_date(*g[3:6])))
-                    elif kind == "effective_on_publication":
-                        found.append(Clause(kind, sent, trigger=g[0]))
-                    elif kind == "effective_date":
-                        found.append(Clause(kind, sent, to_date(*g[0:3])))
-                    elif kind == "expires_date":
-                        found.append(Clause(kind, sent, end=to_date(*g[0:3])))
-                    elif kind == "period_years":
-                        found.append(Clause(kind, sent, years=cn_to_int(g[0])))
-                    else:
-                        found.append(Clause(kind, sent, months=cn_to_int(g[0])))
-    return found
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]

@@ -122,7 +122,12 @@ def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str 
     )
     # 有效期至… / 执行期限为… opening the sentence speaks of the document; inside an item
     # (…政策，实施期限至2021年12月31日) it is that measure's
-    opening = not prefix.strip() and bool(_PERIOD_SUBJECT.match(clause))
+    opening = (not prefix.strip() and bool(_PERIOD_SUBJECT.match(clause))) or bool(
+        re.fullmatch(
+            r"(?:有效期|执行期限|实施期限|执行期|施行期|试行期|有效期限)(?:为|是)?(?:自|从)?",
+            prefix.strip(),
+        )
+    )
     if _PROMULGATION.search(sentence) or opening:
         return "own"
     if re.search(r"(?:政府|国务院|委员会|办公厅)决定[：:，,]?$", prefix.strip()):
@@ -163,6 +168,8 @@ def find_clauses(paragraphs: list[str], own_titles: set[str]) -> list[Clause]:
     own = {squash(t) for t in own_titles if t}
     found: list[Clause] = []
     for para in paragraphs:
+        if "日" not in para and "年" not in para:
+            continue  # no date and no period in years: no validity statement
         for sent in sentences(para):
             if "日" not in sent and "年" not in sent:
                 continue
