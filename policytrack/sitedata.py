@@ -37,7 +37,7 @@ from .temporal import Graph, Status, build_graph, current_version, expiring, lin
 SITE_WINDOWS = (30, 90, 180)
 RECENT_REDLINES = 30  # version comparisons listed on the home page, newest first
 RECENT_CHANGES = 30  # changes in the change feeds and on the home page, newest first
-STATE_VERSION = 5
+STATE_VERSION = 6
 SEP = "\x1f"  # between the fields of a state entry: in no id, blob or status reason
 
 
@@ -56,6 +56,9 @@ class SiteState:
     stubs: dict[str, str] = field(default_factory=dict)  # stub id → link key
     # the expiring windows on as_of: "days␟id␟expires␟successor label␟successor id"
     expiring: list[str] = field(default_factory=list)
+    # the latest changes of each issuer and jurisdiction at `head` (Index.recent_touches):
+    # "date␟action␟id"; read again only when the archive moved
+    touches: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, raw: Any) -> SiteState | None:
@@ -70,6 +73,7 @@ class SiteState:
                 raw["redlines"],
                 raw["stubs"],
                 raw["expiring"],
+                raw["touches"],
             )
         except KeyError:
             return None
@@ -84,6 +88,7 @@ class SiteState:
             "redlines": self.redlines,
             "stubs": self.stubs,
             "expiring": self.expiring,
+            "touches": self.touches,
         }
 
 
@@ -504,6 +509,8 @@ def site_data(
         )
         if not now_in and not (candidates & related):
             kept_windows = prev.expiring
+    if prev.head == head:
+        new_state.touches = prev.touches
     data = _summaries(
         archive,
         index,
@@ -695,9 +702,14 @@ def _summaries(
             issuers.setdefault(body, []).append(r)
         jurisdictions.setdefault(jur, []).append(r)
     recently.sort(key=lambda e: (e.expires, e.link.id), reverse=True)
+    if not state.touches:  # else kept: the archive did not move
+        state.touches = [
+            SEP.join((c.date[:10], c.action, doc_id))
+            for c, doc_id in index.recent_touches(RECENT_CHANGES)
+        ]
     touches = [
-        (c.date[:10], c.action, rows[doc_id].link)
-        for c, doc_id in index.recent_touches(RECENT_CHANGES)
+        (day, action, rows[doc_id].link)
+        for day, action, doc_id in (t.split(SEP) for t in state.touches)
         if doc_id in rows
     ]
     recent_by_jurisdiction: dict[str, list[tuple[str, str, DocLink]]] = {}

@@ -453,3 +453,28 @@ def test_document_text_html_escapes_headings_paragraphs_tables_and_notices() -> 
     page.close()
     assert page.errors == [] and page.stack == []
     assert {"notice", "ch-1", "art-1"} <= set(page.ids)
+
+
+def test_public_pages_speak_chinese_without_tool_internals(
+    seeded: Path, run: Run, tmp_path: Path
+) -> None:
+    """No page shows a flag, a command, an archive file name or an English status, reason,
+    kind or relation; a value an editor set says so in Chinese."""
+    r = run("set", "--archive", seeded, "京技管发〔2024〕29号", "issued=2024-11-20")
+    assert r.code == 0, r
+    out = tmp_path / "site"
+    build(run, seeded, out)
+    codes = re.compile(
+        r"\b(?:in_force|not_yet_effective|repealed|amended|expired|unknown|superseded|"
+        r"policy|regulation|interpretation|supersedes|cites|mentions|mentioned in|"
+        r"effective|issued|published|stated|inferred|add|correct|set)\b"
+    )
+    for path in sorted(out.rglob("*.html")):
+        html = re.sub(r"<script\b.*?</script>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+        text = re.sub(r"<[^>]+>", " ", html)  # what a reader sees (scripts hold data)
+        for internal in ("--set", "--", "policytrack set", "set by the user", ".md", "Error"):
+            assert internal not in text, (path.name, internal)
+        assert not codes.search(text), (path.name, codes.search(text))
+    html = (out / "documents" / "京技管发-2024-29.html").read_text(encoding="utf-8")
+    assert "现行有效" in html and "规范性文件" in html  # its 效力级别, inferred
+    assert "由存档编辑人员设定" in html  # the date set with `policytrack set`

@@ -19,22 +19,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from policytrack import bodies
-from policytrack.comparison import Row as ComparisonRow
-from policytrack.comparison import table as comparison_table
-from policytrack.comparison import to_docx
 from policytrack.diff import OP_LABELS, DocumentDiff, InlineEdit
 from policytrack.docfile import TABLE_ROW
 from policytrack.model import Document, Unit, is_untitled, slugify
 from policytrack.site import build, feeds, labels, search
 from policytrack.site.build import BuildReport as BuildReport
 from policytrack.temporal import STATUS_LABELS, Status
+
+if TYPE_CHECKING:
+    from policytrack import comparison
 
 SITE_SCHEMA_VERSION = 1
 
@@ -354,7 +354,7 @@ def redline_html(edits: tuple[InlineEdit, ...]) -> Markup:
     return Markup("".join(out))
 
 
-def sidebyside_html(rows: tuple[ComparisonRow, ...]) -> Markup:
+def sidebyside_html(rows: tuple[comparison.Row, ...]) -> Markup:
     """The 新旧对照表 as an HTML table: 修改前 | 修改后, deleted text <del>, inserted <ins>."""
     out = [
         '<table class="sidebyside"><thead><tr><th scope="col">修改前</th>'
@@ -479,7 +479,11 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
         ",\n",
         "\n]}\n",
     )
-    yield "feeds/changes.xml", None, lambda: feeds.changes_feed(data)
+    yield (
+        "feeds/changes.xml",
+        build.fingerprint(data.as_of, data.base_url, feeds.changes_key(data)),
+        lambda: feeds.changes_feed(data),
+    )
     soon = data.expiring[max(data.expiring)]
     # the expiring feeds show the longest window and each entry's jurisdiction
     key = _entries_key(soon) + "".join(f"\0{feeds.jurisdiction_of(data, e.link.id)}" for e in soon)
@@ -491,7 +495,11 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
     for name in sorted({r.jurisdiction for r in data.rows if r.jurisdiction}):
         slug = slugify(name, 40)
         rel = f"feeds/changes-{slug}.xml"
-        yield rel, None, functools.partial(feeds.changes_feed, data, name, rel)
+        yield (
+            rel,
+            build.fingerprint(data.as_of, data.base_url, name, feeds.changes_key(data, name)),
+            functools.partial(feeds.changes_feed, data, name, rel),
+        )
         rel = f"feeds/expiring-{slug}.xml"
         yield (
             rel,
@@ -579,8 +587,10 @@ def document_outputs(kind: str, page: Any) -> list[tuple[str, str | bytes]]:
             ),
             (_document_files(page.doc.id)[1], _json(_doc_json(page, brief=False))),
         ]
+    from policytrack.comparison import table, to_docx  # the workers only: zipfile and all
+
     assert page.diff is not None
-    rows = comparison_table(page.diff)
+    rows = table(page.diff)
     html, docx = _redline_files(page.slug)
     title = f"{page.new.title} 新旧对照表"
     return [
@@ -745,7 +755,19 @@ def render_site(
     segments = build.run(job, tasks, report)
     report.search_indexed = len(plan.reindex)
     index.commit(segments)
-    if build.write_if_changed(out, SEARCH_META, search.meta_json(index.segments, _facets(data))):
+    # the search results' statuses and filters: rendered again when a document's row or
+    # the segments changed (at 100,000 documents it takes a second)
+    meta_key = build.fingerprint([(seg["name"], seg["deleted"]) for seg in index.segments])
+    pages[SEARCH_META] = meta_key
+    if (
+        data.changed is not None
+        and not data.changed
+        and previous.get(SEARCH_META) == meta_key
+        and (out / SEARCH_META).exists()
+    ):
+        report.unchanged += 1
+        report.skipped += 1
+    elif build.write_if_changed(out, SEARCH_META, search.meta_json(index.segments, _facets(data))):
         report.written.append(SEARCH_META)
     else:
         report.unchanged += 1

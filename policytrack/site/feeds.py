@@ -5,7 +5,6 @@ iCalendar feed (RFC 5545) of expiry dates. Every timestamp comes from the archiv
 
 from __future__ import annotations
 
-import posixpath
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -33,7 +32,9 @@ def href(data: SiteData, rel: str, here: str) -> str:
     path = quote(rel, safe="/#")
     if data.base_url:
         return f"{data.base_url.rstrip('/')}/{path}"
-    return posixpath.relpath(path, posixpath.dirname(quote(here, safe="/")) or ".")
+    if rel.startswith(here.rpartition("/")[0] + "/") and "/" in here:  # beside it
+        return path[len(quote(here.rpartition("/")[0])) + 1 :]
+    return "../" * here.count("/") + path  # site paths hold no "..": up to the root
 
 
 def _midnight(day: date) -> datetime:
@@ -103,6 +104,18 @@ def expiring_feed(
         )
     fg.updated(_midnight(data.as_of))
     return str(fg.atom_str(pretty=True).decode("utf-8"))
+
+
+def changes_key(data: SiteData, jurisdiction: str | None = None) -> str:
+    """What a change feed shows, as one string (its fingerprint's input)."""
+    changes = (
+        data.recent_by_jurisdiction.get(jurisdiction, ()) if jurisdiction else data.recent_changes
+    )
+    rows = data.by_id
+    return "\n".join(
+        f"{day}\0{action}\0{rows[link.id].key}\0{rows[link.id].status.reason_zh}"
+        for day, action, link in changes
+    )
 
 
 def first_day(row: Row, as_of: date) -> date:
