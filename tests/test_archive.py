@@ -191,9 +191,11 @@ def test_history_lists_the_commits_of_a_document(seeded: Path, run: Run) -> None
 
 
 def corpus_files(n: int) -> list[Path]:
-    from tests.conftest import CORPUS
+    from tests.conftest import LAWREF
 
-    return sorted((CORPUS / "single").rglob("*.md"))[:n]
+    files = sorted((LAWREF / "single").rglob("*.md"))
+    assert len(files) >= n
+    return files[:n]
 
 
 def test_batch_add_writes_one_commit_parsed_on_all_cores(archive: Path, run: Run) -> None:

@@ -1,4 +1,5 @@
-"""DESIGN.md's import layering, enforced: a test fails on an upward or sideways import."""
+"""The import layering of docs/architecture.md, enforced: a test fails on an upward or sideways
+import."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 PKG = ROOT / "policytrack"
-# module → the policytrack modules it may import (DESIGN.md "Layout and layering")
+# module → the policytrack modules it may import (docs/architecture.md, "Layers")
 BASE = {"errors", "chinese"}
 MODEL = BASE | {"model", "facts", "versions"}
 MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "temporal"}
@@ -98,7 +99,7 @@ def test_imports_follow_the_layering() -> None:
         me = top_module(path)
         allowed = ALLOWED.get(me)
         assert allowed is not None, (
-            f"{path}: module {me!r} has no place in the layering; add it to DESIGN.md and this test"
+            f"{path}: module {me!r} has no place in the layering; add it to docs/architecture.md and this test"
         )
         for target, line in imports_of(path):
             if target.startswith("!"):
@@ -140,3 +141,19 @@ def test_every_package_ships_in_the_wheel() -> None:
         "policytrack.templates"
     }
     assert found == listed
+
+
+def test_code_and_docs_cite_only_what_the_repository_holds() -> None:
+    """Design notes live in docs/: no file points a reader at notes outside the clone."""
+    outside = ("DESIGN.md", "STYLE.md", "LIBRARIES.md")
+    folders = ("policytrack", "tests", "benchmarks", "docs", "templates", "contrib")
+    files = [ROOT / "README.md", ROOT / "Makefile", ROOT / "pyproject.toml"]
+    files += [p for f in folders for p in (ROOT / f).rglob("*") if p.suffix in {".py", ".md"}]
+    cited = [
+        f"{p.relative_to(ROOT)}: {name}"
+        for p in files
+        if p.name != "test_layering.py"
+        for name in outside
+        if name in p.read_text(encoding="utf-8")
+    ]
+    assert cited == []
