@@ -15,6 +15,8 @@ import pytest
 from policytrack.site.search import query_tokens, token_hash
 from tests.conftest import ROOT, Run
 
+pytestmark = pytest.mark.slow  # a real browser on a built site
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
 FLAGS = [

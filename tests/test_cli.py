@@ -211,6 +211,18 @@ def test_cli_reference_is_up_to_date() -> None:
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == render(), "run `make docs`"
 
 
+def test_version_is_the_installed_packages(run: Run) -> None:
+    import importlib.metadata
+    import tomllib
+
+    result = run("--version")
+    assert result.code == 0
+    assert result.stdout == f"policytrack {importlib.metadata.version('policytrack')}\n"
+    # written once, in policytrack/__init__.py; pyproject.toml reads it from there
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and project["dynamic"] == ["version"]
+
+
 def test_every_command_has_help() -> None:
     assert commands_without_help() == []
 

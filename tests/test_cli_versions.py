@@ -161,7 +161,7 @@ def test_realdev_copies_become_one_document_with_several_sources(
 @pytest.mark.parametrize(
     ("pages", "versions"),
     [
-        pytest.param(REALDEV_PAGES, LAWREF / "versions", id="fixtures"),
+        pytest.param(REALDEV_PAGES, LAWREF / "versions", id="fixtures", marks=pytest.mark.slow),
         pytest.param(REALDEV, CORPUS / "versions", id="corpus", marks=WHOLE),
     ],
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from policytrack.archive import Archive
 from policytrack.index import Index
 from tests.conftest import Run, edited_seed
@@ -54,6 +56,7 @@ def test_a_missing_index_is_rebuilt_and_is_git_ignored(seeded: Path, run: Run) -
     assert ignored.returncode == 0
 
 
+@pytest.mark.slow
 def test_index_builds_over_thousands_of_files(archive: Path) -> None:
     """Enough blobs to fill both pipes of `git cat-file --batch` (a deadlock if fed naively)."""
     import subprocess

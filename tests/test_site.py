@@ -285,6 +285,7 @@ def _fresh_search(run: Run, archive: Path, tmp_path: Path, query: str) -> list[s
     return search(fresh / "search", query)
 
 
+@pytest.mark.slow
 def test_search_segments_merge_and_answer_as_a_full_build(tmp_path: Path) -> None:
     """Many updates: small segments are merged, mostly deleted ones rewritten, and every
     query answers what an index built from scratch answers."""
