@@ -157,3 +157,51 @@ def test_code_and_docs_cite_only_what_the_repository_holds() -> None:
         if name in p.read_text(encoding="utf-8")
     ]
     assert cited == []
+
+
+def _module_imports(path: Path) -> set[str]:
+    """The policytrack modules (dotted names) a file imports, at its top or inside a
+    function; what it imports only for type checking is left out."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    checking_only: set[int] = set()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            checking_only.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in checking_only:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, base]).strip(".")
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("policytrack")}
+
+
+def test_no_two_modules_import_each_other() -> None:
+    """A cycle between modules (ingest.formats importing the readers that import it) makes
+    the import order matter; the shape both need goes in a module of its own."""
+    modules = {
+        ".".join(p.relative_to(ROOT).with_suffix("").parts): p
+        for p in PKG.rglob("*.py")
+        if p.name != "__init__.py"
+    }
+    edges = {name: _module_imports(path) & modules.keys() - {name} for name, path in modules.items()}
+    cycles = []
+    for start in sorted(edges):
+        stack, seen = [(start, (start,))], set()
+        while stack:
+            here, trail = stack.pop()
+            for nxt in sorted(edges[here]):
+                if nxt == start:
+                    cycles.append(" → ".join([*trail, start]))
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, (*trail, nxt)))
+    assert cycles == []

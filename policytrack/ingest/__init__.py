@@ -29,6 +29,7 @@ from policytrack.model import (
 )
 
 from .clean import clean
+from .converted import Converted
 from .decode import DEFAULT_MAX_BYTES, check_size, decode
 from .extract import (
     Extracted,
@@ -38,7 +39,7 @@ from .extract import (
     find_kind,
     find_relations,
 )
-from .formats import Converted, convert, sniff
+from .formats import convert, sniff
 from .history import read_history
 from .labels import LabelBlock, LabelPair, field_of
 from .lawrefbook import is_lawrefbook, read_lawrefbook

@@ -20,7 +20,7 @@ from policytrack.chinese import int_to_cn
 from policytrack.docfile import table_rows
 from policytrack.errors import IngestError
 
-from .formats import Converted
+from .converted import Converted
 
 
 def read_docx(data: bytes, name: str) -> Converted:
