@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PT := $(BIN)/policytrack
 AS_OF ?= 2025-10-01
 
-.PHONY: demo test test-fast lint bench eval docs clean sample
+.PHONY: demo test test-fast faults lint bench eval docs clean sample
 
 # The first run installs everything (1-2 minutes on a fresh machine): say so, and let pip
 # show each package it fetches rather than leave the terminal silent.
@@ -48,6 +48,10 @@ test: $(STAMP)
 # the suite without the tests marked `slow` (corpus-wide loops, whole-site builds, browsers)
 test-fast: $(STAMP)
 	$(BIN)/pytest -q -m "not slow"
+
+# the long fault loops (150 process-group kills of add, …) on top of tests/test_faults.py
+faults: $(STAMP)
+	POLICYTRACK_FAULTS=1 $(BIN)/pytest -q tests/test_faults.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check policytrack tests benchmarks

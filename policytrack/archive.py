@@ -16,6 +16,7 @@ import contextlib
 import errno
 import fcntl
 import json
+import logging
 import os
 import shutil
 import signal
@@ -31,8 +32,11 @@ import git
 from .docfile import parse
 from .errors import ArchiveError
 from .model import Document
+from .recovery import clear_stale_lock, environment_problem, lock_named, locked, sweep
 
+log = logging.getLogger("policytrack")
 MARKER = ".policytrack.toml"
+LOCK_WAIT = 10.0  # seconds to wait for another git command's lock (POLICYTRACK_GIT_LOCK_WAIT)
 STATE_DIR = ".policytrack"
 GITIGNORE = ".gitignore"
 FALLBACK_IDENTITY = {
@@ -121,11 +125,21 @@ class Archive:
                 f"{root} is not inside a git repository; run 'git init' there or re-create it with 'policytrack init'"
             )
         archive = cls(root, top)
-        archive.state.mkdir(exist_ok=True)
+        archive._prepare_state()
         if (archive.state / "journal.json").exists():
             with archive.lock():
                 archive.recover()
         return archive
+
+    def _prepare_state(self) -> None:
+        """The private folder exists; temporary files of killed runs are gone."""
+        try:
+            self.state.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError(
+                environment_problem(exc, self.root) or f"cannot create {self.state} ({exc})"
+            ) from None
+        sweep(self.state)
 
     @classmethod
     def init(cls, root: Path) -> Archive:
@@ -142,7 +156,7 @@ class Archive:
             git.Repo.init(str(root), initial_branch="main").close()
             top = root
         archive = cls(root, top)
-        archive.state.mkdir(exist_ok=True)
+        archive._prepare_state()
         files = {
             MARKER: "# policytrack archive\nformat = 1\n",
             GITIGNORE: f"{STATE_DIR}/\n",
@@ -232,7 +246,8 @@ class Archive:
                     size = int(header[2])
                     data = proc.stdout.read(size)
                     proc.stdout.read(1)
-                    out[header[0]] = data.decode("utf-8")
+                    # never fails: a file that is not UTF-8 is reported by whoever parses it
+                    out[header[0]] = data.decode("utf-8", "surrogateescape")
             finally:
                 writer.join()
                 proc.wait()
@@ -333,8 +348,13 @@ class Archive:
             return
         if timeout is None:
             timeout = float(os.environ.get("POLICYTRACK_LOCK_TIMEOUT", "120"))
-        self.state.mkdir(exist_ok=True)
-        fd = os.open(self.state / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.state.mkdir(exist_ok=True)
+            fd = os.open(self.state / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise ArchiveError(
+                environment_problem(exc, self.root) or f"cannot open the archive's lock ({exc})"
+            ) from None
         deadline = time.monotonic() + timeout
         try:
             while True:
@@ -376,8 +396,22 @@ class Archive:
         scratch = self.state / f"blobs-{os.getpid()}"
         try:
             return self._commit(files, subject, trailers, scratch)
+        except (git.GitCommandError, subprocess.CalledProcessError, OSError) as exc:
+            raise ArchiveError(self._failure(exc)) from None
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+            (self.state / f"scratch-{os.getpid()}").unlink(missing_ok=True)
+
+    def _failure(self, exc: BaseException) -> str:
+        """One line for a git command or a write that failed while committing."""
+        text = exc.stderr if isinstance(exc, git.GitCommandError) else exc
+        if isinstance(exc, subprocess.CalledProcessError):
+            text = (exc.stderr or b"").decode("utf-8", "replace")
+        found = environment_problem(exc, self.root) or environment_problem(str(text), self.root)
+        if found:
+            return found + "; the archive is unchanged"
+        detail = str(text).strip().splitlines()[-1:] or [type(exc).__name__]
+        return f"git could not write the commit ({detail[0].strip()}); the archive is unchanged"
 
     def _commit(
         self, files: Mapping[str, str | None], subject: str, trailers: Trailers, scratch: Path
@@ -404,6 +438,7 @@ class Archive:
                 entries = []
                 written = [(n, t) for n, t in files.items() if t is not None]
                 blobs = self._hash_blobs(repo, [t for _, t in written], scratch)
+                _fault("after-blobs")
                 for (name, _), blob in zip(written, blobs, strict=True):
                     entries.append(f"100644 {blob.name}\t{self.relpath(name)}")
                     staged[name] = blob
@@ -418,6 +453,7 @@ class Archive:
                     check=True,
                     capture_output=True,
                 )
+                _fault("in-index")
                 tree = repo.git.write_tree(env=ienv)
             finally:
                 tmp_index.unlink(missing_ok=True)
@@ -426,29 +462,80 @@ class Archive:
                 return None
             parents = ["-p", head] if head else []
             new = repo.git.commit_tree(tree, *parents, "-F", self._scratch(message), env=env)
-            journal.write_text(json.dumps({"old": head, "new": new, "files": sorted(files)}))
+            record = json.dumps({"old": head, "new": new, "files": sorted(files)})
+            _atomic_write(journal, record.encode(), self.state)  # never half written
             _fault("before-ref")
             args = ["HEAD", new] + ([head] if head else ["0" * 40])
             try:
-                repo.git.update_ref("-m", subject, *args)
-            except git.GitCommandError:
+                self._update_ref(repo, subject, args, head)
+            except BaseException:
                 journal.unlink(missing_ok=True)
-                raise ArchiveError(
-                    "the repository's HEAD moved while writing (another git command?); nothing "
-                    "was changed, run the command again"
-                ) from None
+                raise
             _fault("after-ref")
-            self.recover(files, staged)
-            (self.state / f"scratch-{os.getpid()}").unlink(missing_ok=True)
+            try:
+                self.recover(files, staged)
+            except ArchiveError as exc:
+                # the commit is made: the journal stays, and the next command puts the
+                # files in place (this one must not report a failure for a stored commit)
+                log.warning("%s; the commit is made, the next policytrack command finishes it", exc)
             return str(new)
+
+    def _update_ref(self, repo: git.Repo, subject: str, args: list[str], head: str | None) -> None:
+        """Move HEAD by compare-and-swap; a stale ref lock of a killed git is cleared."""
+        deadline = time.monotonic() + _lock_wait()
+        while True:
+            try:
+                repo.git.update_ref("-m", subject, *args)
+                return
+            except git.GitCommandError as exc:
+                if self.head() != head:
+                    raise ArchiveError(
+                        "the repository's HEAD moved while writing (another git command "
+                        "committed meanwhile); nothing was changed, run the command again"
+                    ) from None
+                lock = lock_named(str(exc.stderr), self.toplevel)
+                if lock is None:
+                    raise
+                if clear_stale_lock(lock, self.toplevel, self._git_dir(repo)):
+                    continue
+                if time.monotonic() > deadline:
+                    raise ArchiveError(locked(lock)) from None
+                time.sleep(0.1)
+
+    def _git_dir(self, repo: git.Repo) -> Path:
+        return (self.toplevel / str(repo.git.rev_parse("--git-common-dir")).strip()).resolve()
+
+    def _retry_index(self, repo: git.Repo, *args: str) -> None:
+        """A git command that writes the repository's index, waiting while another git
+        command holds the index lock, and clearing the lock of a killed one."""
+        deadline = time.monotonic() + _lock_wait()
+        while True:
+            try:
+                repo.git.execute(["git", *args])
+                return
+            except git.GitCommandError as exc:
+                lock = lock_named(str(exc.stderr), self.toplevel)
+                if lock is None:
+                    raise ArchiveError(
+                        self._failure(exc).replace("; the archive is unchanged", "")
+                    ) from None
+                if clear_stale_lock(lock, self.toplevel, self._git_dir(repo)):
+                    continue
+                if time.monotonic() > deadline:
+                    raise ArchiveError(locked(lock)) from None
+                time.sleep(0.1)
 
     def _dirty(self, repo: git.Repo, names: list[str]) -> list[str]:
         """Which of these archive files differ from HEAD in the worktree or the index."""
         if not names:
             return []
         wanted = {self.relpath(n): n for n in names}
-        out = repo.git.status(
-            "--porcelain", "-z", "--", (self.prefix + "/") if self.prefix else "."
+        out = repo.git.status(  # no optional index lock: a killed status leaves none
+            "--porcelain",
+            "-z",
+            "--",
+            (self.prefix + "/") if self.prefix else ".",
+            env={"GIT_OPTIONAL_LOCKS": "0"},
         )
         dirty = []
         for record in out.split("\0"):
@@ -499,34 +586,55 @@ class Archive:
         journal = self.state / "journal.json"
         if not journal.exists():
             return
-        state = json.loads(journal.read_text())
+        try:
+            state = json.loads(journal.read_text(encoding="utf-8"))
+            names: list[str] = [str(n) for n in state["files"]]
+            new_commit = str(state["new"])
+        except (ValueError, KeyError, TypeError):
+            raise ArchiveError(
+                f"{journal} is damaged (it is written whole, so it was changed by hand or by "
+                "a disk fault); run 'git status' in the archive: restore changed files with "
+                f"'git checkout -- FILE', then delete {journal}"
+            ) from None
         head = self.head()
-        if head == state["new"]:
+        if head == new_commit:
             with self.repo() as repo:
-                names: list[str] = state["files"]
                 if written is None or sorted(written) != names:
                     blobs = self.tree_blobs_of(repo, "HEAD", names)
                     texts = self.read_blobs(sorted(set(blobs.values())))
                     written = {n: texts[blobs[n]] if n in blobs else None for n in names}
                 for chunk in range(0, len(names), 500):  # bounded command lines
                     paths = [self.relpath(n) for n in names[chunk : chunk + 500]]
-                    repo.git.reset("-q", "HEAD", "--", *paths)
-                for name, text in written.items():
-                    target = self.root / name
-                    if staged and name in staged and staged[name].exists():
-                        os.replace(staged[name], target)
-                    elif text is not None:
-                        _atomic_write(target, text.encode("utf-8"))
-                    else:
-                        target.unlink(missing_ok=True)
+                    self._retry_index(repo, "reset", "-q", "HEAD", "--", *paths)
+                _fault("in-recover")
+                try:
+                    for name, text in written.items():
+                        target = self.root / name
+                        if staged and name in staged and staged[name].exists():
+                            os.replace(staged[name], target)
+                        elif text is not None:
+                            data = text.encode("utf-8", "surrogateescape")
+                            _atomic_write(target, data, self.state)
+                        else:
+                            target.unlink(missing_ok=True)
+                except OSError as exc:
+                    raise ArchiveError(
+                        environment_problem(exc, self.root) or f"cannot write {exc.filename}"
+                    ) from None
         journal.unlink(missing_ok=True)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, data: bytes, tmp_dir: Path) -> None:
     """A worktree copy of a committed file, replaced whole. Not fsynced, as git does not
     fsync the files it checks out: the commit itself is durable in git, and a copy lost
     in a crash shows as a changed file that `git checkout -- FILE` restores (an fsync per
-    file was a tenth of a 400-file batch)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    file was a tenth of a 400-file batch). The temporary file is made in the private
+    folder (same file system), named with the process id, where the next command finds
+    and removes it if this one is killed (recovery.sweep)."""
+    tmp = tmp_dir / f"put.{os.getpid()}.tmp"
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def _lock_wait() -> float:
+    return float(os.environ.get("POLICYTRACK_GIT_LOCK_WAIT", LOCK_WAIT))

@@ -106,11 +106,15 @@ def ascii_digits(text: str) -> str:
     return text.translate(_FULLWIDTH_DIGITS)
 
 
-INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+# control characters too (not tab, line feed, carriage return, vertical tab, form feed):
+# a terminal escape sequence or a NUL in a page is not text, and printed raw by `show` it
+# would drive the reader's terminal
+INVISIBLE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u00ad]")
 
 
 def strip_invisible(text: str) -> str:
-    """Remove zero-width spaces, joiners, BOMs and soft hyphens scraped pages carry."""
+    """Remove zero-width spaces, joiners, BOMs and soft hyphens scraped pages carry, and
+    control characters."""
     return INVISIBLE_RE.sub("", text)
 
 

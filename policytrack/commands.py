@@ -34,6 +34,7 @@ from .model import (
     ref_key,
     slugify,
 )
+from .safeio import read_limited
 from .temporal import (
     STATUS_ALIASES,
     Expiring,
@@ -277,6 +278,7 @@ def add(
     inputs = _inputs(files, url, overrides, max_bytes, timeout, retrieved)
     index = Index(archive)
     index.refresh()
+    inputs = _refuse_bad_relations(index, inputs)
     with contextlib.nullcontext() if dry_run else archive.lock():
         if not dry_run:
             archive.recover()
@@ -284,6 +286,21 @@ def add(
         if dry_run or not writes:
             return results
         return _commit_plan(archive, results, writes, batch)
+
+
+def _refuse_bad_relations(index: Index, inputs: list[Input]) -> list[Input]:
+    """Each input that would share another document's doc number, supersede itself or close
+    a supersession cycle is refused with what to change (see integrity)."""
+    from .integrity import problems_of_adding
+
+    new = [(i.file, i.result.document) for i in inputs if i.result is not None]
+    bad: dict[str, list[str]] = {}
+    for file, problem in problems_of_adding(index, new):
+        bad.setdefault(file, []).append(problem)
+    return [
+        dataclasses.replace(i, result=None, error="; ".join(bad[i.file])) if i.file in bad else i
+        for i in inputs
+    ]
 
 
 def _rel_id(archive: Archive) -> Callable[[str], str]:
@@ -443,6 +460,11 @@ def _ingest_in_worker(
         result, text = _ingest_with_text(source, url, overrides, max_bytes, retrieved)
     except PolicytrackError as exc:
         return f"{source.name}: {exc}" if source.name not in str(exc) else str(exc)
+    except Exception as exc:  # a bug met on one file must name it, not end the run blind
+        return (
+            f"{source.name} could not be read ({type(exc).__name__}: {exc}); add the others "
+            "without it, and please report it with the file"
+        )
     grams = sketch(result.document.body)
     if not slim:
         return result, text, grams
@@ -473,16 +495,15 @@ def _read_source(item: str, *, timeout: float, max_bytes: int) -> _Source:
         got = download(item, timeout=timeout, max_bytes=max_bytes)
         return _Source(got.data, got.name, got.url, got.requested, got.content_type)
     f = Path(item)
-    try:
-        return _Source(f.read_bytes(), f.name)
-    except FileNotFoundError:
-        looks_like_address = "://" in item or item.lower().startswith("www.") or ".gov.cn/" in item
-        hint = "; a URL must start with http:// or https://" if looks_like_address else ""
-        raise PolicytrackError(f"{f} does not exist; check the path{hint}") from None
-    except IsADirectoryError:
-        raise PolicytrackError(f"{f} is a folder; give the files inside it") from None
-    except OSError as exc:
-        raise PolicytrackError(f"cannot read {f}: {exc.strerror}") from None
+    looks_like_address = "://" in item or item.lower().startswith("www.") or ".gov.cn/" in item
+    if looks_like_address and not f.exists():
+        raise PolicytrackError(
+            f"{f} does not exist; check the path; a URL must start with http:// or https://"
+        )
+    # FIFOs and devices refused, the limit enforced while reading (safeio)
+    return _Source(
+        read_limited(f, max_bytes, "split it or raise the limit with --max-bytes"), f.name
+    )
 
 
 def _rel(path: Path) -> str:
@@ -666,8 +687,9 @@ def _load_side(loaded: Loaded, ref: str) -> tuple[Document, str, str]:
     path = Path(ref)
     if path.is_file() and (path.suffix != ".md" or path.resolve().parent != loaded.archive.root):
         from .ingest import ingest
+        from .ingest.decode import DEFAULT_MAX_BYTES
 
-        result = ingest(path.read_bytes(), path.name)
+        result = ingest(read_limited(path, DEFAULT_MAX_BYTES), path.name)
         return (
             result.document,
             serialise(result.document),
@@ -761,7 +783,15 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
     report = CheckReport()
     docs: list[Document] = []
     for path in archive.document_files():
-        text = path.read_text(encoding="utf-8")
+        try:
+            # bytes as they are: read_text would turn CR LF into LF and hide it
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            report.problems.append(
+                f"{path.name}: is not UTF-8 text (an undecodable byte at offset {exc.start}); "
+                "convert it to UTF-8 (e.g. iconv -f GB18030 -t UTF-8) and commit it"
+            )
+            continue
         try:
             doc = parse(text, path.name)
         except ValidationErrors as exc:
@@ -1010,20 +1040,27 @@ def _suggestions(loaded: Loaded, as_of: date) -> list[Suggested]:
 # --- site ------------------------------------------------------------------------------------
 
 
-def site_build(archive_path: Path, out: Path, as_of: date, base_url: str = "") -> BuildReport:
+def site_build(
+    archive_path: Path, out: Path, as_of: date, base_url: str = "", *, force: bool = False
+) -> BuildReport:
     """Build the static site into `out`, looking again only at what changed since the last
-    build there (see sitedata); only changed files are rewritten."""
+    build there (see sitedata); only changed files are rewritten. A non-empty folder not
+    built by policytrack is refused unless `force` (see site.build.claim)."""
     from .site import previous_build, render_site
+    from .site.build import claim
     from .sitedata import SiteState, site_data
 
     archive = open_archive(archive_path)
+    claim(out, force)
     index = Index(archive)
     index.refresh()
     with without_gc():  # the render workers collect as usual
         previous = previous_build(archive.state, out)
         state = SiteState.from_json(previous.state) if previous else None
         data, new_state = site_data(archive, index, as_of, base_url, state)
-        return render_site(data, out, previous, new_state.to_json(), archive.state)
+        # a file that cannot be read keeps the pages its last good version had
+        unreadable = frozenset(name.removesuffix(".md") for name, _ in index.problems())
+        return render_site(data, out, previous, new_state.to_json(), archive.state, unreadable)
 
 
 # --- alerts ----------------------------------------------------------------------------------

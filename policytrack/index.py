@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 
 from .archive import Archive, Commit
 from .docfile import front_matter, parse
-from .errors import PolicytrackError
+from .errors import ArchiveError, FormatError, PolicytrackError, ValidationErrors
 from .facts import deadlines
 from .model import (
     LINEAGE_TYPES,
@@ -36,6 +37,7 @@ from .model import (
     reference_key,
     slugify,
 )
+from .recovery import environment_problem
 from .versions import sketch
 
 # refkeys that are not REF spellings (a slug never holds "~" or ":"): the keys `add` finds
@@ -47,6 +49,7 @@ LINEAGE_SQL = "(" + ", ".join(f"'{t}'" for t in LINEAGE_TYPES) + ")"
 
 SCHEMA_VERSION = "9"
 READ_BATCH = 2000  # blobs read from git at a time while refreshing
+log = logging.getLogger("policytrack")
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs (
@@ -62,6 +65,8 @@ CREATE INDEX docs_rows ON docs(
     expires
 ) WHERE problem IS NULL;
 CREATE INDEX docs_expires ON docs(expires);
+-- the few files that could not be read, reported by every command that skips them
+CREATE INDEX docs_problems ON docs(name) WHERE problem IS NOT NULL;
 CREATE TABLE refkeys (key TEXT NOT NULL, id TEXT NOT NULL, how TEXT NOT NULL);
 CREATE INDEX refkeys_key ON refkeys(key);
 CREATE TABLE measures (
@@ -163,6 +168,26 @@ def document_from_json(data: dict[str, Any]) -> Document:
     )
 
 
+def readable(text: str, name: str) -> str:
+    """A committed file's text, or FormatError when its bytes were not UTF-8 (blobs are
+    decoded with surrogateescape, so one such file cannot stop the others being read)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise FormatError(
+            f"is not UTF-8 text (an undecodable byte at character {exc.start}); "
+            "convert it to UTF-8 (e.g. iconv -f GB18030 -t UTF-8) and commit it",
+            path=name,
+        ) from None
+    return text
+
+
+def problem_of(exc: PolicytrackError, name: str) -> str:
+    """Why a file cannot be read, on one line, without its name in front."""
+    items = exc.problems if isinstance(exc, ValidationErrors) else [str(exc)]
+    return "; ".join(p.removeprefix(f"{name}: ") for p in items)
+
+
 class Index:
     """Read access to the archive's metadata through the SQLite cache."""
 
@@ -200,7 +225,30 @@ class Index:
             conn.commit()
 
     def refresh(self) -> IndexStats:
-        """Bring the index up to date with the archive's HEAD; rebuild it if unusable."""
+        """Bring the index up to date with the archive's HEAD; rebuild it if unusable.
+        Every committed file that cannot be read is named in a warning (logged): the
+        commands that read the index skip it, and must say so."""
+        try:
+            stats = self._refresh()
+        except (sqlite3.OperationalError, OSError) as exc:
+            problem = environment_problem(exc, self.archive.root) or environment_problem(
+                str(exc), self.archive.root
+            )
+            if problem is None:
+                raise
+            raise ArchiveError(problem) from None
+        for name, problem in self.problems():
+            log.warning("%s is skipped: %s", name, problem)
+        return stats
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(file name, why it cannot be read) of every committed file left out."""
+        with self._connect() as conn:
+            return conn.execute(
+                "SELECT name, problem FROM docs WHERE problem IS NOT NULL ORDER BY name"
+            ).fetchall()
+
+    def _refresh(self) -> IndexStats:
         rebuilt = False
         with self.archive.lock():
             if not self._usable():
@@ -295,10 +343,11 @@ class Index:
 
     def _store(self, conn: sqlite3.Connection, name: str, blob: str, text: str) -> None:
         try:
-            doc = parse(text, name)
+            doc = parse(readable(text, name), name)
         except PolicytrackError as exc:
             conn.execute(
-                "INSERT INTO docs (name, blob, problem) VALUES (?, ?, ?)", (name, blob, str(exc))
+                "INSERT INTO docs (name, blob, problem) VALUES (?, ?, ?)",
+                (name, blob, problem_of(exc, name)),
             )
             return
         w = doc.window

@@ -235,6 +235,28 @@ def _slugify(text: str, max_len: int) -> str:
     return slug[:max_len].rstrip("-") or "document"
 
 
+ID_MAX_BYTES = 200  # + ".html" stays well inside the 255-byte file-name limit
+# names a document file cannot take: the archive's README and the site's own pages
+# (documents/index.html); compared without case, for case-insensitive file systems
+RESERVED_IDS = frozenset({"readme", "index"})
+_ID = re.compile(r"[^\W_][\w-]*")
+
+
+def id_problem(value: str) -> str | None:
+    """Why a string cannot be a document id (it becomes a file name and a URL path), or
+    None. The one rule for ids from any source: front matter, --set id=, derived ones."""
+    if not _ID.fullmatch(value):
+        return (
+            f"{value!r} cannot be an id: use letters, digits and hyphens, starting with a "
+            "letter or digit (no /, ., spaces or other marks)"
+        )
+    if value.lower() in RESERVED_IDS:
+        return f"{value!r} cannot be an id: the name is used by the archive or the website"
+    if len(value.encode("utf-8")) > ID_MAX_BYTES:
+        return f"{value[:20]!r}… cannot be an id: it is longer than {ID_MAX_BYTES} bytes"
+    return None
+
+
 def derived_id(*, issuer: str | None, when: date | None, title: str | None, text: str = "") -> str:
     """Deterministic id for a document without a doc number: the start of its title, its
     date, and a short hash of issuer and full title (so two same-day titles differ). A

@@ -54,6 +54,23 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "faults: long fault loops; run by `make faults` (POLICYTRACK_FAULTS=1)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long fault loops run only with POLICYTRACK_FAULTS=1 (`make faults`): they take
+    minutes, and `make test` stays within its budget."""
+    if os.environ.get("POLICYTRACK_FAULTS"):
+        return
+    slow = [item for item in items if item.get_closest_marker("faults")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("faults")]
+
+
 @pytest.fixture(autouse=True)
 def _git_identity(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory

@@ -142,6 +142,10 @@ def hook() -> Iterator[Hook]:
 # --- helpers ------------------------------------------------------------------------------------
 
 
+# the test servers listen on loopback, which channels reach only when allowed explicitly
+LOOPBACK = '[alerts]\nallow_networks = ["127.0.0.1"]\n'
+
+
 def config(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "policytrack.toml"
     path.write_text(text, encoding="utf-8")
@@ -316,7 +320,8 @@ name = "ops"
 def test_webhook_payload_and_signature(tmp_path: Path, seeded: Path, run: Run, hook: Hook) -> None:
     cfg = config(
         tmp_path,
-        f"""
+        LOOPBACK
+        + f"""
 [[subscribers]]
 name = "newsroom"
   [[subscribers.channels]]
@@ -351,7 +356,8 @@ def test_work_chat_bots_sign_their_requests(
 ) -> None:
     cfg = config(
         tmp_path,
-        f"""
+        LOOPBACK
+        + f"""
 [[subscribers]]
 name = "bots"
   [[subscribers.channels]]
@@ -406,7 +412,8 @@ def test_bot_errcode_is_a_failure(tmp_path: Path, seeded: Path, run: Run, hook: 
     hook.reply = {"errcode": 310000, "errmsg": "sign not match"}
     cfg = config(
         tmp_path,
-        f"""
+        LOOPBACK
+        + f"""
 [[subscribers]]
 name = "ding"
   [[subscribers.channels]]
@@ -430,7 +437,8 @@ def test_outage_keeps_alerts_pending_and_retries(
 ) -> None:
     cfg = config(
         tmp_path,
-        smtp_table(smtp.port)
+        LOOPBACK
+        + smtp_table(smtp.port)
         + f"""
 [[subscribers]]
 name = "team"
@@ -515,7 +523,8 @@ def test_superseded_is_for_replacement_and_new_version_for_amendment(
     assert run("add", "--archive", seeded, OLD_PARKING).code == 0
     cfg = config(
         tmp_path,
-        f"""
+        LOOPBACK
+        + f"""
 [[subscribers]]
 name = "parking"
 events = ["superseded", "new-version"]
@@ -546,7 +555,8 @@ def test_dry_run_sends_and_records_nothing(
 ) -> None:
     cfg = config(
         tmp_path,
-        """
+        LOOPBACK
+        + """
 [[subscribers]]
 name = "newsroom"
   [[subscribers.channels]]
@@ -572,7 +582,8 @@ name = "newsroom"
 def test_concurrent_run_is_refused(tmp_path: Path, seeded: Path, hook: Hook) -> None:
     cfg = config(
         tmp_path,
-        f"""
+        LOOPBACK
+        + f"""
 [[subscribers]]
 name = "n"
   [[subscribers.channels]]

@@ -422,7 +422,7 @@ def test_add_url_follows_redirects_and_records_provenance(
             "/slow.html",
             (200, {"Content-Type": "text/html"}, b"<p>late</p>", 3.0),
             ("--timeout", "0.5"),
-            "no answer within 0.5 s; try again later or raise --timeout",
+            "no complete answer within 0.5 s; try again later or raise --timeout",
         ),
         (
             "/huge.pdf",
@@ -434,7 +434,7 @@ def test_add_url_follows_redirects_and_records_provenance(
             "/loop",
             (302, {"Location": "/loop"}, b"", 0.0),
             (),
-            "too many redirects (a redirect loop",
+            "redirects in a loop",
         ),
     ],
 )

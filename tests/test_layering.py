@@ -13,9 +13,15 @@ PKG = ROOT / "policytrack"
 BASE = {"errors", "chinese"}
 MODEL = BASE | {"model", "facts", "versions"}
 MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "temporal"}
+# net (HTTP with an address rule and a deadline) and safeio (bounded file reads) are base
+# modules for the layers that read the outside world (docs/security.md)
+OUTSIDE = {"net", "safeio"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "chinese": {"errors"},
+    "net": {"errors"},
+    "safeio": {"errors"},
+    "recovery": set(),
     "model": BASE,
     "facts": BASE | {"model"},
     "versions": BASE | {"model"},
@@ -24,16 +30,18 @@ ALLOWED: dict[str, set[str]] = {
     "keychanges": MODEL,
     "keyfacts": MODEL | {"keychanges"},
     "temporal": MODEL,
-    "ingest": MODEL | {"docfile", "ingest"},
-    "archive": MODEL | {"docfile"},
-    "index": MODEL | {"docfile", "archive"},
-    "alerts": MIDDLE_FREE,
+    "ingest": MODEL | OUTSIDE | {"docfile", "ingest"},
+    "archive": MODEL | {"docfile", "recovery"},
+    "index": MODEL | {"docfile", "archive", "recovery"},
+    "alerts": MIDDLE_FREE | OUTSIDE,
     "site": MIDDLE_FREE | {"site"},
     "sitedata": MIDDLE_FREE | {"archive", "index", "site"},
+    "integrity": MIDDLE_FREE | {"archive", "index"},
     "curate": MIDDLE_FREE | {"ingest", "archive", "index"},
     "commands": MIDDLE_FREE
-    | {"ingest", "archive", "index", "alerts", "site", "sitedata", "curate"},
-    "cli": MIDDLE_FREE | {"commands", "cli"},
+    | OUTSIDE
+    | {"integrity", "ingest", "archive", "index", "alerts", "site", "sitedata", "curate"},
+    "cli": MIDDLE_FREE | {"commands", "cli", "recovery"},
 }
 # third-party modules only one layer may import
 EXCLUSIVE = {

@@ -19,12 +19,13 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from policytrack.errors import ConfigError
+from policytrack.errors import ConfigError, ValidationErrors
+from policytrack.net import Reach, redact
 
 from .channels import Clock, DeliveryError, delivery_id, send
-from .config import AlertsConfig, Channel, Subscriber, load_config
+from .config import AlertsConfig, Channel, Subscriber, env_url_problems, load_config
 from .messages import Message, render
-from .plan import Alert, DocFacts, Previous, plan
+from .plan import Alert, DocFacts, Previous, current, plan
 from .state import Locked, Pending, State
 
 __all__ = [
@@ -85,8 +86,17 @@ def target_of(channel: Channel) -> str:
     if channel.type == "email":
         return ", ".join(channel.to)
     if channel.type == "webhook":
-        return channel.url or f"${channel.url_env}"
+        # never the URL's user:password, query or fragment: they may be secrets
+        return redact(channel.url) if channel.url else f"${channel.url_env}"
     return channel.type
+
+
+def reach_of(config: AlertsConfig) -> Reach:
+    """Public addresses, and the private networks the configuration allows."""
+    return Reach(
+        config.allow_networks,
+        how_to_allow=f"to allow it, add it to [alerts] allow_networks in {config.path.name}",
+    )
 
 
 def run(
@@ -110,6 +120,9 @@ def run(
                 f"environment variable(s) {', '.join(missing)} not set; {config.path.name} names "
                 "them for secrets (passwords, tokens, signing keys): export them before the run"
             )
+        bad = env_url_problems(config, env)
+        if bad:
+            raise ValidationErrors(bad)
     opener = State.peek if dry_run else State.open
     with opener(config.state) as state:
         previous = state.previous()
@@ -171,12 +184,12 @@ def _deliver(
     clock: Clock,
     dry_run: bool,
 ) -> Delivery:
-    message = render(sub.name, [p.alert for p in items], as_of, previous.last_as_of)
+    message = render(sub.name, current([p.alert for p in items], as_of), as_of, previous.last_as_of)
     delivery = Delivery(sub.name, channel.name, channel.type, target_of(channel), message)
     if dry_run:
         return delivery
     try:
-        send(channel, message, smtp=config.smtp, env=env, clock=clock)
+        send(channel, message, smtp=config.smtp, env=env, clock=clock, reach=reach_of(config))
     except DeliveryError as exc:
         state.mark_failed(items, str(exc))
         return replace(delivery, error=str(exc))

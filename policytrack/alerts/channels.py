@@ -15,21 +15,34 @@ import hashlib
 import hmac
 import json
 import smtplib
+import socket
 import ssl
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
-from urllib.parse import quote, urlsplit
+from typing import Any
+from urllib.parse import quote
 
 from policytrack import __version__
 from policytrack.errors import PolicytrackError
+from policytrack.net import (
+    HttpStatus,
+    NetError,
+    Reach,
+    TimedOut,
+    TooBig,
+    Watchdog,
+    deadline,
+    origin,
+    redact,
+    request,
+)
 
 from .config import Channel, SmtpConfig
 from .messages import Message
 
 USER_AGENT = f"policytrack/{__version__}"
+ANSWER_LIMIT = 1 << 20  # bytes of a webhook's answer read (its errcode is all we need)
 # byte limits of the bots' message bodies (documented by each service)
 LIMITS = {"wecom": 4096, "dingtalk": 20000, "feishu": 30000}
 Clock = Callable[[], float]
@@ -52,18 +65,22 @@ def send(
     smtp: SmtpConfig | None,
     env: Mapping[str, str],
     clock: Clock,
+    reach: Reach | None = None,
 ) -> None:
+    """Deliver one message; `reach` is the addresses HTTP channels may connect to
+    (default: public addresses only)."""
+    reach = reach or Reach()
     if channel.type == "email":
         assert smtp is not None
         send_email(smtp, channel.to, message, env, clock, delivery_id(message, channel.name))
     elif channel.type == "webhook":
-        send_webhook(channel, message, env, clock)
+        send_webhook(channel, message, env, clock, reach)
     elif channel.type == "wecom":
-        send_wecom(channel, message, env)
+        send_wecom(channel, message, env, reach)
     elif channel.type == "dingtalk":
-        send_dingtalk(channel, message, env, clock)
+        send_dingtalk(channel, message, env, clock, reach)
     else:
-        send_feishu(channel, message, env, clock)
+        send_feishu(channel, message, env, clock, reach)
 
 
 # --- email --------------------------------------------------------------------------
@@ -95,41 +112,86 @@ def send_email(
 ) -> None:
     msg = build_email(smtp, to, message, clock, delivery)
     where = f"SMTP {smtp.host}:{smtp.port}"
-    try:
-        context = ssl.create_default_context(cafile=smtp.ca_file)
-        server: smtplib.SMTP
-        if smtp.security == "ssl":
-            server = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
-        else:
-            server = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
-        with server:
-            server.ehlo()
-            if smtp.security == "starttls":
-                server.starttls(context=context)
-                server.ehlo()
-            if smtp.username:
-                password = env[smtp.password_env] if smtp.password_env else ""
-                if not (smtp.username + password).isascii():
-                    raise DeliveryError(
-                        f"{where}: SMTP login needs an ASCII username and password "
-                        f"(${smtp.password_env} has other characters)"
-                    )
-                server.login(smtp.username, password)
-            refused = server.send_message(
-                msg, from_addr=parseaddr(smtp.sender)[1], to_addrs=list(to)
-            )
-    except smtplib.SMTPAuthenticationError as exc:
-        raise DeliveryError(f"{where} refused the login ({exc.smtp_code})") from None
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise DeliveryError(
-            f"{where} refused every recipient: {', '.join(exc.recipients)}"
-        ) from None
-    except smtplib.SMTPResponseException as exc:
-        raise DeliveryError(f"{where} answered {exc.smtp_code} {_text(exc.smtp_error)}") from None
-    except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError(f"{where}: {exc or type(exc).__name__}") from None
+    late = f"{where}: no complete answer within {smtp.timeout:g} s (timeout)"
+    with deadline(smtp.timeout) as dog:
+        try:
+            refused = _smtp_session(smtp, to, msg, env, where, dog)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise DeliveryError(f"{where} refused the login ({exc.smtp_code})") from None
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise DeliveryError(
+                f"{where} refused every recipient: {', '.join(exc.recipients)}"
+            ) from None
+        except smtplib.SMTPResponseException as exc:
+            if dog.expired():
+                raise DeliveryError(late) from None
+            raise DeliveryError(
+                f"{where} answered {exc.smtp_code} {_text(exc.smtp_error)}"
+            ) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            if dog.expired():
+                raise DeliveryError(late) from None
+            raise DeliveryError(f"{where}: {exc or type(exc).__name__}") from None
     if refused:
         raise DeliveryError(f"{where} refused {', '.join(sorted(refused))}")
+
+
+def _smtp_session(
+    smtp: SmtpConfig,
+    to: tuple[str, ...],
+    msg: EmailMessage,
+    env: Mapping[str, str],
+    where: str,
+    dog: Watchdog,
+) -> dict[str, tuple[int, bytes]]:
+    """One SMTP conversation under the watchdog, which shuts its socket when the deadline
+    passes (a server answering a byte at a time never trips smtplib's per-read timeout)."""
+    context = ssl.create_default_context(cafile=smtp.ca_file)
+    server: smtplib.SMTP
+    if smtp.security == "ssl":
+        server = _WatchedSmtpSsl(
+            dog, host=smtp.host, port=smtp.port, timeout=smtp.timeout, context=context
+        )
+    else:
+        server = _WatchedSmtp(dog, host=smtp.host, port=smtp.port, timeout=smtp.timeout)
+    with server:
+        server.ehlo()
+        if smtp.security == "starttls":
+            server.starttls(context=context)
+            if server.sock is not None:
+                dog.watch(server.sock)  # the TLS socket replaced the plain one
+            server.ehlo()
+        if smtp.username:
+            password = env[smtp.password_env] if smtp.password_env else ""
+            if not (smtp.username + password).isascii():
+                raise DeliveryError(
+                    f"{where}: SMTP login needs an ASCII username and password "
+                    f"(${smtp.password_env} has other characters)"
+                )
+            server.login(smtp.username, password)
+        return server.send_message(msg, from_addr=parseaddr(smtp.sender)[1], to_addrs=list(to))
+
+
+class _WatchedSmtp(smtplib.SMTP):
+    def __init__(self, dog: Watchdog, **kwargs: Any) -> None:
+        self._dog = dog
+        super().__init__(**kwargs)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock = super()._get_socket(host, port, min(timeout, self._dog.remaining()))  # type: ignore[misc]
+        self._dog.watch(sock)
+        return sock  # type: ignore[no-any-return]
+
+
+class _WatchedSmtpSsl(smtplib.SMTP_SSL):
+    def __init__(self, dog: Watchdog, **kwargs: Any) -> None:
+        self._dog = dog
+        super().__init__(**kwargs)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock = super()._get_socket(host, port, min(timeout, self._dog.remaining()))  # type: ignore[misc]
+        self._dog.watch(sock)
+        return sock  # type: ignore[no-any-return]
 
 
 def _text(value: bytes | str) -> str:
@@ -140,37 +202,57 @@ def _text(value: bytes | str) -> str:
 
 
 def _post(
-    url: str, body: Mapping[str, object], timeout: float, headers: Mapping[str, str] | None = None
+    url: str,
+    body: Mapping[str, object],
+    timeout: float,
+    reach: Reach,
+    headers: Mapping[str, str] | None = None,
 ) -> dict[str, object]:
-    """POST JSON; return the decoded JSON answer (or {}). Errors name only scheme, host and
-    port: bot URLs carry their token."""
+    """POST JSON; return the decoded JSON answer (or {}). Delivered means a 2xx answer to
+    the POST itself: a redirect is a failure (following it would turn the POST into a
+    bodyless GET that a landing page answers with 200). Errors name only scheme, host
+    and port: bot URLs carry their token, webhook URLs may carry a user:password."""
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    req = urllib.request.Request(
-        url,
-        data=data,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": USER_AGENT,
-            **(headers or {}),
-        },
-    )
-    parts = urlsplit(url)
-    where = f"{parts.scheme}://{parts.netloc}"
+    where = origin(url)
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            answer = resp.read(1 << 20)
-    except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"{where} answered HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        raise DeliveryError(f"{where} unreachable ({exc.reason})") from None
-    except (TimeoutError, OSError) as exc:
-        raise DeliveryError(f"{where} failed ({exc or type(exc).__name__})") from None
+        answer = request(
+            "POST",
+            url,
+            reach=reach,
+            timeout=timeout,
+            max_bytes=ANSWER_LIMIT,
+            body=data,
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": USER_AGENT,
+                **(headers or {}),
+            },
+        )
+    except HttpStatus as exc:
+        if 300 <= exc.status < 400:
+            raise DeliveryError(
+                f"{where} answered HTTP {exc.status} {exc.reason} (a redirect): a POST is "
+                "delivered only when the address itself accepts it; configure the final "
+                "address of the webhook"
+            ) from None
+        raise DeliveryError(f"{where} answered HTTP {exc.status} {exc.reason}") from None
+    except TimedOut:
+        raise DeliveryError(f"{where}: no complete answer within {timeout:g} s") from None
+    except TooBig:
+        raise DeliveryError(f"{where} answered with more than {ANSWER_LIMIT:,} bytes") from None
+    except NetError as exc:
+        raise DeliveryError(_without(str(exc), url, where)) from None
     try:
-        decoded = json.loads(answer) if answer.strip() else {}
+        decoded = json.loads(answer.body) if answer.body.strip() else {}
     except ValueError:
         decoded = {}
     return decoded if isinstance(decoded, dict) else {}
+
+
+def _without(text: str, url: str, where: str) -> str:
+    """A net error's text with the URL reduced to its origin (a bot's token may be in
+    the path)."""
+    return text.replace(redact(url), where)
 
 
 def sign_webhook(secret: str, timestamp: int, body: bytes) -> str:
@@ -179,7 +261,9 @@ def sign_webhook(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
-def send_webhook(channel: Channel, message: Message, env: Mapping[str, str], clock: Clock) -> None:
+def send_webhook(
+    channel: Channel, message: Message, env: Mapping[str, str], clock: Clock, reach: Reach
+) -> None:
     url = channel.url or env[channel.url_env or ""]
     body = json.dumps(message.payload, ensure_ascii=False).encode("utf-8")
     headers = {
@@ -190,7 +274,7 @@ def send_webhook(channel: Channel, message: Message, env: Mapping[str, str], clo
         headers["X-Policytrack-Signature"] = sign_webhook(
             env[channel.secret_env], int(clock()), body
         )
-    _post(url, message.payload, channel.timeout, headers)
+    _post(url, message.payload, channel.timeout, reach, headers)
 
 
 def _bot_markdown(message: Message, limit: int) -> str:
@@ -210,11 +294,13 @@ def _check_errcode(kind: str, answer: dict[str, object]) -> None:
         raise DeliveryError(f"{kind} rejected the message: code {code} {msg}".rstrip())
 
 
-def send_wecom(channel: Channel, message: Message, env: Mapping[str, str]) -> None:
+def send_wecom(channel: Channel, message: Message, env: Mapping[str, str], reach: Reach) -> None:
     """企业微信群机器人: POST …/webhook/send?key=KEY, markdown ≤ 4096 bytes."""
     url = f"{channel.endpoint}?key={quote(env[channel.key_env or ''])}"
     content = _bot_markdown(message, LIMITS["wecom"])
-    answer = _post(url, {"msgtype": "markdown", "markdown": {"content": content}}, channel.timeout)
+    answer = _post(
+        url, {"msgtype": "markdown", "markdown": {"content": content}}, channel.timeout, reach
+    )
     _check_errcode("WeCom", answer)
 
 
@@ -224,7 +310,9 @@ def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     return base64.b64encode(mac.digest()).decode()
 
 
-def send_dingtalk(channel: Channel, message: Message, env: Mapping[str, str], clock: Clock) -> None:
+def send_dingtalk(
+    channel: Channel, message: Message, env: Mapping[str, str], clock: Clock, reach: Reach
+) -> None:
     """钉钉自定义机器人: POST …/robot/send?access_token=T[&timestamp=&sign=]."""
     url = f"{channel.endpoint}?access_token={quote(env[channel.token_env or ''])}"
     if channel.secret_env:
@@ -234,7 +322,7 @@ def send_dingtalk(channel: Channel, message: Message, env: Mapping[str, str], cl
         "msgtype": "markdown",
         "markdown": {"title": message.subject, "text": _bot_markdown(message, LIMITS["dingtalk"])},
     }
-    answer = _post(url, body, channel.timeout)
+    answer = _post(url, body, channel.timeout, reach)
     _check_errcode("DingTalk", answer)
 
 
@@ -244,7 +332,9 @@ def feishu_sign(secret: str, timestamp: int) -> str:
     return base64.b64encode(mac.digest()).decode()
 
 
-def send_feishu(channel: Channel, message: Message, env: Mapping[str, str], clock: Clock) -> None:
+def send_feishu(
+    channel: Channel, message: Message, env: Mapping[str, str], clock: Clock, reach: Reach
+) -> None:
     """飞书自定义机器人: POST …/bot/v2/hook/TOKEN with an optional timestamp + sign."""
     url = f"{channel.endpoint}/{quote(env[channel.token_env or ''])}"
     text = _bot_markdown(message, LIMITS["feishu"]).replace("### ", "", 1)
@@ -252,5 +342,5 @@ def send_feishu(channel: Channel, message: Message, env: Mapping[str, str], cloc
     if channel.secret_env:
         ts = int(clock())
         body = {"timestamp": str(ts), "sign": feishu_sign(env[channel.secret_env], ts), **body}
-    answer = _post(url, body, channel.timeout)
+    answer = _post(url, body, channel.timeout, reach)
     _check_errcode("Feishu", answer)

@@ -7,18 +7,22 @@ environment variable (`password_env`, `token_env`, `key_env`, `secret_env`, `url
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from policytrack.errors import ConfigError, ValidationErrors
 from policytrack.model import KINDS
+from policytrack.net import Network, Refused, check_url, parse_networks
+from policytrack.safeio import read_limited
 
 EventName = Literal["expiring", "expired", "superseded", "new-version"]
 EVENTS: tuple[EventName, ...] = ("expiring", "expired", "superseded", "new-version")
 ChannelType = Literal["email", "webhook", "wecom", "dingtalk", "feishu"]
 CHANNEL_TYPES: tuple[ChannelType, ...] = ("email", "webhook", "wecom", "dingtalk", "feishu")
 DEFAULT_THRESHOLDS = (90, 30, 7)
+CONFIG_MAX_BYTES = 1 << 20
 DEFAULT_ENDPOINTS = {
     "wecom": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send",
     "dingtalk": "https://oapi.dingtalk.com/robot/send",
@@ -111,6 +115,7 @@ class AlertsConfig:
     site_url: str = ""
     lookback_days: int = 30
     thresholds: tuple[int, ...] = DEFAULT_THRESHOLDS
+    allow_networks: tuple[Network, ...] = ()  # non-public addresses channels may reach
 
     def env_names(self) -> set[str]:
         """Every environment variable the configuration needs at send time."""
@@ -135,13 +140,15 @@ class _Problems:
 
 def load_config(path: Path) -> AlertsConfig:
     """Read and validate the file; raise one error listing every problem."""
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder; give the alerts configuration file (--config FILE)")
     if not path.is_file():
         raise ConfigError(
             f"alerts configuration {path} not found; create it (see docs/alerts.md) "
             "or pass --config FILE"
         )
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_limited(path, CONFIG_MAX_BYTES).decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
@@ -153,7 +160,12 @@ def parse_config(raw: dict[str, Any], path: Path) -> AlertsConfig:
     p = _Problems()
     _unknown(p, "top level", raw, {"alerts", "smtp", "subscribers"})
     general = _table(p, raw, "alerts", "[alerts]")
-    _unknown(p, "[alerts]", general, {"thresholds", "site_url", "lookback_days", "state"})
+    _unknown(
+        p,
+        "[alerts]",
+        general,
+        {"thresholds", "site_url", "lookback_days", "state", "allow_networks"},
+    )
     thresholds = _thresholds(p, "[alerts] thresholds", general.get("thresholds"))
     lookback = general.get("lookback_days", 30)
     if not isinstance(lookback, int) or isinstance(lookback, bool) or lookback < 0:
@@ -162,6 +174,13 @@ def parse_config(raw: dict[str, Any], path: Path) -> AlertsConfig:
     site_url = _string(p, "[alerts] site_url", general.get("site_url")) or ""
     state_name = _string(p, "[alerts] state", general.get("state")) or f"{path.stem}.state.sqlite"
     state = (path.parent / state_name).resolve()
+    try:
+        allow = parse_networks(
+            _strings(p, "[alerts] allow_networks", general.get("allow_networks"))
+        )
+    except ValueError as exc:
+        p.add("[alerts] allow_networks", f"{exc}; write addresses like 10.0.0.0/8 or 127.0.0.1")
+        allow = ()
 
     smtp = _smtp(p, raw["smtp"]) if isinstance(raw.get("smtp"), dict) else None
     if "smtp" in raw and not isinstance(raw["smtp"], dict):
@@ -196,6 +215,7 @@ def parse_config(raw: dict[str, Any], path: Path) -> AlertsConfig:
         site_url=site_url.rstrip("/"),
         lookback_days=lookback,
         thresholds=thresholds,
+        allow_networks=allow,
     )
 
 
@@ -380,8 +400,10 @@ def _channel(p: _Problems, where: str, raw: Any) -> Channel | None:
         p.add(f"{where} (webhook)", "set exactly one of url or url_env")
     for key in ("url", "endpoint"):
         value = raw.get(key)
-        if isinstance(value, str) and not value.startswith(("http://", "https://")):
-            p.add(f"{where} {key}", f"{value!r} is not an http(s) URL")
+        if isinstance(value, str):
+            problem = url_problem(value)
+            if problem:
+                p.add(f"{where} {key}", problem)
     endpoint = _string(p, f"{where} endpoint", raw.get("endpoint"))
     return Channel(
         type=kind,
@@ -395,3 +417,28 @@ def _channel(p: _Problems, where: str, raw: Any) -> Channel | None:
         endpoint=(endpoint or DEFAULT_ENDPOINTS.get(kind, "")).rstrip("/") or None,
         timeout=_number(p, f"{where} timeout", raw.get("timeout"), 10.0),
     )
+
+
+def url_problem(url: str) -> str | None:
+    """Why a channel URL cannot be used (http(s) with a host), or None. The same rule for
+    a URL written in the file and one taken from the environment; the address it resolves
+    to is checked when connecting (see policytrack.net)."""
+    try:
+        check_url(url.strip())
+    except Refused as exc:
+        return f"{exc}; give an http:// or https:// URL"
+    return None
+
+
+def env_url_problems(config: AlertsConfig, env: Mapping[str, str]) -> list[str]:
+    """Channel URLs taken from environment variables that are not usable URLs."""
+    problems = []
+    for sub in config.subscribers:
+        for ch in sub.channels:
+            if ch.url_env and env.get(ch.url_env):
+                problem = url_problem(env[ch.url_env])
+                if problem:
+                    problems.append(
+                        f"${ch.url_env} (subscriber {sub.name!r} channel {ch.name!r}): {problem}"
+                    )
+    return problems

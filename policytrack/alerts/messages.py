@@ -45,7 +45,14 @@ def sentence(a: Alert) -> str:
     """The one sentence that says what happened."""
     name = name_of(a)
     if a.event == "expiring":
-        when = "今天到期" if a.days_left == 0 else f"将于 {a.expires} 到期，还剩 {a.days_left} 天"
+        days = a.days_left or 0
+        when = (
+            "今天到期"
+            if days == 0
+            else f"将于 {a.expires} 到期，还剩 {days} 天"
+            if days > 0
+            else f"已于 {a.expires} 到期"  # a late retry after the date
+        )
         s = f"{name}{when}（{a.threshold} 天提醒）。"
         if a.passed:
             s += f"自上次运行以来已越过 {'、'.join(str(t) for t in a.passed)} 天提醒点。"

@@ -4,7 +4,7 @@ previous run saw, filtered by each subscriber's watchlist. Pure: no I/O, no cloc
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -260,3 +260,33 @@ def watches(
             if not any(k in text for k in w.keywords):
                 return False
     return True
+
+
+def current(alerts: list[Alert], as_of: date) -> list[Alert]:
+    """The alerts as one message tells them on `as_of`. Alerts wait in the state until a
+    channel takes them, so a digest after an outage can hold a document's 90-day alert
+    (found weeks ago) and its new 30-day one: told as one, the most urgent, with the
+    other threshold passed and the days left counted today; and nothing about expiring
+    for a document whose expiry is also in the message. Every alert given is still
+    marked delivered with the message."""
+    expired = {a.doc_id for a in alerts if a.event == "expired"}
+    urgent: dict[str, Alert] = {}
+    for a in alerts:
+        if a.event != "expiring" or a.doc_id in expired:
+            continue
+        kept = urgent.get(a.doc_id)
+        if kept is None or a.threshold < kept.threshold:
+            urgent[a.doc_id] = a
+    out = []
+    for a in alerts:
+        if a.event != "expiring":
+            out.append(a)
+            continue
+        best = urgent.get(a.doc_id)
+        if best is not a:
+            continue
+        others = {o.threshold for o in alerts if o.event == "expiring" and o.doc_id == a.doc_id}
+        passed = sorted((set(a.passed) | others) - {a.threshold}, reverse=True)
+        days = (a.expires - as_of).days if a.expires else a.days_left
+        out.append(replace(a, passed=tuple(passed), days_left=days))
+    return out

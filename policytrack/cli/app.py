@@ -6,6 +6,7 @@ import functools
 import importlib.util
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -105,6 +106,25 @@ def out() -> Console:  # rich is imported here, by the commands that print with 
     )
 
 
+def _show_warnings() -> None:
+    """Warnings the core logs (a skipped file, …) as `warning: …` lines on stderr; the
+    stream is looked up when a warning comes, so a test runner's capture sees it.
+    Installed when a command runs (logging is not imported at start-up)."""
+    import logging
+
+    log = logging.getLogger("policytrack")
+    if log.handlers:
+        return
+
+    class Warnings(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            print(f"warning: {record.getMessage()}", file=sys.stderr)
+
+    log.addHandler(Warnings(logging.WARNING))
+    log.setLevel(logging.WARNING)
+    log.propagate = False
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     first, *rest = message.split("\n")
     print(f"Error: {first}", file=sys.stderr)
@@ -118,6 +138,7 @@ def handles_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _show_warnings()
         try:
             return fn(*args, **kwargs)
         except typer.Exit:
@@ -133,6 +154,17 @@ def handles_errors(fn: F) -> F:
         except Exception as exc:
             if os.environ.get("POLICYTRACK_DEBUG"):
                 traceback.print_exc()
+            # a write the system refused (disk full, read-only, permissions) is not a bug
+            import sqlite3
+
+            from policytrack.recovery import environment_problem
+
+            if isinstance(exc, (OSError, sqlite3.Error)):
+                name = getattr(exc, "filename", None)
+                where = Path(name).parent if name else "the folder being written"
+                problem = environment_problem(exc, where)
+                if problem:
+                    raise fail(problem) from None
             raise fail(
                 f"internal error ({type(exc).__name__}: {exc}); please report it with the command you ran "
                 "(set POLICYTRACK_DEBUG=1 for details)"
@@ -149,6 +181,15 @@ def parse_as_of(value: str | None) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise PolicytrackError(f"--as-of {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Text for a terminal: control characters (an escape sequence in a hand-edited file
+    would recolour or rewrite the reader's terminal) shown as \\xNN instead."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 def print_json(data: Any) -> None:

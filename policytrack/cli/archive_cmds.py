@@ -93,7 +93,10 @@ def add(
     ] = False,
     timeout: Annotated[
         float,
-        typer.Option("--timeout", help="Seconds to wait for a URL to connect and to send data."),
+        typer.Option(
+            "--timeout",
+            help="Seconds a URL's whole download may take (connecting, the answer and its body).",
+        ),
     ] = 30.0,
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     as_json: JsonOpt = False,

@@ -174,17 +174,24 @@ def _md_inline(edits: tuple[InlineEdit, ...]) -> str:
     return "".join(out)
 
 
+def _md(text: object) -> str:
+    """Document text in Markdown: escaped like the body (HTML in a title is shown, never
+    rendered), on one line, and a | cannot end a table cell."""
+    return _md_cell(" ".join(str(text).split()))
+
+
 def _md_cell(text: str) -> str:
     return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(result: DiffResult) -> str:
     d = result.diff
-    lines = [f"# {heading(result)}", "", f"{d.old_title} → {d.new_title}", ""]
+    lines = [f"# {_md(heading(result))}", "", f"{_md(d.old_title)} → {_md(d.new_title)}", ""]
     if d.metadata:
         lines += ["| 项目 | 原 | 新 |", "| --- | --- | --- |"]
         lines += [
-            f"| {FIELD_LABELS.get(f, f)} | {o or '—'} | {n or '—'} |" for f, o, n in d.metadata
+            f"| {FIELD_LABELS.get(f, f)} | {_md(o or '—')} | {_md(n or '—')} |"
+            for f, o, n in d.metadata
         ]
         lines.append("")
     lines += ["## 主要变化", ""]
@@ -200,7 +207,7 @@ def to_markdown(result: DiffResult) -> str:
     if not d.substantive:
         lines.append("无实质变化。")
     for c in _visible(d):
-        lines += [f"### {c.describe()}", ""]
+        lines += [f"### {_md(c.describe())}", ""]
         if c.op not in ("renumbered", "moved"):
             lines += [_md_inline(c.edits), ""]
     return "\n".join(lines).rstrip() + "\n"

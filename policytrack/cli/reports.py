@@ -23,6 +23,7 @@ from policytrack.cli.app import (
     parse_as_of,
     print_json,
     ref_of,
+    visible,
 )
 
 if TYPE_CHECKING:
@@ -142,33 +143,38 @@ def show(
         print_json(data)
         return
     if fmt == "md":
-        sys.stdout.write(shown.text)
+        sys.stdout.write(visible(shown.text))
         return
     if fmt != "text":
         raise PolicytrackError(f"--format {fmt!r} is not supported for show; use md, text or json")
     r = shown.row
-    print(f"{r.doc_number or r.id}  {display_title(r.title, r.issuer, r.jurisdiction)}")
-    print(f"status:       {r.status_label} ({r.status}) — {r.status_reason}")
+    lines = [
+        f"{r.doc_number or r.id}  {display_title(r.title, r.issuer, r.jurisdiction)}",
+        f"status:       {r.status_label} ({r.status}) — {r.status_reason}",
+    ]
     for name in ("issuer", "jurisdiction", "kind"):
-        print(f"{name + ':':<13} {getattr(r, name) or '—'}")
+        lines.append(f"{name + ':':<13} {getattr(r, name) or '—'}")
     for name in ("issued", "published", "effective", "expires"):
-        print(f"{name + ':':<13} {fmt_date(getattr(r, name))}")
+        lines.append(f"{name + ':':<13} {fmt_date(getattr(r, name))}")
     if r.supersedes:
-        print(f"supersedes:   {', '.join(r.supersedes)}")
+        lines.append(f"supersedes:   {', '.join(r.supersedes)}")
     if r.superseded_by:
-        print(f"superseded by: {', '.join(r.superseded_by)}")
+        lines.append(f"superseded by: {', '.join(r.superseded_by)}")
     if r.current_version and r.current_version != r.id:
-        print(f"current version: {r.current_version}")
+        lines.append(f"current version: {r.current_version}")
     if shown.document and shown.document.sources:
         d = shown.document
-        print(f"sources:      {1 + len(d.sources)} (canonical: {d.source.url or d.source.file})")
+        lines.append(
+            f"sources:      {1 + len(d.sources)} (canonical: {d.source.url or d.source.file})"
+        )
         for src in d.sources:
-            print(f"              also {src.url or src.file}")
+            lines.append(f"              also {src.url or src.file}")
+    text = "\n".join(lines) + "\n"
     if shown.document:
-        print()
-        sys.stdout.write(shown.document.body)
+        text += "\n" + shown.document.body
     else:
-        print("\n(not in the archive: known only because another document names it)")
+        text += "\n(not in the archive: known only because another document names it)\n"
+    sys.stdout.write(visible(text))  # document text is data: never terminal controls
 
 
 @app.command()

@@ -38,10 +38,18 @@ def build(
         str, typer.Option("--base-url", help="Public URL of the site (for feeds).")
     ] = "",
     as_of: AsOfOpt = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Build into a non-empty folder policytrack did not create (files with the "
+            "site's names are overwritten; no other file is deleted).",
+        ),
+    ] = False,
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
 ) -> None:
     """Render the archive into a static site; unchanged pages are not rewritten."""
-    report = commands.site_build(archive, out, parse_as_of(as_of), base_url)
+    report = commands.site_build(archive, out, parse_as_of(as_of), base_url, force=force)
     print(
         f"Built {report.pages} files in {out}/ ({len(report.written)} written, {report.unchanged} unchanged"
         + (f", {len(report.removed)} removed" if report.removed else "")

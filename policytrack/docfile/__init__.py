@@ -47,6 +47,7 @@ from policytrack.model import (
     Source,
     ValidityWindow,
     damaged_number,
+    id_problem,
 )
 
 FORMAT_DOC = "see docs/format.md"
@@ -249,6 +250,13 @@ def serialise(doc: Document) -> str:
 
 def split_front_matter(text: str, path: str = "") -> tuple[str, str]:
     """(front matter YAML, body) of a file; FormatError when the fences are missing."""
+    if "\r" in text:
+        # canonical files use LF only; a CRLF file would read differently here and in git
+        raise FormatError(
+            "has Windows line endings (CR LF); convert them to LF (dos2unix FILE, or "
+            "sed -i 's/\\r$//' FILE) and commit the file",
+            path=path,
+        )
     if not text.startswith("---\n"):
         raise FormatError(
             "file does not start with a '---' front-matter fence; add the YAML front "
@@ -277,6 +285,8 @@ def parse(text: str, path: str = "") -> Document:
             f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}; fix the syntax",
             path=path,
         ) from None
+    except ValueError as exc:  # YAML builds a date of 2027-02-30 and fails
+        raise FormatError(_impossible_date(fm_text, exc), path=path) from None
     if not isinstance(data, dict):
         raise FormatError("front matter must be a mapping of field: value", path=path)
     problems: list[str] = []
@@ -284,6 +294,24 @@ def parse(text: str, path: str = "") -> Document:
     if problems or doc is None:
         raise ValidationErrors(problems)
     return doc
+
+
+_DATE_LIKE = re.compile(r"(?<![\w.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.:-])")
+
+
+def _impossible_date(fm_text: str, exc: ValueError) -> str:
+    """Which line holds the date that does not exist (YAML reads an unquoted YYYY-MM-DD
+    as a date, and fails on 2027-02-30 without saying where)."""
+    for n, line in enumerate(fm_text.split("\n"), 2):  # line 1 is the opening fence
+        for m in _DATE_LIKE.finditer(line):
+            try:
+                date(*map(int, m.groups()))
+            except ValueError:
+                return (
+                    f"line {n}: {m.group(0)} is not a real date ({exc}); "
+                    "correct it (YYYY-MM-DD) or write unknown"
+                )
+    return f"front matter holds a value YAML cannot read ({exc}); correct it"
 
 
 def _p(problems: list[str], path: str, field: str, message: str) -> None:
@@ -371,13 +399,9 @@ def _document_from(
             "is missing; add 'title:' to the front matter (title: null when the text states none)",
         )
     title = _str(data, "title", path, problems)
-    if doc_id and not re.fullmatch(r"[\w\-]+", doc_id):
-        _p(
-            problems,
-            path,
-            "id",
-            f"{doc_id!r} has characters unsafe in file names and URLs; use letters, digits and hyphens",
-        )
+    bad_id = id_problem(doc_id) if doc_id else None
+    if bad_id:
+        _p(problems, path, "id", bad_id)
     if doc_id and path and not path.endswith(f"{doc_id}.md"):
         _p(
             problems,

@@ -268,10 +268,15 @@ def _blocks(body: str) -> list[tuple[str, int, str]]:
 
 _ESCAPE_INLINE = re.compile(r"([\\`*_\[\]])")
 _LINE_START = re.compile(r"^([#>+=|\-]|\d+[.)](?=\s|$))")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 
 def escape_text(text: str) -> str:
-    """Escape the characters CommonMark would read as markup in a paragraph or heading."""
+    """Escape the characters CommonMark would read as markup in a paragraph or heading.
+    The text is one block: a line break in it (a title typed on two lines) would start a
+    new block, a heading or a list, so line breaks become spaces."""
+    if "\n" in text or "\r" in text:
+        text = _LINE_BREAKS.sub(" ", text).strip()
     text = _ESCAPE_INLINE.sub(r"\\\1", text)
     m = _LINE_START.match(text)
     if m:

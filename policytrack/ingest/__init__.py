@@ -26,6 +26,7 @@ from policytrack.model import (
     Source,
     ValidityWindow,
     derived_id,
+    id_problem,
 )
 
 from .clean import clean
@@ -232,6 +233,7 @@ def apply_overrides(doc: Document, overrides: dict[str, str]) -> Document:
     for fname, value in merged.items():
         by_user = FieldEvidence("stated", "set by the user with --set")
         if fname in ("title", "issuer", "jurisdiction"):
+            value = " ".join(value.split())  # one line: a line break would be structure
             changes[fname] = value or None if fname != "title" else value
             evidence[fname] = by_user
         elif fname == "doc_number":
@@ -290,6 +292,9 @@ def apply_overrides(doc: Document, overrides: dict[str, str]) -> Document:
                 )
             changes["source"] = Source(**{**doc.source.__dict__, "url": value})
         elif fname == "id":
+            problem = id_problem(value)
+            if problem:
+                raise IngestError(f"--set id={value}: {problem}")
             changes["id"] = value
     if merged.get("unlink"):
         relations = _without_unlinked(relations, merged["unlink"])

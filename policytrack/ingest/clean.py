@@ -19,6 +19,7 @@ from policytrack.chinese import (
 )
 from policytrack.model import DOC_NUMBER_IN_TEXT, DocNumber
 
+from . import privacy
 from .labels import LabelBlock, read_labels
 
 
@@ -43,11 +44,6 @@ class Cleaned:
     stamps: list[Stamp] = field(default_factory=list)
 
 
-_PHONE = re.compile(
-    r"(?<![\d.])(?:\+?86[- ]?)?(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8}|\d{3,4}-\d{7,8})(?![\d.])"
-)
-_WECHAT = re.compile(r"(?:微信号?|wechat|WeChat|QQ)[：:\s]*[A-Za-z0-9][-_A-Za-z0-9]{4,19}")
-_CONTACT_WORDS = re.compile(r"(咨询|联系|电话|手机|热线|传真|微信|邮箱|联系人)")
 _DATE_LIST = re.compile(
     r"^[-*•·]?\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
 )
@@ -236,13 +232,12 @@ def clean(text: str) -> Cleaned:
     if published:
         out.published_line = published.line
     for line in kept:
-        if _PHONE.search(line) or _WECHAT.search(line):
-            if len(line) <= 80 or _CONTACT_WORDS.match(line):
+        if privacy.has_personal(line):  # what is masked: see privacy
+            if privacy.is_contact_line(line):
                 out.stripped.append(("personal contact details", line))
                 continue
-            redacted = _WECHAT.sub("（联系方式略）", _PHONE.sub("（联系方式略）", line))
             out.stripped.append(("personal contact details (redacted in place)", line))
-            line = redacted
+            line = privacy.mask(line)
         m = _LEAD_MARKER.match(line)
         if m:
             out.stripped.append(("lead marker", m.group(0).strip()))

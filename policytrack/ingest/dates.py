@@ -57,6 +57,9 @@ def add_months(start: date, months: int) -> date:
     return end - timedelta(days=1)
 
 
+_SENTENCE_END = re.compile(r"(?<=[。；！？])")
+
+
 def sentences(text: str) -> list[str]:
     """Sentences of a paragraph, split after 。；！？ (kept)."""
-    return [s for s in re.split(r"(?<=[。；！？])", text) if s.strip()]
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]

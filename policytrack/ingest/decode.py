@@ -29,10 +29,15 @@ def decode(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[
     ):
         if data.startswith(bom):
             return data.decode(enc), enc.replace("-sig", "")
-    if b"\0" in data[:8192]:
+    nul = data.find(b"\0")
+    if nul >= 0:  # anywhere: a NUL after the first 8 KB once reached the archive
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
         raise IngestError(
-            f"{name} looks like a binary file, not text; policytrack add takes plain text "
-            "(UTF-8, GB18030/GBK or Big5) or canonical Markdown"
+            f"{name} holds NUL bytes (the first at byte {nul:,}): it is a binary file, not "
+            "text; policytrack add takes plain text (UTF-8, UTF-16, GB18030/GBK or Big5), "
+            "web pages, .docx, PDF or canonical Markdown"
         )
     try:
         return data.decode("utf-8"), "utf-8"
@@ -57,6 +62,24 @@ def decode(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[
         return str(best), best.encoding
     candidates.sort(key=lambda c: -c[0])  # stable: ties keep the order tried
     return candidates[0][2], candidates[0][1]
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a byte-order mark (Windows tools do): its ASCII
+    characters (line breaks, digits) put a NUL in every other byte. The byte order whose
+    decoding reads as Chinese prose wins; None if neither does."""
+    best: tuple[float, str, str] | None = None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\0" in text:
+            continue
+        score = _plausibility(text)
+        if score > 0.3 and (best is None or score > best[0]):
+            best = (score, text, "utf-16")
+    return (best[1], best[2]) if best else None
 
 
 # The most frequent characters of Chinese prose, in both scripts: a decoding that yields

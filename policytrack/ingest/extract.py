@@ -186,6 +186,7 @@ _TITLE_REF = re.compile(r"《([^《》]{2,80})》(?:\s*[（(]([^（）()]{4,30}?
 _REPEAL = re.compile(
     r"同时废止|停止执行|不再执行|同时失效|予以废止|宣布失效|起(?:废止|失效)|即行废止"
 )
+_AMENDED_BY = re.compile(r"\s*(?:第[一二三四五六七八九十]+次)?(?:修正|修订|修改)")
 _ALIAS = re.compile(
     r"[（(]以下?简称[“\"「]?([^”\"」）)]{2,20})[”\"」]?[）)]|[（(]简称[“\"「]([^”\"」]{2,20})[”\"」][）)]"
 )
@@ -249,6 +250,8 @@ def _bulk_repeal(ex: Extracted, paragraphs: list[str]) -> Relation | None:
         if m:
             return Relation("supersedes", None, m.group(1).strip(), para)
     for para in paragraphs:
+        if "废止" not in para and "失效" not in para and "执行" not in para:
+            continue  # no repeal verb in the paragraph: nothing to split
         for sent in sentences(para):
             for a, b in repeal_scope(sent):
                 m = _BULK.search(sent[a:b])
@@ -289,8 +292,11 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
             ex.relations.append(rel)
 
     for para in paragraphs:
+        if "《" not in para and "号" not in para:
+            continue  # no title and no number: nothing to relate (most of a law's articles)
+        may_repeal = ex.kind != "interpretation" and bool(_REPEAL.search(para))
         for sent in sentences(para):
-            scope = repeal_scope(sent) if ex.kind != "interpretation" else []
+            scope = repeal_scope(sent) if may_repeal else []
 
             def repealed(at: int) -> bool:
                 return any(a <= at < b for a, b in scope)  # noqa: B023
@@ -316,9 +322,12 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
                             for r in ex.relations[-1:]
                         ]
                 else:
+                    # "根据《关于修改…的决定》修正的《X》同时废止": the amending decision is
+                    # cited, only X is repealed
+                    amending = bool(_AMENDED_BY.match(sent[m.end() :]))
                     add(
                         Relation(
-                            "supersedes" if repeal else "cites",
+                            "supersedes" if repeal and not amending else "cites",
                             str(parsed) if parsed else None,
                             title,
                             sent,

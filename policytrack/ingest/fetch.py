@@ -1,18 +1,25 @@
-"""Download a page or file over HTTP(S) for `policytrack add URL`: a timeout, a size limit,
-redirects followed, and the final address kept as provenance."""
+"""Download a page or file over HTTP(S) for `policytrack add URL`: an overall deadline, a
+size limit enforced while reading, redirects followed where safe, and the final address
+kept as provenance (without a user:password in it)."""
 
 from __future__ import annotations
 
 import re
-import socket
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from policytrack import __version__
 from policytrack.errors import IngestError
+from policytrack.net import (
+    HttpStatus,
+    NetError,
+    Reach,
+    TimedOut,
+    TooBig,
+    request,
+    without_credentials,
+)
 
 URL_RE = re.compile(r"^https?://", re.I)
 _EXT_BY_TYPE = {
@@ -84,52 +91,51 @@ def to_uri(iri: str) -> str:
     )
 
 
+REDIRECT_REACH = Reach(
+    how_to_allow="a redirect may lead to a loopback, private or link-local address only on the "
+    "host and port you gave; if you trust it, give that address yourself"
+)
+
+
 def download(url: str, *, timeout: float, max_bytes: int) -> Download:
-    """GET url; IngestError (one line: what happened and what to do) on any failure."""
+    """GET url within `timeout` seconds overall; IngestError (one line: what happened and
+    what to do) on any failure. The address given may be any address (the user typed it);
+    a redirect is followed only to http(s), and to a non-public address only on the same
+    host and port (see policytrack.net and docs/security.md)."""
     url = check_url(url)
-    host = urlsplit(url).netloc or url
-    request = urllib.request.Request(
-        to_uri(url),
-        headers={
-            "User-Agent": f"policytrack/{__version__} (+https://github.com/policytrack)",
-            "Accept": "text/html,application/pdf,application/vnd.openxmlformats-officedocument."
-            "wordprocessingml.document,text/plain;q=0.9,*/*;q=0.5",
-        },
-    )
+    shown = without_credentials(url)
+    asked = to_uri(url)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as resp:
-            final = resp.geturl()
-            length = resp.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise IngestError(_too_big(url, int(length), max_bytes))
-            data = resp.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                raise IngestError(_too_big(url, None, max_bytes))
-            headers = resp.headers
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        if 300 <= exc.code < 400:
-            raise IngestError(
-                f"{url}: too many redirects (a redirect loop, last HTTP {exc.code}); open it in "
-                "a browser and give the final address"
-            ) from None
+        got = request(
+            "GET",
+            asked,
+            reach=Reach(anywhere=True),
+            redirect_reach=REDIRECT_REACH,
+            timeout=timeout,
+            max_bytes=max_bytes,
+            follow=True,
+            headers={
+                "User-Agent": f"policytrack/{__version__} (+https://github.com/policytrack)",
+                "Accept": "text/html,application/pdf,application/vnd.openxmlformats-officedocument."
+                "wordprocessingml.document,text/plain;q=0.9,*/*;q=0.5",
+            },
+        )
+    except TooBig as exc:
+        raise IngestError(_too_big(shown, exc.size, max_bytes)) from None
+    except TimedOut:
+        raise IngestError(_timed_out(shown, timeout)) from None
+    except HttpStatus as exc:
         raise IngestError(
-            f"{url}: the server answered HTTP {exc.code} {exc.reason}; check the address"
+            f"{shown}: the server answered HTTP {exc.status} {exc.reason}; check the address"
         ) from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-            raise IngestError(_timed_out(url, timeout)) from None
-        raise IngestError(
-            f"cannot reach {host} ({exc.reason}); check the address and the connection"
-        ) from None
-    except TimeoutError:
-        raise IngestError(_timed_out(url, timeout)) from None
-    except (ValueError, OSError) as exc:
-        raise IngestError(f"{url}: download failed ({exc}); check the address") from None
+    except NetError as exc:
+        raise IngestError(f"{exc}; check the address and the connection") from None
+    final = without_credentials(got.url)
+    headers = got.headers
     content_type = headers.get_content_type() if headers.get("Content-Type") else ""
-    if final == request.full_url:
-        final = url  # not redirected: the address as the user wrote it
-    return Download(data, _name(final, headers, content_type), final, url, content_type)
+    if got.url == asked:
+        final = shown  # not redirected: the address as the user wrote it
+    return Download(got.body, _name(final, headers, content_type), final, shown, content_type)
 
 
 def _too_big(url: str, size: int | None, limit: int) -> str:
@@ -138,7 +144,7 @@ def _too_big(url: str, size: int | None, limit: int) -> str:
 
 
 def _timed_out(url: str, timeout: float) -> str:
-    return f"{url}: no answer within {timeout:g} s; try again later or raise --timeout"
+    return f"{url}: no complete answer within {timeout:g} s; try again later or raise --timeout"
 
 
 def _name(url: str, headers: Message, content_type: str) -> str:

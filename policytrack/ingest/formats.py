@@ -83,7 +83,7 @@ def convert(
     if fmt == "docx":
         from .wordfile import read_docx
 
-        return read_docx(data, name)
+        return read_docx(data, name, max_bytes)
     if fmt == "pdf":
         from .pdffile import read_pdf
 

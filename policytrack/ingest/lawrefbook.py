@@ -8,6 +8,7 @@ import re
 from policytrack.chinese import strip_invisible
 from policytrack.model import DatedFact, DocNumber
 
+from . import privacy
 from .dates import DATE_RE, first_date
 from .extract import _PLACE, Extracted
 
@@ -53,6 +54,9 @@ def read_lawrefbook(text: str, ex: Extracted) -> tuple[list[str], str]:
     lines = []
     for raw in body.splitlines():
         line = raw.strip().lstrip("#").strip()
+        if line and privacy.has_personal(line):  # as clean does for every other text
+            ex.stripped.append(("personal contact details (redacted in place)", line))
+            line = privacy.mask(line)
         if line:
             lines.append(line)
     return lines, ""

@@ -17,6 +17,7 @@ from statistics import median
 from typing import Any
 
 import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
@@ -51,15 +52,32 @@ def read_pdf(data: bytes, name: str) -> Converted:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PdfminerException, PDFSyntaxError, ValueError) as exc:
-        raise IngestError(f"{name} is not a readable PDF ({exc}); download it again") from None
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise IngestError(
+                f"{name} is encrypted: it needs a password to open; remove the password "
+                "(e.g. qpdf --decrypt --password=PASSWORD in.pdf out.pdf) and add the result"
+            ) from None
+        detail = (
+            f" ({type(cause).__name__}: {cause})" if str(cause) else f" ({type(cause).__name__})"
+        )
+        raise IngestError(f"{name} is not a readable PDF{detail}; download it again") from None
     lines: list[_Line] = []
     images = 0
     with pdf:
-        if not pdf.pages:
-            raise IngestError(f"{name} has no pages")
-        for page in pdf.pages:
-            images += len(page.images)
-            lines.extend(_page_lines(page))
+        try:
+            if not pdf.pages:
+                raise IngestError(f"{name} has no pages")
+            for page in pdf.pages:
+                images += len(page.images)
+                lines.extend(_page_lines(page))
+        except IngestError:
+            raise
+        except Exception as exc:  # pdfminer raises many kinds on a damaged page
+            raise IngestError(
+                f"{name} is a damaged PDF ({type(exc).__name__} while reading its pages); "
+                "download it again or save it again as PDF"
+            ) from None
         pages = len(pdf.pages)
     if sum(len(line.text) for line in lines) < 20:
         what = "a scanned document (pages are images)" if images else "empty"

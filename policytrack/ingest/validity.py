@@ -168,6 +168,8 @@ def find_clauses(paragraphs: list[str], own_titles: set[str]) -> list[Clause]:
     own = {squash(t) for t in own_titles if t}
     found: list[Clause] = []
     for para in paragraphs:
+        if "日" not in para and "年" not in para:
+            continue  # no date and no period in years: no validity statement
         for sent in sentences(para):
             if "日" not in sent and "年" not in sent:
                 continue

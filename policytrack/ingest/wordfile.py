@@ -22,14 +22,63 @@ from policytrack.errors import IngestError
 
 from .converted import Converted
 
+# what a .docx may expand to: a zip bomb (a 2 MB file of 8 GB of XML) is refused from
+# the sizes its members declare, before anything is decompressed (zipfile never returns
+# more than a member declares). Word's XML compresses about 5-20x.
+MAX_RATIO = 100  # uncompressed / compressed, for members over RATIO_FROM
+RATIO_FROM = 1 << 20
+MAX_EXPANSION = 10  # the members together: at most this many times the file's limit
 
-def read_docx(data: bytes, name: str) -> Converted:
+
+def check_members(data: bytes, name: str, max_bytes: int) -> bool:
+    """Refuse a .docx whose members would expand beyond the caps; whether it holds
+    document properties (docProps/core.xml)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise IngestError(
+            f"{name} is a damaged .docx file ({exc}); open and save it in Word again"
+        ) from None
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(1, info.compress_size)
+        if info.file_size > RATIO_FROM and ratio > MAX_RATIO:
+            raise IngestError(
+                f"{name}: its member {info.filename} would expand {ratio:,.0f} times, to "
+                f"{info.file_size:,} bytes (a zip bomb?); refused — save the document again "
+                "from Word, or add its text"
+            )
+    if total > MAX_EXPANSION * max_bytes:
+        raise IngestError(
+            f"{name} would expand to {total:,} bytes, over {MAX_EXPANSION} times the limit of "
+            f"{max_bytes:,}; raise the limit with --max-bytes if you trust the file"
+        )
+    return any(i.filename == "docProps/core.xml" for i in infos)
+
+
+def read_docx(data: bytes, name: str, max_bytes: int = 20 * 1024 * 1024) -> Converted:
+    has_properties = check_members(data, name, max_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except Exception as exc:  # python-docx and lxml raise many kinds
         raise IngestError(
-            f"{name} is not a readable .docx file ({exc}); open and save it in Word again"
+            f"{name} is not a readable .docx file ({type(exc).__name__}: {exc}); open and save "
+            "it in Word again"
         ) from None
+    try:
+        return _read(document, name, has_properties)
+    except IngestError:
+        raise
+    except Exception as exc:  # a damaged part found while reading
+        raise IngestError(
+            f"{name} is a damaged .docx file ({type(exc).__name__}: {exc}); open and save it "
+            "in Word again"
+        ) from None
+
+
+def _read(document: DocxDocument, name: str, has_properties: bool) -> Converted:
     numbering = _Numbering(document)
     lines: list[str] = []
     headings: list[str] = []
@@ -49,7 +98,9 @@ def read_docx(data: bytes, name: str) -> Converted:
             lines.extend(_table(block))
     if not lines:
         raise IngestError(f"{name} has no text; is it a scanned document saved as Word?")
-    metadata = tuple((k, v) for k, v in (("标题", (core.title or "").strip()),) if v)
+    # python-docx invents properties (title "Word Document") for a file without them
+    title = (core.title or "").strip() if has_properties else ""
+    metadata = tuple((k, v) for k, v in (("标题", title),) if v)
     return Converted("\n".join(lines) + "\n", "docx", "", metadata, headings=tuple(headings))
 
 

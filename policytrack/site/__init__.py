@@ -558,21 +558,32 @@ def previous_build(archive_state: Path, out: Path) -> build.Previous | None:
 
 
 def render_site(
-    data: SiteData, out: Path, last: build.Previous | None, state: Any, archive_state: Path
+    data: SiteData,
+    out: Path,
+    last: build.Previous | None,
+    state: Any,
+    archive_state: Path,
+    unreadable: frozenset[str] = frozenset(),
 ) -> BuildReport:
     """Write the site into `out`: the pages in `data.documents`/`data.redlines` whose
     inputs changed since the last build (see `build`), the summary pages whose inputs
     changed, the search index kept current by segments; files of documents no longer in
-    the archive are removed. `state` is kept for the next build."""
+    the archive are removed, but not those of `unreadable` ids (files in the archive that
+    cannot be read just now: their last pages stay until the file is fixed). `state` is
+    kept for the next build."""
     report = BuildReport()
+    ours = (out / build.MANIFEST).is_file()  # the caller has claimed the folder
     out.mkdir(parents=True, exist_ok=True)
-    previous = last.pages if last else dict.fromkeys(build.scan_generated(out), "")
+    # without the record of the last build, nothing is removed: only recorded files are
+    # known to be ours (a folder's own files under documents/ or api/ are the user's)
+    previous = last.pages if last else {}
     old_docs = last.documents if last else {}
     old_reds = last.redlines if last else {}
     pages: dict[str, str] = {}
     joined: dict[str, tuple[list[str], list[int]]] = {}
     # a document's page and JSON share a fingerprint, kept by id; so are redlines by slug
     documents = {row_id: old_docs.get(row_id, "") for row_id in data.by_id}
+    documents.update({i: old_docs[i] for i in unreadable if i in old_docs})
     todo_docs: list[int] = []
     for i, page in enumerate(data.documents):
         fp = page.fingerprint()
@@ -626,11 +637,9 @@ def render_site(
     stale = set(previous) - pages.keys()
     stale.update(rel for i in old_docs.keys() - documents.keys() for rel in _document_files(i))
     stale.update(_redline_file(slug) for slug in old_reds.keys() - redlines.keys())
-    if last is None:  # files found in the folder: those this build made stay
-        stale -= {rel for i in documents for rel in _document_files(i)}
-        stale -= {_redline_file(slug) for slug in redlines}
     build.remove_stale(out, stale, report)
-    build.drop_legacy_search(out)
+    if ours and last is None:  # a folder an older policytrack built (other stamp)
+        build.drop_legacy_search(out)
     build.save_manifest(
         archive_state,
         out,

@@ -37,6 +37,7 @@ from typing import Any
 
 from policytrack.diff import diff_documents
 from policytrack.docfile import parse, split_front_matter
+from policytrack.errors import PolicytrackError
 from policytrack.site import search
 
 MANIFEST = ".policytrack-site.json"
@@ -167,7 +168,7 @@ def _prune(archive_state: Path, out: Path) -> None:
     for path in archive_state.glob("site-*.pickle"):  # from before the list was kept
         if path.name not in folders:
             path.unlink(missing_ok=True)
-    tmp = registry.with_name(f".{registry.name}.tmp")
+    tmp = registry.with_name(f".{registry.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(folders, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, registry)
 
@@ -177,7 +178,7 @@ def save_manifest(archive_state: Path, out: Path, current: str, previous: Previo
     build_id = hashlib.sha1(body).hexdigest()[:16]  # deterministic: same archive, same marker
     target = _state_file(archive_state, out)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     header = pickle.dumps({"stamp": current, "build": build_id}, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.write_bytes(header + body)  # two pickles: the header is read first
     os.replace(tmp, target)
@@ -376,23 +377,35 @@ def chunked(kind: str, items: list[Any], size: int = CHUNK) -> list[tuple[str, l
     return [(kind, items[k : k + size]) for k in range(0, len(items), size)]
 
 
+def claim(out: Path, force: bool) -> bool:
+    """Whether out was built by policytrack (its marker is there). A folder that exists,
+    holds files and has no marker is the user's: refused unless `force`, and then only
+    written into (a build removes only files a recorded build of its own wrote)."""
+    if out.exists() and not out.is_dir():
+        raise PolicytrackError(f"{out} exists and is not a folder; choose another --out")
+    if (out / MANIFEST).is_file():
+        return True
+    try:
+        foreign = out.is_dir() and any(out.iterdir())
+    except OSError as exc:
+        raise PolicytrackError(
+            f"cannot read {out} ({exc.strerror}); choose another --out"
+        ) from None
+    if foreign and not force:
+        raise PolicytrackError(
+            f"{out} is not empty and was not built by policytrack (it has no {MANIFEST}); "
+            "build into a new or empty folder, or pass --force to build into it (files "
+            "with the site's names are overwritten, no other file is deleted)"
+        )
+    return False
+
+
 def remove_stale(out: Path, stale: Iterable[str], report: BuildReport) -> None:
     for rel in sorted(stale):
         path = out / rel
         if path.is_file():
             path.unlink()
             report.removed.append(rel)
-
-
-def scan_generated(out: Path) -> list[str]:
-    """Files a build without a manifest may have left: the per-document folders."""
-    found: list[str] = []
-    for top in ("documents", "changes", "api", "issuers", "jurisdictions"):
-        if (out / top).is_dir():
-            found.extend(
-                p.relative_to(out).as_posix() for p in (out / top).rglob("*") if p.is_file()
-            )
-    return found
 
 
 def drop_legacy_search(out: Path) -> None:

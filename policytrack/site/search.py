@@ -201,6 +201,9 @@ def _shards_for(postings: int) -> int:
     return shards
 
 
+_SEGMENT = re.compile(r"\.?s[0-9a-f]{12}(?:\.tmp)?")
+
+
 def segment_name(entries: Iterable[Entry]) -> str:
     h = hashlib.sha256()
     for e in entries:
@@ -355,7 +358,8 @@ class SearchIndex:
         _write(self.manifest, json.dumps(manifest, ensure_ascii=False) + "\n")
         keep = {seg["name"] for seg in self.segments}
         for path in self.folder.iterdir():
-            if path.is_dir() and path.name not in keep:
+            # only segment folders (named as segment_name names them) are ours to remove
+            if path.is_dir() and path.name not in keep and _SEGMENT.fullmatch(path.name):
                 shutil.rmtree(path)
 
 
