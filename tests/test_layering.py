@@ -200,7 +200,9 @@ def test_no_two_modules_import_each_other() -> None:
         for p in PKG.rglob("*.py")
         if p.name != "__init__.py"
     }
-    edges = {name: _module_imports(path) & modules.keys() - {name} for name, path in modules.items()}
+    edges = {
+        name: _module_imports(path) & modules.keys() - {name} for name, path in modules.items()
+    }
     cycles = []
     for start in sorted(edges):
         stack, seen = [(start, (start,))], set()

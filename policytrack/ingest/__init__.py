@@ -27,6 +27,7 @@ from policytrack.model import (
     ValidityWindow,
     derived_id,
     id_problem,
+    issue_date,
 )
 
 from .clean import clean
@@ -150,7 +151,7 @@ def ingest(
     blocks = build_blocks(notice, body, ex.kind == "news", marked)
     body_md = render_body(ex.title or None, blocks)
     number = DocNumber.try_parse(ex.doc_number) if ex.doc_number else None
-    when = ex.issued.value or ex.published.value or ex.effective.value
+    when = issue_date(ex.issued.value, ex.published.value, ex.effective.value)
     doc_id = (
         number.slug
         if number
