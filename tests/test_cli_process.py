@@ -108,6 +108,9 @@ def server(built: Path) -> Iterator[tuple[int, subprocess.Popen[str]]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as at a terminal: a job a shell started in the background (CI's, a `make
+        # test &`) inherits SIGINT ignored, and Python then installs no handler for it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 30
     while True:
