@@ -556,6 +556,7 @@ def _spawn(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.P
     )
 
 
+@pytest.mark.slow
 def test_5_a_concurrent_git_status_never_fails_an_add(archive: Path) -> None:
     files = sorted((LAWREF / "single").rglob("*.md"))[:15]
     stop = threading.Event()
@@ -608,6 +609,7 @@ def _killed_git_commit(repo: Path, wait: bool = False) -> subprocess.Popen[bytes
     return proc
 
 
+@pytest.mark.slow
 def test_5_a_stale_index_lock_of_a_killed_git_is_cleared(archive: Path) -> None:
     _killed_git_commit(archive)
     time.sleep(1.1)  # as old as a stale lock must be
@@ -618,6 +620,7 @@ def test_5_a_stale_index_lock_of_a_killed_git_is_cleared(archive: Path) -> None:
     assert git(archive, "status", "--porcelain") == " M .gitignore\n"  # the user's edit only
 
 
+@pytest.mark.slow
 def test_5_a_live_index_lock_delays_the_worktree_never_the_commit(archive: Path) -> None:
     user = _killed_git_commit(archive, wait=True)
     try:
@@ -645,6 +648,7 @@ exit 0
 """
 
 
+@pytest.mark.slow
 def test_5_a_ref_lock_left_by_a_killed_add_is_cleared(archive: Path) -> None:
     hook = archive / ".git" / "hooks" / "reference-transaction"
     hook.write_text(HOOK, encoding="utf-8")
@@ -664,6 +668,7 @@ def test_5_a_ref_lock_left_by_a_killed_add_is_cleared(archive: Path) -> None:
     git(archive, "fsck", "--strict")
 
 
+@pytest.mark.slow
 def test_5_a_live_ref_lock_names_the_file(archive: Path) -> None:
     lock = archive / ".git" / "refs" / "heads" / "main.lock"
     lock.write_text("", encoding="utf-8")
@@ -684,6 +689,7 @@ def test_5_a_live_ref_lock_names_the_file(archive: Path) -> None:
     assert p.returncode == 0, p.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "point", ["after-blobs", "in-index", "before-ref", "after-ref", "in-recover"]
 )
@@ -924,6 +930,7 @@ def _zip_bomb(path: Path, size: int) -> None:
                 f.write(chunk)
 
 
+@pytest.mark.slow
 def test_7_a_docx_zip_bomb_is_refused_before_it_expands(tmp_path: Path, archive: Path) -> None:
     bomb = tmp_path / "bomb.docx"
     _zip_bomb(bomb, 512 << 20)  # 512 MB of XML in about half a megabyte
