@@ -6,13 +6,20 @@ STAMP := $(VENV)/.installed
 PT := $(BIN)/policytrack
 AS_OF ?= 2025-10-01
 
-.PHONY: demo test faults lint bench eval docs clean sample
+.PHONY: demo test test-fast faults lint bench eval docs clean sample
 
+# The first run installs everything (1-2 minutes on a fresh machine): say so, and let pip
+# show each package it fetches rather than leave the terminal silent.
 $(STAMP): pyproject.toml
+	@echo "== setting up $(VENV), a virtual environment for policytrack (first run only, 1-2 minutes)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	@echo "== upgrading pip in $(VENV)"
+	$(BIN)/pip install --disable-pip-version-check --upgrade pip
+	@echo "== installing policytrack (editable) with its dependencies and the test and lint tools"
+	$(BIN)/pip install --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
+	@echo "== $(VENV) is ready: $$($(PT) --version)"
+	@echo
 
 demo: $(STAMP)
 	@echo "== policytrack check: validate every document and relation in archive/"
@@ -33,8 +40,14 @@ demo: $(STAMP)
 	@echo "== policytrack site build --as-of $(AS_OF): the static website"
 	$(PT) site build --archive archive --out site --as-of $(AS_OF)
 
+# the whole suite; tests marked `corpus` also need ../shared beside the repository
+# (tests/fixtures/README.md) and are skipped, with the reason, without it
 test: $(STAMP)
 	$(BIN)/pytest -q
+
+# the suite without the tests marked `slow` (corpus-wide loops, whole-site builds, browsers)
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
 
 # the long fault loops (150 process-group kills of add, …) on top of tests/test_faults.py
 faults: $(STAMP)

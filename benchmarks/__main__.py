@@ -430,6 +430,11 @@ def startup_bench(results: dict[str, dict[str, float | str]]) -> None:
 
 
 def main() -> None:
+    if not (CORPUS / "single").is_dir():
+        sys.exit(
+            f"Error: make bench builds its archives from the LawRefBook corpus, expected in {CORPUS}; "
+            "put the shared data folder beside the repository as ../shared"
+        )
     results: dict[str, dict[str, float | str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()

@@ -254,6 +254,13 @@ def render(report: Report) -> str:
 
 
 def main() -> int:
+    if not SHARED.is_dir():
+        print(
+            f"Error: the labelled pairs name texts under {SHARED}; "
+            "put the shared data folder beside the repository as ../shared",
+            file=sys.stderr,
+        )
+        return 1
     sys.stdout.write(render(run(load_pairs())))
     return 0
 

@@ -7,7 +7,7 @@ working tree updated. A crash before the ref moves leaves nothing behind; a cras
 leaves a journal that the next command completes. Writers are serialised by a lock.
 
 GitPython is used through `repo.git` with short-lived `Repo` objects (its pure-Python
-index is slower and it leaks resources in long-running processes; see LIBRARIES.md).
+index is slower and it leaks resources in long-running processes; see docs/architecture.md).
 """
 
 from __future__ import annotations

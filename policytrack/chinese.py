@@ -45,7 +45,6 @@ _DIGITS = {
 }
 _UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
-CN_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS) + "".join(_BIG)
 
 
 @lru_cache(maxsize=4096)  # the same few hundred numbers, label after label
@@ -307,10 +306,3 @@ PINYIN_GLOSS_RE = re.compile(
 def strip_pinyin_glosses(text: str) -> str:
     """國(guó)發(fā) → 國發: remove the pinyin readings a mirror inserted after characters."""
     return PINYIN_GLOSS_RE.sub("", text)
-
-
-def normalise_for_compare(text: str) -> str:
-    """The form two texts are compared in: Simplified, full-width punctuation, no spaces."""
-    text = to_simplified_chars(text)
-    text = full_width_punctuation(text)
-    return re.sub(r"\s+", "", text)

@@ -26,13 +26,14 @@ from .errors import (
 from .index import Index
 from .model import (
     LINEAGE_TYPES,
+    RECORD_FIELDS,
     DocNumber,
     Document,
     MeasureDeadline,
     Relation,
     fields_json,
     ref_key,
-    slugify,
+    title_key,
 )
 from .safeio import read_limited
 from .temporal import (
@@ -92,16 +93,7 @@ def load(path: Path) -> Loaded:
 # --- rows ------------------------------------------------------------------------------
 
 ROW_FIELDS = (
-    "id",
-    "doc_number",
-    "title",
-    "issuer",
-    "jurisdiction",
-    "kind",
-    "issued",
-    "published",
-    "effective",
-    "expires",
+    *RECORD_FIELDS,
     "status",
     "status_label",
     "status_reason",
@@ -206,7 +198,7 @@ def resolve(loaded: Loaded, ref: str) -> str:
         return ref  # an id names one document, whoever shares its doc number
     ids = loaded.index.ids_for_key(ref_key(ref)) or loaded.index.ids_for_key(ref.lower())
     if not ids:
-        ids = loaded.index.ids_for_key(slugify(ref, 200))
+        ids = loaded.index.ids_for_key(title_key(ref))
     if len(ids) == 1:
         return ids[0]
     if len(ids) > 1:

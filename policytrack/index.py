@@ -19,23 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from .archive import Archive, Commit
-from .docfile import front_matter, parse
+from .docfile import document_from_front_matter, front_matter, parse
 from .errors import ArchiveError, FormatError, PolicytrackError, ValidationErrors
 from .facts import deadlines
 from .model import (
     LINEAGE_TYPES,
-    DatedFact,
     Document,
-    FieldEvidence,
-    HistoryEvent,
     MeasureDeadline,
-    Relation,
-    Source,
-    ValidityWindow,
     instrument_key,
-    ref_key,
+    lookup_keys,
     reference_key,
-    slugify,
 )
 from .recovery import environment_problem
 from .versions import sketch
@@ -109,63 +102,6 @@ def _json_default(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(type(value).__name__)
-
-
-def _fact(raw: Any) -> DatedFact:
-    if raw == "unknown" or raw is None:
-        return DatedFact()
-    value = date.fromisoformat(raw["date"]) if raw.get("date") else None
-    return DatedFact(
-        value, raw.get("basis", "unknown"), raw.get("evidence", ""), raw.get("rule", "")
-    )
-
-
-def document_from_json(data: dict[str, Any]) -> Document:
-    """A metadata-only Document (no body, no units) from its stored front matter."""
-    dates = data.get("dates") or {}
-    window = ValidityWindow(
-        issued=_fact(dates.get("issued")),
-        published=_fact(dates.get("published")),
-        effective=_fact(dates.get("effective")),
-        expires=_fact(dates.get("expires")),
-        provisional=bool(data.get("provisional")),
-    )
-    relations = tuple(
-        Relation(
-            r["type"],
-            r.get("doc_number"),
-            r.get("title"),
-            r.get("evidence", ""),
-            r.get("target_id"),
-            date.fromisoformat(r["effective"]) if r.get("effective") else None,
-            tuple(r.get("articles") or ()),
-            r.get("alias"),
-        )
-        for r in data.get("relations") or []
-    )
-    evidence = tuple(
-        (k, FieldEvidence(v["basis"], v.get("evidence", "")))
-        for k, v in (data.get("evidence") or {}).items()
-    )
-    return Document(
-        id=data["id"],
-        title=data["title"],
-        kind=data.get("kind", "policy"),
-        doc_number=data.get("doc_number"),
-        issuer=data.get("issuer"),
-        jurisdiction=data.get("jurisdiction"),
-        window=window,
-        relations=relations,
-        evidence=evidence,
-        source=Source(**(data.get("source") or {})),
-        overrides=tuple((data.get("overrides") or {}).items()),
-        aliases=tuple(data.get("aliases") or ()),
-        history=tuple(
-            HistoryEvent(date.fromisoformat(e["date"]), e["event"], e.get("evidence", ""))
-            for e in data.get("history") or ()
-        ),
-        sources=tuple(Source(**s) for s in data.get("sources") or ()),
-    )
 
 
 def readable(text: str, name: str) -> str:
@@ -371,16 +307,11 @@ class Index:
                 data,
             ),
         )
-        keys = {(doc.id.lower(), "id")}
+        keys = {(doc.id.lower(), "id"), *lookup_keys(doc.doc_number, doc.title, doc.aliases)}
         if doc.title:
-            keys.add((slugify(doc.title, 200), "title"))
             keys.add((INSTRUMENT + instrument_key(doc.title), "instrument"))
             keys.add((REFERENCE + reference_key(doc.title), "reference"))
         keys.update((SKETCH + gram, "sketch") for gram in sketch(doc.body))
-        if doc.doc_number:
-            keys.add((ref_key(doc.doc_number), "doc_number"))
-        for alias in doc.aliases:
-            keys.add((slugify(alias, 200), "alias"))
         conn.executemany(
             "INSERT INTO refkeys VALUES (?, ?, ?)", [(k, doc.id, how) for k, how in keys]
         )
@@ -391,10 +322,9 @@ class Index:
             on = _date_out(rel.effective)
             if rel.target_id:
                 links.add((doc.id, rel.type, rel.target_id.lower(), on))
-            if rel.doc_number:
-                links.add((doc.id, rel.type, ref_key(rel.doc_number), on))
+            for key, _ in lookup_keys(rel.doc_number, rel.title):
+                links.add((doc.id, rel.type, key, on))
             if rel.title:
-                links.add((doc.id, rel.type, slugify(rel.title, 200), on))
                 links.add((doc.id, rel.type, REFERENCE + reference_key(rel.title), on))
         ordered = sorted(links, key=lambda x: (x[0], x[1], x[2], x[3] or ""))
         conn.executemany("INSERT INTO links VALUES (?, ?, ?, ?)", ordered)
@@ -427,7 +357,7 @@ class Index:
             rows = conn.execute(
                 "SELECT data FROM docs WHERE problem IS NULL ORDER BY id"
             ).fetchall()
-        return [document_from_json(json.loads(r[0])) for r in rows]
+        return [document_from_front_matter(json.loads(r[0])) for r in rows]
 
     def blobs(self) -> dict[str, str]:
         """id → git blob of every valid document's file."""
@@ -443,7 +373,7 @@ class Index:
                 "ORDER BY id",
                 (start.isoformat(), end.isoformat()),
             ).fetchall()
-        return [document_from_json(json.loads(r[0])) for r in rows]
+        return [document_from_front_matter(json.loads(r[0])) for r in rows]
 
     def linked_to(self, ids: list[str]) -> list[Document]:
         """Documents that supersede or follow (predecessor relation) any of `ids`: all a
@@ -458,7 +388,7 @@ class Index:
                 f" WHERE l.type IN {LINEAGE_SQL}"
                 " AND r.id IN (SELECT id FROM wanted)) ORDER BY id"
             ).fetchall()
-        return [document_from_json(json.loads(r[0])) for r in rows]
+        return [document_from_front_matter(json.loads(r[0])) for r in rows]
 
     def commits_of(self, names: list[str]) -> dict[str, list[Commit]]:
         """The archive commits that touched each document file, newest first."""
@@ -524,7 +454,7 @@ class Index:
                 "SELECT data FROM docs WHERE problem IS NULL AND id IN (SELECT id FROM wanted)"
                 " ORDER BY id"
             ).fetchall()
-        return [document_from_json(json.loads(r[0])) for r in rows]
+        return [document_from_front_matter(json.loads(r[0])) for r in rows]
 
     def _wanted(self, conn: sqlite3.Connection, ids: list[str] | set[str]) -> None:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)")

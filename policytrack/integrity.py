@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .index import Index
-from .model import Document, ref_key, slugify
+from .model import Document, lookup_keys, ref_key
 from .temporal import build_graph
 
 MAX_ROUNDS = 20  # lineage steps followed; lineages are a few versions long
@@ -21,13 +21,7 @@ MAX_ROUNDS = 20  # lineage steps followed; lineages are a few versions long
 
 def _keys_of(doc: Document) -> set[str]:
     """The keys other documents' relations may name this one by."""
-    keys = {doc.id.lower()}
-    if doc.title:
-        keys.add(slugify(doc.title, 200))
-    if doc.doc_number:
-        keys.add(ref_key(doc.doc_number))
-    keys.update(slugify(a, 200) for a in doc.aliases)
-    return keys
+    return {doc.id.lower()} | {k for k, _ in lookup_keys(doc.doc_number, doc.title, doc.aliases)}
 
 
 def _targets_of(doc: Document) -> set[str]:
@@ -37,10 +31,7 @@ def _targets_of(doc: Document) -> set[str]:
             continue
         if rel.target_id:
             keys.add(rel.target_id.lower())
-        if rel.doc_number:
-            keys.add(ref_key(rel.doc_number))
-        if rel.title:
-            keys.add(slugify(rel.title, 200))
+        keys.update(k for k, _ in lookup_keys(rel.doc_number, rel.title))
     return keys
 
 

@@ -272,11 +272,31 @@ def derived_id(*, issuer: str | None, when: date | None, title: str | None, text
 
 def ref_key(text: str) -> str:
     """The form a REF is compared in: the canonical doc number when it parses as one,
-    otherwise the slug of the text."""
+    otherwise the slug of the text (`title_key`)."""
     number = DocNumber.try_parse(text)
     if number is not None:
         return number.slug
-    return slugify(text, 200)
+    return title_key(text)
+
+
+def title_key(title: str) -> str:
+    """The key a title or short name is looked up by: its slug, long enough (200) that two
+    titles never share one, where a file name takes only the first 24 characters."""
+    return slugify(title, 200)
+
+
+def lookup_keys(
+    doc_number: str | None, title: str | None, aliases: Iterable[str] = ()
+) -> list[tuple[str, str]]:
+    """The keys a document (or a relation's target) is found by, each with what it comes
+    from: its doc number, title and short names. The index stores a document under these and
+    a relation under those of what it names; the graph, REF resolution, add's checks and the
+    site match them."""
+    keys = [(ref_key(doc_number), "doc_number")] if doc_number else []
+    if title:
+        keys.append((title_key(title), "title"))
+    keys.extend((title_key(a), "alias") for a in aliases)
+    return keys
 
 
 _DRAFT_MARK = re.compile(
@@ -354,8 +374,52 @@ class ValidityWindow:
             "expires": self.expires,
         }
 
+    @property
+    def issue_date(self) -> date | None:
+        """The date the document is named by (`issue_date`)."""
+        return issue_date(self.issued.value, self.published.value, self.effective.value)
+
+    @property
+    def start_date(self) -> date | None:
+        """The date the document takes its place in time (`start_date`)."""
+        return start_date(self.issued.value, self.published.value, self.effective.value)
+
+    def start_facts(self) -> tuple[DatedFact, DatedFact, DatedFact]:
+        """The facts `start_date` reads, in its order, for a reader that needs the basis
+        too (a stated date before an inferred one of the same rank is not asked for)."""
+        return (self.effective, self.published, self.issued)
+
+
+# A document has two dates that matter, read from its three dates in two orders:
+#
+# - `issue_date`, the date it is *named* by (a version's label, an id made without a doc
+#   number, the date search shows): 成文 (issued), else 公布 (published), else 施行
+#   (effective). A text is made on the day it is signed; that date is printed on it, is the
+#   same on every copy, and is known as soon as the text is, while a later effective date
+#   (自2025年1月1日起施行) can be months away or unknown.
+# - `start_date`, the date it takes its *place in time* (status, the order of the versions
+#   of a lineage, which version is current, lists by date): 施行, else 公布, else 成文. A
+#   version begins to apply on its effective date, not on the day it was signed: a revision
+#   signed in November that takes effect in January is still the old text's successor only
+#   from January.
+#
+# Both fall back to the other dates where a text states fewer, never to a guess.
+
+
+def issue_date(issued: date | None, published: date | None, effective: date | None) -> date | None:
+    """The date a document is named by: issued, else published, else effective."""
+    return issued or published or effective
+
+
+def start_date(issued: date | None, published: date | None, effective: date | None) -> date | None:
+    """The date a document takes its place in time: effective, else published, else issued."""
+    return effective or published or issued
+
 
 DATE_FIELDS = ("issued", "published", "effective", "expires")
+# A document's identity and dates as every JSON record of it begins (listings and reports,
+# docs/reports.md; the site's API): the fields, in this order, with dates as YYYY-MM-DD.
+RECORD_FIELDS = ("id", "doc_number", "title", "issuer", "jurisdiction", "kind", *DATE_FIELDS)
 # the fields `add --set` and `policytrack set` change (kept in a document's overrides)
 SETTABLE = (
     "title",

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-from .model import LINEAGE_TYPES, DocNumber, Document, Relation, ref_key, reference_key, slugify
+from .model import (
+    LINEAGE_TYPES,
+    DocNumber,
+    Document,
+    Relation,
+    ref_key,
+    reference_key,
+    slugify,
+    title_key,
+)
 
 # relations that make the holder a later version of the *same* instrument
 SAME_INSTRUMENT = ("amends", "predecessor")
@@ -119,7 +128,7 @@ def stub_id(rel: Relation) -> str:
 
 def _start(doc: Document) -> tuple[date | None, str]:
     w = doc.window
-    for fact in (w.effective, w.published, w.issued):
+    for fact in w.start_facts():
         if fact.value:
             return fact.value, fact.basis
     return None, "unknown"
@@ -127,7 +136,7 @@ def _start(doc: Document) -> tuple[date | None, str]:
 
 def _when(doc: Document) -> date:
     w = doc.window
-    return w.effective.value or w.published.value or w.issued.value or date.max
+    return w.start_date or date.max
 
 
 def build_graph(documents: Iterable[Document]) -> Graph:
@@ -142,10 +151,10 @@ def build_graph(documents: Iterable[Document]) -> Graph:
             by_number.setdefault(ref_key(d.doc_number), []).append(d.id)
         if d.title and d.kind not in ("news", "interpretation"):
             # a report about a policy carries the policy's title; the policy is the target
-            by_title.setdefault(slugify(d.title, 200), []).append(d.id)
+            by_title.setdefault(title_key(d.title), []).append(d.id)
             by_reference.setdefault(reference_key(d.title), []).append(d.id)
         for a in d.aliases:
-            by_title.setdefault(slugify(a, 200), []).append(d.id)
+            by_title.setdefault(title_key(a), []).append(d.id)
     graph = Graph(docs)
 
     def pick(ids: list[str], holder: Document, *, by_title: bool = True) -> str | None:
@@ -172,7 +181,7 @@ def build_graph(documents: Iterable[Document]) -> Graph:
         numbered = by_number.get(ref_key(rel.doc_number), []) if rel.doc_number else []
         found = pick(numbered, holder, by_title=False)
         if found is None and rel.title:
-            found = pick(by_title.get(slugify(rel.title, 200), []), holder) or pick(
+            found = pick(by_title.get(title_key(rel.title), []), holder) or pick(
                 by_reference.get(reference_key(rel.title), []), holder
             )
         if found is not None:
@@ -300,7 +309,7 @@ def lineage(graph: Graph, doc_id: str) -> list[str]:
         if d is None:
             return (0, date.min, i)
         w = d.window
-        day = w.effective.value or w.published.value or w.issued.value
+        day = w.start_date
         return (1, day or date.max, i)
 
     if len(seen) == 1:

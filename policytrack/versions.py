@@ -153,7 +153,7 @@ class Profile:
         """A date the text states of itself when it states no history: effective, else
         published, else issued (stated or inferred), with its sentence."""
         w = self.doc.window
-        for fact in (w.effective, w.published, w.issued):
+        for fact in w.start_facts():
             if fact.value is not None and fact.basis != "unknown":
                 return fact.value, fact.evidence
         return None

@@ -1,4 +1,11 @@
-"""Shared fixtures: real git archives in temporary folders, the seeds and the corpus."""
+"""Shared fixtures: real git archives in temporary folders, the seeds and the corpus.
+
+The data the suite needs lives in tests/fixtures/ (the five seeds, a few LawRefBook files and
+realdev pages; see tests/fixtures/README.md), so a clone runs `make test` on its own. Tests
+that want the whole corpus or the whole realdev set are marked `corpus`: they read them from
+../shared beside the repository (or $POLICYTRACK_SHARED), are skipped with the reason when it
+is absent, and fail instead under CI=true, where .ci/run puts ../shared beside the clone.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +21,16 @@ from typer.testing import CliRunner
 from policytrack.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds"
+FIXTURES = ROOT / "tests" / "fixtures"
+SEEDS = FIXTURES / "seeds"
+# a few files of ../shared/corpus/lawrefbook, in the same layout (versions/…, single/…)
+LAWREF = FIXTURES / "lawrefbook"
+# a few pages of ../shared/realdev, with their manifest entries
+REALDEV_PAGES = FIXTURES / "realdev"
+# the whole data sets, for the tests marked `corpus`
+SHARED = Path(os.environ.get("POLICYTRACK_SHARED") or ROOT.parent / "shared")
 CORPUS = SHARED / "corpus" / "lawrefbook"
+REALDEV = SHARED / "realdev"
 SEED = {
     "news_haidian": SEEDS / "000_e5ead79e5775d98a.txt",
     "minhang": SEEDS / "001_7280d984ce98fe0b.txt",
@@ -24,6 +38,20 @@ SEED = {
     "yizhuang": SEEDS / "003_7fda49d6328f62ff.txt",
     "news_forum": SEEDS / "004_674097da066391c5.txt",
 }
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked `corpus` runs only with the whole corpus and realdev beside the repo."""
+    if item.get_closest_marker("corpus") is None:
+        return
+    if (CORPUS / "versions").is_dir() and (CORPUS / "single").is_dir() and REALDEV.is_dir():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI needs the whole corpus and realdev in {SHARED} (.ci/run's checkout)")
+    pytest.skip(
+        f"needs the whole corpus and realdev in {SHARED} (../shared beside the repository, "
+        "or $POLICYTRACK_SHARED); CI runs it"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

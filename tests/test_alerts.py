@@ -33,9 +33,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from policytrack.alerts import DocFacts
 from policytrack.alerts.config import Subscriber, Watch, parse_config
 from policytrack.alerts.plan import watches
-from tests.conftest import CORPUS, ROOT, Run, run_process
+from tests.conftest import LAWREF, ROOT, Run, run_process
 
-PARKING = CORPUS / "versions/DLC/北京地方法规/地方性法规/北京"
+PARKING = LAWREF / "versions/DLC/北京地方法规/地方性法规/北京"
 OLD_PARKING = PARKING / "北京市机动车停车条例(2021-09-24).md"
 NEW_PARKING = PARKING / "北京市机动车停车条例(2024-03-29).md"
 ZIBO_TITLE = "（无标题·淄博高新区）"  # the seed states no title: none is composed

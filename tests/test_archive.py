@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from policytrack.archive import Archive
 from tests.conftest import SEED, Run, git, run_process
 
@@ -128,6 +130,7 @@ def _spawn_add(
     )
 
 
+@pytest.mark.slow
 def test_two_concurrent_adds_both_succeed(archive: Path) -> None:
     procs = [_spawn_add(archive, SEED["yizhuang"]), _spawn_add(archive, SEED["minhang"])]
     outs = [p.communicate(timeout=120) for p in procs]
@@ -141,6 +144,7 @@ def test_two_concurrent_adds_both_succeed(archive: Path) -> None:
     subprocess.run(["git", "-C", str(archive), "fsck", "--strict"], check=True, capture_output=True)
 
 
+@pytest.mark.slow
 def test_an_add_killed_before_the_commit_lands_leaves_nothing(archive: Path) -> None:
     head = git(archive, "rev-parse", "HEAD")
     proc = run_process(
@@ -155,6 +159,7 @@ def test_an_add_killed_before_the_commit_lands_leaves_nothing(archive: Path) -> 
     assert not (archive / ".policytrack" / "journal.json").exists()
 
 
+@pytest.mark.slow
 def test_an_add_killed_after_the_commit_is_completed_by_the_next_command(archive: Path) -> None:
     proc = run_process(
         "add", "--archive", archive, SEED["yizhuang"], env={"POLICYTRACK_FAULT": "after-ref"}
@@ -191,9 +196,11 @@ def test_history_lists_the_commits_of_a_document(seeded: Path, run: Run) -> None
 
 
 def corpus_files(n: int) -> list[Path]:
-    from tests.conftest import CORPUS
+    from tests.conftest import LAWREF
 
-    return sorted((CORPUS / "single").rglob("*.md"))[:n]
+    files = sorted((LAWREF / "single").rglob("*.md"))
+    assert len(files) >= n
+    return files[:n]
 
 
 def test_batch_add_writes_one_commit_parsed_on_all_cores(archive: Path, run: Run) -> None:
@@ -243,6 +250,7 @@ def test_a_batch_writes_every_good_file_and_lists_every_refused_one(
     assert git(seeded, "status", "--porcelain") == ""
 
 
+@pytest.mark.slow
 def test_a_batch_killed_after_the_commit_is_completed(archive: Path) -> None:
     files = corpus_files(12)
     proc = run_process(

@@ -20,6 +20,8 @@ import pytest
 from policytrack.site.search import query_tokens, token_hash
 from tests.conftest import ROOT, Run
 
+pytestmark = pytest.mark.slow  # a real browser on a built site
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core 4.14.1, see vendor/README.md

@@ -211,6 +211,18 @@ def test_cli_reference_is_up_to_date() -> None:
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == render(), "run `make docs`"
 
 
+def test_version_is_the_installed_packages(run: Run) -> None:
+    import importlib.metadata
+    import tomllib
+
+    result = run("--version")
+    assert result.code == 0
+    assert result.stdout == f"policytrack {importlib.metadata.version('policytrack')}\n"
+    # written once, in policytrack/__init__.py; pyproject.toml reads it from there
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and project["dynamic"] == ["version"]
+
+
 def test_every_command_has_help() -> None:
     assert commands_without_help() == []
 
@@ -271,3 +283,22 @@ def test_piped_tables_keep_one_record_per_line_aligned_by_display_width(
     starts = {width(line[: line.rindex(" ") + 1]) for line in lines}
     assert len(starts) == 1, lines
     assert any(width(line) > len(line) for line in lines)  # Chinese text in it
+
+
+def test_site_serve_on_a_port_in_use_is_a_clear_error(
+    seeded: Path, run: Run, tmp_path: Path
+) -> None:
+    import socket
+
+    out = tmp_path / "site"
+    assert (
+        run("site", "build", "--archive", seeded, "--out", out, "--as-of", "2025-10-01").code == 0
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = run("site", "serve", "--out", out, "--port", str(port))
+    assert r.code == 1
+    assert r.stderr.startswith(f"Error: cannot serve on 127.0.0.1:{port}") and "--port" in r.stderr
+    assert "internal error" not in r.stderr

@@ -16,22 +16,18 @@ import pytest
 from policytrack import commands
 from policytrack.docfile import parse
 from policytrack.model import SETTABLE
-from tests.conftest import CORPUS, SEED, SHARED, Run, git, write_files
+from tests.conftest import CORPUS, LAWREF, REALDEV, REALDEV_PAGES, SEED, Run, git, write_files
 from tests.fixtures.documents import make_docx, seed_lines
 from tests.test_ingest_formats import Site, site  # noqa: F401 (the loopback web server fixture)
 
-VERSIONS = CORPUS / "versions"
-REALDEV = SHARED / "realdev"
-needs_shared = pytest.mark.skipif(
-    not (VERSIONS.exists() and REALDEV.exists()), reason="needs ../shared/corpus and realdev"
-)
+VERSIONS = LAWREF / "versions"  # the few files tests/fixtures holds; CORPUS: all 49 groups
 AS_OF = date(2025, 10, 1)
 
 
-def version_groups() -> dict[str, list[Path]]:
-    """The 49 LawRefBook groups: files of one folder whose names differ only in a date."""
+def version_groups(folder: Path) -> dict[str, list[Path]]:
+    """The LawRefBook groups: files of one folder whose names differ only in a date."""
     groups: dict[str, list[Path]] = defaultdict(list)
-    for p in sorted(VERSIONS.rglob("*.md")):
+    for p in sorted(folder.rglob("*.md")):
         base = re.sub(r"\(\d{4}-\d{2}-\d{2}\)\.md$", "", p.name).removesuffix(".md")
         groups[f"{p.parent.name}/{base}"].append(p)
     return dict(groups)
@@ -64,10 +60,21 @@ def lines(out: str) -> list[str]:
 # --- the LawRefBook version groups ------------------------------------------------------------------
 
 
-@needs_shared
-def test_one_batch_of_every_version_gives_one_lineage_per_group(tmp_path: Path, run: Run) -> None:
-    groups = version_groups()
-    assert len(groups) == 49
+WHOLE = [pytest.mark.corpus, pytest.mark.slow]
+
+
+@pytest.mark.parametrize(
+    ("folder", "count"),
+    [
+        pytest.param(LAWREF / "versions", 21, id="fixtures"),
+        pytest.param(CORPUS / "versions", 49, id="corpus", marks=WHOLE),
+    ],
+)
+def test_one_batch_of_every_version_gives_one_lineage_per_group(
+    folder: Path, count: int, tmp_path: Path, run: Run
+) -> None:
+    groups = version_groups(folder)
+    assert len(groups) == count
     files = [p for ps in groups.values() for p in ps]
     random.Random(17).shuffle(files)  # any order
     archive = tmp_path / "archive"
@@ -112,16 +119,24 @@ def test_one_batch_of_every_version_gives_one_lineage_per_group(tmp_path: Path, 
     }
 
 
-@needs_shared
-def test_realdev_copies_become_one_document_with_several_sources(tmp_path: Path, run: Run) -> None:
-    manifest = json.loads((REALDEV / "manifest.json").read_text(encoding="utf-8"))
-    files = [str(REALDEV / "texts" / e["file"]) for e in manifest]
+@pytest.mark.parametrize(
+    "pages",
+    [
+        pytest.param(REALDEV_PAGES, id="fixtures"),
+        pytest.param(REALDEV, id="realdev", marks=WHOLE),
+    ],
+)
+def test_realdev_copies_become_one_document_with_several_sources(
+    pages: Path, tmp_path: Path, run: Run
+) -> None:
+    manifest = json.loads((pages / "manifest.json").read_text(encoding="utf-8"))
+    files = [str(pages / "texts" / e["file"]) for e in manifest]
     random.Random(3).shuffle(files)
     archive = tmp_path / "archive"
     assert run("init", archive).code == 0
     ids = doc_ids(commands.add(archive, files, batch=True))
     groups: dict[str, set[str]] = defaultdict(set)
-    role = {str(REALDEV / "texts" / e["file"]): e for e in manifest}
+    role = {str(pages / "texts" / e["file"]): e for e in manifest}
     for f, doc_id in ids.items():
         groups[doc_id].add(role[f]["group"])
     assert [g for g in groups.values() if len(g) > 1] == []  # nothing merged across groups
@@ -138,17 +153,25 @@ def test_realdev_copies_become_one_document_with_several_sources(tmp_path: Path,
         )  # a Simplified original is canonical over a conversion
     # a news report naming the regulation's number is its own document
     assert (
-        ids[str(next((REALDEV / "texts").glob("032_*")))]
-        != ids[str(next((REALDEV / "texts").glob("008_*")))]
+        ids[str(next((pages / "texts").glob("032_*")))]
+        != ids[str(next((pages / "texts").glob("008_*")))]
     )
 
 
-@needs_shared
-def test_dry_run_makes_the_same_decisions_as_the_real_run(tmp_path: Path, run: Run) -> None:
-    """Over every text of realdev and of the corpus version groups, first into an empty
-    archive, then again into the filled one (unchanged, copies): the same lines, the same
-    exit code, and the dry run writes nothing."""
-    files = sorted((REALDEV / "texts").glob("*.txt")) + sorted(VERSIONS.rglob("*.md"))
+@pytest.mark.parametrize(
+    ("pages", "versions"),
+    [
+        pytest.param(REALDEV_PAGES, LAWREF / "versions", id="fixtures", marks=pytest.mark.slow),
+        pytest.param(REALDEV, CORPUS / "versions", id="corpus", marks=WHOLE),
+    ],
+)
+def test_dry_run_makes_the_same_decisions_as_the_real_run(
+    pages: Path, versions: Path, tmp_path: Path, run: Run
+) -> None:
+    """Over every realdev page and corpus version of the set, first into an empty archive,
+    then again into the filled one (unchanged, copies): the same lines, the same exit code,
+    and the dry run writes nothing."""
+    files = sorted((pages / "texts").glob("*.txt")) + sorted(versions.rglob("*.md"))
     archive = tmp_path / "archive"
     assert run("init", archive).code == 0
     for round_ in (1, 2):
@@ -166,7 +189,6 @@ def test_dry_run_makes_the_same_decisions_as_the_real_run(tmp_path: Path, run: R
 # --- versions never collide; copies across formats and scripts ---------------------------------
 
 
-@needs_shared
 def test_a_new_version_with_the_same_id_gets_its_own_and_is_never_told_to_replace(
     archive: Path, run: Run
 ) -> None:
@@ -365,7 +387,6 @@ def test_a_non_ascii_address_is_fetched_and_recorded_as_written(
 # --- reports and the website --------------------------------------------------------------------------
 
 
-@needs_shared
 def test_amended_reaches_json_and_the_site(archive: Path, run: Run, tmp_path: Path) -> None:
     folder = VERSIONS / "DLC" / "北京地方法规" / "地方性法规" / "北京"
     old, new = (
@@ -403,7 +424,6 @@ def test_git_history_is_one_commit_per_input_without_batch(archive: Path, run: R
     )
 
 
-@needs_shared
 def test_an_older_version_added_later_is_linked_in_the_same_commit(archive: Path, run: Run) -> None:
     folder = VERSIONS / "行政法"
     new, old = folder / "文物保护法(2024-11-08).md", folder / "文物保护法(2017-11-04).md"

@@ -17,17 +17,17 @@ from policytrack.chinese import to_mainland_simplified
 from policytrack.diff import DocumentDiff, diff_documents, inline
 from policytrack.ingest import ingest
 from policytrack.model import Document
-from tests.conftest import CORPUS, SEED, Run
+from tests.conftest import CORPUS, LAWREF, SEED, Run
 
-VERSIONS = CORPUS / "versions"
+VERSIONS = LAWREF / "versions"  # the pairs tests/fixtures holds; CORPUS: every pair
 
 
 def load(path: Path) -> Document:
     return ingest(path.read_bytes(), path.name).document
 
 
-def pair(folder: str, name: str) -> DocumentDiff:
-    files = sorted((VERSIONS / folder).glob(f"{name}*.md"), key=_date_key)
+def pair(folder: str, name: str, root: Path = VERSIONS) -> DocumentDiff:
+    files = sorted((root / folder).glob(f"{name}*.md"), key=_date_key)
     return diff_documents(load(files[0]), load(files[-1]))
 
 
@@ -56,9 +56,9 @@ def deleted(c) -> str:  # type: ignore[no-untyped-def]
 # --- every real pair -------------------------------------------------------------------------------
 
 
-def corpus_pairs() -> list[tuple[Path, Path]]:
+def corpus_pairs(folder: Path) -> list[tuple[Path, Path]]:
     groups: dict[tuple[Path, str], list[Path]] = collections.defaultdict(list)
-    for p in sorted(VERSIONS.rglob("*.md")):
+    for p in sorted(folder.rglob("*.md")):
         base = re.sub(r"\(\d{4}-\d{2}-\d{2}\)\.md$", "", p.name).removesuffix(".md")
         groups[(p.parent, base)].append(p)
     out = []
@@ -68,9 +68,21 @@ def corpus_pairs() -> list[tuple[Path, Path]]:
     return out
 
 
-def test_every_corpus_pair_diffs() -> None:
-    pairs = corpus_pairs()
-    assert len(pairs) >= 49
+EVERY_PAIR = pytest.mark.parametrize(
+    ("folder", "count"),
+    [
+        pytest.param(VERSIONS, 15, id="fixtures"),
+        pytest.param(
+            CORPUS / "versions", 49, id="corpus", marks=[pytest.mark.corpus, pytest.mark.slow]
+        ),
+    ],
+)
+
+
+@EVERY_PAIR
+def test_every_corpus_pair_diffs(folder: Path, count: int) -> None:
+    pairs = corpus_pairs(folder)
+    assert len(pairs) >= count
     for a, b in pairs:
         d = diff_documents(load(a), load(b))
         counts = d.counts
@@ -80,11 +92,14 @@ def test_every_corpus_pair_diffs() -> None:
         assert accounted == old_articles, (a.name, counts)
 
 
-def test_every_identical_article_is_paired_and_no_unchanged_article_is_reported_changed() -> None:
+@EVERY_PAIR
+def test_every_identical_article_is_paired_and_no_unchanged_article_is_reported_changed(
+    folder: Path, count: int
+) -> None:
     """The corpus-wide invariants: an article whose text is in both versions is paired with
     an identical one (unchanged, renumbered or moved, never modified, added or removed), and a
     change reported as modified has text that differs."""
-    for a, b in corpus_pairs():
+    for a, b in corpus_pairs(folder):
         old, new = load(a), load(b)
         d = diff_documents(old, new)
         new_keys = collections.Counter(
@@ -174,8 +189,9 @@ def test_xingzheng_fuyi_heavy_renumbering() -> None:
     assert sum(1 for c in d.changes if c.old and c.new and c.old[0].label != c.new[0].label) >= 25
 
 
+@pytest.mark.corpus  # 民事诉讼法 is 200 KB: not kept in tests/fixtures
 def test_minshi_susong_renumbered_but_unchanged_articles() -> None:
-    d = pair("诉讼与非诉讼程序法", "民事诉讼法")
+    d = pair("诉讼与非诉讼程序法", "民事诉讼法", CORPUS / "versions")
     renumbered = [c for c in d.changes if c.op == "renumbered" and c.old[0].kind == "article"]
     assert len(renumbered) >= 50
     assert all(

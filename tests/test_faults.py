@@ -33,7 +33,7 @@ from typing import Any
 import pytest
 
 from policytrack.ingest import privacy
-from tests.conftest import CORPUS, SEED, Run, git, run_process
+from tests.conftest import CORPUS, LAWREF, SEED, Run, git, run_process
 from tests.test_alerts import LOOPBACK, ZIBO_TITLE, alerts, config, smtp_table
 
 MINHANG = "闵府规发-2018-4.md"
@@ -505,7 +505,8 @@ VERSIONS = [
 ]
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="needs ../shared/corpus")
+@pytest.mark.corpus
+@pytest.mark.slow
 def test_4_ingesting_the_corpus_leaves_check_clean(archive: Path, run: Run) -> None:
     picked = []
     for rel in VERSIONS:
@@ -555,9 +556,9 @@ def _spawn(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.P
     )
 
 
+@pytest.mark.slow
 def test_5_a_concurrent_git_status_never_fails_an_add(archive: Path) -> None:
-    files = sorted((CORPUS / "single").rglob("*.md"))[:15] if CORPUS.exists() else []
-    files = files or list(SEED.values())
+    files = sorted((LAWREF / "single").rglob("*.md"))[:15]
     stop = threading.Event()
 
     def status_loop() -> None:
@@ -608,6 +609,7 @@ def _killed_git_commit(repo: Path, wait: bool = False) -> subprocess.Popen[bytes
     return proc
 
 
+@pytest.mark.slow
 def test_5_a_stale_index_lock_of_a_killed_git_is_cleared(archive: Path) -> None:
     _killed_git_commit(archive)
     time.sleep(1.1)  # as old as a stale lock must be
@@ -618,6 +620,7 @@ def test_5_a_stale_index_lock_of_a_killed_git_is_cleared(archive: Path) -> None:
     assert git(archive, "status", "--porcelain") == " M .gitignore\n"  # the user's edit only
 
 
+@pytest.mark.slow
 def test_5_a_live_index_lock_delays_the_worktree_never_the_commit(archive: Path) -> None:
     user = _killed_git_commit(archive, wait=True)
     try:
@@ -645,6 +648,7 @@ exit 0
 """
 
 
+@pytest.mark.slow
 def test_5_a_ref_lock_left_by_a_killed_add_is_cleared(archive: Path) -> None:
     hook = archive / ".git" / "hooks" / "reference-transaction"
     hook.write_text(HOOK, encoding="utf-8")
@@ -664,6 +668,7 @@ def test_5_a_ref_lock_left_by_a_killed_add_is_cleared(archive: Path) -> None:
     git(archive, "fsck", "--strict")
 
 
+@pytest.mark.slow
 def test_5_a_live_ref_lock_names_the_file(archive: Path) -> None:
     lock = archive / ".git" / "refs" / "heads" / "main.lock"
     lock.write_text("", encoding="utf-8")
@@ -684,6 +689,7 @@ def test_5_a_live_ref_lock_names_the_file(archive: Path) -> None:
     assert p.returncode == 0, p.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "point", ["after-blobs", "in-index", "before-ref", "after-ref", "in-recover"]
 )
@@ -707,9 +713,12 @@ def test_5_a_kill_at_every_step_leaves_no_lock_and_no_temporary_file(
 
 
 def corpus_batch(n: int) -> list[Path]:
-    if CORPUS.exists():
-        return sorted((CORPUS / "single").rglob("*.md"))[:n]
-    return list(SEED.values())[:n]
+    """n real documents: the LawRefBook files tests/fixtures holds, the whole corpus's for
+    more (tests marked `corpus`)."""
+    kept = sorted((LAWREF / "single").rglob("*.md"))
+    if n <= len(kept):
+        return kept[:n]
+    return sorted((CORPUS / "single").rglob("*.md"))[:n]
 
 
 def test_5_temporary_files_of_dead_processes_are_swept(archive: Path) -> None:
@@ -729,6 +738,7 @@ def test_5_temporary_files_of_dead_processes_are_swept(archive: Path) -> None:
 
 
 @pytest.mark.faults
+@pytest.mark.corpus
 def test_5_long_loop_of_process_group_kills(tmp_path: Path, archive: Path) -> None:
     """150 `add` runs killed with their git children at random instants, each followed by
     a normal one: nothing acknowledged is lost, nothing is left behind, fsck is clean."""
@@ -920,6 +930,7 @@ def _zip_bomb(path: Path, size: int) -> None:
                 f.write(chunk)
 
 
+@pytest.mark.slow
 def test_7_a_docx_zip_bomb_is_refused_before_it_expands(tmp_path: Path, archive: Path) -> None:
     bomb = tmp_path / "bomb.docx"
     _zip_bomb(bomb, 512 << 20)  # 512 MB of XML in about half a megabyte
@@ -1036,7 +1047,7 @@ def test_8_a_full_disk_is_a_clear_error_and_the_archive_is_unchanged(
         """,
         MNT=str(mnt),
         ARCHIVE=str(seeded),
-        BIG=str(corpus_batch(1)[0]) if CORPUS.exists() else str(SEED["zibo"]),
+        BIG=str(corpus_batch(1)[0]),
     )
     out = result.stdout
     assert "rc=1" in out, out + result.stderr

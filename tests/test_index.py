@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from policytrack.archive import Archive
 from policytrack.index import Index
 from tests.conftest import Run, edited_seed
@@ -54,6 +56,7 @@ def test_a_missing_index_is_rebuilt_and_is_git_ignored(seeded: Path, run: Run) -
     assert ignored.returncode == 0
 
 
+@pytest.mark.slow
 def test_index_builds_over_thousands_of_files(archive: Path) -> None:
     """Enough blobs to fill both pipes of `git cat-file --batch` (a deadlock if fed naively)."""
     import subprocess
@@ -183,3 +186,27 @@ def test_commit_history_follows_the_archive_and_rewritten_history(
     check()
     assert run("add", "--archive", seeded, edited, "--replace").code == 0
     check()
+
+
+def test_the_index_gives_back_the_documents_the_files_hold(archive: Path, run: Run) -> None:
+    """The index keeps each document's front matter and reads it back through the same
+    mapping `parse` uses: every field equal, for every kind of document and relation."""
+    import dataclasses
+
+    from policytrack.docfile import parse
+    from tests.conftest import LAWREF, ROOT, SEED, git
+
+    sources = [*SEED.values(), *sorted((LAWREF / "versions").rglob("*.md"))[:12]]
+    assert run("add", "--archive", archive, "--batch", *sources).code == 0
+    for path in sorted((ROOT / "archive").glob("*.md")):  # the sample's, committed as they are
+        (archive / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    git(archive, "add", "-A")
+    git(archive, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-qm", "sample")
+    index = Index(Archive.open(archive))
+    index.refresh()
+    indexed = {d.id: d for d in index.documents()}
+    files = sorted(archive.glob("*.md"))
+    assert len(indexed) == len(files) >= 20
+    for path in files:
+        parsed = parse(path.read_text(encoding="utf-8"), path.name)
+        assert indexed[parsed.id] == dataclasses.replace(parsed, body="", units=()), path.name

@@ -17,7 +17,7 @@ from policytrack.ingest import ingest
 from policytrack.ingest.clean import clean
 from policytrack.ingest.validity import find_clauses
 from policytrack.model import Document
-from tests.conftest import CORPUS, SEED, Run, git
+from tests.conftest import CORPUS, LAWREF, SEED, Run, git
 
 
 def doc_of(name: str) -> Document:
@@ -295,16 +295,19 @@ def test_ingest_never_crashes_on_shuffled_real_lines(lines: list[str]) -> None:
 
 # --- LawRefBook corpus --------------------------------------------------------------------------
 
-VERSIONS = sorted((CORPUS / "versions").rglob("*.md"))
 
-
-def test_corpus_versions_are_present() -> None:
-    assert len(VERSIONS) >= 98
-
-
-def test_every_corpus_version_ingests() -> None:
+@pytest.mark.parametrize(
+    ("folder", "count"),
+    [
+        pytest.param(LAWREF / "versions", 36, id="fixtures"),
+        pytest.param(CORPUS / "versions", 98, id="corpus", marks=pytest.mark.corpus),
+    ],
+)
+def test_every_corpus_version_ingests(folder: Path, count: int) -> None:
+    paths = sorted(folder.rglob("*.md"))
+    assert len(paths) >= count
     failures = []
-    for path in VERSIONS:
+    for path in paths:
         try:
             d = ingest(path.read_bytes(), path.name).document
         except IngestError as exc:
@@ -319,9 +322,7 @@ def test_every_corpus_version_ingests() -> None:
 
 
 def test_a_period_about_something_else_is_not_the_documents_expiry() -> None:
-    path = CORPUS / "versions" / "经济法" / "畜牧法(2015-04-24).md"
-    if not path.exists():
-        path = next(p for p in VERSIONS if p.name == "畜牧法(2015-04-24).md")
+    path = LAWREF / "versions" / "经济法" / "畜牧法(2015-04-24).md"
     d = ingest(path.read_bytes(), path.name).document
     assert (
         d.window.expires.value is None
@@ -329,7 +330,7 @@ def test_a_period_about_something_else_is_not_the_documents_expiry() -> None:
 
 
 def test_lawrefbook_fields() -> None:
-    path = CORPUS / "versions" / "诉讼与非诉讼程序法" / "行政复议法(2017-09-01).md"
+    path = LAWREF / "versions" / "诉讼与非诉讼程序法" / "行政复议法(2017-09-01).md"
     d = ingest(path.read_bytes(), path.name).document
     assert d.title == "中华人民共和国行政复议法"
     assert d.kind == "law"
@@ -345,8 +346,8 @@ def test_lawrefbook_fields() -> None:
 
 
 def test_versions_of_one_law_get_distinct_ids() -> None:
-    a = CORPUS / "versions" / "诉讼与非诉讼程序法" / "行政复议法(2017-09-01).md"
-    b = CORPUS / "versions" / "诉讼与非诉讼程序法" / "行政复议法(2023-09-01).md"
+    a = LAWREF / "versions" / "诉讼与非诉讼程序法" / "行政复议法(2017-09-01).md"
+    b = LAWREF / "versions" / "诉讼与非诉讼程序法" / "行政复议法(2023-09-01).md"
     ids = {ingest(p.read_bytes(), p.name).document.id for p in (a, b)}
     assert len(ids) == 2
 

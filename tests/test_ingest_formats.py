@@ -19,7 +19,7 @@ import pytest
 from policytrack.docfile import parse, serialise
 from policytrack.errors import IngestError
 from policytrack.ingest import ingest
-from tests.conftest import CORPUS, SEED, Run, git
+from tests.conftest import LAWREF, SEED, Run, git
 from tests.fixtures.documents import make_docx, make_page, make_pdf, seed_lines
 
 YIZHUANG_TITLE = "北京经济技术开发区关于加快打造AI原生产业创新高地的若干政策"
@@ -194,7 +194,7 @@ def test_docx_and_pdf_give_the_plain_text_document(name: str) -> None:
 
 
 def corpus_sample() -> list[Path]:
-    files = sorted((CORPUS / "versions").rglob("*.md"))
+    files = sorted((LAWREF / "versions").rglob("*.md"))
     return files[:: max(1, len(files) // 6)][:6]
 
 

@@ -26,13 +26,11 @@ from policytrack.keychanges import (
     group,
     ranked,
 )
-from tests.conftest import CORPUS, ROOT, Run
+from tests.conftest import CORPUS, LAWREF, ROOT, Run
 
-VERSIONS = CORPUS / "versions"
+VERSIONS = LAWREF / "versions"
 BEIJING = VERSIONS / "DLC/北京地方法规/地方性法规/北京"
 SHANGHAI = VERSIONS / "DLC/上海地方法规/地方性法规/上海"
-
-needs_corpus = pytest.mark.skipif(not VERSIONS.is_dir(), reason="needs ../shared/corpus")
 
 
 def diff_files(old: Path, new: Path) -> DocumentDiff:
@@ -54,7 +52,6 @@ def rows(d: DocumentDiff) -> list[tuple[str, str, str, tuple[str, ...]]]:
         pytest.param(
             BEIJING / "北京市机动车停车条例(2021-09-24).md",
             BEIJING / "北京市机动车停车条例(2024-03-29).md",
-            marks=needs_corpus,
             id="corpus",
         ),
         pytest.param(
@@ -74,7 +71,6 @@ def test_beijing_parking_the_fine_did_not_change_the_consent_rule_did(old: Path,
     assert "由业主依法共同决定" in consent.sentence
 
 
-@needs_corpus
 def test_shanghai_inspection_the_department_rename_is_one_row_with_its_six_articles() -> None:
     # the undated file is the 2016 text (its header shows no later revision)
     d = diff_files(
@@ -99,11 +95,10 @@ def test_shanghai_inspection_the_department_rename_is_one_row_with_its_six_artic
     assert d.key_changes[0].kind == "penalty" and "吊销" in d.key_changes[0].new
 
 
-@needs_corpus
+@pytest.mark.corpus  # 公司法 is 170 KB: not kept in tests/fixtures
 def test_company_law_no_row_is_repeated_and_a_substitution_is_grouped() -> None:
-    d = diff_files(
-        VERSIONS / "民法商法/公司法(2018-10-26).md", VERSIONS / "民法商法/公司法(2023-12-29).md"
-    )
+    law = CORPUS / "versions" / "民法商法"
+    d = diff_files(law / "公司法(2018-10-26).md", law / "公司法(2023-12-29).md")
     keys = [(k.kind, k.old, k.new) for k in d.key_changes]
     assert len(keys) == len(set(keys)), "a change made in several articles is one row"
     (must,) = [k for k in d.key_changes if (k.kind, k.old, k.new) == ("obligation", "必须", "应当")]

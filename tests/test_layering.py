@@ -1,4 +1,5 @@
-"""DESIGN.md's import layering, enforced: a test fails on an upward or sideways import."""
+"""The import layering of docs/architecture.md, enforced: a test fails on an upward or sideways
+import."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 PKG = ROOT / "policytrack"
-# module → the policytrack modules it may import (DESIGN.md "Layout and layering")
+# module → the policytrack modules it may import (docs/architecture.md, "Layers")
 BASE = {"errors", "chinese"}
 MODEL = BASE | {"model", "facts", "versions", "bodies"}
 MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "temporal", "comparison"}
@@ -108,7 +109,7 @@ def test_imports_follow_the_layering() -> None:
         me = top_module(path)
         allowed = ALLOWED.get(me)
         assert allowed is not None, (
-            f"{path}: module {me!r} has no place in the layering; add it to DESIGN.md and this test"
+            f"{path}: module {me!r} has no place in the layering; add it to docs/architecture.md and this test"
         )
         for target, line in imports_of(path):
             if target.startswith("!"):
@@ -150,3 +151,69 @@ def test_every_package_ships_in_the_wheel() -> None:
         "policytrack.templates"
     }
     assert found == listed
+
+
+def test_code_and_docs_cite_only_what_the_repository_holds() -> None:
+    """Design notes live in docs/: no file points a reader at notes outside the clone."""
+    outside = ("DESIGN.md", "STYLE.md", "LIBRARIES.md")
+    folders = ("policytrack", "tests", "benchmarks", "docs", "templates", "contrib")
+    files = [ROOT / "README.md", ROOT / "Makefile", ROOT / "pyproject.toml"]
+    files += [p for f in folders for p in (ROOT / f).rglob("*") if p.suffix in {".py", ".md"}]
+    cited = [
+        f"{p.relative_to(ROOT)}: {name}"
+        for p in files
+        if p.name != "test_layering.py"
+        for name in outside
+        if name in p.read_text(encoding="utf-8")
+    ]
+    assert cited == []
+
+
+def _module_imports(path: Path) -> set[str]:
+    """The policytrack modules (dotted names) a file imports, at its top or inside a
+    function; what it imports only for type checking is left out."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    checking_only: set[int] = set()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            checking_only.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in checking_only:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, base]).strip(".")
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("policytrack")}
+
+
+def test_no_two_modules_import_each_other() -> None:
+    """A cycle between modules (ingest.formats importing the readers that import it) makes
+    the import order matter; the shape both need goes in a module of its own."""
+    modules = {
+        ".".join(p.relative_to(ROOT).with_suffix("").parts): p
+        for p in PKG.rglob("*.py")
+        if p.name != "__init__.py"
+    }
+    edges = {
+        name: _module_imports(path) & modules.keys() - {name} for name, path in modules.items()
+    }
+    cycles = []
+    for start in sorted(edges):
+        stack, seen = [(start, (start,))], set()
+        while stack:
+            here, trail = stack.pop()
+            for nxt in sorted(edges[here]):
+                if nxt == start:
+                    cycles.append(" → ".join([*trail, start]))
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, (*trail, nxt)))
+    assert cycles == []

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import pytest
 
-from tests.conftest import ROOT, SEED, Run, edited_seed, run_process
+from tests.conftest import LAWREF, ROOT, SEED, Run, edited_seed, run_process
 
 
 class Page(HTMLParser):
@@ -287,6 +287,7 @@ def _fresh_search(run: Run, archive: Path, tmp_path: Path, query: str) -> list[s
     return search(fresh / "search", query)
 
 
+@pytest.mark.slow
 def test_search_segments_merge_and_answer_as_a_full_build(tmp_path: Path) -> None:
     """Many updates: small segments are merged, mostly deleted ones rewritten, and every
     query answers what an index built from scratch answers."""
@@ -294,8 +295,9 @@ def test_search_segments_merge_and_answer_as_a_full_build(tmp_path: Path) -> Non
 
     from policytrack.site import search as s
 
-    corpus = sorted((ROOT.parent / "shared" / "corpus" / "lawrefbook" / "single").rglob("*.md"))
+    corpus = sorted(LAWREF.rglob("*.md"))
     texts = [p.read_text(encoding="utf-8")[:3000] for p in corpus[:60]]
+    assert len(texts) == 60
     rng = random.Random(7)
 
     def entry(i: int, version: int) -> s.Entry:

@@ -14,6 +14,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from policytrack.commands import site_build
 from policytrack.docfile import parse, serialise
 from policytrack.model import Relation
@@ -53,6 +55,7 @@ def _commit_all(archive: Path, message: str) -> None:
     subprocess.run(["git", "-C", archive, "commit", "-qm", message], check=True, env=env)
 
 
+@pytest.mark.slow
 def test_incremental_builds_equal_builds_from_scratch(run: Run, tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     shutil.copytree(ROOT / "archive", archive, ignore=shutil.ignore_patterns(".policytrack"))
@@ -183,6 +186,7 @@ def _tamper(path: Path, marker: str, old: str, new: str) -> None:
     path.write_bytes((text[:start] + part.replace(old, new) + text[end:]).encode("utf-8"))
 
 
+@pytest.mark.slow
 def test_joined_files_reuse_unchanged_documents_fragments(tmp_path: Path) -> None:
     """api/index.json and the calendar hold a fragment per document: a rebuild takes the
     unchanged documents' fragments from the file it wrote and renders the changed ones,

@@ -27,12 +27,9 @@ from policytrack.versions import (
     version_order,
     versions_differ,
 )
-from tests.conftest import CORPUS, SHARED
+from tests.conftest import LAWREF, REALDEV_PAGES
 
-VERSIONS = CORPUS / "versions"
-REALDEV = SHARED / "realdev"
-needs_realdev = pytest.mark.skipif(not REALDEV.exists(), reason="needs ../shared/realdev")
-needs_corpus = pytest.mark.skipif(not VERSIONS.exists(), reason="needs ../shared/corpus")
+VERSIONS = LAWREF / "versions"
 
 
 def corpus(rel: str) -> Path:
@@ -45,7 +42,7 @@ def profile(path: Path) -> Profile:
 
 
 def realdev(number: str) -> Path:
-    return next((REALDEV / "texts").glob(f"{number}_*"))
+    return next((REALDEV_PAGES / "texts").glob(f"{number}_*"))
 
 
 # --- revision histories -------------------------------------------------------------------------
@@ -89,7 +86,6 @@ def test_body_sentences_are_never_a_history(text: str) -> None:
     assert read_history(text) == ()
 
 
-@needs_corpus
 def test_lawrefbook_header_lines_joined_and_shared_meetings() -> None:
     cultural = read_history(corpus("行政法/文物保护法(2017-11-04).md").read_text(encoding="utf-8"))
     assert cultural[1].date == date(1991, 6, 29) and cultural[1].event == "amended"
@@ -125,11 +121,10 @@ def test_instrument_and_reference_keys() -> None:
 # --- copies -----------------------------------------------------------------------------------
 
 
-@needs_realdev
-@pytest.mark.parametrize(
-    ("a", "b"),
-    [("004", "005"), ("027", "028"), ("037", "082"), ("067", "068"), ("077", "081")],
-)
+COPIES = [("004", "005"), ("027", "028"), ("037", "082"), ("067", "068"), ("077", "081")]
+
+
+@pytest.mark.parametrize(("a", "b"), COPIES)
 def test_copies_of_one_page_from_different_sites_are_one_document(a: str, b: str) -> None:
     pa, pb = profile(realdev(a)), profile(realdev(b))
     found = copy_of(pb, pa)
@@ -138,7 +133,6 @@ def test_copies_of_one_page_from_different_sites_are_one_document(a: str, b: str
     assert len(set(sketch(pa.body)) & set(sketch(pb.body))) >= SKETCH_SHARED
 
 
-@needs_realdev
 def test_a_news_report_quoting_the_doc_number_is_not_a_copy() -> None:
     regulation, news = profile(realdev("008")), profile(realdev("032"))
     assert news.doc.doc_number == regulation.doc.doc_number  # the report names the order
@@ -146,7 +140,6 @@ def test_a_news_report_quoting_the_doc_number_is_not_a_copy() -> None:
     assert copy_of(news, regulation) is None
 
 
-@needs_realdev
 def test_same_title_different_doc_numbers_are_different_documents() -> None:
     # 财税〔2011〕117号 and 财税〔2014〕34号 share their title and 80 % of their wording
     a, b = profile(realdev("001")), profile(realdev("002"))
@@ -154,7 +147,6 @@ def test_same_title_different_doc_numbers_are_different_documents() -> None:
     assert copy_of(a, b) is None and copy_of(b, a) is None
 
 
-@needs_corpus
 def test_versions_of_a_law_are_never_copies_however_alike() -> None:
     old = profile(corpus("行政法规/国内水路运输管理条例(2017-03-01).md"))
     new = profile(corpus("行政法规/国内水路运输管理条例(2023-07-20).md"))
@@ -162,7 +154,6 @@ def test_versions_of_a_law_are_never_copies_however_alike() -> None:
     assert versions_differ(old, new) and copy_of(new, old) is None
 
 
-@needs_corpus
 def test_a_second_printing_of_one_version_is_a_copy() -> None:
     folder = "司法解释/最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释"
     a, b = profile(corpus(f"{folder}(2022-04-04).md")), profile(corpus(f"{folder}(2022-04-24).md"))
@@ -173,7 +164,6 @@ def test_a_second_printing_of_one_version_is_a_copy() -> None:
 # --- versions -----------------------------------------------------------------------------------
 
 
-@needs_corpus
 def test_shared_history_orders_two_versions_with_the_newer_texts_words() -> None:
     old = profile(corpus("经济法/对外贸易法(2016-11-07).md"))
     new = profile(corpus("经济法/对外贸易法(2022-12-30).md"))
@@ -183,7 +173,6 @@ def test_shared_history_orders_two_versions_with_the_newer_texts_words() -> None
     assert "2016年11月7日" in order.evidence
 
 
-@needs_corpus
 def test_a_text_without_history_is_placed_by_its_own_date() -> None:
     # the 2010 text states no history but 本条例自2010年11月1日起施行; the 2024 text's
     # history runs 1996 通过 … 2010年9月17日 第一次修订 … 2024年5月10日 第二次修订
@@ -195,7 +184,6 @@ def test_a_text_without_history_is_placed_by_its_own_date() -> None:
     assert "2010年9月17日" in order.evidence and "2010年11月1日" in order.evidence
 
 
-@needs_corpus
 def test_a_new_instrument_of_the_same_name_is_not_a_version() -> None:
     folder = (
         "司法解释/最高人民法院、最高人民检察院关于办理危害食品安全刑事案件适用法律若干问题的解释"
@@ -283,7 +271,12 @@ def test_suggestion_has_a_score_and_evidence() -> None:
     assert group_links([a, b], set()) == []  # never linked silently
 
 
-@needs_realdev
 def test_realdev_manifest_groups_are_the_truth_used_here() -> None:
-    groups = {e["group"] for e in json.loads((REALDEV / "manifest.json").read_text("utf-8"))}
-    assert {"caishui-2011-4", "xian-zhengwushuju-gongxiang-2018", "chuanfufa-2021-28"} <= groups
+    """The pages taken as copies are one group in realdev's labels, the news report and the
+    regulation it quotes are two; the labels are realdev's own (tests/test_fixtures.py)."""
+    manifest = json.loads((REALDEV_PAGES / "manifest.json").read_text("utf-8"))
+    group = {e["file"][:3]: e["group"] for e in manifest}
+    assert all(group[a] == group[b] for a, b in COPIES)
+    assert len({group[a] for a, _ in COPIES}) == len(COPIES)
+    role = {e["file"][:3]: e["version_role"] for e in manifest}
+    assert (group["008"], role["032"]) == (group["032"], "news")

@@ -174,13 +174,6 @@ class State:
         )
         return [Pending(Alert.from_json(json.loads(a)), c, n, e) for a, c, n, e in rows]
 
-    def sent_count(self) -> int:
-        if self._conn is None:
-            return 0
-        return int(
-            self._conn.execute("SELECT count(*) FROM alerts WHERE status = 'sent'").fetchone()[0]
-        )
-
     # --- writing ---------------------------------------------------------------------
 
     def record_run(

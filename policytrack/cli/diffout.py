@@ -35,7 +35,7 @@ def version_label(doc: Document) -> str:
     if doc.doc_number:
         return doc.doc_number
     w = doc.window
-    day = w.issued.value or w.published.value or w.effective.value
+    day = w.issue_date
     return f"{doc.display_title}（{day.isoformat()}）" if day else doc.display_title
 
 

@@ -32,7 +32,7 @@ else:
     commands = lazy_module("policytrack.commands")
 from policytrack.errors import PolicytrackError, ValidationErrors
 from policytrack.facts import unit_facts
-from policytrack.model import display_title
+from policytrack.model import display_title, start_date
 
 
 def _facts_json(text: str) -> dict[str, Any]:
@@ -210,7 +210,7 @@ def history(
         mark = "→" if r.id == h.id else " "
         stub = " (not in the archive)" if r.stub else ""
         print(
-            f" {mark} {fmt_date(r.effective or r.issued)}  {r.doc_number or r.id}  {display_title(r.title, r.issuer, r.jurisdiction)}  [{r.status_label}]{stub}"
+            f" {mark} {fmt_date(start_date(r.issued, r.published, r.effective))}  {r.doc_number or r.id}  {display_title(r.title, r.issuer, r.jurisdiction)}  [{r.status_label}]{stub}"
         )
     print("\nArchive commits (newest first):")
     if not h.commits:

@@ -76,7 +76,13 @@ def serve(
     handler = functools.partial(_handler(), directory=str(out))
     import http.server
 
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise PolicytrackError(
+            f"cannot serve on 127.0.0.1:{port} ({exc.strerror}); choose another port with --port"
+        ) from None
+    with server:
         print(f"Serving {out}/ on http://127.0.0.1:{port}/ — Ctrl-C stops")
         try:
             server.serve_forever()

@@ -29,6 +29,7 @@ from policytrack.docfile.body import (
     render_body,
     table_rows,
 )
+from policytrack.docfile.frontmatter import document_from_front_matter
 from policytrack.errors import FormatError, ValidationErrors
 from policytrack.model import (
     BASES,
@@ -40,7 +41,6 @@ from policytrack.model import (
     DatedFact,
     DocNumber,
     Document,
-    FieldEvidence,
     HistoryEvent,
     Relation,
     Revision,
@@ -290,10 +290,10 @@ def parse(text: str, path: str = "") -> Document:
     if not isinstance(data, dict):
         raise FormatError("front matter must be a mapping of field: value", path=path)
     problems: list[str] = []
-    doc = _document_from(data, body, path, problems)
-    if problems or doc is None:
+    _check_front_matter(data, body, path, problems)
+    if problems:
         raise ValidationErrors(problems)
-    return doc
+    return document_from_front_matter(data, body, parse_units(body))
 
 
 _DATE_LIKE = re.compile(r"(?<![\w.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.:-])")
@@ -379,9 +379,8 @@ def _fact_in(name: str, raw: Any, path: str, problems: list[str]) -> DatedFact:
     return DatedFact(value, basis, str(raw.get("evidence") or ""), str(raw.get("rule") or ""))
 
 
-def _document_from(
-    data: dict[str, Any], body: str, path: str, problems: list[str]
-) -> Document | None:
+def _check_front_matter(data: dict[str, Any], body: str, path: str, problems: list[str]) -> None:
+    """Every problem of a front-matter mapping and its body, in `problems`."""
     for key in data:
         if key not in TOP_KEYS:
             _p(
@@ -398,7 +397,7 @@ def _document_from(
             "title",
             "is missing; add 'title:' to the front matter (title: null when the text states none)",
         )
-    title = _str(data, "title", path, problems)
+    _str(data, "title", path, problems)
     bad_id = id_problem(doc_id) if doc_id else None
     if bad_id:
         _p(problems, path, "id", bad_id)
@@ -431,13 +430,11 @@ def _document_from(
     kind = data.get("kind", "policy")
     if kind not in KINDS:
         _p(problems, path, "kind", f"{kind!r} is not a kind; use one of {', '.join(KINDS)}")
-        kind = "policy"
-    issuer = _str(data, "issuer", path, problems)
-    jurisdiction = _str(data, "jurisdiction", path, problems)
-    aliases_raw = data.get("aliases") or []
-    if not isinstance(aliases_raw, list) or not all(isinstance(a, str) for a in aliases_raw):
+    _str(data, "issuer", path, problems)
+    _str(data, "jurisdiction", path, problems)
+    aliases = data.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         _p(problems, path, "aliases", "must be a list of short names")
-        aliases_raw = []
 
     dates_raw = data.get("dates") or {}
     if not isinstance(dates_raw, dict):
@@ -461,7 +458,6 @@ def _document_from(
             f"{exp} is before the effective date {eff}; correct one of them",
         )
 
-    relations: list[Relation] = []
     rel_raw = data.get("relations") or []
     if not isinstance(rel_raw, list):
         _p(problems, path, "relations", "must be a list")
@@ -496,25 +492,10 @@ def _document_from(
         eff_rel = r.get("effective")
         if eff_rel is not None and not isinstance(eff_rel, date):
             _p(problems, path, f"{field}.effective", "must be a date YYYY-MM-DD")
-            eff_rel = None
         arts = r.get("articles") or []
         if not isinstance(arts, list) or not all(isinstance(a, int) for a in arts):
             _p(problems, path, f"{field}.articles", "must be a list of article numbers")
-            arts = []
-        relations.append(
-            Relation(
-                rtype,
-                str(number) if number else None,
-                str(r["title"]) if r.get("title") else None,
-                str(r.get("evidence") or ""),
-                str(r["target_id"]) if r.get("target_id") else None,
-                eff_rel,
-                tuple(arts),
-                str(r["alias"]) if r.get("alias") else None,
-            )
-        )
 
-    evidence: list[tuple[str, FieldEvidence]] = []
     ev_raw = data.get("evidence") or {}
     if not isinstance(ev_raw, dict):
         _p(problems, path, "evidence", "must be a mapping of field: {basis, evidence}")
@@ -530,47 +511,19 @@ def _document_from(
             continue
         if not isinstance(ev, dict) or ev.get("basis") not in BASES:
             _p(problems, path, f"evidence.{key}", f"needs basis: one of {', '.join(BASES)}")
-            continue
-        evidence.append((key, FieldEvidence(ev["basis"], str(ev.get("evidence") or ""))))
 
-    source = _source_in(data.get("source") or {}, "source", path, problems)
+    _source_in(data.get("source") or {}, "source", path, problems)
     sources_raw = data.get("sources") or []
     if not isinstance(sources_raw, list):
         _p(problems, path, "sources", "must be a list of sources (file, url, format, sha256…)")
         sources_raw = []
-    sources = tuple(
-        _source_in(raw, f"sources[{i}]", path, problems) for i, raw in enumerate(sources_raw)
-    )
-    history = _history_in(data.get("history") or [], path, problems)
-    ov_raw = data.get("overrides") or {}
-    if not isinstance(ov_raw, dict):
+    for i, raw in enumerate(sources_raw):
+        _source_in(raw, f"sources[{i}]", path, problems)
+    _history_in(data.get("history") or [], path, problems)
+    if not isinstance(data.get("overrides") or {}, dict):
         _p(problems, path, "overrides", "must be a mapping of field: value")
-        ov_raw = {}
-    overrides = tuple((str(k), str(v)) for k, v in ov_raw.items())
-
     if not body.strip():
         _p(problems, path, "body", "is empty; a document needs its text below the front matter")
-    units = parse_units(body)
-    if doc_id is None:
-        return None
-    return Document(
-        id=doc_id,
-        title=title,
-        kind=kind,
-        doc_number=doc_number,
-        issuer=issuer,
-        jurisdiction=jurisdiction,
-        window=window,
-        relations=tuple(relations),
-        evidence=tuple(evidence),
-        source=source,
-        overrides=overrides,
-        aliases=tuple(aliases_raw),
-        history=history,
-        sources=sources,
-        body=body,
-        units=units,
-    )
 
 
 def _source_in(raw: Any, field: str, path: str, problems: list[str]) -> Source:
@@ -637,6 +590,7 @@ __all__ = [
     "TABLE_ROW",
     "Block",
     "Label",
+    "document_from_front_matter",
     "escape_text",
     "front_matter",
     "match_label",

@@ -27,9 +27,11 @@ from policytrack.model import (
     ValidityWindow,
     derived_id,
     id_problem,
+    issue_date,
 )
 
 from .clean import clean
+from .converted import Converted
 from .decode import DEFAULT_MAX_BYTES, check_size, decode
 from .extract import (
     Extracted,
@@ -39,7 +41,7 @@ from .extract import (
     find_kind,
     find_relations,
 )
-from .formats import Converted, convert, sniff
+from .formats import convert, sniff
 from .history import read_history
 from .labels import LabelBlock, LabelPair, field_of
 from .lawrefbook import is_lawrefbook, read_lawrefbook
@@ -149,7 +151,7 @@ def ingest(
     blocks = build_blocks(notice, body, ex.kind == "news", marked)
     body_md = render_body(ex.title or None, blocks)
     number = DocNumber.try_parse(ex.doc_number) if ex.doc_number else None
-    when = ex.issued.value or ex.published.value or ex.effective.value
+    when = issue_date(ex.issued.value, ex.published.value, ex.effective.value)
     doc_id = (
         number.slug
         if number

@@ -356,7 +356,6 @@ def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
 # --- structure ---------------------------------------------------------------------------
 
 _CAPTION = re.compile(r"【[^【】]{1,20}】")
-_DEPT = re.compile(r"^[（(](?:责任部门|责任单位|牵头部门|牵头单位)[：:]")
 
 
 def build_blocks(

@@ -8,37 +8,14 @@ attachments. Anything else is refused with a message naming what is supported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 from policytrack.errors import IngestError
 
-Format = Literal["text", "html", "docx", "pdf"]
+from .converted import Converted, Format
+
 SUPPORTED = (
     "plain text (UTF-8, GB18030/GBK, Big5), canonical Markdown, web pages (.html/.htm), "
     "Word .docx and PDF files with a text layer"
 )
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file a document links as 附件: its name as shown, and where it is."""
-
-    name: str
-    href: str
-
-
-@dataclass(frozen=True)
-class Converted:
-    """A non-text file as text: one paragraph per line, plus what its container said."""
-
-    text: str
-    format: Format
-    encoding: str = ""
-    metadata: tuple[tuple[str, str], ...] = ()  # (label as printed, value) from the page
-    attachments: tuple[Attachment, ...] = ()
-    stripped: tuple[tuple[str, str], ...] = ()
-    headings: tuple[str, ...] = ()  # lines the file marks as headings (Word heading styles)
 
 
 _REFUSED = (

@@ -7,9 +7,9 @@ import re
 
 from policytrack.model import DatedFact, DocNumber, Relation
 
+from .converted import Attachment
 from .dates import first_date
 from .extract import Extracted, note_conflict
-from .formats import Attachment
 from .webpage import META_FIELDS
 
 _ATTACHMENT_LINE = re.compile(r"^附件\s*(?:\d+)?\s*[:：.、]?\s*(?:\d+\s*[.、．]\s*)?(.+?)\s*$")

@@ -26,7 +26,7 @@ from policytrack.chinese import CJK
 from policytrack.docfile import match_label
 from policytrack.errors import IngestError
 
-from .formats import Converted
+from .converted import Converted
 
 MARGIN = 0.1  # top and bottom tenth of a page: where running headers and footers live
 _PAGE_NUMBER = re.compile(

@@ -18,8 +18,8 @@ from policytrack.chinese import CJK, to_simplified_chars
 from policytrack.docfile import table_rows
 from policytrack.errors import IngestError
 
+from .converted import Attachment, Converted
 from .decode import decode
-from .formats import Attachment, Converted
 from .labels import LABEL_FIELDS
 
 # labels of the 信息公开 metadata table and the field each speaks about (one vocabulary

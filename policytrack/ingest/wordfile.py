@@ -20,7 +20,7 @@ from policytrack.chinese import int_to_cn
 from policytrack.docfile import table_rows
 from policytrack.errors import IngestError
 
-from .formats import Converted
+from .converted import Converted
 
 # what a .docx may expand to: a zip bomb (a 2 MB file of 8 GB of XML) is refused from
 # the sizes its members declare, before anything is decompressed (zipfile never returns

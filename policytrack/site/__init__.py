@@ -1,6 +1,6 @@
 """The static website: page contexts computed by `commands`, rendered here with Jinja2.
 
-Two phases (STYLE.md): `commands.site_data` gathers everything (documents, statuses, diffs,
+Two phases (docs/architecture.md): `sitedata.site_data` gathers everything (documents, statuses, diffs,
 history), then `render_site` renders every page with autoescaping on (policy text is
 untrusted input) and writes only the files whose bytes changed, so rebuilds touch only
 what depends on a change and two builds of one archive are byte-identical. Only this
