@@ -56,7 +56,7 @@ if TYPE_CHECKING:  # imported where used: a command loads only what it needs (st
     from .curate import Input
     from .diff import DocumentDiff
     from .ingest import Ingested
-    from .site import BuildReport
+    from .site.files import BuildReport
 
 # --- opening ------------------------------------------------------------------------------
 
@@ -1037,10 +1037,10 @@ def site_build(
 ) -> BuildReport:
     """Build the static site into `out`, looking again only at what changed since the last
     build there (see sitedata); only changed files are rewritten. A non-empty folder not
-    built by policytrack is refused unless `force` (see site.build.claim)."""
-    from .site import previous_build, render_site
-    from .site.build import claim
-    from .sitedata import SiteState, site_data
+    built by policytrack is refused unless `force` (see site.files.claim)."""
+    from .site.build import previous_build, render_site
+    from .site.files import claim
+    from .sitedata import site_data
 
     archive = open_archive(archive_path)
     claim(out, force)
@@ -1048,11 +1048,11 @@ def site_build(
     index.refresh()
     with without_gc():  # the render workers collect as usual
         previous = previous_build(archive.state, out)
-        state = SiteState.from_json(previous.state) if previous else None
+        state = previous.state if previous else None
         data, new_state = site_data(archive, index, as_of, base_url, state)
         # a file that cannot be read keeps the pages its last good version had
         unreadable = frozenset(name.removesuffix(".md") for name, _ in index.problems())
-        return render_site(data, out, previous, new_state.to_json(), archive.state, unreadable)
+        return render_site(data, out, previous, new_state, archive.state, unreadable)
 
 
 # --- alerts ----------------------------------------------------------------------------------

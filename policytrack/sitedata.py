@@ -1,135 +1,71 @@
 """What the website shows, computed for only the documents a build must look at again.
 
+Where this module sits: between the archive and the site. `site/` renders plain data and
+never reads git or the index (the layering test enforces it); `commands.site_build` only
+wires a build together. This module is the one that reads the index and the archive for
+the site and turns them into a `site.pages.SiteData` and the `site.state.SiteState` to keep,
+so it imports `archive`, `index` and `site`, and only `commands` imports it. The documents
+it loads and the targets of relations are `sitegraph`'s; the summaries' arithmetic is
+`site.summary`'s. (It is ~550 lines: the five phases and the lineage rule they share,
+`_Lineages`, read best together.)
+
 A document page shows its own file and the *links* (label, title, status) of the documents
 it is connected to: its lineage, the documents it relates to and those that mention it, its
-redline partners. The last build's state (kept by `site.build` in the archive's
-`.policytrack/` folder, one file per output folder) records each document's blob, link and
-status, the documents its page showed and the expiring windows. A build then looks again
-only at:
+redline partners. The last build's state records each document's blob, link and status
+(`DocState`), the documents its page showed and the expiring windows. A build runs in
+phases (`site_data`):
 
-1. the documents whose file changed (blob), appeared or disappeared, and — when the as-of
-   date moved — those with a date of their own, or a supersession date, in between;
-2. their lineage neighbours, whose status may follow from theirs;
-3. every page that shows one of these documents whose link changed, before or after.
+1. what changed: the documents whose file changed (blob), appeared or disappeared, and —
+   when the as-of date moved — those with a date of their own, or a supersession date, in
+   between;
+2. their neighbours, whose status may follow from theirs (what they supersede, now or
+   before); the rows of every document, statuses recomputed for these and carried for the
+   rest;
+3. the pages to redo: every page that shows one of these documents whose link changed,
+   before or after, and the versions shown beside a changed one; their page contexts;
+4. the carried state: the new state, the rest kept from the last build;
+5. the summaries: lists, counts, feeds and calendar, drawn from the index's columns and
+   the rows, never from the documents' text.
 
-Everything else keeps its page. A build without a usable state looks at every document: the
-same code, so an incremental build gives the bytes a build from scratch gives (tested).
-Summary pages (lists, counts, feeds, calendar) are drawn from the index's columns and the
-statuses in the state, never from the documents' text.
+Everything else keeps its page. A build without a usable state looks at every document:
+the same code, so an incremental build gives the bytes a build from scratch gives (tested).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
 from urllib.parse import quote
 
-from .archive import Archive
-from .bodies import bodies, national_jurisdiction
+from .archive import Archive, Commit
+from .bodies import national_jurisdiction
 from .index import Index
-from .model import Document, display_title, ref_key, slugify
-from .site import DocLink, DocumentPage, ExpiringEntry, RedlinePage, Row, SiteData
+from .model import Document, display_title
+from .site.pages import DocLink, DocumentPage, RedlinePage, Row, SiteData, link_key, start_of
+from .site.state import DocState, ExpiringState, KeptStatus, RedlineState, SiteState, Touch
+from .site.summary import SITE_WINDOWS, summary_data
+from .sitegraph import Graphs, Resolver, stub_keys
 from .temporal import Graph, Status, build_graph, current_version, expiring, lineage, status_of
 
-SITE_WINDOWS = (30, 90, 180)
-RECENT_REDLINES = 30  # version comparisons listed on the home page, newest first
 RECENT_CHANGES = 30  # changes in the change feeds and on the home page, newest first
-STATE_VERSION = 6
-SEP = "\x1f"  # between the fields of a state entry: in no id, blob or status reason
 
 
-@dataclass
-class SiteState:
-    """What the last build knew; see the module docstring. Each document's entry is one
-    string, "blob␟code␟reason␟since␟by␟reason in Chinese␟link key", and the ids its page shows another:
-    a few objects per document keep the state of 100,000 quick to load and save."""
-
-    head: str = ""
-    as_of: str = ""
-    docs: dict[str, str] = field(default_factory=dict)  # id → its entry (see _entry)
-    shows: dict[str, str] = field(default_factory=dict)  # id → "id␟id…" its page shows
-    # slug → [old id, new id, "1" if new follows old directly else ""]
-    redlines: dict[str, list[str]] = field(default_factory=dict)
-    stubs: dict[str, str] = field(default_factory=dict)  # stub id → link key
-    # the expiring windows on as_of: "days␟id␟expires␟successor label␟successor id"
-    expiring: list[str] = field(default_factory=list)
-    # the latest changes of each issuer and jurisdiction at `head` (Index.recent_touches):
-    # "date␟action␟id"; read again only when the archive moved
-    touches: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_json(cls, raw: Any) -> SiteState | None:
-        if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
-            return None
-        try:
-            return cls(
-                raw["head"],
-                raw["as_of"],
-                raw["docs"],
-                raw["shows"],
-                raw["redlines"],
-                raw["stubs"],
-                raw["expiring"],
-                raw["touches"],
-            )
-        except KeyError:
-            return None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "version": STATE_VERSION,
-            "head": self.head,
-            "as_of": self.as_of,
-            "docs": self.docs,
-            "shows": self.shows,
-            "redlines": self.redlines,
-            "stubs": self.stubs,
-            "expiring": self.expiring,
-            "touches": self.touches,
-        }
-
-
-def _entry(blob: str, st: Status, link_key: str) -> str:
-    """A document's state entry: its blob, its status as the summary pages need it (the
-    evidence is shown only on the document's own page, which recomputes it), its link."""
-    since = st.since.isoformat() if st.since else ""
-    reason = st.reason.replace(SEP, " ")
-    zh = st.reason_zh.replace(SEP, " ")
-    by = (st.by or "").replace(SEP, " ")
-    return SEP.join((blob, st.code, reason, since, by, zh, link_key))
-
-
-def _blob_of(entry: str | None) -> str | None:
-    return entry.partition(SEP)[0] if entry else None
-
-
-def _link_of(entry: str | None) -> str | None:
-    return entry.rpartition(SEP)[2] if entry else None
-
-
-def _shown(state: SiteState, doc_id: str) -> list[str]:
-    shows = state.shows.get(doc_id)
-    return shows.split(SEP) if shows else []
+def _kept(st: Status) -> KeptStatus:
+    return KeptStatus(st.code, st.reason, st.since, st.by, st.reason_zh)
 
 
 class _Statuses:
-    """Statuses read back from state entries, one object per distinct status."""
+    """Statuses read back from the state, one object per distinct status."""
 
     def __init__(self, as_of: date) -> None:
         self.as_of = as_of
-        self.seen: dict[str, Status] = {}
+        self.seen: dict[KeptStatus, Status] = {}
 
-    def of(self, entry: str) -> Status:
-        middle = entry[entry.index(SEP) + 1 : entry.rindex(SEP)]
-        st = self.seen.get(middle)
+    def of(self, kept: KeptStatus) -> Status:
+        st = self.seen.get(kept)
         if st is None:
-            code, reason, since, by, zh = middle.split(SEP)
-            day = date.fromisoformat(since) if since else None
-            st = Status(code, self.as_of, reason, day, by or None, "", zh)  # type: ignore[arg-type]
-            self.seen[middle] = st
+            code, reason, since, by, zh = kept
+            st = self.seen[kept] = Status(code, self.as_of, reason, since, by, "", zh)
         return st
 
 
@@ -139,48 +75,6 @@ class _Days(dict[str | None, date | None]):
     def __missing__(self, value: str | None) -> date | None:
         day = self[value] = date.fromisoformat(value) if value else None
         return day
-
-
-class _Graphs:
-    """Documents loaded from the index as needed, with the supersession graph over them.
-    A status is computed only from a graph holding everything that supersedes the
-    document (Index.linked_to), so a partial graph gives the whole archive's answer."""
-
-    def __init__(self, index: Index, everything: bool) -> None:
-        self.index = index
-        self.docs: dict[str, Document] = {}
-        if everything:
-            self.docs = {d.id: d for d in index.documents()}
-        self.graph: Graph = build_graph(self.docs.values())
-        self.everything = everything
-
-    def need(self, ids: set[str], *, lineages: bool) -> None:
-        """Load ids and what supersedes or follows them (enough for their statuses);
-        with lineages, also every version of their lineages, transitively (for pages)."""
-        if self.everything:
-            return
-        todo = {i for i in ids if i not in self.docs}
-        grew = False
-        while todo:
-            new = {d.id: d for d in self.index.documents_by_id(todo)}
-            self.docs.update(new)
-            grew = grew or bool(new)
-            near = {d.id for d in self.index.linked_to(sorted(new))}
-            if lineages:
-                near |= self.index.neighbours(set(new), lineage_only=True)
-            todo = {i for i in near if i not in self.docs} if lineages else set()
-            if not lineages:  # the superseders themselves, for their start dates
-                extra = {d.id: d for d in self.index.documents_by_id(near - set(self.docs))}
-                self.docs.update(extra)
-        if grew:
-            self.graph = build_graph(self.docs.values())
-        if grew and not lineages:
-            # a stub's status needs every document that supersedes it
-            keys = {k for i in self.graph.stubs for k in _stub_keys(self.graph, i)}
-            more = self.index.sources_of_keys(keys) - set(self.docs) if keys else set()
-            if more:
-                self.docs.update({d.id: d for d in self.index.documents_by_id(more)})
-                self.graph = build_graph(self.docs.values())
 
 
 LINEAGE_SHOWN = 10  # versions shown on each side of a document in a long lineage
@@ -288,128 +182,190 @@ class _Lineages:
 def site_data(
     archive: Archive, index: Index, as_of: date, base_url: str, state: SiteState | None
 ) -> tuple[SiteData, SiteState]:
-    """The site's data and the state to keep for the next build."""
-    head = archive.head() or ""
-    columns = index.rows()
-    blobs: dict[str, str] = {r[0]: r[1] or "" for r in columns}
-    everything = state is None
-    prev = state or SiteState()
-    graphs = _Graphs(index, everything)
+    """The site's data and the state to keep for the next build (the phases of the module
+    docstring)."""
+    build = _SiteBuild(archive, index, as_of, state)
+    build.what_changed()  # 1
+    build.neighbours()  # 2
+    build.make_rows()
+    affected = build.pages_to_redo()  # 3
+    pages, redlines = build.document_pages(affected)
+    new_state = build.carried_state(pages, redlines)  # 4
+    data = _summaries(build, base_url, pages, list(redlines.values()), new_state)  # 5
+    return replace(data, changed=build.moved(new_state)), new_state
 
-    # 1. documents whose own inputs changed
-    redated: set[str] = set()  # documents with a date between the last as-of and this one
-    if everything:
-        touched = set(blobs)
-    else:
-        touched = {i for i, b in blobs.items() if _blob_of(prev.docs.get(i)) != b}
-        touched |= set(prev.docs) - set(blobs)
-        if prev.as_of != as_of.isoformat():
-            before = date.fromisoformat(prev.as_of)
-            lo, hi = min(before, as_of), max(before, as_of)
-            redated = index.dated_between(lo - timedelta(days=1), hi + timedelta(days=1))
-            touched |= redated
-    live = touched & set(blobs)
-    # 2. their lineage neighbours (statuses follow from supersession)
-    candidates = set(touched)
-    if not everything:
-        candidates |= index.targets(live)  # what they supersede now …
-        for i in touched:  # … and what they may have superseded before
-            candidates.update(_shown(prev, i))
-        graphs.need(candidates & set(blobs), lineages=False)
-    g = graphs.graph
 
-    statuses: dict[str, Status] = {}
-    kept = _Statuses(as_of)
+class _SiteBuild:
+    """One computation of the site's data, phase by phase (see site_data)."""
 
-    def status(doc_id: str) -> Status:
-        if doc_id not in statuses:
-            if doc_id in g.docs or doc_id in g.stubs or doc_id not in prev.docs:
-                statuses[doc_id] = status_of(doc_id, g, as_of)
-            else:
-                statuses[doc_id] = kept.of(prev.docs[doc_id])
-        return statuses[doc_id]
+    def __init__(self, archive: Archive, index: Index, as_of: date, state: SiteState | None):
+        self.archive, self.index, self.as_of = archive, index, as_of
+        self.head = archive.head() or ""
+        self.columns = index.rows()
+        self.blobs: dict[str, str] = {r[0]: r[1] or "" for r in self.columns}
+        self.everything = state is None  # no usable state: look at every document
+        self.prev = state or SiteState()
+        self.graphs = Graphs(index, self.everything)
+        self.touched: set[str] = set()  # documents whose own inputs changed
+        self.redated: set[str] = set()  # with a date between the last as-of and this one
+        self.live: set[str] = set()  # the touched still in the archive
+        self.candidates: set[str] = set()  # the touched and their neighbours
+        self.statuses: dict[str, Status] = {}
+        self.kept = _Statuses(as_of)
+        self.rows: dict[str, Row] = {}
 
-    rows: dict[str, Row] = {}
-    days = _Days()  # 100k rows, ~4k dates
-    national: dict[str | None, bool] = {}  # by issuer: its documents act nationwide
-    for doc_id, blob, number, title, kind, issuer, jur, *dated in columns:
-        issued, published, effective, expires = (days[v] for v in dated)
-        carried = None if everything or doc_id in candidates else prev.docs[doc_id]
-        if carried is None:
-            st = status(doc_id)
+    @property
+    def g(self) -> Graph:
+        return self.graphs.graph
+
+    def what_changed(self) -> None:
+        """Phase 1: the documents whose file changed, appeared or disappeared, and those a
+        moved as-of date crossed a date of."""
+        prev, blobs = self.prev, self.blobs
+        if self.everything:
+            self.touched = set(blobs)
         else:
-            st = statuses[doc_id] = kept.of(carried)
-        day = issued or published or effective
-        title = display_title(title, issuer, jur)
-        label = number or (f"{title}（{day.isoformat()}）" if day else title)
-        doc_link = DocLink(doc_id, label, title, st.code, st.label)
-        key = (_link_of(carried) if carried is not None else _link_key(doc_link)) + blob
-        inferred = False
-        if jur is None:
-            if issuer not in national:
-                national[issuer] = national_jurisdiction(issuer) is not None
-            if national[issuer]:
-                jur, inferred = "全国", True
-        rows[doc_id] = Row(
-            doc_link,
-            number,
-            issuer,
-            jur,
-            kind or "policy",
-            issued,
-            published,
-            effective,
-            expires,
-            st,
-            blob,
-            key,
-            inferred,
-        )
+            self.touched = {i for i, b in blobs.items() if _blob_of(prev.docs.get(i)) != b}
+            self.touched |= set(prev.docs) - set(blobs)
+            if prev.as_of != self.as_of.isoformat():
+                before = date.fromisoformat(prev.as_of)
+                lo, hi = min(before, self.as_of), max(before, self.as_of)
+                one = timedelta(days=1)
+                self.redated = self.index.dated_between(lo - one, hi + one)
+                self.touched |= self.redated
+        self.live = self.touched & set(blobs)
 
-    def link(doc_id: str) -> DocLink:
-        if doc_id in rows:
-            return rows[doc_id].link
-        stub = g.stubs[doc_id]
-        st = status(doc_id)
+    def neighbours(self) -> None:
+        """Phase 2: the lineage neighbours of the touched documents, whose statuses follow
+        from supersession: what they supersede now, and what they may have superseded
+        before (the documents their pages showed)."""
+        self.candidates = set(self.touched)
+        if not self.everything:
+            self.candidates |= self.index.targets(self.live)
+            for i in self.touched:
+                self.candidates.update(self.prev.shows.get(i))
+            self.graphs.need(self.candidates & set(self.blobs), lineages=False)
+
+    def status(self, doc_id: str) -> Status:
+        """A document's status: computed if it is in the graph (or new), else carried."""
+        if doc_id not in self.statuses:
+            g = self.g
+            if doc_id in g.docs or doc_id in g.stubs or doc_id not in self.prev.docs:
+                self.statuses[doc_id] = status_of(doc_id, g, self.as_of)
+            else:
+                self.statuses[doc_id] = self.kept.of(self.prev.docs[doc_id].status)
+        return self.statuses[doc_id]
+
+    def make_rows(self) -> None:
+        """Every document as the summary pages show it: the index's columns and a status,
+        recomputed for the candidates, carried from the state for the rest."""
+        days = _Days()  # 100k rows, ~4k dates
+        national: dict[str | None, bool] = {}  # by issuer: its documents act nationwide
+        recompute = self.everything
+        for doc_id, blob, number, title, kind, issuer, jur, *dated in self.columns:
+            issued, published, effective, expires = (days[v] for v in dated)
+            carried = None if recompute or doc_id in self.candidates else self.prev.docs[doc_id]
+            if carried is None:
+                st = self.status(doc_id)
+            else:
+                st = self.statuses[doc_id] = self.kept.of(carried.status)
+            day = issued or published or effective
+            title = display_title(title, issuer, jur)
+            label = number or (f"{title}（{day.isoformat()}）" if day else title)
+            doc_link = DocLink(doc_id, label, title, st.code, st.label)
+            key = carried.link_key if carried is not None else link_key(doc_link)
+            inferred = False
+            if jur is None:
+                if issuer not in national:
+                    national[issuer] = national_jurisdiction(issuer) is not None
+                if national[issuer]:
+                    jur, inferred = "全国", True
+            self.rows[doc_id] = Row(
+                doc_link,
+                number,
+                issuer,
+                jur,
+                kind or "policy",
+                issued,
+                published,
+                effective,
+                expires,
+                st,
+                blob,
+                key,
+                inferred,
+            )
+
+    def link(self, doc_id: str) -> DocLink:
+        """The link to a document, or to a stub (a referenced document not archived)."""
+        if doc_id in self.rows:
+            return self.rows[doc_id].link
+        stub = self.g.stubs[doc_id]
+        st = self.status(doc_id)
         label = stub.doc_number or f"《{stub.title}》"
         return DocLink(doc_id, label, stub.title or "", st.code, st.label, False)
 
-    # 3. pages showing a document whose link changed, before or after
-    stub_links = {i: _link_key(link(i)) for i in g.stubs}
-    changed_links = {
-        i for i in candidates if i not in rows or _link_of(prev.docs.get(i)) != rows[i].key[:16]
-    }
-    changed_stubs = {i for i, key in stub_links.items() if prev.stubs.get(i) != key}
-    affected = set(live) if not everything else set(blobs)
-    if not everything:
+    def pages_to_redo(self) -> set[str]:
+        """Phase 3: the documents whose page must be looked at again: the live touched
+        ones, those whose link changed, every page that showed or shows a changed link
+        (or a stub's), and the versions shown beside a changed one. Loads what their
+        pages need into the graph."""
+        if self.everything:
+            return set(self.blobs)
+        prev, rows, index = self.prev, self.rows, self.index
+        changed_links = {
+            i
+            for i in self.candidates
+            if i not in rows
+            or (old := prev.docs.get(i)) is None
+            or old.link_key != rows[i].link_key
+        }
+        changed_stubs = {i for i in self.g.stubs if prev.stubs.get(i) != link_key(self.link(i))}
+        affected = set(self.live)
         affected |= {i for i in changed_links if i in rows}
         for i in changed_links | changed_stubs:
-            affected.update(_shown(prev, i))
+            affected.update(prev.shows.get(i))
         affected |= index.neighbours(changed_links)
-        stub_keys = {k for i in changed_stubs for k in _stub_keys(g, i)}
-        affected |= index.sources_of_keys(stub_keys) if stub_keys else set()
-        affected &= set(blobs)
-        graphs.need(affected | index.neighbours(affected), lineages=True)
-        g = graphs.graph
+        named = {k for i in changed_stubs for k in stub_keys(self.g, i)}
+        affected |= index.sources_of_keys(named) if named else set()
+        affected &= set(self.blobs)
+        self.graphs.need(affected | index.neighbours(affected), lineages=True)
         # the versions shown beside a changed one: their pages show its dates (the
         # version timeline, "as it stood on") and compare with it
-        near = _Lineages(g)
-        kin = {j for i in live if i in g.docs for j in _nearest(near.of(i), i) if j in rows}
+        near = _Lineages(self.g)
+        g = self.g
+        kin = {j for i in self.live if i in g.docs for j in _nearest(near.of(i), i) if j in rows}
         if kin - affected:
             affected |= kin
-            graphs.need(kin | index.neighbours(kin), lineages=True)
-            g = graphs.graph
+            self.graphs.need(kin | index.neighbours(kin), lineages=True)
         # statuses computed on a smaller graph stay valid (the graph only grew)
+        return affected
 
-    resolver = _Resolver(index, g, rows, everything)
-    history = index.commits_of([f"{i}.md" for i in affected])
-    pages: list[DocumentPage] = []
-    redlines: dict[str, RedlinePage] = {}
-    successive: set[str] = set()
-    new_state = SiteState(head, as_of.isoformat(), {}, {}, {})
-    lineages = _Lineages(g)
-    for doc_id in sorted(affected):
-        d = graphs.docs[doc_id]
+    def document_pages(
+        self, affected: set[str]
+    ) -> tuple[list[tuple[DocumentPage, tuple[str, ...]]], dict[str, _Redline]]:
+        """The context of each affected document's page, with the ids it shows, and the
+        comparisons these pages take part in."""
+        resolver = Resolver(self.index, self.g, self.rows, self.everything)
+        history = self.index.commits_of([f"{i}.md" for i in affected])
+        lineages = _Lineages(self.g)
+        pages = []
+        redlines: dict[str, _Redline] = {}
+        for doc_id in sorted(affected):
+            page, shows = self._document_page(doc_id, resolver, lineages, history, redlines)
+            pages.append((page, shows))
+        return pages, redlines
+
+    def _document_page(
+        self,
+        doc_id: str,
+        resolver: Resolver,
+        lineages: _Lineages,
+        history: dict[str, list[Commit]],
+        redlines: dict[str, _Redline],
+    ) -> tuple[DocumentPage, tuple[str, ...]]:
+        g, link, as_of = self.g, self.link, self.as_of
+        d = self.graphs.docs[doc_id]
         every = lineages.of(doc_id)
         versions = _nearest(every, doc_id)
         relations = []
@@ -434,122 +390,116 @@ def site_data(
             )
             shows.update((old, new))
             if slug not in redlines:
-                redlines[slug] = _redline(archive, old, new, link, blobs)
-            if lineages.predecessor_of(new) == old:
-                successive.add(slug)
+                redlines[slug] = _Redline(
+                    self._redline_page(old, new), lineages.predecessor_of(new) == old
+                )
         shown = set(versions)
         cur = current_version(g, doc_id, as_of)
         repealer = status_of(doc_id, g, as_of).by
         if cur is not None:
             shows.add(cur)
-        name = f"{doc_id}.md"
-        commits = history.get(name, [])
-        pages.append(
-            DocumentPage(
-                # the worker that renders the page parses the whole document; until then
-                # only its identity is kept, so a full build's metadata can be freed
-                doc=Document(d.id, d.title, d.kind),
-                link=link(doc_id),
-                status=status_of(doc_id, g, as_of),
-                lineage=tuple(link(i) for i in versions),
-                lineage_total=len(every),
-                relations=tuple(relations),
-                mentioned_in=tuple(link(i) for i in mentioned),
-                commits=tuple((c.sha[:10], c.date[:10], c.action) for c in commits),
-                redlines=tuple(red_links),
-                source=str(archive.doc_path(doc_id)),
-                blob=blobs[doc_id],
-                current=link(cur) if cur is not None else None,
-                starts=tuple(_start_of(rows[i]) if i in rows else None for i in versions),
-                periods=tuple((day, link(v) if v else None) for day, v in lineages.periods(doc_id)),
-                comparisons=tuple(
-                    (f"{a}--{b}", link(a), link(b)) for a, b in pairs if a in shown and b in shown
-                ),
-                versions_feed=lineages.first(doc_id) if len(pairs) else "",
-                repealed_by=link(repealer) if repealer and repealer in rows else None,
-            )
+        commits = history.get(f"{doc_id}.md", [])
+        page = DocumentPage(
+            # the worker that renders the page parses the whole document; until then
+            # only its identity is kept, so a full build's metadata can be freed
+            doc=Document(d.id, d.title, d.kind),
+            link=link(doc_id),
+            status=status_of(doc_id, g, as_of),
+            lineage=tuple(link(i) for i in versions),
+            lineage_total=len(every),
+            relations=tuple(relations),
+            mentioned_in=tuple(link(i) for i in mentioned),
+            commits=tuple((c.sha[:10], c.date[:10], c.action) for c in commits),
+            redlines=tuple(red_links),
+            source=str(self.archive.doc_path(doc_id)),
+            blob=self.blobs[doc_id],
+            current=link(cur) if cur is not None else None,
+            starts=tuple(start_of(self.rows[i]) if i in self.rows else None for i in versions),
+            periods=tuple((day, link(v) if v else None) for day, v in lineages.periods(doc_id)),
+            comparisons=tuple(
+                (f"{a}--{b}", link(a), link(b)) for a, b in pairs if a in shown and b in shown
+            ),
+            versions_feed=lineages.first(doc_id) if len(pairs) else "",
+            repealed_by=link(repealer) if repealer and repealer in self.rows else None,
         )
         shows.discard(doc_id)
-        new_state.shows[doc_id] = SEP.join(sorted(shows))
-    # the state of every document: recomputed for the affected, carried over for the rest
-    for doc_id, row in rows.items():
-        if doc_id not in candidates and doc_id in prev.docs:
-            new_state.docs[doc_id] = prev.docs[doc_id]  # nothing it shows could have moved
-        else:
-            new_state.docs[doc_id] = _entry(row.blob, row.status, row.key[:16])
-        if doc_id not in affected and doc_id in prev.shows:
-            new_state.shows[doc_id] = prev.shows[doc_id]
-    new_state.stubs = dict(prev.stubs)
-    new_state.stubs.update({i: _link_key(link(i)) for i in g.stubs})
-    for slug, (old, new, *kind) in prev.redlines.items():
-        if old not in affected and new not in affected and old in rows and new in rows:
-            new_state.redlines[slug] = [old, new, *kind]
-    for red in redlines.values():
-        new_state.redlines[red.slug] = [
-            red.old.id,
-            red.new.id,
-            "1" if red.slug in successive else "",
-        ]
-    moved = None
-    if not everything:  # rows whose blob, status or link differ from the last build's
-        moved = frozenset(i for i in candidates if prev.docs.get(i) != new_state.docs.get(i))
-        moved |= redated & rows.keys()  # their calendar events' DTSTAMP (feeds.dtstamp)
-    # the expiring windows stay as they were if the as-of date did not move and nothing
-    # that could change them did: no document looked at again is in them (or renews one
-    # in them), or expires within them now
-    horizon = _horizon(as_of)
-    kept_windows = None
-    if not everything and prev.as_of == as_of.isoformat():
-        related = {part for e in prev.expiring for part in e.split(SEP)[1::3]}  # id, succ id
-        now_in = any(
-            (r := rows.get(i)) is not None
-            and r.expires is not None
-            and as_of <= r.expires <= horizon
-            for i in candidates
+        return page, tuple(sorted(shows))
+
+    def _redline_page(self, old: str, new: str) -> RedlinePage:
+        return RedlinePage(
+            f"{old}--{new}",
+            self.link(old),
+            self.link(new),
+            str(self.archive.doc_path(old)),
+            str(self.archive.doc_path(new)),
+            self.blobs.get(old, ""),
+            self.blobs.get(new, ""),
         )
-        if not now_in and not (candidates & related):
-            kept_windows = prev.expiring
-    if prev.head == head:
-        new_state.touches = prev.touches
-    data = _summaries(
-        archive,
-        index,
-        as_of,
-        base_url,
-        rows,
-        pages,
-        list(redlines.values()),
-        new_state,
-        link,
-        kept_windows,
-    )
-    return replace(data, changed=moved), new_state
+
+    def carried_state(
+        self, pages: list[tuple[DocumentPage, tuple[str, ...]]], redlines: dict[str, _Redline]
+    ) -> SiteState:
+        """Phase 4: the state of every document, recomputed for the candidates and carried
+        over for the rest (nothing it shows could have moved), with what each page shows,
+        the stubs' links and the comparisons."""
+        prev, candidates = self.prev, self.candidates
+        new = SiteState(self.head, self.as_of.isoformat())
+        for page, shows in pages:
+            new.shows.set(page.doc.id, shows)
+        for doc_id, row in self.rows.items():
+            if doc_id not in candidates and doc_id in prev.docs:
+                new.docs[doc_id] = prev.docs[doc_id]
+            else:
+                new.docs[doc_id] = DocState(row.blob, _kept(row.status), row.link_key)
+            if doc_id not in new.shows:
+                new.shows.carry(prev.shows, doc_id)
+        new.stubs = dict(prev.stubs)
+        new.stubs.update({i: link_key(self.link(i)) for i in self.g.stubs})
+        redone = {page.doc.id for page, _ in pages}
+        for slug, red in prev.redlines.items():
+            if not {red.old, red.new} & redone and {red.old, red.new} <= self.rows.keys():
+                new.redlines[slug] = red
+        for slug, made in redlines.items():
+            new.redlines[slug] = RedlineState(made.page.old.id, made.page.new.id, made.successive)
+        if prev.head == self.head:
+            new.touches = prev.touches
+        return new
+
+    def moved(self, new: SiteState) -> frozenset[str] | None:
+        """The rows whose blob, status or link differ from the last build's (None: no last
+        build), and those whose calendar events' DTSTAMP moved (feeds.dtstamp)."""
+        if self.everything:
+            return None
+        prev = self.prev
+        moved = frozenset(i for i in self.candidates if prev.docs.get(i) != new.docs.get(i))
+        return moved | (self.redated & self.rows.keys())
+
+    def kept_windows(self) -> list[ExpiringState] | None:
+        """The last build's expiring windows, if they still hold: the as-of date did not
+        move and no document looked at again is in them, renews one of them or now
+        expires within them."""
+        prev = self.prev
+        if self.everything or prev.as_of != self.as_of.isoformat():
+            return None
+        related = {e.doc_id for e in prev.expiring} | {e.successor_id for e in prev.expiring}
+        horizon = _horizon(self.as_of)
+        now_in = any(
+            (r := self.rows.get(i)) is not None
+            and r.expires is not None
+            and self.as_of <= r.expires <= horizon
+            for i in self.candidates
+        )
+        return None if now_in or self.candidates & related else prev.expiring
 
 
-def _lineage_groups(
-    redlines: tuple[tuple[str, DocLink, DocLink], ...], rows: dict[str, Row]
-) -> tuple[tuple[str, ...], ...]:
-    """The archived versions of every lineage of two or more, each group first by its first
-    version (the one no comparison has as its newer side), then by date."""
-    linked: dict[str, set[str]] = {}
-    newer: set[str] = set()
-    for _, old, new in redlines:
-        linked.setdefault(old.id, set()).add(new.id)
-        linked.setdefault(new.id, set()).add(old.id)
-        newer.add(new.id)
-    groups = []
-    seen: set[str] = set()
-    for start in sorted(linked):
-        if start in seen:
-            continue
-        members, todo = {start}, [start]
-        while todo:
-            for nxt in linked[todo.pop()] - members:
-                members.add(nxt)
-                todo.append(nxt)
-        seen |= members
-        groups.append(tuple(sorted(members, key=lambda i: (i in newer, _start_of(rows[i]), i))))
-    return tuple(sorted(groups))
+@dataclass(frozen=True)
+class _Redline:
+    page: RedlinePage
+    successive: bool  # the newer version follows the older directly
+
+
+def _blob_of(entry: DocState | None) -> str | None:
+    return entry.blob if entry else None
 
 
 def _horizon(as_of: date) -> date:
@@ -557,195 +507,43 @@ def _horizon(as_of: date) -> date:
     return as_of + timedelta(days=max(SITE_WINDOWS))
 
 
-def _start_of(row: Row) -> date:
-    return row.effective or row.published or row.issued or date.min
-
-
-def _stub_keys(g: Graph, stub_id: str) -> set[str]:
-    stub = g.stubs[stub_id]
-    keys = {stub_id.lower()}
-    if stub.doc_number:
-        keys.add(ref_key(stub.doc_number))
-    if stub.title:
-        keys.add(slugify(stub.title, 200))
-    return keys
-
-
-def _link_key(link: DocLink) -> str:
-    text = "\0".join((link.label, link.title, link.status, "p" if link.has_page else "s"))
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _redline(archive: Archive, old: str, new: str, link: Any, blobs: dict[str, str]) -> RedlinePage:
-    return RedlinePage(
-        f"{old}--{new}",
-        link(old),
-        link(new),
-        str(archive.doc_path(old)),
-        str(archive.doc_path(new)),
-        blobs.get(old, ""),
-        blobs.get(new, ""),
-    )
-
-
-class _Resolver:
-    """Which archived document a relation names: its target id, else its doc number, else
-    its title (the index's keys, so every build resolves alike)."""
-
-    def __init__(self, index: Index, g: Graph, rows: dict[str, Row], everything: bool) -> None:
-        self.index = index
-        self.rows = rows
-        self.g = g
-        self.cache: dict[str, list[str]] = {}
-        keys: set[str] = set()
-        for d in g.docs.values():
-            keys.update(_keys(d))
-        self._load(keys)
-        self.everything: dict[str, set[str]] | None = None
-        if everything:  # who mentions whom, from every document at once
-            self.everything = {}
-            for d in g.docs.values():
-                for rel in d.relations:
-                    target = self.target(rel.target_id, rel.doc_number, rel.title)
-                    if target:
-                        self.everything.setdefault(target, set()).add(d.id)
-
-    def _load(self, keys: set[str]) -> None:
-        missing = {k for k in keys if k not in self.cache}
-        if missing:
-            found = self.index.resolve_keys(missing)
-            for k in missing:
-                self.cache[k] = found.get(k, [])
-
-    def target(self, target_id: str | None, number: str | None, title: str | None) -> str | None:
-        if target_id and target_id in self.rows:
-            return target_id
-        for key in (ref_key(number) if number else None, slugify(title, 200) if title else None):
-            if key:
-                self._load({key})
-                if self.cache[key]:
-                    return self.cache[key][0]
-        return None
-
-    def mentioned_in(self, doc_id: str) -> set[str]:
-        if self.everything is not None:
-            return self.everything.get(doc_id, set())
-        sources = self.index.neighbours({doc_id}) - {doc_id}
-        out = set()
-        for src in sources:
-            d = self.g.docs.get(src)
-            if d is None:
-                continue
-            for rel in d.relations:
-                if self.target(rel.target_id, rel.doc_number, rel.title) == doc_id:
-                    out.add(src)
-                    break
-        return out
-
-
-def _keys(d: Document) -> set[str]:
-    keys = set()
-    for rel in d.relations:
-        if rel.doc_number:
-            keys.add(ref_key(rel.doc_number))
-        if rel.title:
-            keys.add(slugify(rel.title, 200))
-    return keys
-
-
 def _summaries(
-    archive: Archive,
-    index: Index,
-    as_of: date,
+    build: _SiteBuild,
     base_url: str,
-    rows: dict[str, Row],
-    pages: list[DocumentPage],
-    redlines: list[RedlinePage],
+    pages: list[tuple[DocumentPage, tuple[str, ...]]],
+    redlines: list[_Redline],
     state: SiteState,
-    link: Any,
-    kept_windows: list[str] | None,
 ) -> SiteData:
-    windows: dict[int, list[ExpiringEntry]] = {days: [] for days in SITE_WINDOWS}
-    if kept_windows is None:
-        soon = index.expiring_between(as_of, _horizon(as_of))
-        near = build_graph(soon + index.linked_to([d.id for d in soon]))
-        for days in SITE_WINDOWS:
-            for e in expiring(near, as_of, days):
-                succ = (near.successors.get(e.doc.id) or [""])[0]
-                label = (e.successor or "").replace(SEP, " ")
-                fields = (str(days), e.doc.id, e.expires.isoformat(), label, succ)
-                state.expiring.append(SEP.join(fields))
-    else:
-        state.expiring = kept_windows
-    for packed in state.expiring:
-        window, doc_id, expires, successor, _ = packed.split(SEP)
-        day = date.fromisoformat(expires)
-        windows[int(window)].append(
-            ExpiringEntry(link(doc_id), day, (day - as_of).days, successor or None)
-        )
-    recently = []
-    by_status: Counter[str] = Counter()
-    by_jur: Counter[str] = Counter()
-    issuers: dict[str, list[Row]] = {}
-    jurisdictions: dict[str, list[Row]] = {}
-    issuer_bodies: dict[str | None, tuple[str, ...]] = {}
-    lately = as_of - timedelta(days=180)
-    for r in rows.values():  # one pass: 100,000 rows
-        if r.expires and lately <= r.expires < as_of:
-            recently.append(ExpiringEntry(r.link, r.expires, (r.expires - as_of).days, None))
-        by_status[r.status.code] += 1
-        jur = r.jurisdiction or "未知"
-        by_jur[jur] += 1
-        if r.issuer not in issuer_bodies:
-            issuer_bodies[r.issuer] = bodies(r.issuer) or ("未知",)
-        for body in issuer_bodies[r.issuer]:  # joint issuers: under each body
-            issuers.setdefault(body, []).append(r)
-        jurisdictions.setdefault(jur, []).append(r)
-    recently.sort(key=lambda e: (e.expires, e.link.id), reverse=True)
+    """Phase 5: the summary pages' data (site.summary.summary_data), with the expiring
+    windows and the latest changes, kept in `state` while they hold."""
+    kept = build.kept_windows()
+    state.expiring = kept if kept is not None else _expiring_windows(build.index, build.as_of)
     if not state.touches:  # else kept: the archive did not move
         state.touches = [
-            SEP.join((c.date[:10], c.action, doc_id))
-            for c, doc_id in index.recent_touches(RECENT_CHANGES)
+            Touch(c.date[:10], c.action, doc_id)
+            for c, doc_id in build.index.recent_touches(RECENT_CHANGES)
         ]
-    touches = [
-        (day, action, rows[doc_id].link)
-        for day, action, doc_id in (t.split(SEP) for t in state.touches)
-        if doc_id in rows
-    ]
-    recent_by_jurisdiction: dict[str, list[tuple[str, str, DocLink]]] = {}
-    for change in touches:
-        place = rows[change[2].id].jurisdiction
-        if place:
-            shown = recent_by_jurisdiction.setdefault(place, [])
-            if len(shown) < RECENT_CHANGES:
-                shown.append(change)
-    all_redlines = tuple(
-        (slug, rows[old].link, rows[new].link)
-        for slug, (old, new, *_) in sorted(state.redlines.items())
+    return summary_data(
+        build.as_of,
+        base_url,
+        str(build.archive.root),
+        build.rows,
+        tuple(page for page, _ in pages),
+        tuple(red.page for red in redlines),
+        state,
+        build.link,
+        RECENT_CHANGES,
     )
-    successive = tuple(red for red in all_redlines if state.redlines[red[0]][2:] != [""])
-    return SiteData(
-        as_of=as_of,
-        base_url=base_url,
-        rows=tuple(rows.values()),
-        documents=tuple(pages),
-        redlines=tuple(redlines),
-        all_redlines=all_redlines,
-        recent_redlines=tuple(
-            sorted(
-                successive,
-                key=lambda r: (_start_of(rows[r[2].id]), r[0]),
-                reverse=True,
-            )[:RECENT_REDLINES]
-        ),
-        sources=str(archive.root),
-        expiring={days: tuple(entries) for days, entries in windows.items()},
-        recently_expired=tuple(recently),
-        recent_changes=tuple(touches[:RECENT_CHANGES]),
-        recent_by_jurisdiction={k: tuple(v) for k, v in recent_by_jurisdiction.items()},
-        lineages=_lineage_groups(successive, rows),
-        counts_by_status=tuple(sorted(by_status.items())),
-        counts_by_jurisdiction=tuple(sorted(by_jur.items())),
-        by_issuer=tuple((k, tuple(v)) for k, v in sorted(issuers.items())),
-        by_jurisdiction=tuple((k, tuple(v)) for k, v in sorted(jurisdictions.items())),
-    )
+
+
+def _expiring_windows(index: Index, as_of: date) -> list[ExpiringState]:
+    """The entries of each expiring window on as_of, from the index's expiring documents
+    and what supersedes them."""
+    soon = index.expiring_between(as_of, _horizon(as_of))
+    near = build_graph(soon + index.linked_to([d.id for d in soon]))
+    out = []
+    for days in SITE_WINDOWS:
+        for e in expiring(near, as_of, days):
+            succ = (near.successors.get(e.doc.id) or [""])[0]
+            out.append(ExpiringState(days, e.doc.id, e.expires, e.successor or "", succ))
+    return out

@@ -188,7 +188,7 @@ WIDTHS = {"desktop": 1366, "phone": 390}
 
 
 def _url(served_site: str, path: str) -> str:
-    from policytrack.site import group_slug
+    from policytrack.site.pages import group_slug
 
     path = path.replace(
         "北京市人民代表大会常务委员会-{slug}", group_slug("北京市人民代表大会常务委员会")

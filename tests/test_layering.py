@@ -37,12 +37,14 @@ ALLOWED: dict[str, set[str]] = {
     "index": MODEL | {"docfile", "archive", "recovery"},
     "alerts": MIDDLE_FREE | OUTSIDE,
     "site": MIDDLE_FREE | {"site"},
-    "sitedata": MIDDLE_FREE | {"archive", "index", "site"},
+    "sitegraph": MIDDLE_FREE | {"archive", "index"},
+    "sitedata": MIDDLE_FREE | {"archive", "index", "site", "sitegraph"},
     "integrity": MIDDLE_FREE | {"archive", "index"},
     "curate": MIDDLE_FREE | {"ingest", "archive", "index"},
     "commands": MIDDLE_FREE
     | OUTSIDE
-    | {"integrity", "ingest", "archive", "index", "alerts", "site", "sitedata", "curate"},
+    | {"integrity", "ingest", "archive", "index", "alerts", "site", "sitedata", "sitegraph"}
+    | {"curate"},
     "cli": MIDDLE_FREE | {"commands", "cli", "recovery"},
 }
 # third-party modules only one layer may import

@@ -219,7 +219,7 @@ def test_a_later_as_of_rewrites_only_the_pages_whose_status_moved(run: Run, tmp_
 
 def test_redline_keeps_paragraphs_and_escapes_text() -> None:
     from policytrack.diff import InlineEdit
-    from policytrack.site import redline_html
+    from policytrack.site.render import redline_html
 
     html = str(
         redline_html(
@@ -342,9 +342,9 @@ def test_search_segments_merge_and_answer_as_a_full_build(tmp_path: Path) -> Non
 def test_document_lists_are_paged_and_only_the_changed_page_is_rendered(
     seeded: Path, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import policytrack.site
+    import policytrack.site.summary
 
-    monkeypatch.setattr(policytrack.site, "LIST_PAGE_SIZE", 2)
+    monkeypatch.setattr(policytrack.site.summary, "LIST_PAGE_SIZE", 2)
     out = tmp_path / "site"
     build(run, seeded, out)
     lists = sorted((out / "documents").glob("page-*.html"))
@@ -428,7 +428,7 @@ def test_document_text_html_escapes_headings_paragraphs_tables_and_notices() -> 
     every kind of unit it writes escapes its text and leaves the markup balanced."""
     from policytrack.docfile.body import parse_units
     from policytrack.model import Document
-    from policytrack.site import units_html
+    from policytrack.site.render import units_html
 
     body = (
         "> 通知<script>x()</script>\n\n"
@@ -480,3 +480,33 @@ def test_public_pages_speak_chinese_without_tool_internals(
     html = (out / "documents" / "京技管发-2024-29.html").read_text(encoding="utf-8")
     assert "现行有效" in html and "规范性文件" in html  # its 效力级别, inferred
     assert "由存档编辑人员设定" in html  # the date set with `policytrack set`
+
+
+def test_the_kept_state_round_trips_through_its_codec(run: Run, tmp_path: Path) -> None:
+    """What a build keeps for the next (site.state) reads back equal, each distinct status
+    one shared object, and a state of another version is not read (a full build follows)."""
+    import marshal
+    import pickle
+
+    from policytrack.archive import Archive
+    from policytrack.site.build import previous_build
+    from policytrack.site.state import SiteState
+
+    out = tmp_path / "site"
+    build(run, ROOT / "archive", out)  # the sample archive: lineages, stubs, expiries
+    previous = previous_build(Archive.open(ROOT / "archive").state, out)
+    assert previous is not None
+    state = previous.state
+    documents = sorted(p.stem for p in (ROOT / "archive").glob("*.md"))
+    assert sorted(state.docs) == documents
+    assert all(len(s.blob) == 40 and len(s.link_key) == 16 for s in state.docs.values())
+    assert state.redlines and state.stubs and state.expiring and state.touches
+    again = SiteState.decode(state.encode())
+    assert again == state == pickle.loads(pickle.dumps(state))
+    statuses = [s.status for s in again.docs.values()]
+    assert len({id(s) for s in statuses}) == len(set(statuses)) < len(statuses)
+    stored = marshal.loads(state.encode())
+    with pytest.raises(ValueError):
+        SiteState.decode(marshal.dumps((stored[0] - 1, *stored[1:])))
+    with pytest.raises(ValueError):
+        SiteState.decode(b"not a state")

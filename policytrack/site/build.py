@@ -1,287 +1,226 @@
 """Building the site: incremental by fingerprint, parallel on every core.
 
 A document page depends on its file (git blob) and on a little of the rest of the archive:
-its status, lineage, relations, the documents that mention it, its commits and redlines. A
-fingerprint of exactly these inputs is kept per document (its page and JSON) and per redline
-with the archive's private state (`<archive>/.policytrack/site-<hash>.pickle`, named by a
-marker in `<out>/.policytrack-site.json`, with a stamp of the templates and the policytrack
-version); a page whose fingerprint did not change is neither parsed nor rendered. Document
-pages do not show the as-of date (their status is true until its next transition, which
-changes the fingerprint), so a daily rebuild re-renders only the documents whose status
-moved. Summary pages (home, lists, feeds) are rendered when their fingerprint changed (a few
-small ones every time) and written only when their bytes change; the files with an entry
-per document (API index, calendar) are spliced (`Joined`).
+its status, lineage, relations, the documents that mention it, its commits and redlines
+(`pages.DocumentPage.fingerprint`). A page whose fingerprint did not change since the last
+build into the folder (`files.Previous`) is neither parsed nor rendered. Document pages do
+not show the as-of date (their status is true until its next transition, which changes the
+fingerprint), so a daily rebuild re-renders only the documents whose status moved.
+Summary pages (`summary`) are rendered when their fingerprint changed (a few small ones
+every time) and written only when their bytes change; the files with an entry per document
+(API index, calendar) are spliced (`files.Joined`).
 
-The pages that need the documents' text (document pages, their JSON, redlines) and the search
-segments are rendered by a pool of forked workers, one per core, that read the work from the
-module state set before the fork.
+The pages that need the documents' text (document pages, their JSON, redlines) and the
+search segments are rendered by a pool of forked workers, one per core, longest tasks
+first; the workers read their `Job` from this module, set before the fork (a forked worker
+shares the parent's memory: nothing is pickled to it but the task's indexes).
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
-import importlib.metadata
-import importlib.resources
-import json
 import multiprocessing
 import os
-import pickle
-import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
-from itertools import accumulate
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Literal, NamedTuple
 
 from policytrack.diff import diff_documents
 from policytrack.docfile import parse, split_front_matter
-from policytrack.errors import PolicytrackError
-from policytrack.site import search
+from policytrack.site import api, search
+from policytrack.site.files import (
+    MANIFEST,
+    BuildReport,
+    Joined,
+    Previous,
+    drop_legacy_search,
+    fingerprint,
+    load_manifest,
+    remove_stale,
+    save_manifest,
+    stamp,
+    write_if_changed,
+)
+from policytrack.site.pages import (
+    DocumentPage,
+    RedlinePage,
+    Row,
+    SiteData,
+    document_files,
+    redline_files,
+)
+from policytrack.site.render import document_outputs, redline_outputs
+from policytrack.site.state import SiteState
+from policytrack.site.summary import summary_pages
 
-MANIFEST = ".policytrack-site.json"
-BUILD_VERSION = 5
 PARALLEL_FROM = 64  # fewer pages than this are rendered in process
 CHUNK = 100  # pages per worker task
 
 
-@dataclass
-class BuildReport:
-    """What a build wrote."""
-
-    written: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-    search_indexed: int = 0  # documents (re)indexed for search
-    skipped: int = 0  # of the unchanged: not even rendered, their inputs' fingerprint held
-
-    @property
-    def pages(self) -> int:
-        return len(self.written) + self.unchanged
+def previous_build(archive_state: Path, out: Path) -> Previous | None:
+    """The page fingerprints and state of the last build into out, if made by these
+    templates and this policytrack version (kept in the archive's state folder)."""
+    return load_manifest(archive_state, out, stamp())
 
 
-def write_if_changed(out: Path, rel: str, text: str | bytes) -> bool:
-    """Write out/rel atomically unless it already holds these bytes."""
-    target = out / rel
-    payload = text.encode("utf-8") if isinstance(text, str) else text
-    try:
-        if target.stat().st_size == len(payload) and target.read_bytes() == payload:
-            return False
-    except FileNotFoundError:
-        # a new file is written in place (a third of the cost of a rename here); a build
-        # cut short leaves it unrecorded in the manifest, so the next build writes it again
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with open(target, "xb") as f:
-                f.write(payload)
-            return True
-        except FileExistsError:
-            pass
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(payload)
-    os.replace(tmp, target)
-    return True
+def render_site(
+    data: SiteData,
+    out: Path,
+    last: Previous | None,
+    state: SiteState,
+    archive_state: Path,
+    unreadable: frozenset[str] = frozenset(),
+) -> BuildReport:
+    """Write the site into `out`: the pages in `data.documents`/`data.redlines` whose
+    inputs changed since the last build, the summary pages whose inputs changed, the search
+    index kept current by segments; files of documents no longer in the archive are
+    removed, but not those of `unreadable` ids (files in the archive that cannot be read
+    just now: their last pages stay until the file is fixed). `state` is kept for the next
+    build."""
+    report = BuildReport()
+    ours = (out / MANIFEST).is_file()  # the caller has claimed the folder
+    out.mkdir(parents=True, exist_ok=True)
+    documents, todo_docs = _documents_to_render(data, out, last, unreadable)
+    redlines, todo_red = _redlines_to_render(data, out, last)
+    kept = len(document_files("")) * (len(documents) - len(todo_docs))
+    kept += len(redline_files("")) * (len(redlines) - len(todo_red))
+    report.unchanged += kept  # neither parsed nor rendered: their fingerprint held
+    report.skipped += kept
+    index = search.SearchIndex(out)
+    plan = index.plan({r.id: r.blob for r in data.rows})
+    tasks = [Task("segment", ids=tuple(ids)) for ids in index.chunks(plan, os.cpu_count() or 1)]
+    # longest first, so that no core is left with a long task at the end: the segments,
+    # then each redline on its own (a diff of two long laws can take a second), then pages
+    tasks += _chunked("redlines", todo_red, 1) + _chunked("documents", todo_docs, CHUNK)
+    job = Job(out, Path(data.sources), data.by_id, data.documents, data.redlines)
+    index.commit(run(job, tasks, report))
+    report.search_indexed = len(plan.reindex)
+    pages = {api.SEARCH_META: _write_search_meta(data, out, last, index, report)}
+    summaries, joined = _write_summaries(data, out, last, report)
+    pages.update(summaries)
+    previous = last.pages if last else {}
+    old_docs = last.documents if last else {}
+    old_reds = last.redlines if last else {}
+    stale = set(previous) - pages.keys()
+    stale.update(rel for i in old_docs.keys() - documents.keys() for rel in document_files(i))
+    stale.update(rel for slug in old_reds.keys() - redlines.keys() for rel in redline_files(slug))
+    remove_stale(out, stale, report)
+    if ours and last is None:  # a folder an older policytrack built (other stamp)
+        drop_legacy_search(out)
+    save_manifest(archive_state, out, stamp(), Previous(pages, state, joined, documents, redlines))
+    return report
 
 
-def stamp() -> str:
-    """Changes whenever a page could render differently from the same inputs."""
-    h = hashlib.sha256(f"{BUILD_VERSION}\0{_version()}".encode())
-    folder = importlib.resources.files("policytrack.templates")
-    for path in sorted(_walk(Path(str(folder)))):
-        h.update(path.relative_to(Path(str(folder))).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+def _documents_to_render(
+    data: SiteData, out: Path, last: Previous | None, unreadable: frozenset[str]
+) -> tuple[dict[str, str], list[int]]:
+    """Each document's page fingerprint (a page and its JSON share one, kept by id), and
+    the indexes in data.documents of the pages to render: their fingerprint changed or a
+    file is missing. Without a record of the last build nothing is known to be ours."""
+    old = last.documents if last else {}
+    fingerprints = {row_id: old.get(row_id, "") for row_id in data.by_id}
+    fingerprints.update({i: old[i] for i in unreadable if i in old})
+    todo: list[int] = []
+    for i, page in enumerate(data.documents):
+        fp = page.fingerprint()
+        if old.get(page.doc.id) != fp or not all(
+            (out / rel).exists() for rel in document_files(page.doc.id)
+        ):
+            todo.append(i)
+        fingerprints[page.doc.id] = fp
+    return fingerprints, todo
 
 
-def _walk(folder: Path) -> Iterable[Path]:
-    return (
-        p for p in folder.rglob("*") if p.is_file() and p.suffix in (".html", ".css", ".js", ".xml")
-    )
+def _redlines_to_render(
+    data: SiteData, out: Path, last: Previous | None
+) -> tuple[dict[str, str], list[int]]:
+    """As _documents_to_render, for the comparisons (by slug)."""
+    old = last.redlines if last else {}
+    fingerprints = {slug: old.get(slug, "") for slug, _, _ in data.all_redlines}
+    todo: list[int] = []
+    for i, red in enumerate(data.redlines):
+        fp = red.fingerprint()
+        if old.get(red.slug) != fp or not all(
+            (out / rel).exists() for rel in redline_files(red.slug)
+        ):
+            todo.append(i)
+        fingerprints[red.slug] = fp
+    return fingerprints, todo
 
 
-def _version() -> str:
-    try:
-        return importlib.metadata.version("policytrack")
-    except importlib.metadata.PackageNotFoundError:
-        return "dev"
+def _write_search_meta(
+    data: SiteData, out: Path, last: Previous | None, index: search.SearchIndex, report: BuildReport
+) -> str:
+    """search/meta.json (the results' statuses and filters), rendered again when a
+    document's row or the segments changed (at 100,000 documents it takes a second);
+    returns its fingerprint."""
+    key = fingerprint([(seg["name"], seg["deleted"]) for seg in index.segments])
+    previous = last.pages if last else {}
+    if (
+        data.changed is not None
+        and not data.changed
+        and previous.get(api.SEARCH_META) == key
+        and (out / api.SEARCH_META).exists()
+    ):
+        report.unchanged += 1
+        report.skipped += 1
+    elif write_if_changed(out, api.SEARCH_META, search.meta_json(index.segments, api.facets(data))):
+        report.written.append(api.SEARCH_META)
+    else:
+        report.unchanged += 1
+    return key
 
 
-def fingerprint(*parts: object) -> str:
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
-
-
-def _state_file(archive_state: Path, out: Path) -> Path:
-    """The build state lives with the archive's private state (like the index), one file per
-    output folder; the output folder holds only a marker naming the build."""
-    key = hashlib.sha1(str(out.resolve()).encode("utf-8")).hexdigest()[:12]
-    return archive_state / f"site-{key}.pickle"
-
-
-@dataclass
-class Previous:
-    """What the last build into a folder left: the fingerprint of each summary file, the
-    caller's state, the documents each joined file holds (see `Joined`) in order, and the
-    fingerprints of document pages (by id) and redlines (by slug)."""
-
-    pages: dict[str, str]
-    state: Any
-    joined: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
-    documents: dict[str, str] = field(default_factory=dict)
-    redlines: dict[str, str] = field(default_factory=dict)
-
-
-def load_manifest(archive_state: Path, out: Path, current: str) -> Previous | None:
-    """The last build into out, or None if there is none usable: no marker, another
-    build's marker, other templates or policytrack version."""
-    try:
-        marker = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        with _state_file(archive_state, out).open("rb") as f:
-            header = pickle.load(f)
-            if not isinstance(marker, dict) or not isinstance(header, dict):
-                return None
-            if marker.get("stamp") != current or header.get("build") != marker.get("build"):
-                return None
-            if header.get("stamp") != current:
-                return None
-            previous = pickle.load(f)
-    except (OSError, ValueError, EOFError, TypeError, pickle.UnpicklingError):
-        return None
-    return previous if isinstance(previous, Previous) else None
-
-
-def _prune(archive_state: Path, out: Path) -> None:
-    """Keep a list of the output folders built from this archive, and drop the state of
-    those that are gone (a folder built once and deleted leaves nothing behind)."""
-    registry = archive_state / "site-builds.json"
-    try:
-        folders = json.loads(registry.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        folders = {}
-    if not isinstance(folders, dict):
-        folders = {}
-    folders[_state_file(archive_state, out).name] = str(out.resolve())
-    for name, folder in list(folders.items()):
-        if not Path(folder).is_dir() and Path(folder) != out.resolve():
-            (archive_state / name).unlink(missing_ok=True)
-            del folders[name]
-    for path in archive_state.glob("site-*.pickle"):  # from before the list was kept
-        if path.name not in folders:
-            path.unlink(missing_ok=True)
-    tmp = registry.with_name(f".{registry.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(folders, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, registry)
-
-
-def save_manifest(archive_state: Path, out: Path, current: str, previous: Previous) -> None:
-    body = pickle.dumps(previous, protocol=pickle.HIGHEST_PROTOCOL)
-    build_id = hashlib.sha1(body).hexdigest()[:16]  # deterministic: same archive, same marker
-    target = _state_file(archive_state, out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    header = pickle.dumps({"stamp": current, "build": build_id}, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.write_bytes(header + body)  # two pickles: the header is read first
-    os.replace(tmp, target)
-    _prune(archive_state, out)
-    marker = json.dumps({"stamp": current, "build": build_id}) + "\n"
-    tmp = out / f".{MANIFEST}.tmp"
-    tmp.write_text(marker, encoding="utf-8")
-    os.replace(tmp, out / MANIFEST)
-
-
-@dataclass
-class Joined:
-    """A file made of a head, one fragment per document (in `ids` order, joined by `sep`)
-    and a tail, like api/index.json (a line per document) and
-    the iCalendar feed (an event per document). `context` covers what every fragment
-    depends on besides its document. A rebuild reuses, from the file on disk, the fragments
-    of the documents not in `changed` (found by the fragments' lengths, kept with the
-    manifest) and renders only the others: 100,000 documents' JSON or events took seconds
-    to render, for one that changed."""
-
-    rel: str
-    context: str
-    head: str
-    ids: list[str]
-    fragment: Callable[[str], str]
-    sep: str
-    tail: str
-    volatile: frozenset[str] = frozenset()  # ids whose fragment is rendered every build
-
-    def payload(
-        self, out: Path, previous: Previous | None, changed: frozenset[str] | None
-    ) -> tuple[bytes, list[int]]:
-        """The file's bytes and the length of each fragment in them (bytes throughout:
-        100 MB of fragments are never decoded or split)."""
-        sep = self.sep.encode("utf-8")
-        if changed is not None and self.volatile:
-            changed = changed | self.volatile
-        old = self._old_body(out, previous) if changed is not None else None
-        pieces: list[bytes | memoryview] = []
-        lengths: list[int] = []
-        if old is not None and old[0] == self.ids:  # the same documents: splice the changed
-            assert changed is not None
-            _, lengths, body = old
-            lengths = list(lengths)
-            starts = list(accumulate((n + len(sep) for n in lengths), initial=0))
-            at = 0
-            for k in [k for k, doc_id in enumerate(self.ids) if doc_id in changed]:
-                fragment = self.fragment(self.ids[k]).encode("utf-8")
-                pieces += [body[at : starts[k]], fragment]
-                at, lengths[k] = starts[k] + lengths[k], len(fragment)
-            pieces.append(body[at:])
+def _write_summaries(
+    data: SiteData, out: Path, last: Previous | None, report: BuildReport
+) -> tuple[dict[str, str], dict[str, tuple[list[str], list[int]]]]:
+    """Every summary page whose fingerprint changed (or that has none), written if its
+    bytes changed; returns each one's fingerprint, and the documents and fragment lengths
+    of each joined file (for the next build's splicing)."""
+    previous = last.pages if last else {}
+    pages: dict[str, str] = {}
+    joined: dict[str, tuple[list[str], list[int]]] = {}
+    for item in summary_pages(data):
+        if isinstance(item, Joined):
+            payload, lengths = item.payload(out, last, data.changed)
+            pages[item.rel] = item.key(len(payload))
+            joined[item.rel] = (item.ids, lengths)
+            written = write_if_changed(out, item.rel, payload)
         else:
-            spans: dict[str, tuple[int, int]] = {}
-            body = memoryview(b"")
-            if old is not None:
-                ids, old_lengths, body = old
-                offsets = accumulate((n + len(sep) for n in old_lengths), initial=0)
-                spans = {i: (at, n) for i, at, n in zip(ids, offsets, old_lengths, strict=False)}
-            for k, doc_id in enumerate(self.ids):
-                if k:
-                    pieces.append(sep)
-                span = spans.get(doc_id) if doc_id not in (changed or ()) else None
-                if span is not None:
-                    pieces.append(body[span[0] : span[0] + span[1]])
-                    lengths.append(span[1])
-                else:
-                    fragment = self.fragment(doc_id).encode("utf-8")
-                    pieces.append(fragment)
-                    lengths.append(len(fragment))
-        head, tail = self.head.encode("utf-8"), self.tail.encode("utf-8")
-        return b"".join([head, *pieces, tail]), lengths
-
-    def key(self, size: int) -> str:
-        return f"{self.context}:{size}"
-
-    def _old_body(
-        self, out: Path, previous: Previous | None
-    ) -> tuple[list[str], list[int], memoryview] | None:
-        """The documents, their fragments' lengths and the fragments (joined by sep) of
-        the file the last build wrote; None if the file is not the one it wrote (its size
-        is kept with the context)."""
-        if previous is None or self.rel not in previous.joined:
-            return None
-        try:
-            raw = (out / self.rel).read_bytes()
-        except OSError:
-            return None
-        if previous.pages.get(self.rel) != self.key(len(raw)):
-            return None
-        ids, lengths = previous.joined[self.rel]
-        start = -1  # the fragments start after the head's lines (their number is fixed)
-        for _ in range(self.head.count("\n")):
-            start = raw.find(b"\n", start + 1)
-            if start < 0:
-                return None
-        end = len(raw) - len(self.tail.encode("utf-8"))
-        size = sum(lengths) + len(self.sep.encode("utf-8")) * max(0, len(lengths) - 1)
-        if end - start - 1 != size:
-            return None
-        return ids, lengths, memoryview(raw)[start + 1 : end]
+            rel, key, render = item
+            pages[rel] = key or ""
+            if key is not None and previous.get(rel) == key and (out / rel).exists():
+                report.unchanged += 1
+                report.skipped += 1
+                continue
+            written = write_if_changed(out, rel, render())
+        if written:
+            report.written.append(item.rel if isinstance(item, Joined) else item[0])
+        else:
+            report.unchanged += 1
+    return pages, joined
 
 
 # --- work done in the workers ----------------------------------------------------------------
+
+
+class Task(NamedTuple):
+    """One unit of a worker's work: a search segment of documents (`ids`), or document
+    pages or redlines (their `indexes` in the Job)."""
+
+    kind: Literal["segment", "documents", "redlines"]
+    ids: tuple[str, ...] = ()
+    indexes: tuple[int, ...] = ()
+
+
+class Done(NamedTuple):
+    """What a task wrote."""
+
+    written: list[str]
+    unchanged: int
+    segments: list[search.Segment]
 
 
 @dataclass
@@ -290,44 +229,42 @@ class Job:
 
     out: Path
     sources: Path  # the archive folder (search segments read the files there)
-    rows: Mapping[str, Any]  # id → Row: every document
-    documents: tuple[Any, ...]  # DocumentPage: the pages to render
-    redlines: tuple[Any, ...]  # RedlinePage
-    render: Callable[[str, Any], list[tuple[str, str | bytes]]]  # kind, context → [(rel, data)]
+    rows: Mapping[str, Row]  # every document, by id
+    documents: tuple[DocumentPage, ...]  # the pages to render
+    redlines: tuple[RedlinePage, ...]
 
 
 _JOB: Job | None = None
 
 
-def run_task(task: tuple[str, list[Any]]) -> tuple[list[str], int, list[dict[str, Any]]]:
-    """One unit of work: ("documents", indexes) | ("redlines", indexes) | ("segment", pages)."""
+def run_task(task: Task) -> Done:
+    """Do one task of the Job set before the fork."""
     assert _JOB is not None
     job = _JOB
-    kind, items = task
-    written: list[str] = []
+    if task.kind == "segment":
+        entries = [_search_entry(job.rows[i], job.sources) for i in task.ids]
+        return Done([], 0, [search.write_segment(job.out / "search", entries)])
+    done = Done([], 0, [])
     unchanged = 0
-    if kind == "segment":
-        entries = [_search_entry(job.rows[i], job.sources) for i in items]
-        return [], 0, [search.write_segment(job.out / "search", entries)]
-    for i in items:
-        if kind == "documents":
+    for i in task.indexes:
+        if task.kind == "documents":
             page = job.documents[i]
             full = parse(Path(page.source).read_text(encoding="utf-8"), page.source)
-            outputs = job.render("document", replace(page, doc=full))
+            outputs = document_outputs(replace(page, doc=full))
         else:
             red = job.redlines[i]
             old = parse(Path(red.old_source).read_text(encoding="utf-8"), red.old_source)
             new = parse(Path(red.new_source).read_text(encoding="utf-8"), red.new_source)
-            outputs = job.render("redline", replace(red, diff=diff_documents(old, new)))
+            outputs = redline_outputs(replace(red, diff=diff_documents(old, new)))
         for rel, text in outputs:
             if write_if_changed(job.out, rel, text):
-                written.append(rel)
+                done.written.append(rel)
             else:
                 unchanged += 1
-    return written, unchanged, []
+    return done._replace(unchanged=unchanged)
 
 
-def _search_entry(row: Any, sources: Path) -> search.Entry:
+def _search_entry(row: Row, sources: Path) -> search.Entry:
     day = row.issued or row.published or row.effective
     path = sources / f"{row.id}.md"
     _, body = split_front_matter(path.read_text(encoding="utf-8"), str(path))
@@ -342,75 +279,42 @@ def _search_entry(row: Any, sources: Path) -> search.Entry:
     )
 
 
-def run(job: Job, tasks: list[tuple[str, list[Any]]], report: BuildReport) -> list[dict[str, Any]]:
+def run(job: Job, tasks: list[Task], report: BuildReport) -> list[search.Segment]:
     """Run the tasks, in a pool of forked workers when there is enough work; returns the
     search segments written."""
     global _JOB
     _JOB = job
-    segments: list[dict[str, Any]] = []
-    size = sum(len(items) for _, items in tasks)
+    segments: list[search.Segment] = []
+    size = sum(len(t.ids) + len(t.indexes) for t in tasks)
     workers = min(os.cpu_count() or 1, len(tasks))
     try:
+        results: Iterable[Done]
         if (
             size < PARALLEL_FROM
             or workers < 2
             or "fork" not in multiprocessing.get_all_start_methods()
         ):
-            results: Iterable[tuple[list[str], int, list[dict[str, Any]]]] = map(run_task, tasks)
-            for written, unchanged, segs in results:
-                report.written.extend(written)
-                report.unchanged += unchanged
-                segments.extend(segs)
+            results = map(run_task, tasks)
+            for done in results:
+                _add(report, segments, done)
         else:
             gc.collect()  # the documents' metadata, before the workers fork
             ctx = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(
                 max_workers=workers, mp_context=ctx, initializer=gc.enable
             ) as pool:
-                for written, unchanged, segs in pool.map(run_task, tasks):
-                    report.written.extend(written)
-                    report.unchanged += unchanged
-                    segments.extend(segs)
+                for done in pool.map(run_task, tasks):
+                    _add(report, segments, done)
     finally:
         _JOB = None
     return segments
 
 
-def chunked(kind: str, items: list[Any], size: int = CHUNK) -> list[tuple[str, list[Any]]]:
-    return [(kind, items[k : k + size]) for k in range(0, len(items), size)]
+def _add(report: BuildReport, segments: list[search.Segment], done: Done) -> None:
+    report.written.extend(done.written)
+    report.unchanged += done.unchanged
+    segments.extend(done.segments)
 
 
-def claim(out: Path, force: bool) -> bool:
-    """Whether out was built by policytrack (its marker is there). A folder that exists,
-    holds files and has no marker is the user's: refused unless `force`, and then only
-    written into (a build removes only files a recorded build of its own wrote)."""
-    if out.exists() and not out.is_dir():
-        raise PolicytrackError(f"{out} exists and is not a folder; choose another --out")
-    if (out / MANIFEST).is_file():
-        return True
-    try:
-        foreign = out.is_dir() and any(out.iterdir())
-    except OSError as exc:
-        raise PolicytrackError(
-            f"cannot read {out} ({exc.strerror}); choose another --out"
-        ) from None
-    if foreign and not force:
-        raise PolicytrackError(
-            f"{out} is not empty and was not built by policytrack (it has no {MANIFEST}); "
-            "build into a new or empty folder, or pass --force to build into it (files "
-            "with the site's names are overwritten, no other file is deleted)"
-        )
-    return False
-
-
-def remove_stale(out: Path, stale: Iterable[str], report: BuildReport) -> None:
-    for rel in sorted(stale):
-        path = out / rel
-        if path.is_file():
-            path.unlink()
-            report.removed.append(rel)
-
-
-def drop_legacy_search(out: Path) -> None:
-    """Earlier builds indexed with Pagefind into out/pagefind."""
-    shutil.rmtree(out / "pagefind", ignore_errors=True)
+def _chunked(kind: Literal["documents", "redlines"], items: list[int], size: int) -> list[Task]:
+    return [Task(kind, indexes=tuple(items[k : k + size])) for k in range(0, len(items), size)]

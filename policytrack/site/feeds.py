@@ -11,11 +11,11 @@ from urllib.parse import quote
 
 from feedgen.feed import FeedGenerator
 
-from policytrack.site.build import Joined, fingerprint
+from policytrack.site.files import Joined, fingerprint
 from policytrack.site.labels import action_label
 
 if TYPE_CHECKING:
-    from policytrack.site import DocLink, ExpiringEntry, Row, SiteData
+    from policytrack.site.pages import DocLink, ExpiringEntry, Row, SiteData
 
 SITE_TITLE = "policytrack 政策追踪"
 

@@ -55,6 +55,9 @@ MAX_SMALL_SEGMENTS = 8  # more small segments than this are merged into one
 # rows a shard holds for each of its title tokens: a result page's worth (search.js PAGE),
 # the newest; all of them made the shards of common words (管理) 100 KB and more
 TITLE_ROWS = 10
+# a segment's record in search/index.json ("name", "docs", "shards", "deleted"), with the
+# (id, blob) of each ordinal under "ids" while a build runs
+Segment = dict[str, Any]
 
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
 # Folding: each character of these blocks becomes its NFKC form (full-width Ａ１ → A1,
@@ -219,7 +222,7 @@ def segment_name(entries: Iterable[Entry]) -> str:
     return "s" + h.hexdigest()[:12]
 
 
-def write_segment(folder: Path, entries: list[Entry]) -> dict[str, Any]:
+def write_segment(folder: Path, entries: list[Entry]) -> Segment:
     """Write one segment of `entries` under folder/<name>/; return its manifest record and
     the ids it holds (in ordinal order)."""
     ordered = sorted(entries, key=lambda e: e.id)
@@ -277,7 +280,7 @@ def _row(e: Entry) -> list[str]:
 
 
 def meta_json(
-    segments: list[dict[str, Any]], facets: Callable[[str], tuple[str, str, str, str, str]]
+    segments: list[Segment], facets: Callable[[str], tuple[str, str, str, str, str]]
 ) -> str:
     """search/meta.json: for each segment (in the manifest's order), per ordinal, what a
     result shows and is filtered on besides its row, `facets(id)` = (status, kind,
@@ -331,7 +334,7 @@ class SearchIndex:
         self.folder = out / "search"
         self.manifest = self.folder / "index.json"
         self.state = self.folder / "state.json"  # id → blob per segment (for the builder)
-        self.segments: list[dict[str, Any]] = []
+        self.segments: list[Segment] = []
         self.loaded = False
         try:
             man = json.loads(self.manifest.read_text(encoding="utf-8"))
@@ -389,7 +392,7 @@ class SearchIndex:
         size = min(SEGMENT_DOCS, max(MIN_SEGMENT_DOCS, per_worker))
         return [plan.reindex[k : k + size] for k in range(0, len(plan.reindex), size)]
 
-    def commit(self, new_segments: list[dict[str, Any]]) -> None:
+    def commit(self, new_segments: list[Segment]) -> None:
         """Record the new segments, write the manifest and remove unreferenced folders."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self.segments.extend(new_segments)
