@@ -27,7 +27,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from policytrack.diff import diff_documents
 from policytrack.docfile import parse, split_front_matter
 from policytrack.site import api, search
 from policytrack.site.files import (
@@ -252,6 +251,8 @@ def run_task(task: Task) -> Done:
             full = parse(Path(page.source).read_text(encoding="utf-8"), page.source)
             outputs = document_outputs(replace(page, doc=full))
         else:
+            from policytrack.diff import diff_documents  # the workers only: see render
+
             red = job.redlines[i]
             old = parse(Path(red.old_source).read_text(encoding="utf-8"), red.old_source)
             new = parse(Path(red.new_source).read_text(encoding="utf-8"), red.new_source)
