@@ -302,13 +302,23 @@ def run(job: Job, tasks: list[Task], report: BuildReport) -> list[search.Segment
             gc.collect()  # the documents' metadata, before the workers fork
             ctx = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(
-                max_workers=workers, mp_context=ctx, initializer=gc.enable
+                max_workers=workers, mp_context=ctx, initializer=_worker_starts
             ) as pool:
                 for done in pool.map(run_task, tasks):
                     _add(report, segments, done)
     finally:
         _JOB = None
     return segments
+
+
+def _worker_starts() -> None:
+    """A forked worker collects its own garbage as usual, but never walks the objects it
+    inherited from the parent (frozen: the parent collected before the fork). A full
+    build of 3,000 corpus documents, two alternating runs each: 64.2 / 65.3 s of CPU
+    with the inherited objects walked, 62.1 / 64.2 s frozen; the parent holds far more
+    at 100,000 documents."""
+    gc.freeze()
+    gc.enable()
 
 
 def _add(report: BuildReport, segments: list[search.Segment], done: Done) -> None:
