@@ -7,7 +7,7 @@ the supersession relations of the whole archive. Nothing here reads the clock.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -333,6 +333,42 @@ def lineage(graph: Graph, doc_id: str) -> list[str]:
     for i in out:
         graph._lineages[i] = out
     return out
+
+
+def predecessors(graph: Graph, versions: Sequence[str]) -> dict[str, str | None]:
+    """The version each archived version of one lineage (`versions`, in lineage order) is
+    compared with — what `diff REF`, a new-version alert and a redline page show: the
+    latest, in lineage order, of the archived versions it names itself, else the archived
+    version just before it; None for the first. One lineage at a time: a document
+    superseding a much-superseded one joins a lineage of hundreds, where a walk per version
+    would be cubic."""
+    archived = [i for i in versions if i in graph.docs]
+    position = {v: k for k, v in enumerate(archived)}
+    out: dict[str, str | None] = {}
+    for k, i in enumerate(archived):
+        direct = [p for p in graph.predecessors.get(i, []) if p in graph.docs]
+        if direct:
+            out[i] = max(direct, key=position.__getitem__)
+        else:
+            out[i] = archived[k - 1] if k > 0 else None
+    return out
+
+
+def predecessor_of(graph: Graph, doc_id: str) -> str | None:
+    """The archived version doc_id is compared with (see predecessors); None for a first
+    version or a stub."""
+    return predecessors(graph, lineage(graph, doc_id)).get(doc_id)
+
+
+def relation_to(graph: Graph, newer: str, older: str) -> str:
+    """How `newer` follows `older` in their lineage: supersedes, amends, draft (older is
+    its draft) or predecessor."""
+    if any(r.by == newer for r in graph.repealed_by.get(older, [])):
+        return "supersedes"  # decided before amendment, as the status is
+    if newer in graph.amended_by.get(older, []):
+        return "amends"
+    old = graph.docs.get(older)
+    return "draft" if old is not None and old.kind == "draft" else "predecessor"
 
 
 def _later_versions(graph: Graph, doc_id: str) -> list[str]:
