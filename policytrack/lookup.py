@@ -21,7 +21,7 @@ import difflib
 from .errors import AmbiguousRef, NotFound
 from .index import Index
 from .model import DocNumber, ref_key, title_key
-from .temporal import Graph
+from .supersession import Graph
 
 
 def resolve(index: Index, graph: Graph, ref: str) -> str:

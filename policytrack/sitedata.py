@@ -196,7 +196,7 @@ def _nearest(versions: tuple[str, ...], doc_id: str) -> tuple[str, ...]:
 
 class _Lineages:
     """Each lineage computed once for all its versions, with every version's predecessor
-    (temporal.predecessors): a document superseding a much-superseded one joins a
+    (supersession.predecessors): a document superseding a much-superseded one joins a
     lineage of hundreds, where a per-version walk would be cubic."""
 
     def __init__(self, g: Graph) -> None:

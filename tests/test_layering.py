@@ -12,7 +12,7 @@ PKG = ROOT / "policytrack"
 # module → the policytrack modules it may import (docs/architecture.md, "Layers")
 BASE = {"errors", "chinese"}
 MODEL = BASE | {"model", "facts", "versions"}
-MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "temporal"}
+MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "supersession", "temporal"}
 # net (HTTP with an address rule and a deadline) and safeio (bounded file reads) are base
 # modules for the layers that read the outside world (docs/security.md)
 OUTSIDE = {"net", "safeio"}
@@ -29,7 +29,8 @@ ALLOWED: dict[str, set[str]] = {
     "diff": MODEL | {"keychanges", "keyfacts"},
     "keychanges": MODEL,
     "keyfacts": MODEL | {"keychanges"},
-    "temporal": MODEL,
+    "supersession": MODEL,
+    "temporal": MODEL | {"supersession"},
     "ingest": MODEL | OUTSIDE | {"docfile", "ingest"},
     "archive": MODEL | {"docfile", "recovery"},
     "index": MODEL | {"docfile", "archive", "recovery"},
@@ -55,7 +56,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "cli": MIDDLE_FREE | {"commands", "cli", "recovery"},
     # the library API: a thin object over commands (docs/api.md)
-    "api": MIDDLE_FREE | {"commands", "temporal", "curate", "site", "alerts"},
+    "api": MIDDLE_FREE | {"commands", "curate", "site", "alerts"},
 }
 # third-party modules only one layer may import
 EXCLUSIVE = {

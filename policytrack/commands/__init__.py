@@ -6,7 +6,7 @@ added), `reports` (list, show, history, status, expiring), `diffing`, `check`, `
 (link, unlink, set), `suggest`, `sitebuild`, `alerting`; `loading` opens an archive for a
 command and `rows` is a document as listings show it. The domain rules they use live
 below: REF resolution in `lookup`, the version a diff compares with in
-`temporal.predecessors`, an alert's phrasing in `alerts`. Every name the CLI, the
+`supersession.predecessors`, an alert's phrasing in `alerts`. Every name the CLI, the
 benchmarks and the tests use is imported here, so `commands.X` is the way in (and what a
 test patches)."""
 

@@ -13,11 +13,8 @@ from policytrack.errors import (
     NotFound,
     ValidationErrors,
 )
-from policytrack.temporal import (
-    predecessor_of,
-    relation_to,
-    status_of,
-)
+from policytrack.supersession import predecessor_of, relation_to
+from policytrack.temporal import status_of
 
 from .loading import lineage, load, resolve
 

@@ -14,9 +14,7 @@ from policytrack.model import (
     Document,
 )
 from policytrack.safeio import read_limited
-from policytrack.temporal import (
-    predecessor_of,
-)
+from policytrack.supersession import predecessor_of
 
 from .loading import Loaded, load, resolve
 
