@@ -7,6 +7,10 @@ the pairs outside the longest increasing run of new positions. Inline edits come
 diff-match-patch with its timeout disabled (a timeout silently degrades large inputs to
 delete-all/insert-all) and semantic clean-up so edits read as phrases. Only this module
 imports the diff libraries.
+
+Size: over 500 lines because the alignment, the inline diff and their assembly use the two
+diff libraries that ruff reserves to this module (banned-api); what reads a changed unit is
+in `keychanges` and `keyfacts`.
 """
 
 from __future__ import annotations
