@@ -92,6 +92,15 @@ def _p(problems: list[str], path: str, field: str, message: str) -> None:
     problems.append(f"{path or '<input>'}: {field}: {message}")
 
 
+def _unknown_keys(
+    raw: dict[str, Any], known: tuple[str, ...], field: str, path: str, problems: list[str]
+) -> None:
+    """Each key of a nested mapping that is not one of its fields."""
+    for key in raw:
+        if key not in known:
+            _p(problems, path, f"{field}.{key}", f"unknown field; use one of {', '.join(known)}")
+
+
 def _str(
     data: dict[str, Any], key: str, path: str, problems: list[str], *, required: bool = False
 ) -> str | None:
@@ -127,14 +136,7 @@ def _fact_in(name: str, raw: Any, path: str, problems: list[str]) -> DatedFact:
             "must be 'unknown', a date (YYYY-MM-DD) or a mapping with date/basis/evidence",
         )
         return UNKNOWN
-    for key in raw:
-        if key not in FACT_KEYS:
-            _p(
-                problems,
-                path,
-                f"{field}.{key}",
-                f"unknown field; use one of {', '.join(FACT_KEYS)}",
-            )
+    _unknown_keys(raw, FACT_KEYS, field, path, problems)
     value = raw.get("date")
     if value is not None and not isinstance(value, date):
         _p(problems, path, f"{field}.date", f"{value!r} is not a date; write it as YYYY-MM-DD")
@@ -255,14 +257,7 @@ def _check_relations(data: dict[str, Any], path: str, problems: list[str]) -> No
         if not isinstance(r, dict):
             _p(problems, path, field, "must be a mapping with type and doc_number or title")
             continue
-        for key in r:
-            if key not in RELATION_KEYS:
-                _p(
-                    problems,
-                    path,
-                    f"{field}.{key}",
-                    f"unknown field; use one of {', '.join(RELATION_KEYS)}",
-                )
+        _unknown_keys(r, RELATION_KEYS, field, path, problems)
         rtype = r.get("type")
         if rtype not in RELATION_TYPES:
             _p(
@@ -321,14 +316,7 @@ def _source_in(raw: Any, field: str, path: str, problems: list[str]) -> Source:
     if not isinstance(raw, dict):
         _p(problems, path, field, "must be a mapping of file, url, format, sha256…")
         return Source()
-    for key in raw:
-        if key not in SOURCE_KEYS:
-            _p(
-                problems,
-                path,
-                f"{field}.{key}",
-                f"unknown field; use one of {', '.join(SOURCE_KEYS)}",
-            )
+    _unknown_keys(raw, SOURCE_KEYS, field, path, problems)
     sha = str(raw.get("sha256") or "")
     if sha and not re.fullmatch(r"[0-9a-f]{64}", sha):
         _p(problems, path, f"{field}.sha256", "must be 64 lowercase hex digits")
@@ -352,14 +340,7 @@ def _history_in(raw: Any, path: str, problems: list[str]) -> tuple[HistoryEvent,
         if not isinstance(item, dict):
             _p(problems, path, field, "must be a mapping with date, event and evidence")
             continue
-        for key in item:
-            if key not in HISTORY_KEYS:
-                _p(
-                    problems,
-                    path,
-                    f"{field}.{key}",
-                    f"unknown field; use one of {', '.join(HISTORY_KEYS)}",
-                )
+        _unknown_keys(item, HISTORY_KEYS, field, path, problems)
         day, event = item.get("date"), item.get("event")
         if not isinstance(day, date):
             _p(problems, path, f"{field}.date", f"{day!r} is not a date; write it as YYYY-MM-DD")
