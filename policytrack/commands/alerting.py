@@ -8,11 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policytrack.docfile import parse
-from policytrack.errors import (
-    AmbiguousRef,
-    NotFound,
-    ValidationErrors,
-)
+from policytrack.errors import AmbiguousRef, NotFound, ValidationErrors
 from policytrack.supersession import predecessor_of, relation_to
 from policytrack.temporal import status_of
 

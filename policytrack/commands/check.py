@@ -7,21 +7,11 @@ from datetime import date
 from pathlib import Path
 
 from policytrack.docfile import parse, serialise
-from policytrack.errors import (
-    PolicytrackError,
-    ValidationErrors,
-)
+from policytrack.errors import PolicytrackError, ValidationErrors
 from policytrack.index import Index
-from policytrack.model import (
-    Document,
-    ref_key,
-)
-from policytrack.temporal import (
-    build_graph,
-)
-from policytrack.temporal import (
-    lineage as graph_lineage,
-)
+from policytrack.model import Document, ref_key
+from policytrack.temporal import build_graph
+from policytrack.temporal import lineage as graph_lineage
 
 from .loading import Loaded, open_archive, rel
 from .suggest import suggestions_in

@@ -7,12 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policytrack.docfile import parse, serialise
-from policytrack.errors import (
-    NotFound,
-)
-from policytrack.model import (
-    Document,
-)
+from policytrack.errors import NotFound
+from policytrack.model import Document
 from policytrack.safeio import read_limited
 from policytrack.supersession import predecessor_of
 

@@ -8,19 +8,9 @@ from typing import TYPE_CHECKING
 
 from policytrack.archive import Archive, Trailers
 from policytrack.docfile import parse
-from policytrack.errors import (
-    Conflict,
-    NotFound,
-    PolicytrackError,
-)
-from policytrack.model import (
-    LINEAGE_TYPES,
-    Document,
-    Relation,
-)
-from policytrack.temporal import (
-    build_graph,
-)
+from policytrack.errors import Conflict, NotFound, PolicytrackError
+from policytrack.model import LINEAGE_TYPES, Document, Relation
+from policytrack.temporal import build_graph
 
 from .loading import Loaded, lineage, load, resolve
 

@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policytrack.docfile import serialise
-from policytrack.errors import (
-    PolicytrackError,
-)
+from policytrack.errors import PolicytrackError
 from policytrack.safeio import read_limited
 
 if TYPE_CHECKING:  # imported where used: a command loads only what it needs (startup time)

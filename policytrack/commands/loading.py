@@ -12,16 +12,9 @@ from pathlib import Path
 from policytrack import lookup
 from policytrack.archive import Archive
 from policytrack.index import Index
-from policytrack.model import (
-    Document,
-)
-from policytrack.temporal import (
-    Graph,
-    build_graph,
-)
-from policytrack.temporal import (
-    lineage as graph_lineage,
-)
+from policytrack.model import Document
+from policytrack.temporal import Graph, build_graph
+from policytrack.temporal import lineage as graph_lineage
 
 
 def open_archive(path: Path) -> Archive:

@@ -8,22 +8,10 @@ from pathlib import Path
 
 from policytrack.archive import Commit
 from policytrack.docfile import parse
-from policytrack.errors import (
-    PolicytrackError,
-)
+from policytrack.errors import PolicytrackError
 from policytrack.index import Index
-from policytrack.model import (
-    Document,
-    MeasureDeadline,
-)
-from policytrack.temporal import (
-    STATUS_ALIASES,
-    Expiring,
-    Status,
-    build_graph,
-    expiring,
-    status_of,
-)
+from policytrack.model import Document, MeasureDeadline
+from policytrack.temporal import STATUS_ALIASES, Expiring, Status, build_graph, expiring, status_of
 
 from .loading import lineage, load, open_archive, resolve, without_gc
 from .rows import DocumentRow, row_for

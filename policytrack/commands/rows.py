@@ -6,15 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from policytrack.model import (
-    RECORD_FIELDS,
-    fields_json,
-)
-from policytrack.temporal import (
-    Graph,
-    current_version,
-    status_of,
-)
+from policytrack.model import RECORD_FIELDS, fields_json
+from policytrack.temporal import Graph, current_version, status_of
 
 from .loading import Loaded
 

@@ -7,9 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from policytrack.docfile import split_front_matter
-from policytrack.model import (
-    Document,
-)
+from policytrack.model import Document
 
 from .loading import Loaded, lineage, load
 from .rows import DocumentRow, row_for

@@ -10,14 +10,8 @@ from dataclasses import dataclass
 from policytrack.docfile import serialise
 from policytrack.errors import PolicytrackError
 from policytrack.ingest import apply_overrides
-from policytrack.model import (
-    LINEAGE_TYPES,
-    Document,
-    Relation,
-)
-from policytrack.versions import (
-    is_user_link,
-)
+from policytrack.model import LINEAGE_TYPES, Document, Relation
+from policytrack.versions import is_user_link
 
 LINK_AS = {"amends": "amends", "replaces": "supersedes", "draft": "draft"}
 

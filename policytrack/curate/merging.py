@@ -6,18 +6,8 @@ from __future__ import annotations
 
 from policytrack.docfile import parse, serialise
 from policytrack.ingest import apply_overrides
-from policytrack.model import (
-    LINEAGE_TYPES,
-    Document,
-    FieldEvidence,
-    Relation,
-    Source,
-    ref_key,
-)
-from policytrack.versions import (
-    is_user_link,
-    same_source,
-)
+from policytrack.model import LINEAGE_TYPES, Document, FieldEvidence, Relation, Source, ref_key
+from policytrack.versions import is_user_link, same_source
 
 
 def with_state(new: Document, stored: Document) -> str:

@@ -19,11 +19,7 @@ from policytrack.docfile import parse, serialise, split_front_matter
 from policytrack.errors import PolicytrackError
 from policytrack.index import INSTRUMENT, SKETCH, Index
 from policytrack.ingest import Ingested, apply_overrides
-from policytrack.model import (
-    Document,
-    instrument_key,
-    ref_key,
-)
+from policytrack.model import Document, instrument_key, ref_key
 from policytrack.versions import (
     SKETCH_SHARED,
     Copy,
@@ -39,15 +35,7 @@ from policytrack.versions import (
     with_links,
 )
 
-from .merging import (
-    adopt,
-    auto_links,
-    links_to,
-    number_from,
-    source_place,
-    with_body,
-    with_state,
-)
+from .merging import adopt, auto_links, links_to, number_from, source_place, with_body, with_state
 
 CROWDED = 50  # a key naming more documents than this finds no copies (boilerplate)
 
