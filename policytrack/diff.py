@@ -7,6 +7,10 @@ the pairs outside the longest increasing run of new positions. Inline edits come
 diff-match-patch with its timeout disabled (a timeout silently degrades large inputs to
 delete-all/insert-all) and semantic clean-up so edits read as phrases. Only this module
 imports the diff libraries.
+
+Size: over 500 lines because the alignment, the inline diff and their assembly use the two
+diff libraries that ruff reserves to this module (banned-api); what reads a changed unit is
+in `keychanges` and `keyfacts`.
 """
 
 from __future__ import annotations
@@ -463,111 +467,18 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
     """Align and diff two versions of a document."""
     ob, nb = blocks_of(old, variants=ignore_variants), blocks_of(new, variants=ignore_variants)
     groups = align(ob, nb)
-    # order changes among one-to-one pairs
-    pairs = sorted((g for g in groups if g[0] and g[1]), key=lambda g: g[0][0])
-    in_order = _longest_increasing([g[1][0] for g in pairs])
-    moved_old = {g[0][0] for k, g in enumerate(pairs) if k not in in_order}
-    # a swap: a pair out of order that crosses exactly one pair of the ordered run has
-    # traded places with it, so both moved (one long move crosses many and moves alone)
-    for k, g in enumerate(pairs):
-        if k in in_order:
-            continue
-        crossed = [
-            h
-            for m, h in enumerate(pairs)
-            if m in in_order and (h[0][0] - g[0][0]) * (h[1][0] - g[1][0]) < 0
-        ]
-        if len(crossed) == 1:
-            moved_old.add(crossed[0][0][0])
-    changes: list[UnitChange] = []
-    for oi, ni, sim in groups:
-        olds = tuple(ob[i] for i in oi)
-        news = tuple(nb[j] for j in ni)
-        if not olds:
-            changes.append(
-                UnitChange(
-                    "added",
-                    (),
-                    news,
-                    0.0,
-                    (InlineEdit("insert", news[0].text),) if news[0].text else (),
-                )
-            )
-            continue
-        if not news:
-            changes.append(
-                UnitChange(
-                    "removed",
-                    olds,
-                    (),
-                    0.0,
-                    (InlineEdit("delete", olds[0].text),) if olds[0].text else (),
-                )
-            )
-            continue
-        old_text = "\n\n".join(b.text for b in olds)
-        new_text = "\n\n".join(b.text for b in news)
-        same = "".join(b.key for b in olds) == "".join(b.key for b in news)
-        moved = oi[0] in moved_old
-        edits = (
-            ()
-            if same
-            else inline(_cmp_text(old_text, ignore_variants), _cmp_text(new_text, ignore_variants))
+    moved_old = _moved(groups)
+    changes = [
+        _change(
+            tuple(ob[i] for i in oi),
+            tuple(nb[j] for j in ni),
+            sim,
+            oi[0] in moved_old if oi else False,
+            ignore_variants,
         )
-        facts = (
-            ()
-            if same
-            else tuple(
-                unit_facts(
-                    old_text,
-                    new_text,
-                    regions_in_sentences(new_text, pairs_of(edits)),
-                    _similarity,
-                )
-            )
-        )
-        if len(olds) > 1:
-            op: Op = "merged"
-        elif len(news) > 1:
-            op = "split"
-        elif same:
-            renumbered = olds[0].label != news[0].label
-            op = "renumbered" if renumbered else ("moved" if moved else "unchanged")
-        else:
-            op = "modified"
-        changes.append(UnitChange(op, olds, news, sim, edits, facts, moved and op != "moved"))
-    position = {b.anchor: k for k, b in enumerate(nb)}
-    old_position = {b.anchor: k for k, b in enumerate(ob)}
-
-    def order(c: UnitChange) -> tuple[float, float]:
-        if c.new:
-            return (position[c.new[0].anchor], 0.0)
-        # a removed unit sits after the new unit that follows its old predecessor
-        k = old_position[c.old[0].anchor]
-        prev_new = [
-            position[x.new[0].anchor]
-            for x in changes
-            if x.old and x.new and old_position[x.old[-1].anchor] < k
-        ]
-        return (max(prev_new) if prev_new else -1, 0.5 + k / 10_000)
-
-    keys = {id(c): order(c) for c in changes}  # computed first: a list is empty while it sorts
-    changes.sort(key=lambda c: keys[id(c)])
-    meta = []
-    for name in ("title", "doc_number", "issuer"):
-        a, b = getattr(old, name), getattr(new, name)
-        if a != b:
-            meta.append((name, a, b))
-    for name, fo in old.window.fields().items():
-        fn = getattr(new.window, name)
-        if fo.value != fn.value:
-            meta.append(
-                (
-                    name,
-                    fo.value.isoformat() if fo.value else None,
-                    fn.value.isoformat() if fn.value else None,
-                )
-            )
+        for oi, ni, sim in groups
+    ]
+    _sort_in_new_order(changes, ob, nb)
     reads = [
         UnitRead(
             "、".join(b.label or b.title for b in (c.new or c.old)),
@@ -584,9 +495,117 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
         old.display_title,
         new.display_title,
         tuple(changes),
-        tuple(meta),
+        _metadata(old, new),
         group(reads),
     )
+
+
+def _moved(groups: list[tuple[list[int], list[int], float]]) -> set[int]:
+    """The old positions of the one-to-one pairs that changed order: those outside the
+    longest run kept in order, and the partner of a swap."""
+    pairs = sorted((g for g in groups if g[0] and g[1]), key=lambda g: g[0][0])
+    in_order = _longest_increasing([g[1][0] for g in pairs])
+    moved_old = {g[0][0] for k, g in enumerate(pairs) if k not in in_order}
+    # a swap: a pair out of order that crosses exactly one pair of the ordered run has
+    # traded places with it, so both moved (one long move crosses many and moves alone)
+    for k, g in enumerate(pairs):
+        if k in in_order:
+            continue
+        crossed = [
+            h
+            for m, h in enumerate(pairs)
+            if m in in_order and (h[0][0] - g[0][0]) * (h[1][0] - g[1][0]) < 0
+        ]
+        if len(crossed) == 1:
+            moved_old.add(crossed[0][0][0])
+    return moved_old
+
+
+def _change(
+    olds: tuple[Block, ...],
+    news: tuple[Block, ...],
+    sim: float,
+    moved: bool,
+    ignore_variants: bool,
+) -> UnitChange:
+    """What happened to one aligned group: added, removed, merged, split, renumbered,
+    moved, unchanged or modified, with its inline edits and the facts that changed."""
+    if not olds:
+        return UnitChange(
+            "added", (), news, 0.0, (InlineEdit("insert", news[0].text),) if news[0].text else ()
+        )
+    if not news:
+        return UnitChange(
+            "removed", olds, (), 0.0, (InlineEdit("delete", olds[0].text),) if olds[0].text else ()
+        )
+    old_text = "\n\n".join(b.text for b in olds)
+    new_text = "\n\n".join(b.text for b in news)
+    same = "".join(b.key for b in olds) == "".join(b.key for b in news)
+    edits = (
+        ()
+        if same
+        else inline(_cmp_text(old_text, ignore_variants), _cmp_text(new_text, ignore_variants))
+    )
+    facts = (
+        ()
+        if same
+        else tuple(
+            unit_facts(
+                old_text, new_text, regions_in_sentences(new_text, pairs_of(edits)), _similarity
+            )
+        )
+    )
+    if len(olds) > 1:
+        op: Op = "merged"
+    elif len(news) > 1:
+        op = "split"
+    elif same:
+        renumbered = olds[0].label != news[0].label
+        op = "renumbered" if renumbered else ("moved" if moved else "unchanged")
+    else:
+        op = "modified"
+    return UnitChange(op, olds, news, sim, edits, facts, moved and op != "moved")
+
+
+def _sort_in_new_order(changes: list[UnitChange], ob: list[Block], nb: list[Block]) -> None:
+    """Changes in the new document's order; a removed unit after the new unit that
+    follows its old predecessor."""
+    position = {b.anchor: k for k, b in enumerate(nb)}
+    old_position = {b.anchor: k for k, b in enumerate(ob)}
+
+    def order(c: UnitChange) -> tuple[float, float]:
+        if c.new:
+            return (position[c.new[0].anchor], 0.0)
+        k = old_position[c.old[0].anchor]
+        prev_new = [
+            position[x.new[0].anchor]
+            for x in changes
+            if x.old and x.new and old_position[x.old[-1].anchor] < k
+        ]
+        return (max(prev_new) if prev_new else -1, 0.5 + k / 10_000)
+
+    keys = {id(c): order(c) for c in changes}  # computed first: a list is empty while it sorts
+    changes.sort(key=lambda c: keys[id(c)])
+
+
+def _metadata(old: Document, new: Document) -> tuple[tuple[str, str | None, str | None], ...]:
+    """The title, doc number, issuer and dates that differ: (field, old, new)."""
+    meta: list[tuple[str, str | None, str | None]] = []
+    for name in ("title", "doc_number", "issuer"):
+        a, b = getattr(old, name), getattr(new, name)
+        if a != b:
+            meta.append((name, a, b))
+    for name, fo in old.window.fields().items():
+        fn = getattr(new.window, name)
+        if fo.value != fn.value:
+            meta.append(
+                (
+                    name,
+                    fo.value.isoformat() if fo.value else None,
+                    fn.value.isoformat() if fn.value else None,
+                )
+            )
+    return tuple(meta)
 
 
 def pairs_of(edits: tuple[InlineEdit, ...]) -> list[tuple[str, str]]:

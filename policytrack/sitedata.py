@@ -32,7 +32,16 @@ from .bodies import bodies, national_jurisdiction
 from .index import Index
 from .model import Document, display_title, ref_key, slugify
 from .site import DocLink, DocumentPage, ExpiringEntry, RedlinePage, Row, SiteData
-from .temporal import Graph, Status, build_graph, current_version, expiring, lineage, status_of
+from .temporal import (
+    Graph,
+    Status,
+    build_graph,
+    current_version,
+    expiring,
+    lineage,
+    predecessors,
+    status_of,
+)
 
 SITE_WINDOWS = (30, 90, 180)
 RECENT_REDLINES = 30  # version comparisons listed on the home page, newest first
@@ -199,7 +208,7 @@ def _nearest(versions: tuple[str, ...], doc_id: str) -> tuple[str, ...]:
 
 class _Lineages:
     """Each lineage computed once for all its versions, with every version's predecessor
-    (as commands.predecessor_of): a document superseding a much-superseded one joins a
+    (supersession.predecessors): a document superseding a much-superseded one joins a
     lineage of hundreds, where a per-version walk would be cubic."""
 
     def __init__(self, g: Graph) -> None:
@@ -214,15 +223,9 @@ class _Lineages:
         if doc_id not in self.versions:
             g = self.g
             members = tuple(lineage(g, doc_id))
-            archived = [i for i in members if i in g.docs]
-            position = {v: k for k, v in enumerate(archived)}
             for i in members:
                 self.versions[i] = members
-            for k, i in enumerate(archived):
-                direct = [p for p in g.predecessors.get(i, []) if p in g.docs]
-                pred = max(direct, key=position.__getitem__) if direct else None
-                if not direct and k > 0:
-                    pred = archived[k - 1]
+            for i, pred in predecessors(g, members).items():
                 self.predecessor[i] = pred
                 if pred is not None:
                     self.successors.setdefault(pred, []).append(i)
