@@ -315,10 +315,10 @@ def group(reads: Sequence[UnitRead]) -> tuple[KeyChange, ...]:
     """One change made in several units becomes one KeyChange listing them; a word replaced
     the same way in two or more units (and not already read as another kind) is a wording
     change; the result is ranked by kind, then by how many units a change touches."""
-    grouped: dict[tuple[str, str, str], list[tuple[UnitRead, UnitFact]]] = {}
+    grouped: dict[tuple[str, ...], list[tuple[UnitRead, UnitFact]]] = {}
     for r in reads:
         for f in r.facts:
-            grouped.setdefault((f.kind, f.old, f.new), []).append((r, f))
+            grouped.setdefault((f.kind, f.old, f.new, *_organs(f)), []).append((r, f))
     subs: dict[tuple[str, str], list[UnitRead]] = {}
     for r in reads:
         for a, b in dict.fromkeys(r.substitutions):
@@ -347,6 +347,19 @@ def group(reads: Sequence[UnitRead]) -> tuple[KeyChange, ...]:
     rank = {k: n for n, k in enumerate(KINDS)}
     out.sort(key=lambda c: (rank[c.kind], -len(c.units)))
     return tuple(out)
+
+
+def _organs(f: UnitFact) -> tuple[str, str]:
+    """The organ words after a department's function (保密工作机构 → 工作机构): departments of one
+    function but different organs are not one change (保密工作机构 ≠ 保密行政管理部门)."""
+    if f.kind != "actor":
+        return ("", "")
+
+    def organ(value: str, text: str) -> str:
+        at = text.find(value) if value else -1
+        return text[at + len(value) :] if at >= 0 else ""
+
+    return (organ(f.old, f.old_text), organ(f.new, f.new_text))
 
 
 def ranked(changes: Sequence[KeyChange], cap: int) -> tuple[tuple[KeyChange, ...], int]:

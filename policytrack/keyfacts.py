@@ -164,8 +164,17 @@ _DATE = re.compile(
 )
 
 
+# a date that recurs every year: 每年九月的第三个星期六, 每年12月4日
+_YEARLY = re.compile(
+    r"每年(?:的)?(\d{1,2}|[一二三四五六七八九十]{1,3})月(?:的)?"
+    r"(?:(\d{1,2}|[一二三四五六七八九十]{1,3})日|第([一二三四五1-5])(?:个)?(星期|周)([一二三四五六日天]))"
+)
+
+
 def date_values(sentence: str) -> list[tuple[str, str]]:
     out = []
+    for m in _YEARLY.finditer(sentence):
+        out.append((canonical_numbers(m.group(0)), m.group(0)))
     for m in _DATE.finditer(sentence):
         y, mo = number(m.group(1)), number(m.group(2))
         if y is None or mo is None:
@@ -330,6 +339,7 @@ DEPARTMENT_STEMS = frozenset(
         "地震",
         "网信",
         "外事",
+        "外交",
         "地方金融监督管理",
         "金融监管",
         "金融",
@@ -369,7 +379,8 @@ DEPARTMENT_STEMS = frozenset(
     ]
 )
 _ORGAN = (
-    "行政主管部门|行政管理部门|主管部门|管理部门|行政部门|部门|委员会|管理局|局|厅|委|机关|机构"
+    "行政主管部门|行政管理部门|监督管理部门|监督管理机构|主管部门|管理部门|行政部门|工作机构|部门|委员会"
+    "|管理局|局|厅|委|机关|机构"
     "|办公室|办"
 )
 _LEVEL = (
@@ -387,8 +398,18 @@ def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     which a command that never diffs should not pay at startup."""
     stems = "|".join(sorted(DEPARTMENT_STEMS, key=len, reverse=True))
     actor = re.compile(rf"(?P<lv>(?:{_LEVEL})?)(?:人民政府)?(?P<stem>{stems})(?P<organ>{_ORGAN})")
-    listed = re.compile(rf"(?:(?:{stems})[、和]){{1,}}(?:{stems})(?=等|[、和]?(?:{_ORGAN}))")
+    listed = re.compile(
+        rf"(?:(?:{stems})[、和]){{1,}}(?:{stems})"
+        rf"(?=等|[、和]?(?:{_ORGAN})|和其他[^，。；、]{{0,8}}?(?:{_ORGAN}))"
+    )
     return actor, listed
+
+
+# a list of functions that ends in 等部门 (教育、退役军人事务、文化宣传等部门): every member names a
+# department, known function or not, when at least one member is a known function
+_LISTED_DEPARTMENTS = re.compile(
+    r"(?<![\u4e00-\u9fff])((?:[\u4e00-\u9fff]{2,8}、)+[\u4e00-\u9fff]{2,8})等(?:有关)?(?:部门|机关)"
+)
 
 
 # a short function name (水, 公安) stands alone only after a word boundary like these
@@ -422,6 +443,14 @@ def actor_mentions(text: str) -> list[tuple[str, str, str]]:
     for m in listed.finditer(text):
         for k, item in enumerate(re.split("[、和]", m.group(0))):
             spans.append((m.start() + k, ("", item, "")))
+    for m in _LISTED_DEPARTMENTS.finditer(text):
+        items = m.group(1).split("、")
+        if not any(item in DEPARTMENT_STEMS for item in items):
+            continue
+        known = {x for _, (_, x, _) in spans}
+        for k, item in enumerate(items):
+            if item not in known:
+                spans.append((m.start() + k, ("", item, "")))
     spans.sort(key=lambda x: x[0])
     out += [x for _, x in spans]
     return out
@@ -437,26 +466,56 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
     sm = difflib.SequenceMatcher(None, so, sn, autojunk=False)
     renamed_o: set[str] = set()
     renamed_n: set[str] = set()
+    # a name kept inside a longer one: 文化 → 文化和旅游, 新闻、出版 → 新闻出版
+    merged: dict[str, list[str]] = {}
+    for a in dict.fromkeys(x for x in so if x not in sn):
+        b = next((b for b in dict.fromkeys(sn) if b not in so and (a in b or b in a)), None)
+        if b is not None:
+            merged.setdefault(b, []).append(a)
+    for b, olds in merged.items():
+        gone = "、".join(olds)
+        out.append(UnitFact("actor", gone, b, _sentence_with(new, b), gone, _full(n, b)))
+        renamed_o.update(olds)
+        renamed_n.add(b)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            # the same function under another organ: 金融监督管理机构 → 金融管理部门
+            for k in range(i2 - i1):
+                a_full, b_full = _name(o[i1 + k]), _name(n[j1 + k])
+                if (
+                    _organ_class(o[i1 + k][2]) != _organ_class(n[j1 + k][2])
+                    and o[i1 + k][2]
+                    and n[j1 + k][2]
+                    and a_full not in new
+                    and b_full not in old
+                ):
+                    out.append(
+                        UnitFact(
+                            "actor", a_full, b_full, _sentence_with(new, b_full), a_full, b_full
+                        )
+                    )
+            continue
         if op != "replace":
             continue
-        a_block, b_block = so[i1:i2], sn[j1:j2]
-        for k, a in enumerate(a_block):
-            b = b_block[min(k, len(b_block) - 1)]
-            if a in sn or b in so or a == b:
-                continue  # still named elsewhere in the unit: moved, not renamed
+        a_block = [a for a in so[i1:i2] if a not in sn]
+        b_block = [b for b in sn[j1:j2] if b not in so]
+        a_rest = [a for a in a_block if a not in renamed_o]
+        b_rest = [b for b in b_block if b not in renamed_n]
+        if len(a_rest) != len(b_rest):
+            continue  # no one-to-one replacement: what is left is added or removed
+        for a, b in zip(a_rest, b_rest, strict=True):
             out.append(UnitFact("actor", a, b, _sentence_with(new, b), _full(o, a), _full(n, b)))
             renamed_o.add(a)
             renamed_n.add(b)
     for stem in dict.fromkeys(so):
         if stem not in sn and stem not in renamed_o:
             sentence = _sentence_with(old, stem)
-            if _RESPONSIBLE.search(sentence) and stem not in _ORGANS_OF_STATE:
+            if _assigns_duty(sentence) and stem not in _ORGANS_OF_STATE:
                 out.append(UnitFact("actor", stem, "", sentence, _full(o, stem), ""))
     for stem in dict.fromkeys(sn):
         if stem not in so and stem not in renamed_n:
             sentence = _sentence_with(new, stem)
-            if _RESPONSIBLE.search(sentence) and stem not in _ORGANS_OF_STATE:
+            if _assigns_duty(sentence) and stem not in _ORGANS_OF_STATE:
                 out.append(UnitFact("actor", "", stem, sentence, "", _full(n, stem)))
     # the same function at another level: 区、县教育行政部门 → 区教育行政部门
     lv_o = {(lv, stem) for lv, stem, _ in o if lv}
@@ -468,6 +527,22 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
             changed.add((lv, others[0]))
             out.append(UnitFact("actor", lv, others[0], _sentence_with(new, others[0] + stem)))
     return _unique(out)
+
+
+def _assigns_duty(sentence: str) -> bool:
+    """A sentence that gives someone a duty (负责, 主管, 会同…), the names of departments set
+    aside: 国有资产监督管理机构 does not make a sentence about supervising."""
+    actor, _ = _actor_patterns()
+    return bool(_RESPONSIBLE.search(actor.sub("", sentence)))
+
+
+def _name(mention: tuple[str, str, str]) -> str:
+    return mention[1] + mention[2]
+
+
+def _organ_class(organ: str) -> str:
+    """The kind of organ without its qualifiers: 行政主管部门 and 管理部门 are both 部门."""
+    return re.sub("行政|主管|监督|管理", "", organ) or organ
 
 
 def _full(mentions: list[tuple[str, str, str]], stem: str) -> str:
@@ -493,8 +568,34 @@ def approval_values(sentence: str) -> list[tuple[str, str]]:
             word = "同意"
         if word == "许可" and sentence[m.end() : m.end() + 1] == "证":
             word = "许可证"
-        out.append((word, _clause(sentence, m.start(), m.end())))
+        clause = _clause(sentence, m.start(), m.end())
+        left = max(sentence.rfind(p, 0, m.start()) for p in "，；。：") + 1
+        out.append((word + _approver(sentence[left : m.start()], word), clause))
     return out
+
+
+def _approver(head: str, word: str) -> str:
+    """The approving authority of a clause, as a value that changes when the chain of
+    approvers does (须报请最高人民法院报经全国人民代表大会常务委员会批准 → 应当报请全国人民代表大会
+    常务委员会批准; 经机关、单位负责人批准 → 经机关、单位主要负责人或者其指定的人员批准), but not
+    when a department is renamed or moved to another level (a department change, read as one),
+    nor for wording around it (审核报 → 审核后报, 国务院…部门负责人 → 其负责人). `head` is the
+    text of the clause before the approval word. Empty when it names no approver: then only
+    the approval word is compared."""
+    if not head or word in ("党中央", "告知承诺", "准印证", "准用证", "同意书"):
+        return ""
+    m = re.search(r"经过|报请|报经|报送|征得|经|报|由", head)
+    if m is None:
+        return ""
+    who = head[m.end() :]
+    if "责令" in who:
+        return ""  # 由…责令限期补办备案手续: who orders the filing, not who approves
+    actor, listed = _actor_patterns()
+    for pattern in (actor, listed, _GOVERNMENT):
+        who = pattern.sub("", who)
+    who = re.sub(r"[^、，]*?(?:部门|机构|机关)(?=负责人)|其(?=负责人)", "", who)
+    who = re.sub(rf"{_LEVEL}|或者|以及|和|、|的|后|之|并|依法|有关|批准或者决定", "", who)
+    return "@" + who if len(CJK.findall(who)) >= 2 else ""
 
 
 def _clause(sentence: str, start: int, end: int) -> str:
@@ -507,6 +608,17 @@ def approval_facts(pairs: Iterable[tuple[str, str]]) -> list[UnitFact]:
     """An approval, consent or filing requirement added, removed or changed in kind
     (批准 → 备案, 同意 → 共同决定, 党中央 added to the approving authorities)."""
     facts = values_changed("approval", pairs, approval_values)
+    # the same approval where one clause names no approver is no change of approver
+    facts = [
+        f
+        for f in facts
+        if not (
+            f.old
+            and f.new
+            and f.old.split("@")[0] == f.new.split("@")[0]
+            and ("@" in f.old) != ("@" in f.new)
+        )
+    ]
     # show the clauses rather than the bare words
     return [UnitFact(f.kind, f.old_text or f.old, f.new_text or f.new, f.sentence) for f in facts]
 
@@ -642,7 +754,13 @@ def unit_facts(
     pairs = sentence_pairs(old, new, similarity)
     facts: list[UnitFact] = []
     approvals = approval_facts(pairs)
-    approval_sentences = {f.sentence for f in approvals}
+    # a sentence rebuilt around a new kind of approval (应当经…审核 → 未取得…同意书的，…不得…)
+    # changes its modal with it: not a change of strength; a new approver alone does not
+    approval_sentences = {
+        f.sentence
+        for f in values_changed("approval", pairs, approval_values)
+        if f.old.split("@")[0] != f.new.split("@")[0]
+    }
     facts += [
         f for f in obligation_facts(pairs, similarity) if f.sentence not in approval_sentences
     ]

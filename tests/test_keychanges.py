@@ -26,6 +26,7 @@ from policytrack.keychanges import (
     group,
     ranked,
 )
+from policytrack.keyfacts import actor_facts, approval_facts, date_values
 from tests.conftest import CORPUS, LAWREF, ROOT, Run
 
 VERSIONS = LAWREF / "versions"
@@ -134,6 +135,72 @@ def test_grouping_and_ranking() -> None:
     assert changes[2].summary == "用语：市场主体 → 经营主体" and changes[2].where == "第六条等 3 条"
     shown, more = ranked(changes, 2)
     assert len(shown) == 2 and more == 1
+
+
+def test_departments_renamed_in_a_list_or_by_organ_and_lists_of_functions() -> None:
+    # 国防教育法 2018 第二十二条 → 2024 第二十五条: the media departments take their current
+    # names (a name kept inside a longer one is renamed, not removed + added)
+    old = "文化、新闻、出版、广播、电影、电视等部门和单位应当根据形势和任务的要求，采取多种形式开展国防教育。"
+    new = "文化和旅游、新闻出版、广播电视、电影、网信等部门和单位应当根据形势和任务的要求开展国防教育。"
+    renames = {(f.old, f.new) for f in actor_facts(old, new) if f.old and f.new}
+    assert renames == {
+        ("文化", "文化和旅游"),
+        ("新闻、出版", "新闻出版"),
+        ("广播、电视", "广播电视"),
+    }
+    # 反洗钱法 2006 → 2024 第十三条: the same function under another organ
+    old = "制定或者会同国务院有关金融监督管理机构制定金融机构反洗钱规章。"
+    new = "制定或者会同国务院有关金融管理部门制定金融机构反洗钱管理规定。"
+    assert [(f.old, f.new) for f in actor_facts(old, new)] == [("金融监督管理机构", "金融管理部门")]
+    # 国防教育法 第八条: a list that ends in 等部门 names departments, known functions or not;
+    # 保守国家秘密法 第十五条: …会同外交、公安、国家安全和其他中央有关机关
+    old = "教育、退役军人事务、文化宣传等部门，在各自职责范围内负责国防教育工作。"
+    new = (
+        "国防动员、兵役、退役军人事务、国防科研生产、边防海防、人民防空、国防交通等工作的主管部门，"
+        "依照本法和有关法律、法规的规定，开展国防教育。"
+    )
+    assert {f.old for f in actor_facts(old, new) if not f.new} >= {"教育", "文化宣传"}
+    old = "由国家保密行政管理部门分别会同外交、公安、国家安全和其他中央有关机关规定。"
+    new = "由国家保密行政管理部门单独或者会同有关中央国家机关规定。"
+    assert {f.old for f in actor_facts(old, new)} >= {"外交", "公安", "国家安全"}
+    # a department named where no duty is given is no change: 派驻国务院国有资产监督管理机构的
+    # 监察机构 (监督管理 in the name does not assign a duty)
+    assert not actor_facts(
+        "", "国家监察委员会派驻国务院国有资产监督管理机构的监察机构，可以再派出。"
+    )
+
+
+def test_an_approver_that_changes_is_an_approval_change_a_renamed_one_is_not() -> None:
+    def approvals(old: str, new: str) -> list[tuple[str, str]]:
+        return [(f.old, f.new) for f in approval_facts([(old, new)])]
+
+    # 北京市人大常委会任免条例 2007 → 2023 第二十六条: 最高人民法院 leaves the chain
+    assert approvals(
+        "市人大常委会认为市高级人民法院院长需要撤换，须报请最高人民法院报经全国人民代表大会常务委员会批准。",
+        "市人大常委会认为市高级人民法院院长需要撤换，应当报请全国人民代表大会常务委员会批准。",
+    )
+    # 保守国家秘密法 2010 → 2024 第二十一条: the head, or a person the head names
+    assert approvals(
+        "因工作需要知悉国家秘密的，应当经过机关、单位负责人批准。",
+        "因工作需要知悉国家秘密的，应当经过机关、单位主要负责人或者其指定的人员批准。",
+    )
+    # a department renamed (a department change) or a pronoun for it is no approval change
+    assert not approvals("开凿机井应当经水行政主管部门批准。", "开凿机井应当经水务部门批准。")
+    assert not approvals(
+        "经国务院反洗钱行政主管部门负责人批准，可以采取临时冻结措施。",
+        "经其负责人批准，可以采取临时冻结措施。",
+    )
+    assert not approvals(
+        "经依托单位审核报基金管理机构批准。", "经依托单位审核后报基金管理机构批准。"
+    )
+
+
+def test_a_date_that_recurs_every_year() -> None:
+    # 国防教育法 2024 第十二条: 全民国防教育日 moves to a named weekday
+    assert [v for v, _ in date_values("每年九月的第三个星期六为全民国防教育日。")] == [
+        "每年9月的第三个星期六"
+    ]
+    assert [v for v, _ in date_values("每年12月4日为国家宪法日。")] == ["每年12月4日"]
 
 
 # --- the benchmark's matching ------------------------------------------------------------------------
