@@ -294,6 +294,33 @@ def term_candidates(edits: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         if numerals_only(old_frag, new_frag):
             continue
         out.append((old_frag, new_frag))
+    return out + _alternatives_dropped(edits)
+
+
+def _alternatives_dropped(edits: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An alternative dropped after a word of the same stem (股东会[-或者股东大会-] → 股东会或者
+    股东大会 → 股东会), or added (A → A或者B): a wording substitution too."""
+    out = []
+    for k in range(1, len(edits)):
+        op, text = edits[k]
+        prev_op, prev = edits[k - 1]
+        if op == "equal" or prev_op != "equal":
+            continue
+        if k + 1 < len(edits) and edits[k + 1][0] != "equal":
+            continue  # a replacement, not a pure deletion or insertion
+        m = re.fullmatch(r"(或者|或)([\u4e00-\u9fff]{2,8})", text)
+        if not m:
+            continue
+        alternative = m.group(2)
+        # the word before it: the shortest tail of the equal text that begins like the alternative
+        word = next(
+            (prev[-n:] for n in range(2, len(alternative) + 1) if prev[-n:][0] == alternative[0]),
+            "",
+        )
+        if not word or word == alternative:
+            continue
+        both = word + m.group(1) + alternative
+        out.append((both, word) if op == "delete" else (word, both))
     return out
 
 

@@ -654,10 +654,15 @@ _SCOPE = re.compile(
 )
 _STRONG_SCOPE = re.compile(r"适用|范围|对象|资格|限于|包括")
 _SUBSIDY = re.compile(
-    r"补贴|补助|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金"
+    r"补贴|补助|补偿|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金"
 )
 _GRANT = re.compile(r"给予|享受|提供|安排|发放|申领|申请|拨付|兑现|实行|支持")
-_PENAL = re.compile(r"罚款|处分|追究|责令|挪用|克扣|截留|侵占|取消|撤销|不得申请|警告")
+# a subsidy granted: a grant verb governs the subsidy word (给予…补贴, 享受优惠政策); 资助 in
+# 资助导向 or 基金资助项目 names no grant
+_GRANTED = re.compile(rf"(?:{_GRANT.pattern})(?!人)[^，。；]{{0,10}}(?:{_SUBSIDY.pattern})")
+_PENAL = re.compile(
+    r"罚款|处分|追究|责令|挪用|克扣|截留|侵占|取消|撤销|不得申请|警告|追回|暂停拨付|停止拨付"
+)
 _PREFERENCE = re.compile(r"优惠|补贴|补助|奖励|减免")
 _ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)](.+?)[；。，]?$", re.M)
 
@@ -692,11 +697,11 @@ def scope_and_subsidy_facts(
         after_subsidy = any(
             m.end() in _edges(sentence, new_frag) for m in _PREFERENCE.finditer(sentence)
         )
-        if (
-            (words_o != words_n or after_subsidy)
-            and _GRANT.search(sentence)
-            and not _PENAL.search(sentence)
-        ):
+        granted = any(
+            _GRANTED.search(sentence[max(0, m.start() - 12) : m.end()])
+            for m in _SUBSIDY.finditer(sentence)
+        )
+        if (words_o != words_n or after_subsidy) and granted and not _PENAL.search(sentence):
             out.append(UnitFact("subsidy", old_frag, new_frag, sentence))
             continue
         # a member added to or cut from a list (工业、农业和服务业 → 工业和服务业)
@@ -717,6 +722,27 @@ def scope_and_subsidy_facts(
         gone, came = sorted(io - inn), sorted(inn - io)
         out.append(UnitFact("scope", "；".join(gone), "；".join(came), (came or gone)[0]))
     return _unique(out)[:2]
+
+
+def subsidies_added_or_dropped(
+    old: str, new: str, pairs: Iterable[tuple[str, str]]
+) -> list[UnitFact]:
+    """A sentence added or removed whole that grants a subsidy or preference (按照国家有关规定
+    给予相应待遇或者补偿), when the grant is not written elsewhere in the other version."""
+    out = []
+    for o, n in pairs:
+        if o and n:
+            continue
+        sentence, other = (n, old) if n else (o, new)
+        if _PENAL.search(sentence):
+            continue
+        for m in _GRANTED.finditer(sentence):
+            if m.group(0) in other:
+                continue
+            clause = _clause(sentence, m.start(), m.end())
+            out.append(UnitFact("subsidy", "" if n else clause, clause if n else "", sentence))
+            break
+    return out
 
 
 def _explained(old_frag: str, new_frag: str, explained: set[str]) -> bool:
@@ -774,6 +800,8 @@ def unit_facts(
     actors = actor_facts(old, new)
     explained = {x for f in facts + actors for x in (f.old, f.new, f.old_text, f.new_text) if x}
     facts += scope_and_subsidy_facts(old, new, regions, explained)
+    if not any(f.kind == "subsidy" for f in facts):
+        facts += subsidies_added_or_dropped(old, new, pairs)
     # a department that goes with a clause added or removed is part of that change
     clauses = [x for f in facts for x in (f.old, f.new) if len(x) > 8]
     facts += [

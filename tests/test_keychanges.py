@@ -25,8 +25,14 @@ from policytrack.keychanges import (
     canonical_numbers,
     group,
     ranked,
+    term_candidates,
 )
-from policytrack.keyfacts import actor_facts, approval_facts, date_values
+from policytrack.keyfacts import (
+    actor_facts,
+    approval_facts,
+    date_values,
+    subsidies_added_or_dropped,
+)
 from tests.conftest import CORPUS, LAWREF, ROOT, Run
 
 VERSIONS = LAWREF / "versions"
@@ -201,6 +207,34 @@ def test_a_date_that_recurs_every_year() -> None:
         "每年9月的第三个星期六"
     ]
     assert [v for v, _ in date_values("每年12月4日为国家宪法日。")] == ["每年12月4日"]
+
+
+def test_an_alternative_dropped_is_a_wording_substitution() -> None:
+    # 公司法 2018 → 2023: 股东会或者股东大会 → 股东会 in every article that named both
+    edits = [("equal", "公司股东会"), ("delete", "或者股东大会"), ("equal", "、董事会的决议")]
+    assert ("股东会或者股东大会", "股东会") in term_candidates(edits)
+    # a deletion that is not an alternative of the word before it is none
+    edits = [("equal", "公司股东会"), ("delete", "或者董事会"), ("equal", "的决议")]
+    assert term_candidates(edits) == []
+
+
+def test_a_subsidy_is_granted_by_a_verb_not_named_in_passing() -> None:
+    # 保守国家秘密法 2024 第四十三条: a sentence added whole grants compensation
+    old = "涉密人员的合法权益受法律保护。"
+    new = (
+        old + "对因保密原因合法权益受到影响和限制的涉密人员，按照国家有关规定给予相应待遇或者补偿。"
+    )
+    pairs = [(old, old), ("", new.removeprefix(old))]
+    (fact,) = subsidies_added_or_dropped(old, new, pairs)
+    assert fact.kind == "subsidy" and "给予相应待遇或者补偿" in fact.new and not fact.old
+    # 国家自然科学基金条例 2024: 资助 named in passing (资助导向, 申请人的基金资助项目) and funds
+    # withheld as a sanction are no subsidy granted or dropped
+    for sentence in (
+        "评审专家按照国家自然科学基金资助导向，对基金资助项目申请进行独立判断和评价。",
+        "申请人的基金资助项目申请被评审后，可以提出意见。",
+        "由基金管理机构责令改正，并可以暂停拨付或者追回已拨付的基金资助资金。",
+    ):
+        assert not subsidies_added_or_dropped("", sentence, [("", sentence)]), sentence
 
 
 # --- the benchmark's matching ------------------------------------------------------------------------
