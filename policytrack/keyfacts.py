@@ -67,8 +67,13 @@ def values_changed(
     kind: str,
     pairs: Iterable[tuple[str, str]],
     values: Callable[[str], list[tuple[str, str]]],
+    *,
+    in_context: bool = False,
 ) -> list[UnitFact]:
-    """For each sentence pair, the values that differ, paired in order of appearance."""
+    """For each sentence pair, the values that differ, paired in order of appearance. With
+    `in_context`, a value dropped from (or added to) a sentence whose other values stay is shown
+    with them: 个人…20万元以上的，单位…100万元以上的 → …100万元以上的 is 20万元、100万元 → 100万元
+    (one threshold for all), not 20万元 removed."""
     diffs: list[tuple[list[tuple[str, str]], list[tuple[str, str]], str, bool]] = []
     for o, n in pairs:
         vo, vn = values(o) if o else [], values(n) if n else []
@@ -81,6 +86,10 @@ def values_changed(
             if match is not None:
                 removed.remove(item)
                 added.remove(match)
+        kept = len(vo) - len(removed)
+        if in_context and o and n and kept and not (removed and added):
+            removed = [("、".join(v for v, _ in vo), "、".join(t for _, t in vo))]
+            added = [("、".join(v for v, _ in vn), "、".join(t for _, t in vn))]
         diffs.append((removed, added, n or o, bool(o and n)))
     # a value whose sentence was rewritten beyond pairing (removed here, added there) is
     # no change either: 经批准的军营可以… → 经批准的军营应当…
@@ -653,6 +662,11 @@ _SCOPE = re.compile(
     r"适用|范围|条件|对象|资格|限于|除外|纳入|认定为|包括|属于|具备|符合|限制|下列|免费|申请"
 )
 _STRONG_SCOPE = re.compile(r"适用|范围|对象|资格|限于|包括")
+_ENTITY = re.compile(
+    r"(?:机关|法院|检察院|人员|组织|团体|单位|机构|企业|公司|个人|人|者|场所|区|院|校)的?$"
+)
+# the range of someone's duties (在各自的职责范围内) says nothing about whom a rule covers
+_DUTY_RANGE = re.compile(r"(?:职责|工作|职权|授权|管辖)范围")
 _SUBSIDY = re.compile(
     r"补贴|补助|补偿|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金"
 )
@@ -705,16 +719,34 @@ def scope_and_subsidy_facts(
             out.append(UnitFact("subsidy", old_frag, new_frag, sentence))
             continue
         # a member added to or cut from a list (工业、农业和服务业 → 工业和服务业)
-        one_sided = not (old_frag and new_frag)
-        frag = old_frag or new_frag
-        list_member = one_sided and bool(
-            re.match(r"^(?:[、，]|和|或者|以及|及)", frag) or re.search(r"(?:[、]|和|或者)$", frag)
+        # a side that is only punctuation (，→ 和风险等级，…) counts as empty
+        one_sided = not (_content(old_frag) and _content(new_frag))
+        frag = old_frag if _content(old_frag) else new_frag
+        if not _content(re.sub(r"或者|以及|[、和及，]", "", frag)):
+            continue  # only a connector changed (、→ 或者)
+        # (a clause after a comma is no list member: ，并依法登记)
+        list_member = (
+            one_sided
+            and bool(
+                re.match(r"^(?:、|和|或者|以及|及)", frag) or re.search(r"(?:、|和|或者)$", frag)
+            )
+            and not frag.startswith("，")
         )
-        cue_o = set(_STRONG_SCOPE.findall(old_frag))
-        cue_n = set(_STRONG_SCOPE.findall(new_frag))
-        names_scope = cue_o != cue_n and not re.search("[。；]", changed)
-        about_scope = bool(_SCOPE.search(sentence))
-        if (list_member and about_scope and not re.search("[。；]", frag)) or names_scope:
+        cue_o = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", old_frag)))
+        cue_n = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", new_frag)))
+        # a qualification withdrawn as a sanction (取消其…资格) is a penalty, not a scope
+        names_scope = (
+            cue_o != cue_n and not re.search("[。；]", changed) and not _PENAL.search(changed)
+        )
+        about_scope = bool(_SCOPE.search(_DUTY_RANGE.sub("", sentence)))
+        # a member that names a body, a person or a place (机关, 法院, 人员, 军事管理区) widens or
+        # narrows whom or where a rule applies, whatever the sentence says about itself
+        names_entity = any(
+            _ENTITY.search(member) for member in re.split(r"或者|以及|[、和及，]", frag) if member
+        )
+        if (
+            list_member and (about_scope or names_entity) and not re.search("[。；]", frag)
+        ) or names_scope:
             out.append(UnitFact("scope", old_frag, new_frag, sentence))
     io = {m.group(1) for m in _ITEM.finditer(old)}
     inn = {m.group(1) for m in _ITEM.finditer(new)}
@@ -790,7 +822,7 @@ def unit_facts(
     facts += [
         f for f in obligation_facts(pairs, similarity) if f.sentence not in approval_sentences
     ]
-    facts += values_changed("money", pairs, money_values)
+    facts += values_changed("money", pairs, money_values, in_context=True)
     facts += values_changed("deadline", pairs, deadline_values)
     facts += values_changed("penalty", pairs, fine_values)
     facts += sanction_facts(old, new)

@@ -25,13 +25,17 @@ from policytrack.keychanges import (
     canonical_numbers,
     group,
     ranked,
+    regions_in_sentences,
     term_candidates,
 )
 from policytrack.keyfacts import (
     actor_facts,
     approval_facts,
     date_values,
+    money_values,
+    scope_and_subsidy_facts,
     subsidies_added_or_dropped,
+    values_changed,
 )
 from tests.conftest import CORPUS, LAWREF, ROOT, Run
 
@@ -235,6 +239,69 @@ def test_a_subsidy_is_granted_by_a_verb_not_named_in_passing() -> None:
         "由基金管理机构责令改正，并可以暂停拨付或者追回已拨付的基金资助资金。",
     ):
         assert not subsidies_added_or_dropped("", sentence, [("", sentence)]), sentence
+
+
+def test_a_list_member_naming_a_body_or_person_is_a_scope_change() -> None:
+    def scope(old: str, new: str, edits: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        regions = regions_in_sentences(new, edits)
+        facts = scope_and_subsidy_facts(old, new, regions, set())
+        return [(f.old, f.new) for f in facts if f.kind == "scope"]
+
+    # 反洗钱法 2024 第四十三条: 特定非金融机构 may refuse an investigator too
+    old = "调查人员少于二人或者未出示执法证件和调查通知书的，金融机构有权拒绝调查。"
+    new = "调查人员少于二人或者未出示执法证件和调查通知书的，金融机构、特定非金融机构有权拒绝接受调查。"
+    edits = [
+        ("equal", "调查人员少于二人或者未出示执法证件和调查通知书的，金融机构"),
+        ("insert", "、特定非金融机构"),
+        ("equal", "有权拒绝"),
+        ("insert", "接受"),
+        ("equal", "调查。"),
+    ]
+    assert ("", "、特定非金融机构") in scope(old, new, edits)
+    # a clause appended after a comma, a connector swapped, or the range of someone's duties
+    # is no change of coverage
+    old = "公司的经营范围由公司章程规定，并依法登记。"
+    new = "公司的经营范围由公司章程规定。"
+    assert (
+        scope(
+            old,
+            new,
+            [
+                ("equal", "公司的经营范围由公司章程规定"),
+                ("delete", "，并依法登记"),
+                ("equal", "。"),
+            ],
+        )
+        == []
+    )
+    old = "有关部门、机构应当在各自的职责范围内做好工作。"
+    new = "有关部门或者机构应当在各自的职责范围内做好工作。"
+    assert (
+        scope(
+            old,
+            new,
+            [
+                ("equal", "有关部门"),
+                ("delete", "、"),
+                ("insert", "或者"),
+                ("equal", "机构应当在各自的职责范围内做好工作。"),
+            ],
+        )
+        == []
+    )
+
+
+def test_a_threshold_dropped_from_a_sentence_is_shown_with_the_one_that_stays() -> None:
+    # 非法集资解释 2010 → 2022 第三条: one threshold for individuals and units
+    old = "（一）个人非法吸收或者变相吸收公众存款，数额在20万元以上的，单位非法吸收或者变相吸收公众存款，数额在100万元以上的；"
+    new = "（一）非法吸收或者变相吸收公众存款数额在100万元以上的；"
+    facts = values_changed("money", [(old, new)], money_values, in_context=True)
+    assert [(f.old, f.new) for f in facts] == [("20万元、100万元", "100万元")]
+    # without a value kept, a replaced value is one change old → new
+    facts = values_changed(
+        "money", [("补助5000元。", "补助1万元。")], money_values, in_context=True
+    )
+    assert [(f.old, f.new) for f in facts] == [("5000元", "1万元")]
 
 
 # --- the benchmark's matching ------------------------------------------------------------------------
