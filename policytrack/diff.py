@@ -372,7 +372,7 @@ def _splits_and_merges(
 
 
 SPREAD_PARAGRAPH_THRESHOLD = 0.6
-SPREAD_MIN_CHARS = 20
+SPREAD_MIN_CHARS = 30
 SPREAD_NEIGHBOURHOOD = 3
 
 
@@ -635,16 +635,7 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
                     fn.value.isoformat() if fn.value else None,
                 )
             )
-    reads = [
-        UnitRead(
-            "、".join(b.label or b.title for b in (c.new or c.old)),
-            (c.new or c.old)[0].anchor,
-            c.facts,
-            tuple(term_candidates(pairs_of(c.edits))),
-        )
-        for c in changes
-        if c.old and c.new and c.edits
-    ]
+    reads = [read for c in changes if c.old and c.new and c.edits for read in _reads(c)]
     return DocumentDiff(
         old.id,
         new.id,
@@ -654,6 +645,26 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
         tuple(meta),
         group(reads),
     )
+
+
+def _reads(c: UnitChange) -> list[UnitRead]:
+    """What a change contributes to the key changes. The facts of a split are the new units'
+    own where their sentence is in one of them (第五十二条 gains a fine, not 第五十二条、第五十三条);
+    the rest (text that is gone, word substitutions) belong to the whole group."""
+    label = "、".join(b.label or b.title for b in (c.new or c.old))
+    anchor = (c.new or c.old)[0].anchor
+    subs = tuple(term_candidates(pairs_of(c.edits)))
+    if len(c.new) < 2:
+        return [UnitRead(label, anchor, c.facts, subs)]
+    owner = {
+        f: next((b for b in c.new if f.sentence and f.sentence in b.text), None) for f in c.facts
+    }
+    out = [
+        UnitRead(b.label or b.title, b.anchor, tuple(f for f in c.facts if owner[f] is b), ())
+        for b in c.new
+    ]
+    out.append(UnitRead(label, anchor, tuple(f for f in c.facts if owner[f] is None), subs))
+    return [r for r in out if r.facts or r.substitutions]
 
 
 def pairs_of(edits: tuple[InlineEdit, ...]) -> list[tuple[str, str]]:

@@ -177,6 +177,11 @@ def test_an_article_spread_over_several_new_ones_is_split() -> None:
     kinds = {(f.kind, f.new) for f in c.facts}
     assert ("deadline", "2个月") in kinds
     assert any(k == "approval" and "经国家监察委员会批准" in v for k, v in kinds)
+    # and the key changes name the article they are in, not the whole split
+    assert {k.units for k in d.key_changes if k.kind in ("deadline", "approval")} >= {
+        ("第四十八条",)
+    }
+    assert not any("第四十七条" in k.units for k in d.key_changes)
     # a paragraph continued far away is moved text, not a spread: the parts of a split stay
     # within a few articles of each other
     for x in d.changes:
