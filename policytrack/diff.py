@@ -392,6 +392,13 @@ def _spread(
     article lies within SPREAD_NEIGHBOURHOOD units of the partner (a paragraph moved far away
     is not a spread); an article identical to its partner is never extended."""
     result = list(groups)
+    cache: dict[int, list[str]] = {}
+
+    def paras_of(block: Block) -> list[str]:
+        if id(block) not in cache:
+            cache[id(block)] = _paragraphs(block)
+        return cache[id(block)]
+
     for side in ("old", "new"):
         this, other = (old, new) if side == "old" else (new, old)
         paired_other = {k for g in result for k in (g[1] if side == "old" else g[0])}
@@ -402,17 +409,17 @@ def _spread(
         ]
         if not free:
             continue
-        free_paragraphs = {k: _paragraphs(other[k]) for k in free}
+        free_paragraphs = {k: paras_of(other[k]) for k in free}
         all_paragraphs = [
-            (u, p) for u, b in enumerate(this) if b.kind == "article" for p in _paragraphs(b)
+            (u, p) for u, b in enumerate(this) if b.kind == "article" for p in paras_of(b)
         ]
         claims: dict[int, tuple[float, int]] = {}  # free unit → (best similarity, group index)
         for gi, g in enumerate(result):
             mine, theirs = (g[0], g[1]) if side == "old" else (g[1], g[0])
             if len(mine) != 1 or not theirs or g[2] >= 1.0 or this[mine[0]].kind != "article":
                 continue
-            partner = [q for k in theirs for q in _paragraphs(other[k])]
-            for p in _paragraphs(this[mine[0]]):
+            partner = [q for k in theirs for q in paras_of(other[k])]
+            for p in paras_of(this[mine[0]]):
                 if len(p) < SPREAD_MIN_CHARS:
                     continue
                 kept = max((_similarity(p, q) for q in partner), default=0.0)
