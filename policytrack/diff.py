@@ -666,8 +666,9 @@ def _reads(c: UnitChange) -> list[UnitRead]:
     owner = {
         f: next((b for b in c.new if f.sentence and f.sentence in b.text), None) for f in c.facts
     }
+    # the anchor stays the split's own: pages anchor a change, not each unit in it
     out = [
-        UnitRead(b.label or b.title, b.anchor, tuple(f for f in c.facts if owner[f] is b), ())
+        UnitRead(b.label or b.title, anchor, tuple(f for f in c.facts if owner[f] is b), ())
         for b in c.new
     ]
     out.append(UnitRead(label, anchor, tuple(f for f in c.facts if owner[f] is None), subs))

@@ -182,6 +182,9 @@ def test_an_article_spread_over_several_new_ones_is_split() -> None:
         ("第四十八条",)
     }
     assert not any("第四十七条" in k.units for k in d.key_changes)
+    # their links go to the split, the change a page anchors
+    anchors = {b.anchor for x in d.changes for b in x.new[:1]}
+    assert all(a in anchors for k in d.key_changes for a in k.anchors)
     # a paragraph continued far away is moved text, not a spread: the parts of a split stay
     # within a few articles of each other
     for x in d.changes:
