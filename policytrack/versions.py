@@ -447,6 +447,10 @@ def suggest(a: Profile, b: Profile) -> Suggestion | None:
         return None
     if not _places_agree(a.doc, b.doc):
         return None
+    if a.number_key and a.number_key == b.number_key:
+        # one doc number is one promulgation: two texts under it are not two versions (a
+        # news report quoting it, an excerpt); `check` lists a number used twice
+        return None
     evidence: list[str] = []
     score = 0.4 if a.key == b.key else 0.3
     evidence.append(
