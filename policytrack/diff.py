@@ -7,6 +7,10 @@ the pairs outside the longest increasing run of new positions. Inline edits come
 diff-match-patch with its timeout disabled (a timeout silently degrades large inputs to
 delete-all/insert-all) and semantic clean-up so edits read as phrases. Only this module
 imports the diff libraries.
+
+Size: over 500 lines because the alignment, the inline diff and their assembly use the two
+diff libraries that ruff reserves to this module (banned-api); what reads a changed unit is
+in `keychanges` and `keyfacts`.
 """
 
 from __future__ import annotations
@@ -298,6 +302,7 @@ def align(old: list[Block], new: list[Block]) -> list[tuple[list[int], list[int]
     ]
     # 3. splits and merges: one unit ≈ two consecutive units of the other side
     groups = _splits_and_merges(old, new, groups)
+    groups = _spread(old, new, groups)
     matched_old = {i for g in groups for i in g[0]}
     matched_new = {j for g in groups for j in g[1]}
     groups += [([i], [], 0.0) for i in range(len(old)) if i not in matched_old]
@@ -367,6 +372,79 @@ def _splits_and_merges(
                 result = [g for g in result if not (g[1] == [j] or g[0] in ([i], [i + 1]))]
                 result.append(([i, i + 1], [j], joint))
                 break
+    return result
+
+
+SPREAD_PARAGRAPH_THRESHOLD = 0.6
+SPREAD_MIN_CHARS = 30
+SPREAD_NEIGHBOURHOOD = 3
+
+
+def _paragraphs(block: Block) -> list[str]:
+    return [k for k in (normalise(p) for p in block.text.split("\n\n")) if k]
+
+
+def _spread(
+    old: list[Block], new: list[Block], groups: list[tuple[list[int], list[int], float]]
+) -> list[tuple[list[int], list[int], float]]:
+    """An article spread over several articles of the other version: a paragraph of an
+    aligned article that its partner does not keep, but that an article otherwise added (or
+    removed) continues, brings that article into the group (old 第二十二条 → 第二十五条,
+    第二十六条 and 第二十八条: a split; the reverse is a merge). A paragraph counts when it has
+    at least SPREAD_MIN_CHARS characters and the other article's paragraph matches it at ≥
+    SPREAD_PARAGRAPH_THRESHOLD, better than any paragraph of the partner does, and the other
+    article lies within SPREAD_NEIGHBOURHOOD units of the partner (a paragraph moved far away
+    is not a spread); an article identical to its partner is never extended."""
+    result = list(groups)
+    cache: dict[int, list[str]] = {}
+
+    def paras_of(block: Block) -> list[str]:
+        if id(block) not in cache:
+            cache[id(block)] = _paragraphs(block)
+        return cache[id(block)]
+
+    for side in ("old", "new"):
+        this, other = (old, new) if side == "old" else (new, old)
+        paired_other = {k for g in result for k in (g[1] if side == "old" else g[0])}
+        free = [
+            k
+            for k, b in enumerate(other)
+            if k not in paired_other and b.kind == "article" and b.key
+        ]
+        if not free:
+            continue
+        free_paragraphs = {k: paras_of(other[k]) for k in free}
+        all_paragraphs = [
+            (u, p) for u, b in enumerate(this) if b.kind == "article" for p in paras_of(b)
+        ]
+        claims: dict[int, tuple[float, int]] = {}  # free unit → (best similarity, group index)
+        for gi, g in enumerate(result):
+            mine, theirs = (g[0], g[1]) if side == "old" else (g[1], g[0])
+            if len(mine) != 1 or not theirs or g[2] >= 1.0 or this[mine[0]].kind != "article":
+                continue
+            partner = [q for k in theirs for q in paras_of(other[k])]
+            for p in paras_of(this[mine[0]]):
+                if len(p) < SPREAD_MIN_CHARS:
+                    continue
+                kept = max((_similarity(p, q) for q in partner), default=0.0)
+                for k, paragraphs in free_paragraphs.items():
+                    if min(abs(k - t) for t in theirs) > SPREAD_NEIGHBOURHOOD:
+                        continue
+                    s, q = max(((_similarity(p, q), q) for q in paragraphs), default=(0.0, ""))
+                    if s < SPREAD_PARAGRAPH_THRESHOLD or s <= kept + 0.1:
+                        continue
+                    # the paragraph continues this article, not another one that opens alike
+                    # (金融机构有下列行为之一的，由…责令限期改正 opens many penalty articles)
+                    if any(_similarity(p2, q) >= s for u, p2 in all_paragraphs if u != mine[0]):
+                        continue
+                    if s > claims.get(k, (0.0, -1))[0]:
+                        claims[k] = (s, gi)
+        for k, (_s, gi) in claims.items():
+            olds, news, sim = result[gi]
+            if side == "old":
+                result[gi] = (olds, sorted([*news, k]), sim)
+            else:
+                result[gi] = (sorted([*olds, k]), news, sim)
     return result
 
 
@@ -463,7 +541,33 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
     """Align and diff two versions of a document."""
     ob, nb = blocks_of(old, variants=ignore_variants), blocks_of(new, variants=ignore_variants)
     groups = align(ob, nb)
-    # order changes among one-to-one pairs
+    moved_old = _moved(groups)
+    changes = [
+        _change(
+            tuple(ob[i] for i in oi),
+            tuple(nb[j] for j in ni),
+            sim,
+            oi[0] in moved_old if oi else False,
+            ignore_variants,
+        )
+        for oi, ni, sim in groups
+    ]
+    _sort_in_new_order(changes, ob, nb)
+    reads = [read for c in changes if c.old and c.new and c.edits for read in _reads(c)]
+    return DocumentDiff(
+        old.id,
+        new.id,
+        old.display_title,
+        new.display_title,
+        tuple(changes),
+        _metadata(old, new),
+        group(reads),
+    )
+
+
+def _moved(groups: list[tuple[list[int], list[int], float]]) -> set[int]:
+    """The old positions of the one-to-one pairs that changed order: those outside the
+    longest run kept in order, and the partner of a swap."""
     pairs = sorted((g for g in groups if g[0] and g[1]), key=lambda g: g[0][0])
     in_order = _longest_increasing([g[1][0] for g in pairs])
     moved_old = {g[0][0] for k, g in enumerate(pairs) if k not in in_order}
@@ -479,70 +583,64 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
         ]
         if len(crossed) == 1:
             moved_old.add(crossed[0][0][0])
-    changes: list[UnitChange] = []
-    for oi, ni, sim in groups:
-        olds = tuple(ob[i] for i in oi)
-        news = tuple(nb[j] for j in ni)
-        if not olds:
-            changes.append(
-                UnitChange(
-                    "added",
-                    (),
-                    news,
-                    0.0,
-                    (InlineEdit("insert", news[0].text),) if news[0].text else (),
-                )
-            )
-            continue
-        if not news:
-            changes.append(
-                UnitChange(
-                    "removed",
-                    olds,
-                    (),
-                    0.0,
-                    (InlineEdit("delete", olds[0].text),) if olds[0].text else (),
-                )
-            )
-            continue
-        old_text = "\n\n".join(b.text for b in olds)
-        new_text = "\n\n".join(b.text for b in news)
-        same = "".join(b.key for b in olds) == "".join(b.key for b in news)
-        moved = oi[0] in moved_old
-        edits = (
-            ()
-            if same
-            else inline(_cmp_text(old_text, ignore_variants), _cmp_text(new_text, ignore_variants))
+    return moved_old
+
+
+def _change(
+    olds: tuple[Block, ...],
+    news: tuple[Block, ...],
+    sim: float,
+    moved: bool,
+    ignore_variants: bool,
+) -> UnitChange:
+    """What happened to one aligned group: added, removed, merged, split, renumbered,
+    moved, unchanged or modified, with its inline edits and the facts that changed."""
+    if not olds:
+        return UnitChange(
+            "added", (), news, 0.0, (InlineEdit("insert", news[0].text),) if news[0].text else ()
         )
-        facts = (
-            ()
-            if same
-            else tuple(
-                unit_facts(
-                    old_text,
-                    new_text,
-                    regions_in_sentences(new_text, pairs_of(edits)),
-                    _similarity,
-                )
+    if not news:
+        return UnitChange(
+            "removed", olds, (), 0.0, (InlineEdit("delete", olds[0].text),) if olds[0].text else ()
+        )
+    old_text = "\n\n".join(b.text for b in olds)
+    new_text = "\n\n".join(b.text for b in news)
+    same = "".join(b.key for b in olds) == "".join(b.key for b in news)
+    edits = (
+        ()
+        if same
+        else inline(_cmp_text(old_text, ignore_variants), _cmp_text(new_text, ignore_variants))
+    )
+    facts = (
+        ()
+        if same
+        else tuple(
+            unit_facts(
+                old_text, new_text, regions_in_sentences(new_text, pairs_of(edits)), _similarity
             )
         )
-        if len(olds) > 1:
-            op: Op = "merged"
-        elif len(news) > 1:
-            op = "split"
-        elif same:
-            renumbered = olds[0].label != news[0].label
-            op = "renumbered" if renumbered else ("moved" if moved else "unchanged")
-        else:
-            op = "modified"
-        changes.append(UnitChange(op, olds, news, sim, edits, facts, moved and op != "moved"))
+    )
+    if len(olds) > 1:
+        op: Op = "merged"
+    elif len(news) > 1:
+        op = "split"
+    elif same:
+        renumbered = olds[0].label != news[0].label
+        op = "renumbered" if renumbered else ("moved" if moved else "unchanged")
+    else:
+        op = "modified"
+    return UnitChange(op, olds, news, sim, edits, facts, moved and op != "moved")
+
+
+def _sort_in_new_order(changes: list[UnitChange], ob: list[Block], nb: list[Block]) -> None:
+    """Changes in the new document's order; a removed unit after the new unit that
+    follows its old predecessor."""
     position = {b.anchor: k for k, b in enumerate(nb)}
     old_position = {b.anchor: k for k, b in enumerate(ob)}
 
     def order(c: UnitChange) -> tuple[float, float]:
         if c.new:
             return (position[c.new[0].anchor], 0.0)
-        # a removed unit sits after the new unit that follows its old predecessor
         k = old_position[c.old[0].anchor]
         prev_new = [
             position[x.new[0].anchor]
@@ -553,7 +651,11 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
 
     keys = {id(c): order(c) for c in changes}  # computed first: a list is empty while it sorts
     changes.sort(key=lambda c: keys[id(c)])
-    meta = []
+
+
+def _metadata(old: Document, new: Document) -> tuple[tuple[str, str | None, str | None], ...]:
+    """The title, doc number, issuer and dates that differ: (field, old, new)."""
+    meta: list[tuple[str, str | None, str | None]] = []
     for name in ("title", "doc_number", "issuer"):
         a, b = getattr(old, name), getattr(new, name)
         if a != b:
@@ -568,25 +670,28 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
                     fn.value.isoformat() if fn.value else None,
                 )
             )
-    reads = [
-        UnitRead(
-            "、".join(b.label or b.title for b in (c.new or c.old)),
-            (c.new or c.old)[0].anchor,
-            c.facts,
-            tuple(term_candidates(pairs_of(c.edits))),
-        )
-        for c in changes
-        if c.old and c.new and c.edits
+    return tuple(meta)
+
+
+def _reads(c: UnitChange) -> list[UnitRead]:
+    """What a change contributes to the key changes. The facts of a split are the new units'
+    own where their sentence is in one of them (第五十二条 gains a fine, not 第五十二条、第五十三条);
+    the rest (text that is gone, word substitutions) belong to the whole group."""
+    label = "、".join(b.label or b.title for b in (c.new or c.old))
+    anchor = (c.new or c.old)[0].anchor
+    subs = tuple(term_candidates(pairs_of(c.edits)))
+    if len(c.new) < 2:
+        return [UnitRead(label, anchor, c.facts, subs)]
+    owner = {
+        f: next((b for b in c.new if f.sentence and f.sentence in b.text), None) for f in c.facts
+    }
+    # the anchor stays the split's own: pages anchor a change, not each unit in it
+    out = [
+        UnitRead(b.label or b.title, anchor, tuple(f for f in c.facts if owner[f] is b), ())
+        for b in c.new
     ]
-    return DocumentDiff(
-        old.id,
-        new.id,
-        old.display_title,
-        new.display_title,
-        tuple(changes),
-        tuple(meta),
-        group(reads),
-    )
+    out.append(UnitRead(label, anchor, tuple(f for f in c.facts if owner[f] is None), subs))
+    return [r for r in out if r.facts or r.substitutions]
 
 
 def pairs_of(edits: tuple[InlineEdit, ...]) -> list[tuple[str, str]]:

@@ -294,6 +294,33 @@ def term_candidates(edits: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         if numerals_only(old_frag, new_frag):
             continue
         out.append((old_frag, new_frag))
+    return out + _alternatives_dropped(edits)
+
+
+def _alternatives_dropped(edits: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An alternative dropped after a word of the same stem (股东会[-或者股东大会-] → 股东会或者
+    股东大会 → 股东会), or added (A → A或者B): a wording substitution too."""
+    out = []
+    for k in range(1, len(edits)):
+        op, text = edits[k]
+        prev_op, prev = edits[k - 1]
+        if op == "equal" or prev_op != "equal":
+            continue
+        if k + 1 < len(edits) and edits[k + 1][0] != "equal":
+            continue  # a replacement, not a pure deletion or insertion
+        m = re.fullmatch(r"(或者|或)([\u4e00-\u9fff]{2,8})", text)
+        if not m:
+            continue
+        alternative = m.group(2)
+        # the word before it: the shortest tail of the equal text that begins like the alternative
+        word = next(
+            (prev[-n:] for n in range(2, len(alternative) + 1) if prev[-n:][0] == alternative[0]),
+            "",
+        )
+        if not word or word == alternative:
+            continue
+        both = word + m.group(1) + alternative
+        out.append((both, word) if op == "delete" else (word, both))
     return out
 
 
@@ -315,10 +342,10 @@ def group(reads: Sequence[UnitRead]) -> tuple[KeyChange, ...]:
     """One change made in several units becomes one KeyChange listing them; a word replaced
     the same way in two or more units (and not already read as another kind) is a wording
     change; the result is ranked by kind, then by how many units a change touches."""
-    grouped: dict[tuple[str, str, str], list[tuple[UnitRead, UnitFact]]] = {}
+    grouped: dict[tuple[str, ...], list[tuple[UnitRead, UnitFact]]] = {}
     for r in reads:
         for f in r.facts:
-            grouped.setdefault((f.kind, f.old, f.new), []).append((r, f))
+            grouped.setdefault((f.kind, f.old, f.new, *_organs(f)), []).append((r, f))
     subs: dict[tuple[str, str], list[UnitRead]] = {}
     for r in reads:
         for a, b in dict.fromkeys(r.substitutions):
@@ -347,6 +374,19 @@ def group(reads: Sequence[UnitRead]) -> tuple[KeyChange, ...]:
     rank = {k: n for n, k in enumerate(KINDS)}
     out.sort(key=lambda c: (rank[c.kind], -len(c.units)))
     return tuple(out)
+
+
+def _organs(f: UnitFact) -> tuple[str, str]:
+    """The organ words after a department's function (保密工作机构 → 工作机构): departments of one
+    function but different organs are not one change (保密工作机构 ≠ 保密行政管理部门)."""
+    if f.kind != "actor":
+        return ("", "")
+
+    def organ(value: str, text: str) -> str:
+        at = text.find(value) if value else -1
+        return text[at + len(value) :] if at >= 0 else ""
+
+    return (organ(f.old, f.old_text), organ(f.new, f.new_text))
 
 
 def ranked(changes: Sequence[KeyChange], cap: int) -> tuple[tuple[KeyChange, ...], int]:

@@ -5,6 +5,10 @@ each new sentence is paired with the old sentence it most resembles, so a value 
 sentence is one change old → new, and a sentence added whole brings its values as additions.
 Departments are found by the names of government functions (公安, 生态环境, 市场监管…)
 before an organ word (部门, 局, 机关…), or in a list of such names (公安、交通、水务等部门).
+
+Size: over 500 lines because it holds one short reader per kind of fact, in sections (money
+and dates, penalties, departments, approval, obligations, scope and subsidies), and a
+quarter of the lines are the table of government functions (`DEPARTMENT_STEMS`).
 """
 
 from __future__ import annotations
@@ -67,8 +71,13 @@ def values_changed(
     kind: str,
     pairs: Iterable[tuple[str, str]],
     values: Callable[[str], list[tuple[str, str]]],
+    *,
+    in_context: bool = False,
 ) -> list[UnitFact]:
-    """For each sentence pair, the values that differ, paired in order of appearance."""
+    """For each sentence pair, the values that differ, paired in order of appearance. With
+    `in_context`, a value dropped from (or added to) a sentence whose other values stay is shown
+    with them: 个人…20万元以上的，单位…100万元以上的 → …100万元以上的 is 20万元、100万元 → 100万元
+    (one threshold for all), not 20万元 removed."""
     diffs: list[tuple[list[tuple[str, str]], list[tuple[str, str]], str, bool]] = []
     for o, n in pairs:
         vo, vn = values(o) if o else [], values(n) if n else []
@@ -81,6 +90,10 @@ def values_changed(
             if match is not None:
                 removed.remove(item)
                 added.remove(match)
+        kept = len(vo) - len(removed)
+        if in_context and o and n and kept and not (removed and added):
+            removed = [("、".join(v for v, _ in vo), "、".join(t for _, t in vo))]
+            added = [("、".join(v for v, _ in vn), "、".join(t for _, t in vn))]
         diffs.append((removed, added, n or o, bool(o and n)))
     # a value whose sentence was rewritten beyond pairing (removed here, added there) is
     # no change either: 经批准的军营可以… → 经批准的军营应当…
@@ -164,8 +177,17 @@ _DATE = re.compile(
 )
 
 
+# a date that recurs every year: 每年九月的第三个星期六, 每年12月4日
+_YEARLY = re.compile(
+    r"每年(?:的)?(\d{1,2}|[一二三四五六七八九十]{1,3})月(?:的)?"
+    r"(?:(\d{1,2}|[一二三四五六七八九十]{1,3})日|第([一二三四五1-5])(?:个)?(星期|周)([一二三四五六日天]))"
+)
+
+
 def date_values(sentence: str) -> list[tuple[str, str]]:
     out = []
+    for m in _YEARLY.finditer(sentence):
+        out.append((canonical_numbers(m.group(0)), m.group(0)))
     for m in _DATE.finditer(sentence):
         y, mo = number(m.group(1)), number(m.group(2))
         if y is None or mo is None:
@@ -200,7 +222,7 @@ def _multiple(clause: str) -> bool:
 
 _SANCTION = re.compile(
     r"吊销[^，。；、]{0,14}?(?:许可证|执照|证书|资格|证)|没收[^，。；、]{0,24}|责令(?:限期)?(?:改正|停止[^，。；、]{0,8}|停业整顿|关闭|拆除)"
-    r"|停业整顿|撤销[^，。；、]{0,12}?(?:资格|许可|登记|命名)|予以取缔|通报批评|警告|拘留"
+    r"|停业整顿|(?<!申请)撤销[^，。；、]{0,12}?(?:资格|许可|登记|命名)|予以取缔|通报批评|警告|拘留"
     r"|\d+至\d+年(?:内)?不得[^，。；]{1,20}|向社会公布其违法行为"
 )
 
@@ -330,6 +352,7 @@ DEPARTMENT_STEMS = frozenset(
         "地震",
         "网信",
         "外事",
+        "外交",
         "地方金融监督管理",
         "金融监管",
         "金融",
@@ -369,7 +392,8 @@ DEPARTMENT_STEMS = frozenset(
     ]
 )
 _ORGAN = (
-    "行政主管部门|行政管理部门|主管部门|管理部门|行政部门|部门|委员会|管理局|局|厅|委|机关|机构"
+    "行政主管部门|行政管理部门|监督管理部门|监督管理机构|主管部门|管理部门|行政部门|工作机构|部门|委员会"
+    "|管理局|局|厅|委|机关|机构"
     "|办公室|办"
 )
 _LEVEL = (
@@ -387,8 +411,18 @@ def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     which a command that never diffs should not pay at startup."""
     stems = "|".join(sorted(DEPARTMENT_STEMS, key=len, reverse=True))
     actor = re.compile(rf"(?P<lv>(?:{_LEVEL})?)(?:人民政府)?(?P<stem>{stems})(?P<organ>{_ORGAN})")
-    listed = re.compile(rf"(?:(?:{stems})[、和]){{1,}}(?:{stems})(?=等|[、和]?(?:{_ORGAN}))")
+    listed = re.compile(
+        rf"(?:(?:{stems})[、和]){{1,}}(?:{stems})"
+        rf"(?=等|[、和]?(?:{_ORGAN})|和其他[^，。；、]{{0,8}}?(?:{_ORGAN}))"
+    )
     return actor, listed
+
+
+# a list of functions that ends in 等部门 (教育、退役军人事务、文化宣传等部门): every member names a
+# department, known function or not, when at least one member is a known function
+_LISTED_DEPARTMENTS = re.compile(
+    r"(?<![\u4e00-\u9fff])((?:[\u4e00-\u9fff]{2,8}、)+[\u4e00-\u9fff]{2,8})等(?:有关)?(?:部门|机关)"
+)
 
 
 # a short function name (水, 公安) stands alone only after a word boundary like these
@@ -422,6 +456,14 @@ def actor_mentions(text: str) -> list[tuple[str, str, str]]:
     for m in listed.finditer(text):
         for k, item in enumerate(re.split("[、和]", m.group(0))):
             spans.append((m.start() + k, ("", item, "")))
+    for m in _LISTED_DEPARTMENTS.finditer(text):
+        items = m.group(1).split("、")
+        if not any(item in DEPARTMENT_STEMS for item in items):
+            continue
+        known = {x for _, (_, x, _) in spans}
+        for k, item in enumerate(items):
+            if item not in known:
+                spans.append((m.start() + k, ("", item, "")))
     spans.sort(key=lambda x: x[0])
     out += [x for _, x in spans]
     return out
@@ -437,26 +479,56 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
     sm = difflib.SequenceMatcher(None, so, sn, autojunk=False)
     renamed_o: set[str] = set()
     renamed_n: set[str] = set()
+    # a name kept inside a longer one: 文化 → 文化和旅游, 新闻、出版 → 新闻出版
+    merged: dict[str, list[str]] = {}
+    for a in dict.fromkeys(x for x in so if x not in sn):
+        b = next((b for b in dict.fromkeys(sn) if b not in so and (a in b or b in a)), None)
+        if b is not None:
+            merged.setdefault(b, []).append(a)
+    for b, olds in merged.items():
+        gone = "、".join(olds)
+        out.append(UnitFact("actor", gone, b, _sentence_with(new, b), gone, _full(n, b)))
+        renamed_o.update(olds)
+        renamed_n.add(b)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            # the same function under another organ: 金融监督管理机构 → 金融管理部门
+            for k in range(i2 - i1):
+                a_full, b_full = _name(o[i1 + k]), _name(n[j1 + k])
+                if (
+                    _organ_class(o[i1 + k][2]) != _organ_class(n[j1 + k][2])
+                    and o[i1 + k][2]
+                    and n[j1 + k][2]
+                    and a_full not in new
+                    and b_full not in old
+                ):
+                    out.append(
+                        UnitFact(
+                            "actor", a_full, b_full, _sentence_with(new, b_full), a_full, b_full
+                        )
+                    )
+            continue
         if op != "replace":
             continue
-        a_block, b_block = so[i1:i2], sn[j1:j2]
-        for k, a in enumerate(a_block):
-            b = b_block[min(k, len(b_block) - 1)]
-            if a in sn or b in so or a == b:
-                continue  # still named elsewhere in the unit: moved, not renamed
+        a_block = [a for a in so[i1:i2] if a not in sn]
+        b_block = [b for b in sn[j1:j2] if b not in so]
+        a_rest = [a for a in a_block if a not in renamed_o]
+        b_rest = [b for b in b_block if b not in renamed_n]
+        if len(a_rest) != len(b_rest):
+            continue  # no one-to-one replacement: what is left is added or removed
+        for a, b in zip(a_rest, b_rest, strict=True):
             out.append(UnitFact("actor", a, b, _sentence_with(new, b), _full(o, a), _full(n, b)))
             renamed_o.add(a)
             renamed_n.add(b)
     for stem in dict.fromkeys(so):
         if stem not in sn and stem not in renamed_o:
             sentence = _sentence_with(old, stem)
-            if _RESPONSIBLE.search(sentence) and stem not in _ORGANS_OF_STATE:
+            if _assigns_duty(sentence) and stem not in _ORGANS_OF_STATE:
                 out.append(UnitFact("actor", stem, "", sentence, _full(o, stem), ""))
     for stem in dict.fromkeys(sn):
         if stem not in so and stem not in renamed_n:
             sentence = _sentence_with(new, stem)
-            if _RESPONSIBLE.search(sentence) and stem not in _ORGANS_OF_STATE:
+            if _assigns_duty(sentence) and stem not in _ORGANS_OF_STATE:
                 out.append(UnitFact("actor", "", stem, sentence, "", _full(n, stem)))
     # the same function at another level: 区、县教育行政部门 → 区教育行政部门
     lv_o = {(lv, stem) for lv, stem, _ in o if lv}
@@ -468,6 +540,22 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
             changed.add((lv, others[0]))
             out.append(UnitFact("actor", lv, others[0], _sentence_with(new, others[0] + stem)))
     return _unique(out)
+
+
+def _assigns_duty(sentence: str) -> bool:
+    """A sentence that gives someone a duty (负责, 主管, 会同…), the names of departments set
+    aside: 国有资产监督管理机构 does not make a sentence about supervising."""
+    actor, _ = _actor_patterns()
+    return bool(_RESPONSIBLE.search(actor.sub("", sentence)))
+
+
+def _name(mention: tuple[str, str, str]) -> str:
+    return mention[1] + mention[2]
+
+
+def _organ_class(organ: str) -> str:
+    """The kind of organ without its qualifiers: 行政主管部门 and 管理部门 are both 部门."""
+    return re.sub("行政|主管|监督|管理", "", organ) or organ
 
 
 def _full(mentions: list[tuple[str, str, str]], stem: str) -> str:
@@ -493,8 +581,34 @@ def approval_values(sentence: str) -> list[tuple[str, str]]:
             word = "同意"
         if word == "许可" and sentence[m.end() : m.end() + 1] == "证":
             word = "许可证"
-        out.append((word, _clause(sentence, m.start(), m.end())))
+        clause = _clause(sentence, m.start(), m.end())
+        left = max(sentence.rfind(p, 0, m.start()) for p in "，；。：") + 1
+        out.append((word + _approver(sentence[left : m.start()], word), clause))
     return out
+
+
+def _approver(head: str, word: str) -> str:
+    """The approving authority of a clause, as a value that changes when the chain of
+    approvers does (须报请最高人民法院报经全国人民代表大会常务委员会批准 → 应当报请全国人民代表大会
+    常务委员会批准; 经机关、单位负责人批准 → 经机关、单位主要负责人或者其指定的人员批准), but not
+    when a department is renamed or moved to another level (a department change, read as one),
+    nor for wording around it (审核报 → 审核后报, 国务院…部门负责人 → 其负责人). `head` is the
+    text of the clause before the approval word. Empty when it names no approver: then only
+    the approval word is compared."""
+    if not head or word in ("党中央", "告知承诺", "准印证", "准用证", "同意书"):
+        return ""
+    m = re.search(r"经过|报请|报经|报送|征得|经|报|由", head)
+    if m is None:
+        return ""
+    who = head[m.end() :]
+    if "责令" in who:
+        return ""  # 由…责令限期补办备案手续: who orders the filing, not who approves
+    actor, listed = _actor_patterns()
+    for pattern in (actor, listed, _GOVERNMENT):
+        who = pattern.sub("", who)
+    who = re.sub(r"[^、，]*?(?:部门|机构|机关)(?=负责人)|其(?=负责人)", "", who)
+    who = re.sub(rf"{_LEVEL}|或者|以及|和|、|的|后|之|并|依法|有关|批准或者决定", "", who)
+    return "@" + who if len(CJK.findall(who)) >= 2 else ""
 
 
 def _clause(sentence: str, start: int, end: int) -> str:
@@ -507,6 +621,17 @@ def approval_facts(pairs: Iterable[tuple[str, str]]) -> list[UnitFact]:
     """An approval, consent or filing requirement added, removed or changed in kind
     (批准 → 备案, 同意 → 共同决定, 党中央 added to the approving authorities)."""
     facts = values_changed("approval", pairs, approval_values)
+    # the same approval where one clause names no approver is no change of approver
+    facts = [
+        f
+        for f in facts
+        if not (
+            f.old
+            and f.new
+            and f.old.split("@")[0] == f.new.split("@")[0]
+            and ("@" in f.old) != ("@" in f.new)
+        )
+    ]
     # show the clauses rather than the bare words
     return [UnitFact(f.kind, f.old_text or f.old, f.new_text or f.new, f.sentence) for f in facts]
 
@@ -537,15 +662,25 @@ def obligation_facts(pairs: Iterable[tuple[str, str]], similarity: Similarity) -
 
 # --- scope, subsidies ---------------------------------------------------------------------------------
 
-_SCOPE = re.compile(
-    r"适用|范围|条件|对象|资格|限于|除外|纳入|认定为|包括|属于|具备|符合|限制|下列|免费|申请"
-)
+# words that make a sentence about whom or what it covers (条件, 申请, 下列 are in too many
+# sentences of every kind to say so)
+_SCOPE = re.compile(r"适用|范围|对象|资格|限于|除外|纳入|认定为|包括|属于|限制|免费")
 _STRONG_SCOPE = re.compile(r"适用|范围|对象|资格|限于|包括")
+_ENTITY = re.compile(
+    r"(?:机关|法院|检察院|人员|组织|团体|单位|机构|企业|公司|个人|人|者|场所|区|院|校)的?$"
+)
+# the range of someone's duties (在各自的职责范围内) says nothing about whom a rule covers
+_DUTY_RANGE = re.compile(r"(?:职责|工作|职权|授权|管辖)范围")
 _SUBSIDY = re.compile(
-    r"补贴|补助|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金"
+    r"补贴|补助|补偿|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金"
 )
 _GRANT = re.compile(r"给予|享受|提供|安排|发放|申领|申请|拨付|兑现|实行|支持")
-_PENAL = re.compile(r"罚款|处分|追究|责令|挪用|克扣|截留|侵占|取消|撤销|不得申请|警告")
+# a subsidy granted: a grant verb governs the subsidy word (给予…补贴, 享受优惠政策); 资助 in
+# 资助导向 or 基金资助项目 names no grant
+_GRANTED = re.compile(rf"(?:{_GRANT.pattern})(?!人)[^，。；]{{0,10}}(?:{_SUBSIDY.pattern})")
+_PENAL = re.compile(
+    r"罚款|处分|追究|责令|挪用|克扣|截留|侵占|取消|撤销|不得申请|警告|追回|暂停拨付|停止拨付"
+)
 _PREFERENCE = re.compile(r"优惠|补贴|补助|奖励|减免")
 _ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)](.+?)[；。，]?$", re.M)
 
@@ -580,24 +715,42 @@ def scope_and_subsidy_facts(
         after_subsidy = any(
             m.end() in _edges(sentence, new_frag) for m in _PREFERENCE.finditer(sentence)
         )
-        if (
-            (words_o != words_n or after_subsidy)
-            and _GRANT.search(sentence)
-            and not _PENAL.search(sentence)
-        ):
+        granted = any(
+            _GRANTED.search(sentence[max(0, m.start() - 12) : m.end()])
+            for m in _SUBSIDY.finditer(sentence)
+        )
+        if (words_o != words_n or after_subsidy) and granted and not _PENAL.search(sentence):
             out.append(UnitFact("subsidy", old_frag, new_frag, sentence))
             continue
         # a member added to or cut from a list (工业、农业和服务业 → 工业和服务业)
-        one_sided = not (old_frag and new_frag)
-        frag = old_frag or new_frag
-        list_member = one_sided and bool(
-            re.match(r"^(?:[、，]|和|或者|以及|及)", frag) or re.search(r"(?:[、]|和|或者)$", frag)
+        # a side that is only punctuation (，→ 和风险等级，…) counts as empty
+        one_sided = not (_content(old_frag) and _content(new_frag))
+        frag = old_frag if _content(old_frag) else new_frag
+        if not _content(re.sub(r"或者|以及|[、和及，]", "", frag)):
+            continue  # only a connector changed (、→ 或者)
+        # (a clause after a comma is no list member: ，并依法登记)
+        list_member = (
+            one_sided
+            and bool(
+                re.match(r"^(?:、|和|或者|以及|及)", frag) or re.search(r"(?:、|和|或者)$", frag)
+            )
+            and not frag.startswith("，")
         )
-        cue_o = set(_STRONG_SCOPE.findall(old_frag))
-        cue_n = set(_STRONG_SCOPE.findall(new_frag))
-        names_scope = cue_o != cue_n and not re.search("[。；]", changed)
-        about_scope = bool(_SCOPE.search(sentence))
-        if (list_member and about_scope and not re.search("[。；]", frag)) or names_scope:
+        cue_o = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", old_frag)))
+        cue_n = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", new_frag)))
+        # a qualification withdrawn as a sanction (取消其…资格) is a penalty, not a scope
+        names_scope = (
+            cue_o != cue_n and not re.search("[。；]", changed) and not _PENAL.search(changed)
+        )
+        about_scope = bool(_SCOPE.search(_DUTY_RANGE.sub("", sentence)))
+        # a member that names a body, a person or a place (机关, 法院, 人员, 军事管理区) widens or
+        # narrows whom or where a rule applies, whatever the sentence says about itself
+        names_entity = any(
+            _ENTITY.search(member) for member in re.split(r"或者|以及|[、和及，]", frag) if member
+        )
+        if (
+            list_member and (about_scope or names_entity) and not re.search("[。；]", frag)
+        ) or names_scope:
             out.append(UnitFact("scope", old_frag, new_frag, sentence))
     io = {m.group(1) for m in _ITEM.finditer(old)}
     inn = {m.group(1) for m in _ITEM.finditer(new)}
@@ -605,6 +758,27 @@ def scope_and_subsidy_facts(
         gone, came = sorted(io - inn), sorted(inn - io)
         out.append(UnitFact("scope", "；".join(gone), "；".join(came), (came or gone)[0]))
     return _unique(out)[:2]
+
+
+def subsidies_added_or_dropped(
+    old: str, new: str, pairs: Iterable[tuple[str, str]]
+) -> list[UnitFact]:
+    """A sentence added or removed whole that grants a subsidy or preference (按照国家有关规定
+    给予相应待遇或者补偿), when the grant is not written elsewhere in the other version."""
+    out = []
+    for o, n in pairs:
+        if o and n:
+            continue
+        sentence, other = (n, old) if n else (o, new)
+        if _PENAL.search(sentence):
+            continue
+        for m in _GRANTED.finditer(sentence):
+            if m.group(0) in other:
+                continue
+            clause = _clause(sentence, m.start(), m.end())
+            out.append(UnitFact("subsidy", "" if n else clause, clause if n else "", sentence))
+            break
+    return out
 
 
 def _explained(old_frag: str, new_frag: str, explained: set[str]) -> bool:
@@ -642,11 +816,17 @@ def unit_facts(
     pairs = sentence_pairs(old, new, similarity)
     facts: list[UnitFact] = []
     approvals = approval_facts(pairs)
-    approval_sentences = {f.sentence for f in approvals}
+    # a sentence rebuilt around a new kind of approval (应当经…审核 → 未取得…同意书的，…不得…)
+    # changes its modal with it: not a change of strength; a new approver alone does not
+    approval_sentences = {
+        f.sentence
+        for f in values_changed("approval", pairs, approval_values)
+        if f.old.split("@")[0] != f.new.split("@")[0]
+    }
     facts += [
         f for f in obligation_facts(pairs, similarity) if f.sentence not in approval_sentences
     ]
-    facts += values_changed("money", pairs, money_values)
+    facts += values_changed("money", pairs, money_values, in_context=True)
     facts += values_changed("deadline", pairs, deadline_values)
     facts += values_changed("penalty", pairs, fine_values)
     facts += sanction_facts(old, new)
@@ -656,6 +836,8 @@ def unit_facts(
     actors = actor_facts(old, new)
     explained = {x for f in facts + actors for x in (f.old, f.new, f.old_text, f.new_text) if x}
     facts += scope_and_subsidy_facts(old, new, regions, explained)
+    if not any(f.kind == "subsidy" for f in facts):
+        facts += subsidies_added_or_dropped(old, new, pairs)
     # a department that goes with a clause added or removed is part of that change
     clauses = [x for f in facts for x in (f.old, f.new) if len(x) > 8]
     facts += [

@@ -2,6 +2,11 @@
 
 All frozen dataclasses. Documents refer to each other by id or doc number, never by
 object, so a relation can point at a document that is not (yet) in the archive.
+
+Size: over 500 lines because every domain object and the identity rules (doc numbers, ids,
+slugs, lookup keys, the two date orders) are in this one module, the one every layer
+imports; its sections: identity, dated facts and validity, relations and sources, units,
+documents.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ wires a build together. This module is the one that reads the index and the arch
 the site and turns them into a `site.pages.SiteData` and the `site.state.SiteState` to keep,
 so it imports `archive`, `index` and `site`, and only `commands` imports it. The documents
 it loads and the targets of relations are `sitegraph`'s; the summaries' arithmetic is
-`site.summary`'s. (It is ~550 lines: the five phases and the lineage rule they share,
-`_Lineages`, read best together.)
+`site.summary`'s. Size: ~550 lines, the five phases and the lineage rule they share
+(`_Lineages`), which read best together.
 
 A document page shows its own file and the *links* (label, title, status) of the documents
 it is connected to: its lineage, the documents it relates to and those that mention it, its
@@ -45,7 +45,16 @@ from .site.pages import DocLink, DocumentPage, RedlinePage, Row, SiteData, link_
 from .site.state import DocState, ExpiringState, KeptStatus, RedlineState, SiteState, Touch
 from .site.summary import SITE_WINDOWS, summary_data
 from .sitegraph import Graphs, Resolver, stub_keys
-from .temporal import Graph, Status, build_graph, current_version, expiring, lineage, status_of
+from .temporal import (
+    Graph,
+    Status,
+    build_graph,
+    current_version,
+    expiring,
+    lineage,
+    predecessors,
+    status_of,
+)
 
 RECENT_CHANGES = 30  # changes in the change feeds and on the home page, newest first
 
@@ -93,7 +102,7 @@ def _nearest(versions: tuple[str, ...], doc_id: str) -> tuple[str, ...]:
 
 class _Lineages:
     """Each lineage computed once for all its versions, with every version's predecessor
-    (as commands.predecessor_of): a document superseding a much-superseded one joins a
+    (supersession.predecessors): a document superseding a much-superseded one joins a
     lineage of hundreds, where a per-version walk would be cubic."""
 
     def __init__(self, g: Graph) -> None:
@@ -108,15 +117,9 @@ class _Lineages:
         if doc_id not in self.versions:
             g = self.g
             members = tuple(lineage(g, doc_id))
-            archived = [i for i in members if i in g.docs]
-            position = {v: k for k, v in enumerate(archived)}
             for i in members:
                 self.versions[i] = members
-            for k, i in enumerate(archived):
-                direct = [p for p in g.predecessors.get(i, []) if p in g.docs]
-                pred = max(direct, key=position.__getitem__) if direct else None
-                if not direct and k > 0:
-                    pred = archived[k - 1]
+            for i, pred in predecessors(g, members).items():
                 self.predecessor[i] = pred
                 if pred is not None:
                     self.successors.setdefault(pred, []).append(i)

@@ -1,30 +1,56 @@
-"""Status on a date, supersession graph and the expiry report.
+"""Status on a date and the expiry report, over the supersession graph (`supersession`).
 
 Status is never stored: it is computed for an `as_of` date from the validity window and
 the supersession relations of the whole archive. Nothing here reads the clock.
+
+The graph's names (`Graph`, `build_graph`, `lineage`, `predecessors` …) are imported here
+too, so a module that needs statuses and lineages imports one module.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from .model import (
-    LINEAGE_TYPES,
-    DocNumber,
-    Document,
-    Relation,
-    ref_key,
-    reference_key,
-    slugify,
-    title_key,
+from .model import Document, ValidityWindow
+from .supersession import (
+    SAME_INSTRUMENT,
+    Graph,
+    Repeal,
+    Stub,
+    build_graph,
+    lineage,
+    predecessor_of,
+    predecessors,
+    relation_to,
+    start_of,
+    stub_id,
 )
 
-# relations that make the holder a later version of the *same* instrument
-SAME_INSTRUMENT = ("amends", "predecessor")
+__all__ = [
+    "NO_VALIDITY_KINDS",
+    "SAME_INSTRUMENT",
+    "STATUS_ALIASES",
+    "STATUS_LABELS",
+    "Expiring",
+    "Graph",
+    "Repeal",
+    "Status",
+    "StatusCode",
+    "Stub",
+    "amended_on",
+    "build_graph",
+    "current_version",
+    "expiring",
+    "lineage",
+    "parse_within",
+    "predecessor_of",
+    "predecessors",
+    "relation_to",
+    "status_of",
+    "stub_id",
+]
 
 StatusCode = Literal[
     "not_yet_effective",
@@ -76,266 +102,6 @@ class Status:
         return STATUS_LABELS[self.code]
 
 
-@dataclass(frozen=True)
-class Repeal:
-    """One document (fully or partly) ending another: who, from when, and the sentence."""
-
-    by: str  # superseding document id
-    by_label: str  # its doc number or title, for messages
-    on: date | None
-    evidence: str
-    articles: tuple[int, ...] = ()
-    on_basis: str = "stated"
-
-
-@dataclass(frozen=True)
-class Stub:
-    """A document known only because an archived one names it (e.g. a repealed policy)."""
-
-    id: str
-    doc_number: str | None
-    title: str | None
-
-
-@dataclass
-class Graph:
-    """Supersession and lineage across the archive, including stub references."""
-
-    docs: dict[str, Document]
-    stubs: dict[str, Stub] = field(default_factory=dict)
-    repealed_by: dict[str, list[Repeal]] = field(default_factory=dict)
-    successors: dict[str, list[str]] = field(default_factory=dict)  # lineage edges old → new
-    predecessors: dict[str, list[str]] = field(default_factory=dict)
-    amended_by: dict[str, list[str]] = field(default_factory=dict)  # same instrument, newer
-    problems: list[str] = field(default_factory=list)
-    _lineages: dict[str, list[str]] = field(default_factory=dict, repr=False)
-
-    def label(self, doc_id: str) -> str:
-        if doc_id in self.docs:
-            d = self.docs[doc_id]
-            return d.doc_number or d.display_title
-        stub = self.stubs[doc_id]
-        return stub.doc_number or f"《{stub.title}》"
-
-
-def stub_id(rel: Relation) -> str:
-    if rel.doc_number:
-        number = DocNumber.try_parse(rel.doc_number)
-        if number:
-            return number.slug
-    return "stub-" + slugify(rel.title or rel.target_id or "unknown", 40)
-
-
-def _start(doc: Document) -> tuple[date | None, str]:
-    w = doc.window
-    for fact in w.start_facts():
-        if fact.value:
-            return fact.value, fact.basis
-    return None, "unknown"
-
-
-def _when(doc: Document) -> date:
-    w = doc.window
-    return w.start_date or date.max
-
-
-def build_graph(documents: Iterable[Document]) -> Graph:
-    """Resolve every lineage relation (supersedes, amends, draft, predecessor) to an
-    archived document or a stub."""
-    docs = {d.id: d for d in documents}
-    by_number: dict[str, list[str]] = {}
-    by_title: dict[str, list[str]] = {}
-    by_reference: dict[str, list[str]] = {}
-    for d in docs.values():
-        if d.doc_number:
-            by_number.setdefault(ref_key(d.doc_number), []).append(d.id)
-        if d.title and d.kind not in ("news", "interpretation"):
-            # a report about a policy carries the policy's title; the policy is the target
-            by_title.setdefault(title_key(d.title), []).append(d.id)
-            by_reference.setdefault(reference_key(d.title), []).append(d.id)
-        for a in d.aliases:
-            by_title.setdefault(title_key(a), []).append(d.id)
-    graph = Graph(docs)
-
-    def pick(ids: list[str], holder: Document, *, by_title: bool = True) -> str | None:
-        """Of the documents a key names, the holder's nearest elder: a text never
-        replaces itself, and one named by title only, never a later text."""
-        others = [i for i in ids if i != holder.id]
-        if not by_title and len(others) == 1:
-            return others[0]  # a doc number names one text, whatever the dates say
-        mine = _when(holder)
-        elder = [
-            i
-            for i in others
-            if mine == date.max or _when(docs[i]) in (date.max,) or _when(docs[i]) <= mine
-        ]
-        return (
-            max(elder, key=lambda i: (_when(docs[i]) != date.max, _when(docs[i]), i))
-            if elder
-            else None
-        )
-
-    def resolve(rel: Relation, holder: Document) -> str:
-        if rel.target_id and rel.target_id in docs:
-            return rel.target_id
-        numbered = by_number.get(ref_key(rel.doc_number), []) if rel.doc_number else []
-        found = pick(numbered, holder, by_title=False)
-        if found is None and rel.title:
-            found = pick(by_title.get(title_key(rel.title), []), holder) or pick(
-                by_reference.get(reference_key(rel.title), []), holder
-            )
-        if found is not None:
-            return found
-        if numbered:
-            return holder.id  # its own number: reported as pointing at itself
-        sid = rel.target_id or stub_id(rel)
-        graph.stubs.setdefault(sid, Stub(sid, rel.doc_number, rel.title))
-        return sid
-
-    for d in sorted(docs.values(), key=lambda x: x.id):
-        for rel in d.relations:
-            if rel.type not in LINEAGE_TYPES:
-                continue
-            target = resolve(rel, d)
-            if target == d.id:
-                graph.problems.append(
-                    f"{d.id}: relations: {rel.type} points at itself; remove it with "
-                    f"'policytrack unlink {d.id} {d.id}'"
-                )
-                continue
-            if target not in graph.predecessors.get(d.id, []):  # once per pair
-                graph.successors.setdefault(target, []).append(d.id)
-                graph.predecessors.setdefault(d.id, []).append(target)
-            if rel.type in SAME_INSTRUMENT and d.id not in graph.amended_by.get(target, []):
-                graph.amended_by.setdefault(target, []).append(d.id)
-            if rel.type == "supersedes":
-                start, basis = _start(d)
-                on = rel.effective or start
-                graph.repealed_by.setdefault(target, []).append(
-                    Repeal(
-                        d.id,
-                        d.doc_number or d.display_title,
-                        on,
-                        rel.evidence,
-                        rel.articles,
-                        "stated" if rel.effective else basis,
-                    )
-                )
-                issued = d.window.issued.value
-                if rel.effective and issued and rel.effective < issued:
-                    graph.problems.append(
-                        f"{d.id}: relations: supersession of {graph.label(target)} dated {rel.effective} "
-                        f"is before the document was issued ({issued}); correct the date with "
-                        f"'policytrack unlink {target} {d.id}' and "
-                        f"'policytrack link {target} {d.id} --as replaces'"
-                    )
-    for target, repeals in sorted(graph.repealed_by.items()):
-        full = [r for r in repeals if not r.articles]
-        # a later version restating its predecessor's repeal clause is not a conflict
-        if len({_lineage_root(graph, r.by, target) for r in full}) > 1:
-            names = ", ".join(r.by_label for r in full)
-            by = sorted({r.by for r in full})
-            graph.problems.append(
-                f"{target}: superseded twice (by {names}); remove the link that is wrong: "
-                + " or ".join(f"'policytrack unlink {target} {i}'" for i in by)
-                + f"; or, if they are versions of one instrument, 'policytrack link {by[0]} "
-                f"{by[-1]} --as amends'"
-            )
-    for cycle in _cycles(graph.successors):
-        graph.problems.append(
-            "supersession cycle: "
-            + " → ".join(cycle)
-            + "; a document cannot succeed its own successor: break it with "
-            + f"'policytrack unlink {cycle[-2]} {cycle[-1]}'"
-        )
-    return graph
-
-
-def _lineage_root(graph: Graph, doc_id: str, exclude: str) -> str:
-    """A representative of doc_id's lineage, walking supersedes/predecessor links among
-    archived documents other than `exclude` (the document both lineages point at)."""
-    seen = {doc_id, exclude}
-    todo = [doc_id]
-    while todo:
-        cur = todo.pop()
-        for nxt in graph.predecessors.get(cur, []) + graph.successors.get(cur, []):
-            if nxt in graph.docs and nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    seen.discard(exclude)
-    return min(seen)
-
-
-def _cycles(edges: dict[str, list[str]]) -> list[list[str]]:
-    found: list[list[str]] = []
-    colour: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> None:
-        colour[node] = 1
-        stack.append(node)
-        for nxt in edges.get(node, []):
-            if colour.get(nxt) == 1:
-                found.append([*stack[stack.index(nxt) :], nxt])
-            elif colour.get(nxt, 0) == 0:
-                visit(nxt)
-        stack.pop()
-        colour[node] = 2
-
-    for node in sorted(edges):
-        if colour.get(node, 0) == 0:
-            visit(node)
-    return found
-
-
-def lineage(graph: Graph, doc_id: str) -> list[str]:
-    """All versions connected to doc_id by lineage links (supersedes, amends, draft,
-    predecessor), oldest first: every link's older side before its newer side, otherwise
-    stubs first, then by effective, published or issued date. Computed once per lineage."""
-    cached = graph._lineages.get(doc_id)
-    if cached is not None:
-        return cached
-    seen = {doc_id}
-    todo = [doc_id]
-    while todo:
-        cur = todo.pop()
-        for nxt in graph.successors.get(cur, []) + graph.predecessors.get(cur, []):
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-
-    def when(i: str) -> tuple[int, date, str]:
-        d = graph.docs.get(i)
-        if d is None:
-            return (0, date.min, i)
-        w = d.window
-        day = w.start_date
-        return (1, day or date.max, i)
-
-    if len(seen) == 1:
-        return [doc_id]
-    # Kahn's order over the links, the earliest-dated ready version first; a cycle (a
-    # `check` problem) falls back to the dates for what is left
-    waiting = {i: sum(1 for p in graph.predecessors.get(i, []) if p in seen) for i in seen}
-    ready = sorted((when(i), i) for i, n in waiting.items() if n == 0)
-    out: list[str] = []
-    heapq.heapify(ready)
-    while ready:
-        _, cur = heapq.heappop(ready)
-        out.append(cur)
-        for nxt in graph.successors.get(cur, []):
-            if nxt in waiting:
-                waiting[nxt] -= 1
-                if waiting[nxt] == 0:
-                    heapq.heappush(ready, (when(nxt), nxt))
-    if len(out) < len(seen):
-        placed = set(out)
-        out += sorted((i for i in seen if i not in placed), key=when)
-    for i in out:
-        graph._lineages[i] = out
-    return out
-
-
 def _later_versions(graph: Graph, doc_id: str) -> list[str]:
     """Archived later versions of the same instrument (amends/predecessor links, followed
     transitively)."""
@@ -362,7 +128,7 @@ def amended_on(graph: Graph, doc_id: str, as_of: date) -> tuple[str, date | None
     started: list[tuple[date, str]] = []
     undated: list[str] = []
     for newer in _later_versions(graph, doc_id):
-        start, _ = _start(graph.docs[newer])
+        start, _ = start_of(graph.docs[newer])
         if start is None:
             undated.append(newer)
         elif start <= as_of:
@@ -387,7 +153,7 @@ def current_version(graph: Graph, doc_id: str, as_of: date) -> str | None:
         d = graph.docs[i]
         if d.kind in ("draft", *NO_VALIDITY_KINDS):
             continue
-        start, _ = _start(d)
+        start, _ = start_of(d)
         if start is None or start > as_of:
             continue
         code = status_of(i, graph, as_of).code
@@ -398,13 +164,39 @@ def current_version(graph: Graph, doc_id: str, as_of: date) -> str | None:
 
 
 def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
-    """Status of an archived document or a stub on `as_of`."""
+    """Status of an archived document or a stub on `as_of`, decided in this order: repealed
+    (a full supersession that had begun), what is known of a stub, not applicable (news,
+    interpretations), amended (a later version had begun), then the document's own dates
+    and a partial repeal."""
     doc = graph.docs.get(doc_id)
     repeals = sorted(
         graph.repealed_by.get(doc_id, []), key=lambda r: (r.on is None, r.on or date.min)
     )
     full = [r for r in repeals if not r.articles]
     partial = [r for r in repeals if r.articles]
+    repealed = _repealed(full, as_of)
+    if repealed is not None:
+        return repealed
+    if doc is None:
+        return _stub_status(full, as_of)
+    if doc.kind in NO_VALIDITY_KINDS:
+        what = "news report" if doc.kind == "news" else "interpretation"
+        zh = "新闻报道" if doc.kind == "news" else "政策解读"
+        return Status(
+            "not_applicable",
+            as_of,
+            f"a {what} has no validity period of its own",
+            reason_zh=f"{zh}本身没有有效期",
+        )
+    amended = _amended_status(graph, doc_id, as_of)
+    if amended is not None:
+        return amended
+    return _dated_status(doc.window, partial, as_of)
+
+
+def _repealed(full: list[Repeal], as_of: date) -> Status | None:
+    """Repealed by the first full supersession that had begun on as_of (one of unknown
+    date counts as begun)."""
     for r in full:
         if r.on is None:
             return Status(
@@ -426,51 +218,54 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
                 r.evidence,
                 f"已被{r.by_label}废止，自{r.on}起",
             )
-    if doc is None:
-        if full:
-            r = full[0]
-            return Status(
-                "in_force",
-                as_of,
-                f"not in the archive; superseded by {r.by_label} from {r.on}",
-                None,
-                None,
-                r.evidence,
-                f"未收录全文；自{r.on}起由{r.by_label}取代",
-            )
+    return None
+
+
+def _stub_status(full: list[Repeal], as_of: date) -> Status:
+    """A document known only as a reference: in force until a known supersession, else
+    unknown."""
+    if full:
+        r = full[0]
         return Status(
-            "unknown",
+            "in_force",
             as_of,
-            "not in the archive; known only as a reference",
-            reason_zh="未收录全文，仅见于其他文件的引用",
+            f"not in the archive; superseded by {r.by_label} from {r.on}",
+            None,
+            None,
+            r.evidence,
+            f"未收录全文；自{r.on}起由{r.by_label}取代",
         )
-    if doc.kind in NO_VALIDITY_KINDS:
-        what = "news report" if doc.kind == "news" else "interpretation"
-        zh = "新闻报道" if doc.kind == "news" else "政策解读"
-        return Status(
-            "not_applicable",
-            as_of,
-            f"a {what} has no validity period of its own",
-            reason_zh=f"{zh}本身没有有效期",
-        )
+    return Status(
+        "unknown",
+        as_of,
+        "not in the archive; known only as a reference",
+        reason_zh="未收录全文，仅见于其他文件的引用",
+    )
+
+
+def _amended_status(graph: Graph, doc_id: str, as_of: date) -> Status | None:
     amended = amended_on(graph, doc_id, as_of)
-    if amended is not None:
-        newer, day = amended
-        label = graph.label(newer)
-        ev = next((r.evidence for r in graph.docs[newer].relations if r.target_id == doc_id), "")
-        when = f"from {day}" if day else "(date unknown)"
-        return Status(
-            "amended",
-            as_of,
-            f"a later version ({label}, {newer}) is in force {when}; this text is historical",
-            day,
-            newer,
-            ev,
-            f"新版本{label}"
-            + (f"自{day}起施行" if day else "已施行（施行日期不明）")
-            + "；本文为历史文本",
-        )
-    w = doc.window
+    if amended is None:
+        return None
+    newer, day = amended
+    label = graph.label(newer)
+    ev = next((r.evidence for r in graph.docs[newer].relations if r.target_id == doc_id), "")
+    when = f"from {day}" if day else "(date unknown)"
+    return Status(
+        "amended",
+        as_of,
+        f"a later version ({label}, {newer}) is in force {when}; this text is historical",
+        day,
+        newer,
+        ev,
+        f"新版本{label}"
+        + (f"自{day}起施行" if day else "已施行（施行日期不明）")
+        + "；本文为历史文本",
+    )
+
+
+def _dated_status(w: ValidityWindow, partial: list[Repeal], as_of: date) -> Status:
+    """What the validity window says on as_of, and a partial repeal that had begun."""
     eff, exp = w.effective.value, w.expires.value
     if eff and as_of < eff:
         return Status(

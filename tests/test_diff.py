@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policytrack.chinese import to_mainland_simplified
+from policytrack.chinese import cn_to_int, to_mainland_simplified
 from policytrack.diff import DocumentDiff, diff_documents, inline
 from policytrack.ingest import ingest
 from policytrack.model import Document
@@ -161,6 +161,40 @@ def test_both_units_of_a_swap_are_moved() -> None:
     assert first.moved and second.moved
     assert first.describe() == "修改并移动：原第三条 → 第四条"
     assert second.describe() == "修改并移动：原第四条 → 第三条"
+
+
+def test_an_article_spread_over_several_new_ones_is_split() -> None:
+    # 监察法 2018 第四十三条 (留置: who decides; how long; police help) became three articles in
+    # 2024: its first paragraph is 第四十七条 word for word, its second opens the longer
+    # 第四十八条 (which adds two extensions), its third is 第四十九条; the second and third were
+    # reported as new articles, so 第四十八条's new approval and two-month limit were lost
+    d = pair("宪法相关法", "监察法")
+    c = find(d, "第四十三条")
+    assert c.op == "split"
+    assert [b.label for b in c.new] == ["第四十七条", "第四十八条", "第四十九条"]
+    assert c.describe() == "拆分：原第四十三条 → 第四十七条、第四十八条、第四十九条"
+    assert not any(x.op == "added" and x.new[0].label == "第四十八条" for x in d.changes)
+    kinds = {(f.kind, f.new) for f in c.facts}
+    assert ("deadline", "2个月") in kinds
+    assert any(k == "approval" and "经国家监察委员会批准" in v for k, v in kinds)
+    # and the key changes name the article they are in, not the whole split
+    assert {k.units for k in d.key_changes if k.kind in ("deadline", "approval")} >= {
+        ("第四十八条",)
+    }
+    assert not any("第四十七条" in k.units for k in d.key_changes)
+    # their links go to the split, the change a page anchors
+    anchors = {b.anchor for x in d.changes for b in x.new[:1]}
+    assert all(a in anchors for k in d.key_changes for a in k.anchors)
+    # a paragraph continued far away is moved text, not a spread: the parts of a split stay
+    # within a few articles of each other
+    for x in d.changes:
+        if x.op == "split":
+            numbers = [_number(b.label) for b in x.new]
+            assert all(b - a <= 4 for a, b in itertools.pairwise(numbers)), x.describe()
+
+
+def _number(label: str) -> int:
+    return cn_to_int(label.removeprefix("第").removesuffix("条"))
 
 
 # --- hand-checked real pairs -------------------------------------------------------------------------

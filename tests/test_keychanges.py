@@ -25,6 +25,17 @@ from policytrack.keychanges import (
     canonical_numbers,
     group,
     ranked,
+    regions_in_sentences,
+    term_candidates,
+)
+from policytrack.keyfacts import (
+    actor_facts,
+    approval_facts,
+    date_values,
+    money_values,
+    scope_and_subsidy_facts,
+    subsidies_added_or_dropped,
+    values_changed,
 )
 from tests.conftest import CORPUS, LAWREF, ROOT, Run
 
@@ -134,6 +145,163 @@ def test_grouping_and_ranking() -> None:
     assert changes[2].summary == "用语：市场主体 → 经营主体" and changes[2].where == "第六条等 3 条"
     shown, more = ranked(changes, 2)
     assert len(shown) == 2 and more == 1
+
+
+def test_departments_renamed_in_a_list_or_by_organ_and_lists_of_functions() -> None:
+    # 国防教育法 2018 第二十二条 → 2024 第二十五条: the media departments take their current
+    # names (a name kept inside a longer one is renamed, not removed + added)
+    old = "文化、新闻、出版、广播、电影、电视等部门和单位应当根据形势和任务的要求，采取多种形式开展国防教育。"
+    new = "文化和旅游、新闻出版、广播电视、电影、网信等部门和单位应当根据形势和任务的要求开展国防教育。"
+    renames = {(f.old, f.new) for f in actor_facts(old, new) if f.old and f.new}
+    assert renames == {
+        ("文化", "文化和旅游"),
+        ("新闻、出版", "新闻出版"),
+        ("广播、电视", "广播电视"),
+    }
+    # 反洗钱法 2006 → 2024 第十三条: the same function under another organ
+    old = "制定或者会同国务院有关金融监督管理机构制定金融机构反洗钱规章。"
+    new = "制定或者会同国务院有关金融管理部门制定金融机构反洗钱管理规定。"
+    assert [(f.old, f.new) for f in actor_facts(old, new)] == [("金融监督管理机构", "金融管理部门")]
+    # 国防教育法 第八条: a list that ends in 等部门 names departments, known functions or not;
+    # 保守国家秘密法 第十五条: …会同外交、公安、国家安全和其他中央有关机关
+    old = "教育、退役军人事务、文化宣传等部门，在各自职责范围内负责国防教育工作。"
+    new = (
+        "国防动员、兵役、退役军人事务、国防科研生产、边防海防、人民防空、国防交通等工作的主管部门，"
+        "依照本法和有关法律、法规的规定，开展国防教育。"
+    )
+    assert {f.old for f in actor_facts(old, new) if not f.new} >= {"教育", "文化宣传"}
+    old = "由国家保密行政管理部门分别会同外交、公安、国家安全和其他中央有关机关规定。"
+    new = "由国家保密行政管理部门单独或者会同有关中央国家机关规定。"
+    assert {f.old for f in actor_facts(old, new)} >= {"外交", "公安", "国家安全"}
+    # a department named where no duty is given is no change: 派驻国务院国有资产监督管理机构的
+    # 监察机构 (监督管理 in the name does not assign a duty)
+    assert not actor_facts(
+        "", "国家监察委员会派驻国务院国有资产监督管理机构的监察机构，可以再派出。"
+    )
+
+
+def test_an_approver_that_changes_is_an_approval_change_a_renamed_one_is_not() -> None:
+    def approvals(old: str, new: str) -> list[tuple[str, str]]:
+        return [(f.old, f.new) for f in approval_facts([(old, new)])]
+
+    # 北京市人大常委会任免条例 2007 → 2023 第二十六条: 最高人民法院 leaves the chain
+    assert approvals(
+        "市人大常委会认为市高级人民法院院长需要撤换，须报请最高人民法院报经全国人民代表大会常务委员会批准。",
+        "市人大常委会认为市高级人民法院院长需要撤换，应当报请全国人民代表大会常务委员会批准。",
+    )
+    # 保守国家秘密法 2010 → 2024 第二十一条: the head, or a person the head names
+    assert approvals(
+        "因工作需要知悉国家秘密的，应当经过机关、单位负责人批准。",
+        "因工作需要知悉国家秘密的，应当经过机关、单位主要负责人或者其指定的人员批准。",
+    )
+    # a department renamed (a department change) or a pronoun for it is no approval change
+    assert not approvals("开凿机井应当经水行政主管部门批准。", "开凿机井应当经水务部门批准。")
+    assert not approvals(
+        "经国务院反洗钱行政主管部门负责人批准，可以采取临时冻结措施。",
+        "经其负责人批准，可以采取临时冻结措施。",
+    )
+    assert not approvals(
+        "经依托单位审核报基金管理机构批准。", "经依托单位审核后报基金管理机构批准。"
+    )
+
+
+def test_a_date_that_recurs_every_year() -> None:
+    # 国防教育法 2024 第十二条: 全民国防教育日 moves to a named weekday
+    assert [v for v, _ in date_values("每年九月的第三个星期六为全民国防教育日。")] == [
+        "每年9月的第三个星期六"
+    ]
+    assert [v for v, _ in date_values("每年12月4日为国家宪法日。")] == ["每年12月4日"]
+
+
+def test_an_alternative_dropped_is_a_wording_substitution() -> None:
+    # 公司法 2018 → 2023: 股东会或者股东大会 → 股东会 in every article that named both
+    edits = [("equal", "公司股东会"), ("delete", "或者股东大会"), ("equal", "、董事会的决议")]
+    assert ("股东会或者股东大会", "股东会") in term_candidates(edits)
+    # a deletion that is not an alternative of the word before it is none
+    edits = [("equal", "公司股东会"), ("delete", "或者董事会"), ("equal", "的决议")]
+    assert term_candidates(edits) == []
+
+
+def test_a_subsidy_is_granted_by_a_verb_not_named_in_passing() -> None:
+    # 保守国家秘密法 2024 第四十三条: a sentence added whole grants compensation
+    old = "涉密人员的合法权益受法律保护。"
+    new = (
+        old + "对因保密原因合法权益受到影响和限制的涉密人员，按照国家有关规定给予相应待遇或者补偿。"
+    )
+    pairs = [(old, old), ("", new.removeprefix(old))]
+    (fact,) = subsidies_added_or_dropped(old, new, pairs)
+    assert fact.kind == "subsidy" and "给予相应待遇或者补偿" in fact.new and not fact.old
+    # 国家自然科学基金条例 2024: 资助 named in passing (资助导向, 申请人的基金资助项目) and funds
+    # withheld as a sanction are no subsidy granted or dropped
+    for sentence in (
+        "评审专家按照国家自然科学基金资助导向，对基金资助项目申请进行独立判断和评价。",
+        "申请人的基金资助项目申请被评审后，可以提出意见。",
+        "由基金管理机构责令改正，并可以暂停拨付或者追回已拨付的基金资助资金。",
+    ):
+        assert not subsidies_added_or_dropped("", sentence, [("", sentence)]), sentence
+
+
+def test_a_list_member_naming_a_body_or_person_is_a_scope_change() -> None:
+    def scope(old: str, new: str, edits: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        regions = regions_in_sentences(new, edits)
+        facts = scope_and_subsidy_facts(old, new, regions, set())
+        return [(f.old, f.new) for f in facts if f.kind == "scope"]
+
+    # 反洗钱法 2024 第四十三条: 特定非金融机构 may refuse an investigator too
+    old = "调查人员少于二人或者未出示执法证件和调查通知书的，金融机构有权拒绝调查。"
+    new = "调查人员少于二人或者未出示执法证件和调查通知书的，金融机构、特定非金融机构有权拒绝接受调查。"
+    edits = [
+        ("equal", "调查人员少于二人或者未出示执法证件和调查通知书的，金融机构"),
+        ("insert", "、特定非金融机构"),
+        ("equal", "有权拒绝"),
+        ("insert", "接受"),
+        ("equal", "调查。"),
+    ]
+    assert ("", "、特定非金融机构") in scope(old, new, edits)
+    # a clause appended after a comma, a connector swapped, or the range of someone's duties
+    # is no change of coverage
+    old = "公司的经营范围由公司章程规定，并依法登记。"
+    new = "公司的经营范围由公司章程规定。"
+    assert (
+        scope(
+            old,
+            new,
+            [
+                ("equal", "公司的经营范围由公司章程规定"),
+                ("delete", "，并依法登记"),
+                ("equal", "。"),
+            ],
+        )
+        == []
+    )
+    old = "有关部门、机构应当在各自的职责范围内做好工作。"
+    new = "有关部门或者机构应当在各自的职责范围内做好工作。"
+    assert (
+        scope(
+            old,
+            new,
+            [
+                ("equal", "有关部门"),
+                ("delete", "、"),
+                ("insert", "或者"),
+                ("equal", "机构应当在各自的职责范围内做好工作。"),
+            ],
+        )
+        == []
+    )
+
+
+def test_a_threshold_dropped_from_a_sentence_is_shown_with_the_one_that_stays() -> None:
+    # 非法集资解释 2010 → 2022 第三条: one threshold for individuals and units
+    old = "（一）个人非法吸收或者变相吸收公众存款，数额在20万元以上的，单位非法吸收或者变相吸收公众存款，数额在100万元以上的；"
+    new = "（一）非法吸收或者变相吸收公众存款数额在100万元以上的；"
+    facts = values_changed("money", [(old, new)], money_values, in_context=True)
+    assert [(f.old, f.new) for f in facts] == [("20万元、100万元", "100万元")]
+    # without a value kept, a replaced value is one change old → new
+    facts = values_changed(
+        "money", [("补助5000元。", "补助1万元。")], money_values, in_context=True
+    )
+    assert [(f.old, f.new) for f in facts] == [("5000元", "1万元")]
 
 
 # --- the benchmark's matching ------------------------------------------------------------------------

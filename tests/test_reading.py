@@ -461,3 +461,71 @@ def test_a_short_notice_that_makes_one_change_from_a_date() -> None:
     )
     assert d.window.effective.value == date(2021, 8, 1)
     assert d.window.expires.value is None
+
+
+# a news report's 今天 is its dateline's day (realdev 095); the year from the report's stamp
+NEWS_TODAY = (
+    "《重要商品和服务价格指数行为管理办法(试行)》将于8月起施行\n"
+    "发稿时间:2021-06-17 13:54:02 来源:中国青年报客户端 作者:中青报·中青网记者 赵丽梅 中国青年网\n"
+    "  中国青年报客户端北京6月17日电(中青报·中青网记者 赵丽梅)今天,在国家发展改革委6月新闻发布会上,"
+    "国家发展改革委新闻发言人孟玮介绍,为促进国内价格指数市场健康有序发展,"
+    "《重要商品和服务价格指数行为管理办法(试行)》(以下简称《办法》)将于今天在国家发展改革委"
+    "新闻门户网站和微信微博等平台公布,并将于2021年8月1日起施行。\n"
+)
+
+
+def test_a_news_reports_today_is_its_datelines_day() -> None:
+    doc = read(NEWS_TODAY)
+    assert doc.window.published.value == date(2021, 6, 17)
+    assert doc.window.published.basis == "stated" and "今天" in doc.window.published.evidence
+    assert doc.window.effective.value == date(2021, 8, 1)
+
+
+def test_today_without_a_year_on_the_page_stays_unknown() -> None:
+    # the dateline has no year and nothing else on the page dates it: no publication date
+    undated = NEWS_TODAY.replace("发稿时间:2021-06-17 13:54:02 ", "")
+    assert read(undated).window.published.value is None
+
+
+def test_today_with_a_press_conference_only_is_not_a_release() -> None:
+    # 今天…新闻发布会 is the meeting, not the document's release
+    text = NEWS_TODAY.replace("将于今天在国家发展改革委新闻门户网站和微信微博等平台公布,并", "")
+    assert read(text).window.published.value is None
+
+
+# a PDF preview saved as numbered chunks cut inside words, the order's heading, signature and
+# a bold title drawn twice all run together (realdev 068, its first two chunks)
+PDF_CHUNKS = (
+    "1、生态环境部令 第 17 号生态环境标准管理办法已于 2020 年 11 月 5 日由生态环境部部务会议审议通过,"
+    "现予公布,自 2021 年 2 月 1 日起施行。生态环境部部长 黄润秋2020 年 12 月 15 日生态环境标准管理办法"
+    "生态环境标准管理办法第一章第一章总总则则第一条为加强生态环境标准管理工作,依据中华人民共和国环境保护法"
+    "中华人民共和国标准化法等法律法规,制定本办法。第二条本办法适用于生态环境标准的制定、实施、备案和评估。"
+    "第三条本办法所称生态环境标准,是指由国务院生态环境主管部门和省级人民政府依法制定的生态环境保护工作中"
+    "需要统一的各项技术要求。第四条生态环境标准分为国家生态环境标\n"
+    "2、准和地方生态环境标准。国家生态环境标准包括国家生态环境质量标准、国家生态环境风险管控标准、"
+    "国家污染物排放标准、国家生态环境监测标准、国家生态环境基础标准和国家生态环境管理技术规范。\n"
+)
+
+
+def test_an_order_flattened_from_pdf_chunks_is_read() -> None:
+    doc = read(PDF_CHUNKS)
+    assert doc.title == "生态环境标准管理办法"
+    assert doc.doc_number == "生态环境部令第17号"
+    assert doc.issuers == ("生态环境部",)
+    assert doc.window.issued.value == date(2020, 12, 15)
+    assert doc.window.effective.value == date(2021, 2, 1)
+    # the chunks are one text again: the word cut between them is whole
+    assert "国家生态环境标准和地方生态环境标准" in "".join(clean(PDF_CHUNKS).lines)
+
+
+def test_a_numbered_list_is_not_taken_for_chunks() -> None:
+    # 1、2、 items of a real list stay items (short lines: not pieces of a cut text)
+    text = "1、个体工商户减半征收个人所得税。\n2、优惠力度提高。\n"
+    assert clean(text).lines == ["1、个体工商户减半征收个人所得税。", "2、优惠力度提高。"]
+
+
+def test_an_interpretation_pages_time_is_not_a_publication_date() -> None:
+    # a 解读 page (tests/fixtures/real 038): its 發布時間 dates the page, not the announcement
+    doc = real("038")
+    assert doc.kind == "interpretation"
+    assert doc.window.published.value is None and doc.window.effective.value is None

@@ -13,6 +13,9 @@ from policytrack.temporal import (
     expiring,
     lineage,
     parse_within,
+    predecessor_of,
+    predecessors,
+    relation_to,
     status_of,
 )
 
@@ -299,3 +302,38 @@ def test_a_later_version_restating_a_repeal_is_not_a_conflict() -> None:
     assert status_of("stub-中华人民共和国行政监察法", g, date(2019, 1, 1)).since == date(
         2018, 3, 20
     )
+
+
+def test_each_version_is_compared_with_the_one_it_names_else_the_one_before() -> None:
+    """The one rule behind `diff REF`, new-version alerts and the site's redline pages."""
+    a = doc("a", effective=date(2018, 1, 1), number="某发〔2018〕1号")
+    b = doc(
+        "b",
+        effective=date(2020, 1, 1),
+        number="某发〔2020〕1号",
+        relations=(Relation("amends", "某发〔2018〕1号"),),
+    )
+    # c replaces a by name, although b came between them
+    c = doc(
+        "c",
+        effective=date(2024, 1, 1),
+        number="某发〔2024〕1号",
+        relations=(
+            Relation("supersedes", "某发〔2018〕1号"),
+            Relation("predecessor", "某发〔2017〕9号"),
+        ),
+    )
+    # d names nobody but is linked after c (c's own amendment, by id)
+    d = doc(
+        "d",
+        effective=date(2025, 1, 1),
+        relations=(Relation("amends", target_id="c"),),
+    )
+    g = build_graph([d, c, b, a])
+    versions = lineage(g, "a")
+    assert versions == ["某发-2017-9", "a", "b", "c", "d"]  # the stub first
+    assert predecessors(g, versions) == {"a": None, "b": "a", "c": "a", "d": "c"}
+    assert [predecessor_of(g, i) for i in ("a", "b", "c", "d")] == [None, "a", "a", "c"]
+    assert predecessor_of(g, "某发-2017-9") is None  # a stub has no text to compare
+    assert relation_to(g, "c", "a") == "supersedes"
+    assert relation_to(g, "b", "a") == "amends"

@@ -138,6 +138,8 @@ def test_a_news_report_quoting_the_doc_number_is_not_a_copy() -> None:
     assert news.doc.doc_number == regulation.doc.doc_number  # the report names the order
     assert containment(news.comparable, regulation.comparable) < 0.3
     assert copy_of(news, regulation) is None
+    # nor a later version: one doc number is one promulgation
+    assert suggest(regulation, news) is None and suggest(news, regulation) is None
 
 
 def test_same_title_different_doc_numbers_are_different_documents() -> None:

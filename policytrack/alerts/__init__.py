@@ -24,7 +24,7 @@ from policytrack.net import Reach, redact
 
 from .channels import Clock, DeliveryError, delivery_id, send
 from .config import AlertsConfig, Channel, Subscriber, env_url_problems, load_config
-from .messages import Message, render
+from .messages import Message, change_summary, render
 from .plan import Alert, DocFacts, Previous, current, plan
 from .state import Locked, Pending, State
 
@@ -36,6 +36,7 @@ __all__ = [
     "DocFacts",
     "Locked",
     "RunReport",
+    "change_summary",
     "delivery_id",
     "load_config",
     "missing_env",

@@ -7,11 +7,14 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policytrack.model import is_untitled
 
 from .plan import Alert
+
+if TYPE_CHECKING:
+    from policytrack.diff import DocumentDiff
 
 PAYLOAD_VERSION = 1
 EVENT_TITLES = {
@@ -163,3 +166,22 @@ def render(
         payload,
         tuple(alerts),
     )
+
+
+def change_summary(d: DocumentDiff, limit: int = 5) -> tuple[str, ...]:
+    """A new version's changes in a few Chinese phrases, as a new-version alert lists them:
+    unit counts, then the first key changes (ranked), then 另有 N 项 when there are more."""
+    counts = d.counts
+    names = {
+        "modified": "修改",
+        "added": "新增",
+        "removed": "删除",
+        "split": "拆分",
+        "merged": "合并",
+    }
+    parts = [f"{label} {counts[op]} 处" for op, label in names.items() if counts[op]]
+    out = ["条文" + "、".join(parts)] if parts else []
+    out += [f"{k.where} {k.summary}" for k in d.key_changes[:limit]]
+    if len(d.key_changes) > limit:
+        out.append(f"另有 {len(d.key_changes) - limit} 项")
+    return tuple(out)

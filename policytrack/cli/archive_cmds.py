@@ -118,32 +118,11 @@ def add(
         batch=batch,
         retrieved=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    refused = [r for r in results if r.action == "refused"]
     if as_json:
         print_json([add_record(r) for r in results])
     else:
-        many = len(results) > WARN_EACH_UP_TO
-        for r in results:
-            if r.action == "refused":
-                continue
-            print(r.line)
-            if dry_run and not many:
-                print_dry_run(r)
-            elif not many:
-                for w in r.warnings:
-                    print(f"  warning: {r.path}: {w}", file=sys.stderr)
-        if dry_run:
-            print("(dry run: nothing was written)")
-        else:
-            commits = [r.commit for r in results if r.commit]
-            if commits:
-                n = len(dict.fromkeys(commits))
-                print(f"committed: {n} commit{'s' if n > 1 else ''}, the last {commits[-1][:10]}")
-        if many:
-            print_warning_summary(results)
-        if len(refused) > 1:
-            for r in refused:
-                print(r.line, file=sys.stderr)
+        print_results(results, dry_run)
+    refused = [r for r in results if r.action == "refused"]
     if len(refused) == 1:
         also = (
             f" (1 of {len(results)} inputs; the others are listed above)"
@@ -156,6 +135,34 @@ def add(
             f"{len(refused)} of {len(results)} inputs refused (listed above); fix each as its "
             "line says and add it again"
         )
+
+
+def print_results(results: list[commands.AddResult], dry_run: bool) -> None:
+    """What `add` prints: a line per input written (with its fields and warnings when there
+    are few), the commits, the refusals on stderr when there are several."""
+    many = len(results) > WARN_EACH_UP_TO
+    for r in results:
+        if r.action == "refused":
+            continue
+        print(r.line)
+        if dry_run and not many:
+            print_dry_run(r)
+        elif not many:
+            for w in r.warnings:
+                print(f"  warning: {r.path}: {w}", file=sys.stderr)
+    if dry_run:
+        print("(dry run: nothing was written)")
+    else:
+        commits = [r.commit for r in results if r.commit]
+        if commits:
+            n = len(dict.fromkeys(commits))
+            print(f"committed: {n} commit{'s' if n > 1 else ''}, the last {commits[-1][:10]}")
+    if many:
+        print_warning_summary(results)
+    refused = [r for r in results if r.action == "refused"]
+    if len(refused) > 1:
+        for r in refused:
+            print(r.line, file=sys.stderr)
 
 
 def add_record(r: commands.AddResult) -> dict[str, object]:

@@ -93,22 +93,56 @@ def parse_units(body: str) -> tuple[Unit, ...]:
 
     Headings (`## 一、总则`, `#### 第十二条`) open units; a paragraph that starts with a
     numbering label inside a unit is an item of it (anchor: parent anchor + number)."""
-    units: list[Unit] = []
-    seen: dict[str, int] = {}
-    # stack of (level, style, number, anchor)
-    stack: list[tuple[int, str, int, str]] = []
-    current: dict[str, Any] | None = None
-    pending: list[dict[str, Any]] = []
-    chapter: int | None = None
+    reader = _UnitReader()
+    for kind, level, text in _blocks(body):
+        if kind == "title":
+            continue
+        if kind == "quote":
+            reader.notice["paras"].append(text)
+        elif kind == "heading":
+            reader.heading(level, text)
+        else:
+            reader.paragraph(text)
+    reader.flush()
+    return reader.result()
 
-    def unique(anchor: str) -> str:
-        count = seen.get(anchor, 0) + 1
-        seen[anchor] = count
+
+def _extra(kind: str) -> dict[str, Any]:
+    """The preamble (text before the first heading) or the notice (quoted lines)."""
+    return {
+        "kind": kind,
+        "label": "",
+        "number": 0,
+        "anchor": kind,
+        "level": 1,
+        "heading": "",
+        "paras": [],
+        "parent": None,
+    }
+
+
+class _UnitReader:
+    """What parse_units knows while it reads a body's blocks in order: the units done, the
+    headings open above (level, style, number, anchor), the unit and items being read."""
+
+    def __init__(self) -> None:
+        self.units: list[Unit] = []
+        self.seen: dict[str, int] = {}
+        self.stack: list[tuple[int, str, int, str]] = []
+        self.current: dict[str, Any] | None = None
+        self.pending: list[dict[str, Any]] = []  # the open unit, then its items
+        self.chapter: int | None = None
+        self.preamble = _extra("preamble")
+        self.notice = _extra("notice")
+
+    def unique(self, anchor: str) -> str:
+        count = self.seen.get(anchor, 0) + 1
+        self.seen[anchor] = count
         return anchor if count == 1 else f"{anchor}-dup{count}"
 
-    def flush() -> None:
-        for u in pending:
-            units.append(
+    def flush(self) -> None:
+        for u in self.pending:
+            self.units.append(
                 Unit(
                     u["kind"],
                     u["label"],
@@ -120,103 +154,88 @@ def parse_units(body: str) -> tuple[Unit, ...]:
                     u["parent"],
                 )
             )
-        pending.clear()
+        self.pending.clear()
 
-    preamble: dict[str, Any] = {
-        "kind": "preamble",
-        "label": "",
-        "number": 0,
-        "anchor": "preamble",
-        "level": 1,
-        "heading": "",
-        "paras": [],
-        "parent": None,
-    }
-    notice: dict[str, Any] = {
-        "kind": "notice",
-        "label": "",
-        "number": 0,
-        "anchor": "notice",
-        "level": 1,
-        "heading": "",
-        "paras": [],
-        "parent": None,
-    }
-    blocks = _blocks(body)
-    for kind, level, text in blocks:
-        if kind == "title":
-            continue
-        if kind == "quote":
-            notice["paras"].append(text)
-            continue
-        if kind == "heading":
-            label = match_label(text)
-            style = label.style if label else "heading"
-            number = label.number if label else 0
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            path = [(s, n) for _, s, n, _ in stack]
-            if style == "chapter":
-                chapter = number
-            if label is None:
-                # unnumbered headings (【支持对象】, news subheads) are anchored by their text
-                anchor = unique("c-" + slugify(text.strip("【】"), 24))
-            else:
-                anchor = unique(_anchor_for(style, number, path, chapter))
-            flush()
-            current = {
-                "kind": _UNIT_KIND.get(style, "outline"),
-                "label": label.text if label else "",
-                "number": number,
-                "anchor": anchor,
-                "level": level,
-                "heading": (label.rest if label else text).strip(),
-                "paras": [],
-                "parent": stack[-1][3] if stack else None,
-            }
-            pending.append(current)
-            stack.append((level, style, number, anchor))
-            continue
-        # paragraph
-        if current is None:
-            preamble["paras"].append(text)
-            continue
+    def heading(self, level: int, text: str) -> None:
+        """A heading opens a unit, below the open headings of a higher level."""
+        stack = self.stack
         label = match_label(text)
-        head = pending[0]
-        if label is not None and label.style not in _UNIT_KIND:
-            # items nest by style within their unit: （一） then 1. then （1）
-            items: list[tuple[str, str]] = head.setdefault("items", [])
-            styles = [s for s, _ in items]
-            if label.style in styles:
-                del items[styles.index(label.style) :]
-            parent_anchor = items[-1][1] if items else head["anchor"]
-            anchor = unique(f"{parent_anchor}-{label.number}")
-            items.append((label.style, anchor))
-            item = {
-                "kind": "item",
-                "label": label.text,
-                "number": label.number,
-                "anchor": anchor,
-                "level": head["level"] + len(items),
-                "heading": "",
-                "paras": [text],
-                "parent": parent_anchor,
-            }
-            pending.append(item)
-            current = item
+        style = label.style if label else "heading"
+        number = label.number if label else 0
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        path = [(s, n) for _, s, n, _ in stack]
+        if style == "chapter":
+            self.chapter = number
+        if label is None:
+            # unnumbered headings (【支持对象】, news subheads) are anchored by their text
+            anchor = self.unique("c-" + slugify(text.strip("【】"), 24))
         else:
+            anchor = self.unique(_anchor_for(style, number, path, self.chapter))
+        self.flush()
+        self.current = {
+            "kind": _UNIT_KIND.get(style, "outline"),
+            "label": label.text if label else "",
+            "number": number,
+            "anchor": anchor,
+            "level": level,
+            "heading": (label.rest if label else text).strip(),
+            "paras": [],
+            "parent": stack[-1][3] if stack else None,
+        }
+        self.pending.append(self.current)
+        stack.append((level, style, number, anchor))
+
+    def paragraph(self, text: str) -> None:
+        """A paragraph: the preamble's before any heading; an item of the open unit when it
+        starts with an item label; else more text of the open unit."""
+        if self.current is None:
+            self.preamble["paras"].append(text)
+            return
+        label = match_label(text)
+        head = self.pending[0]
+        if label is None or label.style in _UNIT_KIND:
             head["paras"].append(text)
-            current = head
-    flush()
-    out: list[Unit] = []
-    for extra in (notice, preamble):
-        if extra["paras"]:
-            out.append(
-                Unit(
-                    extra["kind"], "", 0, extra["anchor"], 1, "", "\n\n".join(extra["paras"]), None
+            self.current = head
+            return
+        # items nest by style within their unit: （一） then 1. then （1）
+        items: list[tuple[str, str]] = head.setdefault("items", [])
+        styles = [s for s, _ in items]
+        if label.style in styles:
+            del items[styles.index(label.style) :]
+        parent_anchor = items[-1][1] if items else head["anchor"]
+        anchor = self.unique(f"{parent_anchor}-{label.number}")
+        items.append((label.style, anchor))
+        item = {
+            "kind": "item",
+            "label": label.text,
+            "number": label.number,
+            "anchor": anchor,
+            "level": head["level"] + len(items),
+            "heading": "",
+            "paras": [text],
+            "parent": parent_anchor,
+        }
+        self.pending.append(item)
+        self.current = item
+
+    def result(self) -> tuple[Unit, ...]:
+        out: list[Unit] = []
+        for extra in (self.notice, self.preamble):
+            if extra["paras"]:
+                out.append(
+                    Unit(
+                        extra["kind"],
+                        "",
+                        0,
+                        extra["anchor"],
+                        1,
+                        "",
+                        "\n\n".join(extra["paras"]),
+                        None,
+                    )
                 )
-            )
-    return tuple(out + units)
+        return tuple(out + self.units)
 
 
 def _blocks(body: str) -> list[tuple[str, int, str]]:

@@ -81,6 +81,15 @@ _STAMP = re.compile(r"(\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?)\s*(\d{1,2}:\d{2}(?
 _STAMP_SOURCE = re.compile(r"(?:信息)?来源[：:]\s*([^\s|]{2,30})")
 
 
+_SIGNER = "(?:部长|局长|主任|省长|市长|县长|区长|总理|主席|署长|行长)"
+_YEAR = "(?:[〇○零一二三四五六七八九OＯ0]{4}|\\d{4}\\s*)年"
+_SIGNER_DATE = re.compile(
+    rf"^(.{{0,30}}?{_SIGNER}\s*[\u4e00-\u9fff]{{2,4}}?)"
+    r"([〇○零一二三四五六七八九OＯ0]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)(.*)$"
+)
+
+
 def _resegment(line: str) -> list[str]:
     """A page flattened onto one line → its paragraphs: split where the original line
     breaks were (a space after a sentence, before a numbered item, at • bullets and dashed
@@ -102,6 +111,12 @@ def _resegment(line: str) -> list[str]:
         "\n",
         text,
     )
+    # an order's heading glued to its first sentence: 生态环境部令 第 17 号生态环境标准管理办法已于…
+    text = re.sub(rf"(?<=令)\s*(第\s*\d+\s*号)\s*(?=[{CJK}])", r" \1\n", text)
+    # the signature glued to the sentence before it: …起施行。生态环境部部长 黄润秋2020 年…
+    text = re.sub(
+        rf"(?<=[。；])(?=[{CJK}]{{0,20}}{_SIGNER}\s*[{CJK}]{{2,4}}\s*{_YEAR})", "\n", text
+    )
     _num = "[一二三四五六七八九十百零〇]+"
     text = re.sub(rf"(?<=[。；;！？])\s*(?=第{_num}[章条])", "\n", text)
     text = re.sub(rf"(?<![本该按依照第经])(?=第{_num}章)", "\n", text)
@@ -109,12 +124,6 @@ def _resegment(line: str) -> list[str]:
         rf"(?<=[{CJK}])(?=第{_num}条(?:[{CJK}]))(?<![本该法规例按照依据根第和、与及至])", "\n", text
     )
     return [part.strip() for part in text.split("\n") if part.strip()]
-
-
-_SIGNER_DATE = re.compile(
-    r"^(.{0,30}?(?:部长|局长|主任|省长|市长|县长|区长|总理|主席|署长|行长)\s*[\u4e00-\u9fff]{2,4}?)"
-    r"([〇○零一二三四五六七八九OＯ0]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)(.*)$"
-)
 
 
 def _unglue_signature(line: str) -> list[str]:
@@ -127,6 +136,38 @@ def _unglue_signature(line: str) -> list[str]:
     num = "[一二三四五六七八九十百零〇]+"
     rest = re.sub(rf"(?=第{num}[章条])", "\n", rest)
     return [m.group(1), m.group(2), *(p.strip() for p in rest.split("\n") if p.strip())]
+
+
+_DOUBLED = re.compile(r"(.{4,60})\1")
+
+
+def _undouble(line: str) -> str:
+    """A line that is one phrase printed twice (生态环境标准管理办法生态环境标准管理办法):
+    a PDF's bold heading drawn twice, read once."""
+    m = _DOUBLED.fullmatch(line)
+    return m.group(1) if m else line
+
+
+_CHUNK = re.compile(r"^\s*(\d{1,3})、")
+
+
+def _join_chunks(lines: list[str], out: Cleaned) -> list[str]:
+    """A PDF preview saved as numbered chunks (1、生态环境部令 第 17 号…标 / 2、准和地方…):
+    long lines numbered 1、2、3、… in order, each cut at a fixed length, often inside a
+    word. They are one text: the numbers go and the chunks are joined where they were cut."""
+    long = [(i, m) for i, line in enumerate(lines) if (m := _CHUNK.match(line))]
+    if (
+        len(long) < 2
+        or [int(m.group(1)) for _, m in long] != list(range(1, len(long) + 1))
+        or any(len(lines[i]) < 200 for i, _ in long[:-1])  # the last piece may be short
+    ):
+        return lines
+    first, last = long[0][0], long[-1][0]
+    if any(lines[j].strip() for j in range(first, last + 1) if j not in {i for i, _ in long}):
+        return lines  # something else between the chunks: a numbered list, not a cut text
+    joined = "".join(lines[i][m.end() :].strip() for i, m in long)
+    out.stripped.append(("chunk numbers of a text cut into pieces", f"1、…{len(long)}、"))
+    return [*lines[:first], joined, *lines[last + 1 :]]
 
 
 def _fold_width(line: str) -> str:
@@ -175,14 +216,14 @@ def clean(text: str) -> Cleaned:
         text = _STYLE_DEBRIS.sub("", text)
         out.stripped.append(("HTML markup in the text", "tags and style attributes"))
     raw_lines: list[str] = []
-    for raw in text.split("\n"):
+    for raw in _join_chunks(text.split("\n"), out):
         line = re.sub(r"[ \t]+", " ", _fold_width(raw)).strip()
         fixed = _QUESTION_RUN.sub("", _QUESTION_GAP.sub(" ", line)).strip()
         if fixed != line:
             out.stripped.append(("'?' left by a wrong decoding", line))
             line = fixed
         for part in _resegment(line) if line else []:
-            raw_lines.extend(_unglue_signature(part))
+            raw_lines.extend(_undouble(p) for p in _unglue_signature(part))
     candidates: list[str] = []
     for k, line in enumerate(raw_lines):
         near_source = any(

@@ -449,7 +449,16 @@ def read_document(cleaned: Cleaned, ex: Extracted) -> tuple[list[str], list[str]
     if layout.notice is not None:
         a, b = layout.notice
         return lines[a:b], lines[layout.body_start :]
+    if layout.title is not None and any(
+        _PROMULGATES.search(line) for line in lines[: layout.title.first]
+    ):
+        # an order above the title it promulgates, its title not in 《》 (生态环境部令 第17号 /
+        # 生态环境标准管理办法已于…审议通过，现予公布，自…起施行): the order is the notice
+        return lines[: layout.title.first], lines[layout.body_start :]
     return [], lines[layout.body_start :]
+
+
+_PROMULGATES = re.compile(r"现予以?(?:公布|发布)|予以公布")
 
 
 # --- 成文日期 -------------------------------------------------------------------------------------

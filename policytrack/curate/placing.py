@@ -1,46 +1,31 @@
-"""Where each added text goes, and the edits that need no source file.
-
-`plan_add` decides, for every ingested text in a run, whether it is a new document, a copy
-of one already known (another *source* of it), a new version of an instrument (a distinct
-id, linked to its neighbours), a correction, or a refusal, against the archive *and* the
-texts before it in the same run; then it recomputes the lineage links of every instrument
-it touched. Nothing is written here: `commands.add` commits the plan, and `--dry-run`
-prints the very same plan.
-
-`link`, `unlink` and `set` change one document's front matter without its source file;
-what they change is kept in `overrides`, so it survives the document being added again.
-"""
+"""Where each added text goes (`plan_add`): a new document, a copy of one already known
+(another *source* of it), a new version of an instrument (a distinct id, linked to its
+neighbours), a correction, or a refusal, against the archive *and* the texts before it in
+the same run; then the lineage links of every instrument it touched are recomputed.
+Nothing is written here: `commands.add` commits the plan, and `--dry-run` prints the very
+same plan."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archive import Archive
-from .docfile import parse, serialise, split_front_matter
-from .errors import PolicytrackError
-from .index import INSTRUMENT, SKETCH, Index
-from .ingest import Ingested, apply_overrides
-from .model import (
-    LINEAGE_TYPES,
-    Document,
-    FieldEvidence,
-    Relation,
-    Source,
-    instrument_key,
-    ref_key,
-)
-from .versions import (
+from policytrack.archive import Archive
+from policytrack.docfile import parse, serialise, split_front_matter
+from policytrack.errors import PolicytrackError
+from policytrack.index import INSTRUMENT, SKETCH, Index
+from policytrack.ingest import Ingested, apply_overrides
+from policytrack.model import Document, instrument_key, ref_key
+from policytrack.versions import (
     SKETCH_SHARED,
     Copy,
     Profile,
     copy_of,
     group_links,
-    is_user_link,
     outranks,
     rank_name,
     same_source,
@@ -49,6 +34,8 @@ from .versions import (
     versions_differ,
     with_links,
 )
+
+from .merging import adopt, auto_links, links_to, number_from, source_place, with_body, with_state
 
 CROWDED = 50  # a key naming more documents than this finds no copies (boilerplate)
 
@@ -208,7 +195,7 @@ class _Plan:
         if same is not None and same.doc.overrides and not r.canonical_input:
             # what the user set on the stored document applies to its texts
             merged = {**dict(same.doc.overrides), **dict(doc.overrides)}
-            doc = apply_overrides(_full(doc, text).with_(overrides=()), merged)
+            doc = apply_overrides(with_body(doc, text).with_(overrides=()), merged)
             text = serialise(doc)
             r = Ingested(doc, r.warnings, r.stripped, r.canonical_input)
         new = Profile(doc, body_of(text))
@@ -219,13 +206,13 @@ class _Plan:
             c = self.entry(cid)
             if c is None:
                 continue
-            if cid != doc.id and (own_id or _names(doc, c.doc)):
+            if cid != doc.id and (own_id or links_to(doc, c.doc)):
                 continue  # the user gave it its own identity, or it replaces that document
             if c.text == text:
                 return out.done(c, "unchanged", self.rel(cid))
             sha = doc.source.sha256
             if sha and sha == c.doc.source.sha256:
-                if _with_state(_full(doc, text), c.full()) == c.text:
+                if with_state(with_body(doc, text), c.full()) == c.text:
                     return out.done(c, "unchanged", self.rel(cid))  # its copies and links aside
                 return self._correction(out, c, r, text, "the same source file")
             if sha and sha in {s.sha256 for s in c.doc.sources}:
@@ -235,7 +222,9 @@ class _Plan:
             if r.canonical_input:
                 continue
             if same_source(doc.source, c.doc.source) and not versions_differ(new, c.profile()):
-                return self._correction(out, c, r, text, f"the same source ({_where(doc.source)})")
+                return self._correction(
+                    out, c, r, text, f"the same source ({source_place(doc.source)})"
+                )
             same_number = bool(new.number_key) and new.number_key == ref_key(c.doc.doc_number or "")
             if not same_number and len(set(item.sketch) & set(c.grams())) < SKETCH_SHARED // 3:
                 continue  # same title or id, different opening: not compared in full
@@ -258,7 +247,7 @@ class _Plan:
             ):
                 return self._correction(out, c, r, text, "the same source")
             new_id = self._distinct_id(doc, new, text)
-            doc = _full(doc, text).with_(id=new_id)
+            doc = with_body(doc, text).with_(id=new_id)
             text = serialise(doc)
             note = (
                 f"another version of {c.doc.doc_number or c.doc.display_title} ({c.doc.id}), kept apart"
@@ -295,14 +284,14 @@ class _Plan:
         new_src = r.document.source
         new_len, old_len = len(body_of(text)), len(old.body)
         if outranks(new_src, new_len, old.source, old_len):
-            doc = _number_from(_adopt(_full(r.document, text), old), old)
+            doc = number_from(adopt(with_body(r.document, text), old), old)
             note = (
                 f"copy of {old.id}: {found.evidence}; its text is canonical now "
                 f"({rank_name(new_src)}{', Simplified' if new_src.script != 'traditional' else ''}"
                 f" over {rank_name(old.source)})"
             )
         else:
-            doc = _number_from(old.with_(sources=(*old.sources, new_src)), r.document)
+            doc = number_from(old.with_(sources=(*old.sources, new_src)), r.document)
             note = f"copy of {old.id}: {found.evidence}; recorded as another source"
         c.set(doc)
         c.origin = out.file
@@ -319,9 +308,9 @@ class _Plan:
         old = c.full()
         self.touched.add(instrument_key(old.title))
         if r.canonical_input:
-            doc = _full(r.document, text)
+            doc = with_body(r.document, text)
         else:
-            doc = _adopt(_full(r.document, text), old, keep_old_source=False)
+            doc = adopt(with_body(r.document, text), old, keep_old_source=False)
         c.set(doc)
         c.origin = out.file
         self.register(c)
@@ -340,92 +329,17 @@ class _Plan:
         for key in sorted(keys):
             ids = sorted(set(stored.get(key, [])) | self.keys.get(key, set()))
             members = [e for i in ids if (e := self.entry(i)) is not None]
-            if len(members) < 2 and not any(_auto_links(e.doc) for e in members):
+            if len(members) < 2 and not any(auto_links(e.doc) for e in members):
                 continue
             profiles = [Profile(e.doc) for e in members]
             links = group_links(profiles, unlinked_pairs(e.doc for e in members))
             for e in members:
                 mine = sorted((k.type, k.older, k.evidence) for k in links if k.newer == e.doc.id)
-                have = sorted((r.type, r.target_id or "", r.evidence) for r in _auto_links(e.doc))
+                have = sorted((r.type, r.target_id or "", r.evidence) for r in auto_links(e.doc))
                 if mine != have:
                     e.set(with_links(e.full(), links))
                     changed.append(e.doc.id)
         return changed
-
-
-def _with_state(new: Document, stored: Document) -> str:
-    """The text `new` would have as the stored document: the sources, text-made links and
-    id a run gave that document added to it."""
-    relations = [r for r in new.relations if r.type not in ("amends", "draft") or is_user_link(r)]
-    relations += _auto_links(stored)
-    new = new.with_(id=stored.id, sources=stored.sources, relations=tuple(relations))
-    if stored.doc_number and not new.doc_number:  # a copy's number
-        new = new.with_(
-            doc_number=stored.doc_number,
-            evidence=tuple(e for e in stored.evidence if e[0] == "doc_number") + new.evidence,
-        )
-        new = _number_order(new)
-    return serialise(new)
-
-
-def _where(src: Source) -> str:
-    return src.url or src.file
-
-
-def _names(doc: Document, other: Document) -> bool:
-    """Whether doc's lineage relations point at `other` (by id or doc number)."""
-    number = ref_key(other.doc_number) if other.doc_number else None
-    return any(
-        r.type in LINEAGE_TYPES
-        and (
-            r.target_id == other.id or (number and r.doc_number and ref_key(r.doc_number) == number)
-        )
-        for r in doc.relations
-    )
-
-
-def _auto_links(doc: Document) -> list[Relation]:
-    return [r for r in doc.relations if r.type in ("amends", "draft") and not is_user_link(r)]
-
-
-def _full(doc: Document, text: str) -> Document:
-    return doc if doc.body else parse(text, f"{doc.id}.md")
-
-
-def _adopt(new: Document, old: Document, *, keep_old_source: bool = True) -> Document:
-    """`new`'s text and extracted metadata under `old`'s identity: its id, overrides and
-    user links kept, every source listed (the old canonical one among the others)."""
-    merged = {**dict(old.overrides), **dict(new.overrides)}
-    doc = apply_overrides(new.with_(id=old.id, overrides=()), merged)
-    if "id" not in merged:
-        doc = doc.with_(id=old.id)
-    others = [*((old.source,) if keep_old_source else ()), *old.sources]
-    seen = {new.source.sha256}
-    sources: list[Source] = []
-    for s in others:
-        if s.sha256 not in seen and not same_source(s, new.source):
-            seen.add(s.sha256)
-            sources.append(s)
-    kept = [r for r in old.relations if r.type in ("amends", "draft") and not is_user_link(r)]
-    return doc.with_(sources=tuple(sources), relations=(*doc.relations, *kept))
-
-
-def _number_from(doc: Document, other: Document) -> Document:
-    """A copy's doc number when the canonical text states none: the document's identity,
-    stated by another source of the same text (named in the evidence)."""
-    if doc.doc_number or not other.doc_number:
-        return doc
-    said = other.field_evidence("doc_number")
-    where = other.source.url or other.source.file
-    ev = FieldEvidence("stated", f"{said.evidence if said else other.doc_number} (in {where})")
-    evidence = (*tuple(e for e in doc.evidence if e[0] != "doc_number"), ("doc_number", ev))
-    return _number_order(doc.with_(doc_number=other.doc_number, evidence=evidence))
-
-
-def _number_order(doc: Document) -> Document:
-    """Evidence in the canonical field order."""
-    order = {k: i for i, k in enumerate(("title", "doc_number", "issuer", "jurisdiction", "kind"))}
-    return doc.with_(evidence=tuple(sorted(doc.evidence, key=lambda e: order[e[0]])))
 
 
 class _Out:
@@ -532,7 +446,7 @@ def _with_entry(res: AddResult, e: _Entry, plan: _Plan) -> AddResult:
 
 def _link_note(doc: Document, plan: _Plan) -> str:
     parts = []
-    for r in _auto_links(doc):
+    for r in auto_links(doc):
         other = plan.entries.get(r.target_id or "")
         name = (other.doc.doc_number or other.doc.id) if other else r.target_id
         parts.append(("amends " if r.type == "amends" else "final text of the draft ") + f"{name}")
@@ -547,130 +461,3 @@ def _placement_key(item: Input) -> tuple[int, str, int]:
     doc = item.result.document
     p = Profile(doc).placement
     return (0, p.isoformat(), not doc.doc_number) if p else (1, "", not doc.doc_number)
-
-
-# --- link, unlink, set ------------------------------------------------------------------
-
-LINK_AS = {"amends": "amends", "replaces": "supersedes", "draft": "draft"}
-
-
-@dataclass(frozen=True)
-class Edit:
-    """What one edit command wrote: the files, the commit subject and the main document."""
-
-    files: dict[str, str | None]
-    subject: str
-    doc: Document
-    action: str
-    message: str
-
-
-def link(old: Document, new: Document, as_: str, lineage_of_old: Iterable[str]) -> Edit:
-    """`new` is a later version (amends), the replacement (replaces) or the final text
-    (draft) of `old`: recorded in new's overrides, one commit."""
-    if as_ not in LINK_AS:
-        raise PolicytrackError(f"--as {as_!r} is not a link; use amends, replaces or draft")
-    if old.id == new.id:
-        raise PolicytrackError(f"{old.id} cannot be linked to itself; give two documents")
-    if new.id in set(lineage_of_old) and _is_ancestor(new, old.id):
-        raise PolicytrackError(
-            f"{new.id} is already an earlier version of {old.id}; linking it as later would "
-            f"make a cycle. To reverse them run 'policytrack unlink {new.id} {old.id}' first"
-        )
-    rtype = LINK_AS[as_]
-    if any(r.type == rtype and r.target_id == old.id and is_user_link(r) for r in new.relations):
-        raise PolicytrackError(
-            f"{new.id} already {as_} {old.id}; nothing to do (remove it with "
-            f"'policytrack unlink {old.id} {new.id}')"
-        )
-    ov = dict(new.overrides)
-    ov[rtype] = _add_to(ov.get(rtype, ""), old.id)
-    if "unlink" in ov:
-        rest = _remove_from(ov["unlink"], old.id)
-        if rest:
-            ov["unlink"] = rest
-        else:
-            del ov["unlink"]
-    cleared = new.with_(
-        relations=tuple(
-            r
-            for r in new.relations
-            if not (r.type in LINEAGE_TYPES and r.target_id == old.id and not is_user_link(r))
-        ),
-        overrides=(),
-    )
-    doc = apply_overrides(cleared, ov)
-    label = {"amends": "amends", "replaces": "replaces", "draft": "is the final text of"}[as_]
-    return Edit(
-        {f"{doc.id}.md": serialise(doc)},
-        f"link: {new.id} {as_} {old.id}",
-        doc,
-        "link",
-        f"linked: {new.id} {label} {old.id}",
-    )
-
-
-def _is_ancestor(doc: Document, other: str) -> bool:
-    return any(r.type in LINEAGE_TYPES and r.target_id == other for r in doc.relations)
-
-
-def unlink(a: Document, b: Document, targets: dict[str, list[Relation]]) -> Edit:
-    """Remove every lineage link between a and b, either way, and keep them apart: the
-    text's own links stay removed when the documents are added again. `targets` holds,
-    per document id, its lineage relations that resolve to the other document."""
-    files: dict[str, str | None] = {}
-    changed: list[Document] = []
-    linked = bool(targets.get(a.id) or targets.get(b.id))
-    for holder, other in ((a, b), (b, a)):
-        rels = targets.get(holder.id, [])
-        if not rels and (linked or holder is a):
-            continue  # not linked at all: the later one records that they stay apart
-        ov = dict(holder.overrides)
-        for field_ in ("amends", "draft", "supersedes", "predecessor"):
-            if field_ in ov:
-                rest = _remove_from(ov[field_], other.id)
-                for r in rels:
-                    rest = _remove_from(rest, r.target)
-                    if r.doc_number:
-                        rest = _remove_from(rest, r.doc_number)
-                if rest:
-                    ov[field_] = rest
-                else:
-                    del ov[field_]
-        gone = ov.get("unlink", "")
-        for value in [other.id, *(r.target for r in rels if not is_user_link(r))]:
-            gone = _add_to(gone, value)
-        ov["unlink"] = gone
-        kept = tuple(r for r in holder.relations if r not in rels)
-        doc = apply_overrides(holder.with_(relations=kept, overrides=()), ov)
-        files[f"{doc.id}.md"] = serialise(doc)
-        changed.append(doc)
-    what = "unlinked" if linked else "kept apart (they were not linked)"
-    return Edit(
-        files,
-        f"unlink: {a.id} {b.id}",
-        changed[0],
-        "unlink",
-        f"{what}: {a.id} and {b.id}; not linked again when added again, nor suggested",
-    )
-
-
-def set_fields(doc: Document, values: dict[str, str]) -> Edit:
-    """Set metadata fields of a stored document, kept as overrides (one commit)."""
-    new = apply_overrides(doc, values)
-    files: dict[str, str | None] = {f"{new.id}.md": serialise(new)}
-    if new.id != doc.id:
-        files[f"{doc.id}.md"] = None
-    pairs = " ".join(f"{k}={v}" for k, v in values.items())
-    return Edit(files, f"set: {doc.id} {pairs}"[:200], new, "set", f"set: {new.id} {pairs}")
-
-
-def _add_to(listing: str, value: str) -> str:
-    items = [v.strip() for v in listing.split(",") if v.strip()]
-    if value and value not in items:
-        items.append(value)
-    return ",".join(items)
-
-
-def _remove_from(listing: str, value: str) -> str:
-    return ",".join(v.strip() for v in listing.split(",") if v.strip() and v.strip() != value)

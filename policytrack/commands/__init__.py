@@ -1,0 +1,75 @@
+"""One function per use case. The CLI calls exactly one of these and formats the result;
+nothing here prints, exits or reads the clock.
+
+One module per use case: `add` (with `inputs`: reading, downloading and ingesting what is
+added), `reports` (list, show, history, status, expiring), `diffing`, `check`, `edits`
+(link, unlink, set), `suggest`, `sitebuild`, `alerting`; `loading` opens an archive for a
+command and `rows` is a document as listings show it. The domain rules they use live
+below: REF resolution in `lookup`, the version a diff compares with in
+`supersession.predecessors`, an alert's phrasing in `alerts`. Every name the CLI, the
+benchmarks and the tests use is imported here, so `commands.X` is the way in (and what a
+test patches)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .add import add
+from .alerting import alerts_run
+from .check import CheckReport, check, conflicts
+from .diffing import DiffResult, diff
+from .edits import Edited, link, set_fields, unlink
+from .loading import Loaded, init, lineage, load, open_archive, resolve, without_gc
+from .reports import (
+    History,
+    MeasureDue,
+    Shown,
+    expiring_measures,
+    expiring_report,
+    history,
+    list_documents,
+    show,
+    status,
+)
+from .rows import ROW_FIELDS, DocumentRow, row_for
+from .sitebuild import site_build
+from .suggest import Suggested, suggestions
+
+if TYPE_CHECKING:
+    from policytrack.curate import AddResult as AddResult
+
+__all__ = [
+    "ROW_FIELDS",
+    "CheckReport",
+    "DiffResult",
+    "DocumentRow",
+    "Edited",
+    "History",
+    "Loaded",
+    "MeasureDue",
+    "Shown",
+    "Suggested",
+    "add",
+    "alerts_run",
+    "check",
+    "conflicts",
+    "diff",
+    "expiring_measures",
+    "expiring_report",
+    "history",
+    "init",
+    "lineage",
+    "link",
+    "list_documents",
+    "load",
+    "open_archive",
+    "resolve",
+    "row_for",
+    "set_fields",
+    "show",
+    "site_build",
+    "status",
+    "suggestions",
+    "unlink",
+    "without_gc",
+]
