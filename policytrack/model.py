@@ -18,6 +18,11 @@ from typing import Literal
 from .chinese import CJK, ascii_digits, cn_to_int, to_simplified_chars
 from .errors import DocNumberError
 
+# defined in `fields` (no imports: the CLI's help lists them without this module's patterns)
+from .fields import DATE_FIELDS as DATE_FIELDS
+from .fields import RECORD_FIELDS as RECORD_FIELDS
+from .fields import SETTABLE as SETTABLE
+
 Basis = Literal["stated", "inferred", "unknown"]
 BASES: tuple[Basis, ...] = ("stated", "inferred", "unknown")
 
@@ -414,29 +419,6 @@ def issue_date(issued: date | None, published: date | None, effective: date | No
 def start_date(issued: date | None, published: date | None, effective: date | None) -> date | None:
     """The date a document takes its place in time: effective, else published, else issued."""
     return effective or published or issued
-
-
-DATE_FIELDS = ("issued", "published", "effective", "expires")
-# A document's identity and dates as every JSON record of it begins (listings and reports,
-# docs/reports.md; the site's API): the fields, in this order, with dates as YYYY-MM-DD.
-RECORD_FIELDS = ("id", "doc_number", "title", "issuer", "jurisdiction", "kind", *DATE_FIELDS)
-# the fields `add --set` and `policytrack set` change (kept in a document's overrides)
-SETTABLE = (
-    "title",
-    "doc_number",
-    "issuer",
-    "jurisdiction",
-    "kind",
-    *DATE_FIELDS,
-    "predecessor",
-    "supersedes",
-    "amends",
-    "draft",
-    "unlink",
-    "aliases",
-    "url",
-    "id",
-)
 
 
 @dataclass(frozen=True)

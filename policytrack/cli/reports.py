@@ -27,15 +27,16 @@ from policytrack.cli.app import (
 )
 
 if TYPE_CHECKING:
-    from policytrack import commands
+    from policytrack import commands, model
 else:
     commands = lazy_module("policytrack.commands")
+    model = lazy_module("policytrack.model")
 from policytrack.errors import PolicytrackError, ValidationErrors
-from policytrack.facts import unit_facts
-from policytrack.model import display_title, start_date
 
 
 def _facts_json(text: str) -> dict[str, Any]:
+    from policytrack.facts import unit_facts
+
     f = unit_facts(text)
     return {
         "departments": list(f.departments),
@@ -81,7 +82,7 @@ def list_(
 
 ROW_COLUMNS = [
     ("doc number / id", ref_of),
-    ("title", lambda r: display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
+    ("title", lambda r: model.display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
     ("issuer", lambda r: dash(r["issuer"])),
     ("effective", lambda r: dash(r["effective"])),
     ("expires", lambda r: dash(r["expires"])),
@@ -89,7 +90,7 @@ ROW_COLUMNS = [
 ]
 STATUS_COLUMNS = [
     ("doc number / id", ref_of),
-    ("title", lambda r: display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
+    ("title", lambda r: model.display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
     ("status", lambda r: r["status_label"]),
     ("reason", lambda r: r["status_reason"]),
 ]
@@ -149,7 +150,7 @@ def show(
         raise PolicytrackError(f"--format {fmt!r} is not supported for show; use md, text or json")
     r = shown.row
     lines = [
-        f"{r.doc_number or r.id}  {display_title(r.title, r.issuer, r.jurisdiction)}",
+        f"{r.doc_number or r.id}  {model.display_title(r.title, r.issuer, r.jurisdiction)}",
         f"status:       {r.status_label} ({r.status}) — {r.status_reason}",
     ]
     for name in ("issuer", "jurisdiction", "kind"):
@@ -210,7 +211,7 @@ def history(
         mark = "→" if r.id == h.id else " "
         stub = " (not in the archive)" if r.stub else ""
         print(
-            f" {mark} {fmt_date(start_date(r.issued, r.published, r.effective))}  {r.doc_number or r.id}  {display_title(r.title, r.issuer, r.jurisdiction)}  [{r.status_label}]{stub}"
+            f" {mark} {fmt_date(model.start_date(r.issued, r.published, r.effective))}  {r.doc_number or r.id}  {model.display_title(r.title, r.issuer, r.jurisdiction)}  [{r.status_label}]{stub}"
         )
     print("\nArchive commits (newest first):")
     if not h.commits:
@@ -290,7 +291,10 @@ def expiring(
             ("expires", lambda r: r["expires"]),
             ("days left", lambda r: str(r["days_left"])),
             ("doc number / id", ref_of),
-            ("title", lambda r: display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
+            (
+                "title",
+                lambda r: model.display_title(r["title"], r.get("issuer"), r.get("jurisdiction")),
+            ),
             ("issuer", lambda r: dash(r["issuer"])),
             ("jurisdiction", lambda r: dash(r["jurisdiction"])),
             (
