@@ -29,6 +29,7 @@ from .keychanges import (
     sentences,
     yuan_text,
 )
+from .lazyre import on_use
 
 # --- sentence pairs -----------------------------------------------------------------------------
 
@@ -111,7 +112,7 @@ def _unique(facts: list[UnitFact]) -> list[UnitFact]:
 
 # --- money, percentages, deadlines, dates ---------------------------------------------------------
 
-_FINE = re.compile(r"罚款|罚金")
+_FINE = on_use(r"罚款|罚金")
 
 
 def money_values(sentence: str) -> list[tuple[str, str]]:
@@ -121,7 +122,7 @@ def money_values(sentence: str) -> list[tuple[str, str]]:
     return [(yuan_text(y), sentence[a:b]) for a, b, y in amounts(sentence) if "元" in sentence[a:b]]
 
 
-_PERCENT = re.compile(
+_PERCENT = on_use(
     rf"\d+(?:\.\d+)?\s*[%％]|百分之[{NUM[0]}点]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+"
     r"|(?<![\d:.])\d+(?:\.\d+)?[:：]\d+(?:\.\d+)?(?![\d:])"
 )
@@ -135,7 +136,7 @@ def percent_values(sentence: str) -> list[tuple[str, str]]:
 
 
 # a time limit: 15日内, 三十个工作日内, 提前六十日, 三个月前; never a date (5月1日后)
-_DEADLINE = re.compile(
+_DEADLINE = on_use(
     rf"(?P<pre>提前|逾期|届满前|之日起|起|延长|至少保存|保存|不少于|不超过|最长)?(?<![月年\d])(?P<n>{NUM[1]})"
     r"(?P<u>个工作日|个月|工作日|日|天|月|年|小时)(?P<post>以内|之内|以前|以后|内|前|后|届满)?"
 )
@@ -158,7 +159,7 @@ def deadline_values(sentence: str) -> list[tuple[str, str]]:
     return out
 
 
-_DATE = re.compile(
+_DATE = on_use(
     r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"(?:\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日)?"
 )
@@ -176,7 +177,7 @@ def date_values(sentence: str) -> list[tuple[str, str]]:
     return out
 
 
-_FINE_CLAUSE = re.compile(r"(?:并处|处以|可以处|可以并处|处)[^，。；：]*?(?:罚款|罚金)")
+_FINE_CLAUSE = on_use(r"(?:并处|处以|可以处|可以并处|处)[^，。；：]*?(?:罚款|罚金)")
 
 
 def fine_values(sentence: str) -> list[tuple[str, str]]:
@@ -198,7 +199,7 @@ def _multiple(clause: str) -> bool:
 
 # --- penalties other than fines -------------------------------------------------------------------
 
-_SANCTION = re.compile(
+_SANCTION = on_use(
     r"吊销[^，。；、]{0,14}?(?:许可证|执照|证书|资格|证)|没收[^，。；、]{0,24}|责令(?:限期)?(?:改正|停止[^，。；、]{0,8}|停业整顿|关闭|拆除)"
     r"|停业整顿|撤销[^，。；、]{0,12}?(?:资格|许可|登记|命名)|予以取缔|通报批评|警告|拘留"
     r"|\d+至\d+年(?:内)?不得[^，。；]{1,20}|向社会公布其违法行为"
@@ -377,7 +378,7 @@ _LEVEL = (
     r"地方各级人民政府|地方各级|地方|各级|本级|同级|上级|上一级|省、自治区、直辖市|"
     r"(?:市(?!场)|区(?!域)|县(?!级)|省|乡|镇)(?:[、和](?:市(?!场)|区(?!域)|县(?!级)|省|乡|镇))*"
 )
-_GOVERNMENT = re.compile(rf"(?P<lv>{_LEVEL})(?P<organ>人民政府|人民法院|人民检察院|人大常委会)")
+_GOVERNMENT = on_use(rf"(?P<lv>{_LEVEL})(?P<organ>人民政府|人民法院|人民检察院|人大常委会)")
 
 
 @functools.cache
@@ -393,9 +394,9 @@ def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 # a short function name (水, 公安) stands alone only after a word boundary like these
 _BEFORE_STEM = set("的和与及或对为将其在各本同级省市县区乡镇府院由经向报并会、，。；：（）")
-_DEPT_CLAUSE = re.compile(r"[（(](?:责任部门|责任单位|牵头部门|牵头单位|主责部门)[：:][^）)]+[）)]")
+_DEPT_CLAUSE = on_use(r"[（(](?:责任部门|责任单位|牵头部门|牵头单位|主责部门)[：:][^）)]+[）)]")
 _ORGANS_OF_STATE = {"人民政府", "人民法院", "人民检察院", "人大常委会"}
-_RESPONSIBLE = re.compile(r"负责|主管|牵头|会同|监督管理|组织实施|责任部门|责任单位|规定|制定")
+_RESPONSIBLE = on_use(r"负责|主管|牵头|会同|监督管理|组织实施|责任部门|责任单位|规定|制定")
 
 
 def actor_mentions(text: str) -> list[tuple[str, str, str]]:
@@ -476,7 +477,7 @@ def _full(mentions: list[tuple[str, str, str]], stem: str) -> str:
 
 # --- approval and filing -----------------------------------------------------------------------------
 
-_APPROVAL = re.compile(
+_APPROVAL = on_use(
     r"党中央|告知承诺|共同决定|参与表决|一致同意|审查同意|准予|批准|审批|核准|许可|备案|准印证|准用证|同意书|(?<=经)[^，。；]{0,45}同意|(?<=征得)[^，。；]{0,45}同意"
 )
 
@@ -513,7 +514,7 @@ def approval_facts(pairs: Iterable[tuple[str, str]]) -> list[UnitFact]:
 
 # --- obligations ------------------------------------------------------------------------------------------
 
-_MODAL = re.compile(r"应当|可以|不得|必须|(?<![必无毋])须(?!知)|禁止|严禁|无需|不需要|不再|鼓励")
+_MODAL = on_use(r"应当|可以|不得|必须|(?<![必无毋])须(?!知)|禁止|严禁|无需|不需要|不再|鼓励")
 
 
 def obligation_facts(pairs: Iterable[tuple[str, str]], similarity: Similarity) -> list[UnitFact]:
@@ -537,17 +538,17 @@ def obligation_facts(pairs: Iterable[tuple[str, str]], similarity: Similarity) -
 
 # --- scope, subsidies ---------------------------------------------------------------------------------
 
-_SCOPE = re.compile(
+_SCOPE = on_use(
     r"适用|范围|条件|对象|资格|限于|除外|纳入|认定为|包括|属于|具备|符合|限制|下列|免费|申请"
 )
-_STRONG_SCOPE = re.compile(r"适用|范围|对象|资格|限于|包括")
-_SUBSIDY = re.compile(
+_STRONG_SCOPE = on_use(r"适用|范围|对象|资格|限于|包括")
+_SUBSIDY = on_use(
     r"补贴|补助|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金"
 )
-_GRANT = re.compile(r"给予|享受|提供|安排|发放|申领|申请|拨付|兑现|实行|支持")
-_PENAL = re.compile(r"罚款|处分|追究|责令|挪用|克扣|截留|侵占|取消|撤销|不得申请|警告")
-_PREFERENCE = re.compile(r"优惠|补贴|补助|奖励|减免")
-_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)](.+?)[；。，]?$", re.M)
+_GRANT = on_use(r"给予|享受|提供|安排|发放|申领|申请|拨付|兑现|实行|支持")
+_PENAL = on_use(r"罚款|处分|追究|责令|挪用|克扣|截留|侵占|取消|撤销|不得申请|警告")
+_PREFERENCE = on_use(r"优惠|补贴|补助|奖励|减免")
+_ITEM = on_use(r"^[（(][一二三四五六七八九十]+[）)](.+?)[；。，]?$", re.M)
 
 
 def _content(fragment: str) -> bool:
