@@ -138,10 +138,13 @@ def _when(doc: Document) -> date:
     return w.start_date or date.max
 
 
-def build_graph(documents: Iterable[Document]) -> Graph:
-    """Resolve every lineage relation (supersedes, amends, draft, predecessor) to an
-    archived document or a stub."""
-    docs = {d.id: d for d in documents}
+_Lookups = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]
+
+
+def _lookups(docs: dict[str, Document]) -> _Lookups:
+    """The documents by doc number, by title (and alias) and by cited title. Made only when
+    a relation needs resolving: each title goes through OpenCC, and a graph without relations
+    (`expiring` where nothing points at the documents expiring) needs none."""
     by_number: dict[str, list[str]] = {}
     by_title: dict[str, list[str]] = {}
     by_reference: dict[str, list[str]] = {}
@@ -154,6 +157,14 @@ def build_graph(documents: Iterable[Document]) -> Graph:
             by_reference.setdefault(reference_key(d.title), []).append(d.id)
         for a in d.aliases:
             by_title.setdefault(title_key(a), []).append(d.id)
+    return by_number, by_title, by_reference
+
+
+def build_graph(documents: Iterable[Document]) -> Graph:
+    """Resolve every lineage relation (supersedes, amends, draft, predecessor) to an
+    archived document or a stub."""
+    docs = {d.id: d for d in documents}
+    lookups: _Lookups | None = None  # made when a relation first needs them
     graph = Graph(docs)
 
     def pick(ids: list[str], holder: Document, *, by_title: bool = True) -> str | None:
@@ -177,6 +188,10 @@ def build_graph(documents: Iterable[Document]) -> Graph:
     def resolve(rel: Relation, holder: Document) -> str:
         if rel.target_id and rel.target_id in docs:
             return rel.target_id
+        nonlocal lookups
+        if lookups is None:
+            lookups = _lookups(docs)
+        by_number, by_title, by_reference = lookups
         numbered = by_number.get(ref_key(rel.doc_number), []) if rel.doc_number else []
         found = pick(numbered, holder, by_title=False)
         if found is None and rel.title:
