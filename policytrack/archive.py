@@ -22,7 +22,6 @@ import importlib.util
 import json
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -431,13 +430,11 @@ class Archive:
 
         The caller holds `lock()`."""
         self.recover()
-        scratch = self.state / f"blobs-{os.getpid()}"
         try:
-            return self._commit(files, subject, trailers, scratch)
+            return self._commit(files, subject, trailers)
         except (git.GitCommandError, subprocess.CalledProcessError, OSError) as exc:
             raise ArchiveError(self._failure(exc)) from None
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
             (self.state / f"scratch-{os.getpid()}").unlink(missing_ok=True)
 
     def _failure(self, exc: BaseException) -> str:
@@ -452,12 +449,11 @@ class Archive:
         return f"git could not write the commit ({detail[0].strip()}); the archive is unchanged"
 
     def _commit(
-        self, files: Mapping[str, str | None], subject: str, trailers: Trailers, scratch: Path
+        self, files: Mapping[str, str | None], subject: str, trailers: Trailers
     ) -> str | None:
         message = f"{subject}\n\n{trailers.render()}\n"
         tmp_index = self.state / f"index-{os.getpid()}"
         journal = self.state / "journal.json"
-        staged: dict[str, Path] = {}  # file name → its committed bytes, to move into place
         with self.repo() as repo:
             env = self._env(repo)
             for name in self._dirty(repo, [n for n in files if (self.root / n).exists()]):
@@ -475,11 +471,10 @@ class Archive:
                 # a constant number of git processes, whatever the number of files
                 entries = []
                 written = [(n, t) for n, t in files.items() if t is not None]
-                blobs = self._hash_blobs(repo, [t for _, t in written], scratch)
+                blobs = self._store_blobs([t for _, t in written])
                 _fault("after-blobs")
                 for (name, _), blob in zip(written, blobs, strict=True):
-                    entries.append(f"100644 {blob.name}\t{self.relpath(name)}")
-                    staged[name] = blob
+                    entries.append(f"100644 {blob}\t{self.relpath(name)}")
                 for name, text in files.items():
                     if text is None:
                         entries.append(f"0 {'0' * 40}\t{self.relpath(name)}")
@@ -511,7 +506,7 @@ class Archive:
                 raise
             _fault("after-ref")
             try:
-                self.recover(files, staged)
+                self.recover(files)
             except ArchiveError as exc:
                 # the commit is made: the journal stays, and the next command puts the
                 # files in place (this one must not report a failure for a stored commit)
@@ -582,29 +577,34 @@ class Archive:
                 dirty.append(wanted[path])
         return sorted(dirty)
 
-    def _hash_blobs(self, repo: git.Repo, texts: list[str], scratch: Path) -> list[Path]:
-        """Write blobs for texts with one `git hash-object --stdin-paths`, from files in
-        scratch (kept: the commit moves them into the worktree); returns the files, named
-        by their blob."""
+    def _store_blobs(self, texts: list[str]) -> list[str]:
+        """Store texts as blobs through one `git fast-import` and return their shas, in
+        order. From 100 blobs on it writes one pack, as a `git fast-import` of the same
+        files does, where `git hash-object -w` wrote a file per blob from a file per text
+        (800 files created for a 400-file batch, ~0.7 ms each under /tmp here): 0.40–0.43 s
+        of CPU for the 400 files of `make bench`'s ingest against 0.31–1.58 s, steadier
+        under load (docs/performance.md)."""
         if not texts:
             return []
-        scratch.mkdir(exist_ok=True)
-        paths = []
-        for i, text in enumerate(texts):
-            path = scratch / f"{i}.md"
-            path.write_bytes(text.encode("utf-8"))
-            paths.append(path)
+        stream = bytearray()
+        for mark, text in enumerate(texts, 1):
+            data = text.encode("utf-8")
+            stream += b"blob\nmark :%d\ndata %d\n%b\n" % (mark, len(data), data)
+        for mark in range(1, len(texts) + 1):
+            stream += b"get-mark :%d\n" % mark
         done = subprocess.run(
-            ["git", "hash-object", "-w", "--no-filters", "--stdin-paths"],
-            input=("\n".join(str(p) for p in paths) + "\n").encode(),
+            # no deltas (loose objects had none either): a delta of each blob against the
+            # one before cost a third more CPU, for unrelated texts
+            ["git", "fast-import", "--quiet", "--done", "--cat-blob-fd=1", "--depth=0"],
+            input=bytes(stream + b"done\n"),
             cwd=self.toplevel,
             check=True,
             capture_output=True,
         )
-        named = []
-        for path, sha in zip(paths, done.stdout.decode().split(), strict=True):
-            named.append(path.rename(scratch / sha))
-        return named
+        shas = done.stdout.decode().split()
+        if len(shas) != len(texts):
+            raise ArchiveError(f"git fast-import stored {len(shas)} of {len(texts)} blobs")
+        return shas
 
     def _scratch(self, text: str) -> str:
         """A scratch file holding text, for git commands that read a file."""
@@ -612,15 +612,10 @@ class Archive:
         path.write_text(text, encoding="utf-8")
         return str(path)
 
-    def recover(
-        self,
-        written: Mapping[str, str | None] | None = None,
-        staged: Mapping[str, Path] | None = None,
-    ) -> None:
+    def recover(self, written: Mapping[str, str | None] | None = None) -> None:
         """Complete or discard a commit a crash interrupted (see the module docstring):
         bring the worktree and git's index to the committed files. `written` are the
-        files the commit just made, when it is the caller (no need to read them back),
-        and `staged` files holding their bytes, moved into place rather than copied."""
+        files the commit just made, when it is the caller (no need to read them back)."""
         journal = self.state / "journal.json"
         if not journal.exists():
             return
@@ -648,9 +643,7 @@ class Archive:
                 try:
                     for name, text in written.items():
                         target = self.root / name
-                        if staged and name in staged and staged[name].exists():
-                            os.replace(staged[name], target)
-                        elif text is not None:
+                        if text is not None:
                             data = text.encode("utf-8", "surrogateescape")
                             _atomic_write(target, data, self.state)
                         else:

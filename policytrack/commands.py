@@ -309,6 +309,7 @@ def _commit_plan(
     the archive, the last of them also carrying the stored documents the run relinked
     (a version placed before them)."""
     written = [r for r in results if r.action in _VERBS and f"{r.document.id}.md" in writes]
+    done = {id(r) for r in written}  # by identity: `r in written` compared whole documents
     if batch:
         verbs = sorted({_VERBS[r.action] for r in written})
         sha = archive.commit(
@@ -316,7 +317,7 @@ def _commit_plan(
             f"{'+'.join(verbs)}: {len(writes)} documents (batch)",
             Trailers("+".join(verbs)),
         )
-        return [dataclasses.replace(r, commit=sha) if r in written else r for r in results]
+        return [dataclasses.replace(r, commit=sha) if id(r) in done else r for r in results]
     inputs = [r for r in written if r.action != "linked"]
     shas: dict[int, str | None] = {}
     left = dict(writes)
@@ -337,7 +338,7 @@ def _commit_plan(
     last = next((sha for sha in reversed(list(shas.values())) if sha), None)
     return [
         dataclasses.replace(r, commit=shas.get(id(r)) if r.action != "linked" else last)
-        if r in written
+        if id(r) in done
         else r
         for r in results
     ]
@@ -428,9 +429,14 @@ def _ingest_all(
 
 
 def _ingest_with_text(
-    source: _Source, url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
+    source: _Source,
+    url: str,
+    overrides: dict[str, str],
+    max_bytes: int,
+    retrieved: str,
+    units: bool = True,
 ) -> tuple[Ingested, str]:
-    result = _ingest_source(source, url, overrides, max_bytes, retrieved)
+    result = _ingest_source(source, url, overrides, max_bytes, retrieved, units)
     return result, serialise(result.document)
 
 
@@ -449,7 +455,9 @@ def _ingest_in_worker(
     from .versions import sketch
 
     try:
-        result, text = _ingest_with_text(source, url, overrides, max_bytes, retrieved)
+        result, text = _ingest_with_text(
+            source, url, overrides, max_bytes, retrieved, units=not slim
+        )
     except PolicytrackError as exc:
         return f"{source.name}: {exc}" if source.name not in str(exc) else str(exc)
     except Exception as exc:  # a bug met on one file must name it, not end the run blind
@@ -465,7 +473,12 @@ def _ingest_in_worker(
 
 
 def _ingest_source(
-    source: _Source, url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
+    source: _Source,
+    url: str,
+    overrides: dict[str, str],
+    max_bytes: int,
+    retrieved: str,
+    units: bool = True,
 ) -> Ingested:
     from .ingest import ingest
 
@@ -477,6 +490,7 @@ def _ingest_source(
         max_bytes=max_bytes,
         content_type=source.content_type,
         retrieved=retrieved if source.url else "",
+        units=units,
     )
 
 
