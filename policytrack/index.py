@@ -31,6 +31,7 @@ from .model import (
     reference_key,
 )
 from .recovery import environment_problem
+from .temporal import stub_id
 from .versions import sketch
 
 # refkeys that are not REF spellings (a slug never holds "~" or ":"): the keys `add` finds
@@ -38,6 +39,7 @@ from .versions import sketch
 INSTRUMENT = "~i:"
 REFERENCE = "~r:"
 SKETCH = "~s:"
+STUB = "~t:"  # a lineage relation's stub id (`temporal.stub_id`): those sharing one are versions
 LINEAGE_SQL = "(" + ", ".join(f"'{t}'" for t in LINEAGE_TYPES) + ")"
 
 # the parts of a stored front matter `expiring_between` leaves out (json_remove paths)
@@ -45,7 +47,7 @@ HEAD_ONLY = ", ".join(
     f"'$.{key}'" for key in ("relations", "sources", "source", "history", "evidence", "overrides")
 )
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 READ_BATCH = 2000  # blobs read from git at a time while refreshing
 log = logging.getLogger("policytrack")
 SCHEMA = """
@@ -334,6 +336,8 @@ class Index:
                 links.add((doc.id, rel.type, key, on))
             if rel.title:
                 links.add((doc.id, rel.type, REFERENCE + reference_key(rel.title), on))
+            if rel.type in LINEAGE_TYPES:
+                links.add((doc.id, rel.type, STUB + stub_id(rel), on))
         ordered = sorted(links, key=lambda x: (x[0], x[1], x[2], x[3] or ""))
         conn.executemany("INSERT INTO links VALUES (?, ?, ?, ?)", ordered)
         conn.execute("DELETE FROM measures WHERE id = ?", (doc.id,))
@@ -388,6 +392,16 @@ class Index:
             ).fetchall()
         return [document_from_front_matter(json.loads(r[0])) for r in rows]
 
+    def heads(self) -> Iterator[Document]:
+        """Every valid document with its identity, dates and aliases only (as
+        `expiring_between` reads them), in id order, read as they are used: a listing of
+        100,000 documents holds one at a time."""
+        with self._connect() as conn:
+            for (data,) in conn.execute(
+                f"SELECT json_remove(data, {HEAD_ONLY}) FROM docs WHERE problem IS NULL ORDER BY id"
+            ):
+                yield document_from_front_matter(json.loads(data))
+
     def linked_to(self, ids: list[str]) -> list[Document]:
         """Documents that supersede or follow (predecessor relation) any of `ids`: all a
         status or successor computation for those documents needs."""
@@ -402,6 +416,41 @@ class Index:
                 " AND r.id IN (SELECT id FROM wanted)) ORDER BY id"
             ).fetchall()
         return [document_from_front_matter(json.loads(r[0])) for r in rows]
+
+    def lineage_groups(self) -> dict[str, int]:
+        """Every document in a lineage relation (holding one, or named by one) → a group
+        number: documents that may be versions of each other share one. Groups join what a
+        relation could resolve to (any document with one of its keys, a stub it shares with
+        another relation), so a graph of one group links its documents as the whole
+        archive's graph does; a document in no group is in no lineage. Read from the
+        links and keys alone (no front matter decoded): what lets `list` stream."""
+        parent: dict[str, str] = {}
+
+        def root(node: str) -> str:
+            while parent.setdefault(node, node) != node:
+                parent[node] = parent[parent[node]]  # path halving
+                node = parent[node]
+            return node
+
+        def join(a: str, b: str) -> None:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[ra] = rb
+
+        with self._connect() as conn:
+            for src, key in conn.execute(f"SELECT src, key FROM links WHERE type IN {LINEAGE_SQL}"):
+                join(src, "\0" + key)  # keys apart from ids
+            for key, doc_id in conn.execute(
+                "SELECT DISTINCT l.key, r.id FROM links l JOIN refkeys r ON r.key = l.key"
+                f" WHERE l.type IN {LINEAGE_SQL}"
+            ):
+                join("\0" + key, doc_id)
+        numbers: dict[str, int] = {}
+        return {
+            node: numbers.setdefault(root(node), len(numbers))
+            for node in list(parent)
+            if not node.startswith("\0")
+        }
 
     def commits_of(self, names: list[str]) -> dict[str, list[Commit]]:
         """The archive commits that touched each document file, newest first."""

@@ -34,7 +34,7 @@ ALLOWED: dict[str, set[str]] = {
     "temporal": MODEL,
     "ingest": MODEL | OUTSIDE | {"docfile", "ingest"},
     "archive": MODEL | {"docfile", "recovery"},
-    "index": MODEL | {"docfile", "archive", "recovery"},
+    "index": MODEL | {"docfile", "archive", "recovery", "temporal"},
     "alerts": MIDDLE_FREE | OUTSIDE,
     "site": MIDDLE_FREE | {"site"},
     "sitedata": MIDDLE_FREE | {"archive", "index", "site"},

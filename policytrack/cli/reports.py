@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -69,14 +70,9 @@ def list_(
     format_: Annotated[str, typer.Option("--format", help="table, json, csv or md.")] = "table",
 ) -> None:
     """List archived documents with their status on a date."""
-    rows = commands.list_documents(
-        archive,
-        parse_as_of(as_of),
-        status=status,
-        issuer=issuer,
-        kind=kind,
-        jurisdiction=jurisdiction,
-    )
+    rows = commands.iter_documents(
+        archive, parse_as_of(as_of), status, issuer, kind, jurisdiction
+    )  # streamed: the first rows print while the rest are read
     emit_rows(rows, "json" if as_json else format_)
 
 
@@ -97,10 +93,10 @@ STATUS_COLUMNS = [
 
 
 def emit_rows(
-    rows: list[commands.DocumentRow], fmt: str, *, title: str = "", columns: Any = None
+    rows: Iterable[commands.DocumentRow], fmt: str, *, title: str = "", columns: Any = None
 ) -> None:
     emit_records(
-        [r.to_json() for r in rows], fmt, columns or ROW_COLUMNS, title=title, empty="No documents."
+        (r.to_json() for r in rows), fmt, columns or ROW_COLUMNS, title=title, empty="No documents."
     )
 
 
