@@ -21,7 +21,6 @@ from typing import Any
 from .archive import Archive, Commit
 from .docfile import document_from_front_matter, front_matter, parse
 from .errors import ArchiveError, FormatError, PolicytrackError, ValidationErrors
-from .facts import deadlines
 from .model import (
     LINEAGE_TYPES,
     Document,
@@ -32,7 +31,6 @@ from .model import (
 )
 from .recovery import environment_problem
 from .temporal import stub_id
-from .versions import sketch
 
 # refkeys that are not REF spellings (a slug never holds "~" or ":"): the keys `add` finds
 # copies and versions by, and the cited-title key supersession resolves by
@@ -288,6 +286,10 @@ class Index:
             pos -= 1
 
     def _store(self, conn: sqlite3.Connection, name: str, blob: str, text: str) -> None:
+        # imported here: only a refresh that reads files needs them, not every command
+        from .facts import deadlines
+        from .versions import sketch
+
         try:
             doc = parse(readable(text, name), name)
         except PolicytrackError as exc:
