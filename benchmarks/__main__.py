@@ -209,6 +209,24 @@ def site_bench(results: dict[str, dict[str, float | str]]) -> None:
         n = len(archive.document_files())
         print(f"ingested {n} corpus documents in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         _site_runs(archive, "real", results)
+        search_bench(archive.root.parent / "site-real", results)
+
+
+def search_bench(site: Path, results: dict[str, dict[str, float | str]]) -> None:
+    """Common two-character queries on the real-corpus site in Chromium under Fast 3G
+    (benchmarks.search_browser): the first result's time as a ratio to the 1 s budget, and
+    the kilobytes downloaded (budget 500 KB)."""
+    from benchmarks import search_browser
+
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        print("search benchmark skipped: Chromium is not installed", file=sys.stderr)
+        return
+    for r in search_browser.measure(site):
+        results[f"search {r['query']} under Fast 3G: first result (× 1 s budget), KB"] = {
+            "ms": round(float(r["first_result_s"]) * 1000, 1),
+            "ratio": round(float(r["first_result_s"]) / search_browser.BUDGET_S, 3),
+            "kb": r["kb"],
+        }
 
 
 INGEST_DOCS = int(os.environ.get("BENCH_INGEST_DOCS", "400"))
@@ -603,7 +621,7 @@ def report(
     print("each group's first line is its baseline, measured in the same run")
     print(f"{'operation':<62} {'median ms':>10} {'× baseline':>11} {'rate/s or MB':>13}  target")
     for name, r in results.items():
-        rate = r.get("pages_per_s", r.get("docs_per_s", r.get("mb", "")))
+        rate = r.get("pages_per_s", r.get("docs_per_s", r.get("mb", r.get("kb", ""))))
         target = ""
         if "ceiling_ms" in r:
             target = f"≤ {r['ceiling_ms']} ms: {r['met']}"

@@ -480,6 +480,23 @@ class Index:
             ).fetchall()
         return [(Commit(*r[:5]), r[5]) for r in rows]
 
+    def recent_touches(self, limit: int) -> list[tuple[Commit, str]]:
+        """The latest changes to each document file, newest first, as (commit, document
+        id): one per file a commit touched (a batch commit touches many), the `limit`
+        latest of every issuer and jurisdiction, so that the latest `limit` of the whole
+        archive and of any group of issuers or jurisdictions are among them."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT c.sha, c.date, c.author, c.subject, c.action, r.id FROM ("
+                " SELECT t.pos, t.name, d.id, ROW_NUMBER() OVER (PARTITION BY"
+                "  coalesce(d.jurisdiction, ''), coalesce(d.issuer, '')"
+                "  ORDER BY t.pos DESC, t.name) AS rn"
+                " FROM touched t JOIN docs d ON d.name = t.name WHERE d.problem IS NULL) r"
+                " JOIN commits c ON c.pos = r.pos WHERE r.rn <= ? ORDER BY r.pos DESC, r.name",
+                (limit,),
+            ).fetchall()
+        return [(Commit(*r[:5]), r[5]) for r in rows]
+
     ROW_COLUMNS = (
         "id, blob, doc_number, title, kind, issuer, jurisdiction, "
         "issued, published, effective, expires"

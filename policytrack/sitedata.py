@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .archive import Archive
+from .bodies import bodies, national_jurisdiction
 from .index import Index
 from .model import Document, display_title, ref_key, slugify
 from .site import DocLink, DocumentPage, ExpiringEntry, RedlinePage, Row, SiteData
@@ -35,24 +36,29 @@ from .temporal import Graph, Status, build_graph, current_version, expiring, lin
 
 SITE_WINDOWS = (30, 90, 180)
 RECENT_REDLINES = 30  # version comparisons listed on the home page, newest first
-STATE_VERSION = 4
+RECENT_CHANGES = 30  # changes in the change feeds and on the home page, newest first
+STATE_VERSION = 6
 SEP = "\x1f"  # between the fields of a state entry: in no id, blob or status reason
 
 
 @dataclass
 class SiteState:
     """What the last build knew; see the module docstring. Each document's entry is one
-    string, "blob␟code␟reason␟since␟by␟link key", and the ids its page shows another:
+    string, "blob␟code␟reason␟since␟by␟reason in Chinese␟link key", and the ids its page shows another:
     a few objects per document keep the state of 100,000 quick to load and save."""
 
     head: str = ""
     as_of: str = ""
     docs: dict[str, str] = field(default_factory=dict)  # id → its entry (see _entry)
     shows: dict[str, str] = field(default_factory=dict)  # id → "id␟id…" its page shows
-    redlines: dict[str, list[str]] = field(default_factory=dict)  # slug → [old id, new id]
+    # slug → [old id, new id, "1" if new follows old directly else ""]
+    redlines: dict[str, list[str]] = field(default_factory=dict)
     stubs: dict[str, str] = field(default_factory=dict)  # stub id → link key
     # the expiring windows on as_of: "days␟id␟expires␟successor label␟successor id"
     expiring: list[str] = field(default_factory=list)
+    # the latest changes of each issuer and jurisdiction at `head` (Index.recent_touches):
+    # "date␟action␟id"; read again only when the archive moved
+    touches: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, raw: Any) -> SiteState | None:
@@ -67,6 +73,7 @@ class SiteState:
                 raw["redlines"],
                 raw["stubs"],
                 raw["expiring"],
+                raw["touches"],
             )
         except KeyError:
             return None
@@ -81,6 +88,7 @@ class SiteState:
             "redlines": self.redlines,
             "stubs": self.stubs,
             "expiring": self.expiring,
+            "touches": self.touches,
         }
 
 
@@ -89,7 +97,9 @@ def _entry(blob: str, st: Status, link_key: str) -> str:
     evidence is shown only on the document's own page, which recomputes it), its link."""
     since = st.since.isoformat() if st.since else ""
     reason = st.reason.replace(SEP, " ")
-    return SEP.join((blob, st.code, reason, since, (st.by or "").replace(SEP, " "), link_key))
+    zh = st.reason_zh.replace(SEP, " ")
+    by = (st.by or "").replace(SEP, " ")
+    return SEP.join((blob, st.code, reason, since, by, zh, link_key))
 
 
 def _blob_of(entry: str | None) -> str | None:
@@ -116,9 +126,9 @@ class _Statuses:
         middle = entry[entry.index(SEP) + 1 : entry.rindex(SEP)]
         st = self.seen.get(middle)
         if st is None:
-            code, reason, since, by = middle.split(SEP)
+            code, reason, since, by, zh = middle.split(SEP)
             day = date.fromisoformat(since) if since else None
-            st = Status(code, self.as_of, reason, day, by or None)  # type: ignore[arg-type]
+            st = Status(code, self.as_of, reason, day, by or None, "", zh)  # type: ignore[arg-type]
             self.seen[middle] = st
         return st
 
@@ -174,6 +184,8 @@ class _Graphs:
 
 
 LINEAGE_SHOWN = 10  # versions shown on each side of a document in a long lineage
+COMPARE_ALL = 6  # lineages of at most this many versions compare any two of them
+PERIODS_MAX = 2 * LINEAGE_SHOWN + 3  # longer lineages show no "as it stood on" periods
 
 
 def _nearest(versions: tuple[str, ...], doc_id: str) -> tuple[str, ...]:
@@ -195,6 +207,8 @@ class _Lineages:
         self.versions: dict[str, tuple[str, ...]] = {}
         self.predecessor: dict[str, str | None] = {}
         self.successors: dict[str, list[str]] = {}
+        self._pairs: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._periods: dict[str, tuple[tuple[date, str | None], ...]] = {}
 
     def of(self, doc_id: str) -> tuple[str, ...]:
         if doc_id not in self.versions:
@@ -222,6 +236,54 @@ class _Lineages:
         self.of(doc_id)
         return self.successors.get(doc_id, [])  # in lineage order
 
+    def archived(self, doc_id: str) -> list[str]:
+        return [i for i in self.of(doc_id) if i in self.g.docs]
+
+    def first(self, doc_id: str) -> str:
+        """The first archived version (a lineage's feed is named by it)."""
+        return self.archived(doc_id)[0]
+
+    def pairs(self, doc_id: str) -> tuple[tuple[str, str], ...]:
+        """The versions of doc_id's lineage the site compares, (older, newer): each with
+        its predecessor, and any two when there are at most COMPARE_ALL versions (else
+        each with the latest)."""
+        key = self.of(doc_id)[0]
+        if key not in self._pairs:
+            arch = self.archived(doc_id)
+            found = {(p, i) for i in arch if (p := self.predecessor_of(i)) is not None}
+            if len(arch) <= COMPARE_ALL:
+                found |= {(a, b) for k, a in enumerate(arch) for b in arch[k + 1 :]}
+            else:
+                found |= {(a, arch[-1]) for a in arch[:-1]}
+            order = {v: k for k, v in enumerate(arch)}
+            self._pairs[key] = tuple(sorted(found, key=lambda p: (order[p[1]], order[p[0]])))
+        return self._pairs[key]
+
+    def periods(self, doc_id: str) -> tuple[tuple[date, str | None], ...]:
+        """Which version was in force from which day (temporal.current_version), from the
+        first version's start on; empty for a lineage of one or of more than PERIODS_MAX
+        versions (each day asks every version's status)."""
+        key = self.of(doc_id)[0]
+        if key not in self._periods:
+            arch = self.archived(doc_id)
+            days: set[date] = set()
+            if 1 < len(arch) <= PERIODS_MAX:
+                for i in arch:
+                    w = self.g.docs[i].window
+                    start = w.effective.value or w.published.value or w.issued.value
+                    if start:
+                        days.add(start)
+                    if w.expires.value:
+                        days.add(w.expires.value + timedelta(days=1))
+                    days.update(r.on for r in self.g.repealed_by.get(i, []) if r.on)
+            out: list[tuple[date, str | None]] = []
+            for day in sorted(days):
+                cur = current_version(self.g, arch[0], day)
+                if not out or out[-1][1] != cur:
+                    out.append((day, cur))
+            self._periods[key] = tuple(out)
+        return self._periods[key]
+
 
 def site_data(
     archive: Archive, index: Index, as_of: date, base_url: str, state: SiteState | None
@@ -235,6 +297,7 @@ def site_data(
     graphs = _Graphs(index, everything)
 
     # 1. documents whose own inputs changed
+    redated: set[str] = set()  # documents with a date between the last as-of and this one
     if everything:
         touched = set(blobs)
     else:
@@ -243,7 +306,8 @@ def site_data(
         if prev.as_of != as_of.isoformat():
             before = date.fromisoformat(prev.as_of)
             lo, hi = min(before, as_of), max(before, as_of)
-            touched |= index.dated_between(lo - timedelta(days=1), hi + timedelta(days=1))
+            redated = index.dated_between(lo - timedelta(days=1), hi + timedelta(days=1))
+            touched |= redated
     live = touched & set(blobs)
     # 2. their lineage neighbours (statuses follow from supersession)
     candidates = set(touched)
@@ -267,6 +331,7 @@ def site_data(
 
     rows: dict[str, Row] = {}
     days = _Days()  # 100k rows, ~4k dates
+    national: dict[str | None, bool] = {}  # by issuer: its documents act nationwide
     for doc_id, blob, number, title, kind, issuer, jur, *dated in columns:
         issued, published, effective, expires = (days[v] for v in dated)
         carried = None if everything or doc_id in candidates else prev.docs[doc_id]
@@ -279,6 +344,12 @@ def site_data(
         label = number or (f"{title}（{day.isoformat()}）" if day else title)
         doc_link = DocLink(doc_id, label, title, st.code, st.label)
         key = (_link_of(carried) if carried is not None else _link_key(doc_link)) + blob
+        inferred = False
+        if jur is None:
+            if issuer not in national:
+                national[issuer] = national_jurisdiction(issuer) is not None
+            if national[issuer]:
+                jur, inferred = "全国", True
         rows[doc_id] = Row(
             doc_link,
             number,
@@ -292,6 +363,7 @@ def site_data(
             st,
             blob,
             key,
+            inferred,
         )
 
     def link(doc_id: str) -> DocLink:
@@ -319,12 +391,21 @@ def site_data(
         affected &= set(blobs)
         graphs.need(affected | index.neighbours(affected), lineages=True)
         g = graphs.graph
+        # the versions shown beside a changed one: their pages show its dates (the
+        # version timeline, "as it stood on") and compare with it
+        near = _Lineages(g)
+        kin = {j for i in live if i in g.docs for j in _nearest(near.of(i), i) if j in rows}
+        if kin - affected:
+            affected |= kin
+            graphs.need(kin | index.neighbours(kin), lineages=True)
+            g = graphs.graph
         # statuses computed on a smaller graph stay valid (the graph only grew)
 
     resolver = _Resolver(index, g, rows, everything)
     history = index.commits_of([f"{i}.md" for i in affected])
     pages: list[DocumentPage] = []
-    redlines: list[RedlinePage] = []
+    redlines: dict[str, RedlinePage] = {}
+    successive: set[str] = set()
     new_state = SiteState(head, as_of.isoformat(), {}, {}, {})
     lineages = _Lineages(g)
     for doc_id in sorted(affected):
@@ -343,16 +424,22 @@ def site_data(
         mentioned = sorted(resolver.mentioned_in(doc_id) - {doc_id})
         shows.update(mentioned)
         red_links = []
-        pred = lineages.predecessor_of(doc_id)
-        partners = [(pred, doc_id)] if pred in rows else []
-        partners += [(doc_id, s) for s in lineages.successors_of(doc_id) if s in rows]
-        for old, new in partners:
+        pairs = lineages.pairs(doc_id)
+        for old, new in pairs:
+            if doc_id not in (old, new):
+                continue
             slug = f"{old}--{new}"
             red_links.append(
                 (f"../changes/{quote(slug)}.html", f"{link(old).label} → {link(new).label}")
             )
             shows.update((old, new))
+            if slug not in redlines:
+                redlines[slug] = _redline(archive, old, new, link, blobs)
+            if lineages.predecessor_of(new) == old:
+                successive.add(slug)
+        shown = set(versions)
         cur = current_version(g, doc_id, as_of)
+        repealer = status_of(doc_id, g, as_of).by
         if cur is not None:
             shows.add(cur)
         name = f"{doc_id}.md"
@@ -368,17 +455,22 @@ def site_data(
                 lineage_total=len(every),
                 relations=tuple(relations),
                 mentioned_in=tuple(link(i) for i in mentioned),
-                commits=tuple((c.sha[:10], c.date[:10], c.subject) for c in commits),
+                commits=tuple((c.sha[:10], c.date[:10], c.action) for c in commits),
                 redlines=tuple(red_links),
                 source=str(archive.doc_path(doc_id)),
                 blob=blobs[doc_id],
                 current=link(cur) if cur is not None else None,
+                starts=tuple(_start_of(rows[i]) if i in rows else None for i in versions),
+                periods=tuple((day, link(v) if v else None) for day, v in lineages.periods(doc_id)),
+                comparisons=tuple(
+                    (f"{a}--{b}", link(a), link(b)) for a, b in pairs if a in shown and b in shown
+                ),
+                versions_feed=lineages.first(doc_id) if len(pairs) else "",
+                repealed_by=link(repealer) if repealer and repealer in rows else None,
             )
         )
         shows.discard(doc_id)
         new_state.shows[doc_id] = SEP.join(sorted(shows))
-        if pred in rows:
-            redlines.append(_redline(archive, pred, doc_id, link, blobs))
     # the state of every document: recomputed for the affected, carried over for the rest
     for doc_id, row in rows.items():
         if doc_id not in candidates and doc_id in prev.docs:
@@ -389,14 +481,19 @@ def site_data(
             new_state.shows[doc_id] = prev.shows[doc_id]
     new_state.stubs = dict(prev.stubs)
     new_state.stubs.update({i: _link_key(link(i)) for i in g.stubs})
-    for slug, (old, new) in prev.redlines.items():
-        if new not in affected and old in rows and new in rows:
-            new_state.redlines[slug] = [old, new]
-    for red in redlines:
-        new_state.redlines[red.slug] = [red.old.id, red.new.id]
+    for slug, (old, new, *kind) in prev.redlines.items():
+        if old not in affected and new not in affected and old in rows and new in rows:
+            new_state.redlines[slug] = [old, new, *kind]
+    for red in redlines.values():
+        new_state.redlines[red.slug] = [
+            red.old.id,
+            red.new.id,
+            "1" if red.slug in successive else "",
+        ]
     moved = None
     if not everything:  # rows whose blob, status or link differ from the last build's
         moved = frozenset(i for i in candidates if prev.docs.get(i) != new_state.docs.get(i))
+        moved |= redated & rows.keys()  # their calendar events' DTSTAMP (feeds.dtstamp)
     # the expiring windows stay as they were if the as-of date did not move and nothing
     # that could change them did: no document looked at again is in them (or renews one
     # in them), or expires within them now
@@ -412,10 +509,47 @@ def site_data(
         )
         if not now_in and not (candidates & related):
             kept_windows = prev.expiring
+    if prev.head == head:
+        new_state.touches = prev.touches
     data = _summaries(
-        archive, index, as_of, base_url, rows, pages, redlines, new_state, link, kept_windows
+        archive,
+        index,
+        as_of,
+        base_url,
+        rows,
+        pages,
+        list(redlines.values()),
+        new_state,
+        link,
+        kept_windows,
     )
     return replace(data, changed=moved), new_state
+
+
+def _lineage_groups(
+    redlines: tuple[tuple[str, DocLink, DocLink], ...], rows: dict[str, Row]
+) -> tuple[tuple[str, ...], ...]:
+    """The archived versions of every lineage of two or more, each group first by its first
+    version (the one no comparison has as its newer side), then by date."""
+    linked: dict[str, set[str]] = {}
+    newer: set[str] = set()
+    for _, old, new in redlines:
+        linked.setdefault(old.id, set()).add(new.id)
+        linked.setdefault(new.id, set()).add(old.id)
+        newer.add(new.id)
+    groups = []
+    seen: set[str] = set()
+    for start in sorted(linked):
+        if start in seen:
+            continue
+        members, todo = {start}, [start]
+        while todo:
+            for nxt in linked[todo.pop()] - members:
+                members.add(nxt)
+                todo.append(nxt)
+        seen |= members
+        groups.append(tuple(sorted(members, key=lambda i: (i in newer, _start_of(rows[i]), i))))
+    return tuple(sorted(groups))
 
 
 def _horizon(as_of: date) -> date:
@@ -554,25 +688,42 @@ def _summaries(
     by_jur: Counter[str] = Counter()
     issuers: dict[str, list[Row]] = {}
     jurisdictions: dict[str, list[Row]] = {}
+    issuer_bodies: dict[str | None, tuple[str, ...]] = {}
     lately = as_of - timedelta(days=180)
     for r in rows.values():  # one pass: 100,000 rows
         if r.expires and lately <= r.expires < as_of:
             recently.append(ExpiringEntry(r.link, r.expires, (r.expires - as_of).days, None))
         by_status[r.status.code] += 1
-        jur = r.jurisdiction or "未知 unknown"
+        jur = r.jurisdiction or "未知"
         by_jur[jur] += 1
-        issuers.setdefault(r.issuer or "未知 unknown", []).append(r)
+        if r.issuer not in issuer_bodies:
+            issuer_bodies[r.issuer] = bodies(r.issuer) or ("未知",)
+        for body in issuer_bodies[r.issuer]:  # joint issuers: under each body
+            issuers.setdefault(body, []).append(r)
         jurisdictions.setdefault(jur, []).append(r)
     recently.sort(key=lambda e: (e.expires, e.link.id), reverse=True)
-    recent = tuple(
-        (c.date[:10], c.action, rows[doc_id].link)
-        for c, doc_id in index.recent_commits(30)
+    if not state.touches:  # else kept: the archive did not move
+        state.touches = [
+            SEP.join((c.date[:10], c.action, doc_id))
+            for c, doc_id in index.recent_touches(RECENT_CHANGES)
+        ]
+    touches = [
+        (day, action, rows[doc_id].link)
+        for day, action, doc_id in (t.split(SEP) for t in state.touches)
         if doc_id in rows
-    )
+    ]
+    recent_by_jurisdiction: dict[str, list[tuple[str, str, DocLink]]] = {}
+    for change in touches:
+        place = rows[change[2].id].jurisdiction
+        if place:
+            shown = recent_by_jurisdiction.setdefault(place, [])
+            if len(shown) < RECENT_CHANGES:
+                shown.append(change)
     all_redlines = tuple(
         (slug, rows[old].link, rows[new].link)
-        for slug, (old, new) in sorted(state.redlines.items())
+        for slug, (old, new, *_) in sorted(state.redlines.items())
     )
+    successive = tuple(red for red in all_redlines if state.redlines[red[0]][2:] != [""])
     return SiteData(
         as_of=as_of,
         base_url=base_url,
@@ -582,7 +733,7 @@ def _summaries(
         all_redlines=all_redlines,
         recent_redlines=tuple(
             sorted(
-                all_redlines,
+                successive,
                 key=lambda r: (_start_of(rows[r[2].id]), r[0]),
                 reverse=True,
             )[:RECENT_REDLINES]
@@ -590,7 +741,9 @@ def _summaries(
         sources=str(archive.root),
         expiring={days: tuple(entries) for days, entries in windows.items()},
         recently_expired=tuple(recently),
-        recent_changes=recent,
+        recent_changes=tuple(touches[:RECENT_CHANGES]),
+        recent_by_jurisdiction={k: tuple(v) for k, v in recent_by_jurisdiction.items()},
+        lineages=_lineage_groups(successive, rows),
         counts_by_status=tuple(sorted(by_status.items())),
         counts_by_jurisdiction=tuple(sorted(by_jur.items())),
         by_issuer=tuple((k, tuple(v)) for k, v in sorted(issuers.items())),

@@ -69,6 +69,7 @@ class Status:
     since: date | None = None
     by: str | None = None  # id or doc number of the superseding document
     evidence: str = ""
+    reason_zh: str = ""  # the reason in Chinese, for public pages and feeds (no tool terms)
 
     @property
     def label(self) -> str:
@@ -428,6 +429,7 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
                 None,
                 r.by,
                 r.evidence,
+                f"已被{r.by_label}废止（废止日期不明）",
             )
         if r.on <= as_of:
             return Status(
@@ -437,6 +439,7 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
                 r.on,
                 r.by,
                 r.evidence,
+                f"已被{r.by_label}废止，自{r.on}起",
             )
     if doc is None:
         if full:
@@ -448,11 +451,23 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
                 None,
                 None,
                 r.evidence,
+                f"未收录全文；自{r.on}起由{r.by_label}取代",
             )
-        return Status("unknown", as_of, "not in the archive; known only as a reference")
+        return Status(
+            "unknown",
+            as_of,
+            "not in the archive; known only as a reference",
+            reason_zh="未收录全文，仅见于其他文件的引用",
+        )
     if doc.kind in NO_VALIDITY_KINDS:
         what = "news report" if doc.kind == "news" else "interpretation"
-        return Status("not_applicable", as_of, f"a {what} has no validity period of its own")
+        zh = "新闻报道" if doc.kind == "news" else "政策解读"
+        return Status(
+            "not_applicable",
+            as_of,
+            f"a {what} has no validity period of its own",
+            reason_zh=f"{zh}本身没有有效期",
+        )
     amended = amended_on(graph, doc_id, as_of)
     if amended is not None:
         newer, day = amended
@@ -466,12 +481,21 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
             day,
             newer,
             ev,
+            f"新版本{label}"
+            + (f"自{day}起施行" if day else "已施行（施行日期不明）")
+            + "；本文为历史文本",
         )
     w = doc.window
     eff, exp = w.effective.value, w.expires.value
     if eff and as_of < eff:
         return Status(
-            "not_yet_effective", as_of, f"effective from {eff}", eff, None, w.effective.evidence
+            "not_yet_effective",
+            as_of,
+            f"effective from {eff}",
+            eff,
+            None,
+            w.effective.evidence,
+            f"自{eff}起施行",
         )
     if exp and as_of > exp:
         since = exp + timedelta(days=1)
@@ -482,6 +506,7 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
             since,
             None,
             w.expires.evidence,
+            f"有效期至{exp}，自{since}起失效",
         )
     live_partial = [r for r in partial if r.on is not None and r.on <= as_of]
     if eff is None:
@@ -489,7 +514,8 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
         reason = f"effective date unknown ({start})"
         if exp:
             reason += f"; expires {exp}"
-        return Status("unknown", as_of, reason, None, None, w.effective.evidence)
+        zh = "施行日期不明" + (f"；有效期至{exp}" if exp else "")
+        return Status("unknown", as_of, reason, None, None, w.effective.evidence, zh)
     if live_partial:
         r = live_partial[0]
         arts = "、".join(f"第{a}条" for a in r.articles)
@@ -500,9 +526,11 @@ def status_of(doc_id: str, graph: Graph, as_of: date) -> Status:
             r.on,
             r.by,
             r.evidence,
+            f"{arts}已被{r.by_label}废止，自{r.on}起",
         )
     reason = f"in force since {eff}" + (f", until {exp}" if exp else ", no expiry date")
-    return Status("in_force", as_of, reason, eff, None, w.effective.evidence)
+    zh = f"自{eff}起施行" + (f"，有效期至{exp}" if exp else "，未规定有效期")
+    return Status("in_force", as_of, reason, eff, None, w.effective.evidence, zh)
 
 
 @dataclass(frozen=True)

@@ -407,7 +407,7 @@ def test_amended_reaches_json_and_the_site(archive: Path, run: Run, tmp_path: Pa
     assert r.code == 0, r
     page = (out / "documents" / f"{by_title[0]['id']}.html").read_text(encoding="utf-8")
     assert '<span class="badge status-amended">已被修改</span>' in page
-    assert "现行版本 Current version:" in page and by_title[1]["id"] in page
+    assert "此为历史版本" in page and "现行版本：" in page and by_title[1]["id"] in page
     api = json.loads((out / "api" / "documents" / f"{by_title[0]['id']}.json").read_text("utf-8"))
     assert (api["status"], api["current_version"]) == ("amended", by_title[1]["id"])
     css = next(out.rglob("style.css")).read_text(encoding="utf-8")

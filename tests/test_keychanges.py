@@ -173,7 +173,9 @@ def test_the_site_redline_lists_the_key_changes_in_chinese(run: Run, tmp_path: P
     ).read_text(encoding="utf-8")
     assert '<h2 id="key">主要变化</h2>' in page
     assert re.search(
-        r'<tr class="kind-approval"><td><a href="#art-29">第二十九条</a></td><td>审批备案：', page
+        r'<tr class="kind-approval"><td data-label="条款"><a href="#art-29">第二十九条</a></td>'
+        r'<td data-label="变化">审批备案：',
+        page,
     )
     assert "修改：第二十九条" in page and "条文：修改" in page
     visible = re.sub(r"<[^>]+>", " ", page)

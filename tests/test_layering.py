@@ -11,8 +11,8 @@ from tests.conftest import ROOT
 PKG = ROOT / "policytrack"
 # module → the policytrack modules it may import (docs/architecture.md, "Layers")
 BASE = {"errors", "chinese", "fields", "lazyre"}
-MODEL = BASE | {"model", "facts", "versions"}
-MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "temporal"}
+MODEL = BASE | {"model", "facts", "versions", "bodies"}
+MIDDLE_FREE = MODEL | {"docfile", "diff", "keychanges", "keyfacts", "temporal", "comparison"}
 # net (HTTP with an address rule and a deadline) and safeio (bounded file reads) are base
 # modules for the layers that read the outside world (docs/security.md)
 OUTSIDE = {"net", "safeio"}
@@ -27,11 +27,13 @@ ALLOWED: dict[str, set[str]] = {
     "model": BASE,
     "facts": BASE | {"model"},
     "versions": BASE | {"model"},
+    "bodies": BASE,
     "docfile": MODEL,
     "diff": MODEL | {"keychanges", "keyfacts"},
     "keychanges": MODEL,
     "keyfacts": MODEL | {"keychanges"},
     "temporal": MODEL,
+    "comparison": MODEL | {"diff"},
     "ingest": MODEL | OUTSIDE | {"docfile", "ingest"},
     "archive": MODEL | {"docfile", "recovery"},
     "index": MODEL | {"docfile", "archive", "recovery", "temporal"},

@@ -461,3 +461,33 @@ def test_a_short_notice_that_makes_one_change_from_a_date() -> None:
     )
     assert d.window.effective.value == date(2021, 8, 1)
     assert d.window.expires.value is None
+
+
+# a news report's 今天 is its dateline's day (realdev 095); the year from the report's stamp
+NEWS_TODAY = (
+    "《重要商品和服务价格指数行为管理办法(试行)》将于8月起施行\n"
+    "发稿时间:2021-06-17 13:54:02 来源:中国青年报客户端 作者:中青报·中青网记者 赵丽梅 中国青年网\n"
+    "  中国青年报客户端北京6月17日电(中青报·中青网记者 赵丽梅)今天,在国家发展改革委6月新闻发布会上,"
+    "国家发展改革委新闻发言人孟玮介绍,为促进国内价格指数市场健康有序发展,"
+    "《重要商品和服务价格指数行为管理办法(试行)》(以下简称《办法》)将于今天在国家发展改革委"
+    "新闻门户网站和微信微博等平台公布,并将于2021年8月1日起施行。\n"
+)
+
+
+def test_a_news_reports_today_is_its_datelines_day() -> None:
+    doc = read(NEWS_TODAY)
+    assert doc.window.published.value == date(2021, 6, 17)
+    assert doc.window.published.basis == "stated" and "今天" in doc.window.published.evidence
+    assert doc.window.effective.value == date(2021, 8, 1)
+
+
+def test_today_without_a_year_on_the_page_stays_unknown() -> None:
+    # the dateline has no year and nothing else on the page dates it: no publication date
+    undated = NEWS_TODAY.replace("发稿时间:2021-06-17 13:54:02 ", "")
+    assert read(undated).window.published.value is None
+
+
+def test_today_with_a_press_conference_only_is_not_a_release() -> None:
+    # 今天…新闻发布会 is the meeting, not the document's release
+    text = NEWS_TODAY.replace("将于今天在国家发展改革委新闻门户网站和微信微博等平台公布,并", "")
+    assert read(text).window.published.value is None

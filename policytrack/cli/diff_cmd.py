@@ -36,7 +36,10 @@ def diff(
     ],
     new: Annotated[str | None, typer.Argument(help="The newer version (REF or a file).")] = None,
     format_: Annotated[
-        str, typer.Option("--format", help="term, md, html, json or patch.")
+        str,
+        typer.Option(
+            "--format", help="term, md, html, json, patch or docx (the 新旧对照表 as a Word file)."
+        ),
     ] = "term",
     ignore_variants: Annotated[
         bool,
@@ -61,10 +64,18 @@ def diff(
         sys.stdout.write(diffout.to_html(result))
     elif fmt == "patch":
         sys.stdout.write(diffout.to_patch(result))
+    elif fmt == "docx":
+        if sys.stdout.isatty():
+            raise PolicytrackError(
+                "--format docx writes a Word file; redirect it to one: "
+                "policytrack diff … --format docx > 对照表.docx"
+            )
+        sys.stdout.flush()
+        sys.stdout.buffer.write(diffout.to_docx(result))
     elif fmt == "term":
         console = out()
         diffout.to_terminal(result, console, colour=not console.no_color)
     else:
         raise PolicytrackError(
-            f"--format {fmt!r} is not supported for diff; use term, md, html, json or patch"
+            f"--format {fmt!r} is not supported for diff; use term, md, html, json, patch or docx"
         )

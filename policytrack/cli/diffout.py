@@ -282,3 +282,16 @@ def to_patch(result: DiffResult) -> str:
     )
     text = "".join(body)
     return f"diff --git a/{path} b/{path}\n{text}" if text else ""
+
+
+# --- 新旧对照表 (.docx) -----------------------------------------------------------------------
+
+
+def to_docx(result: DiffResult) -> bytes:
+    """The comparison as the two-column 新旧对照表 (修改前 | 修改后), a Word file: the same
+    table the site offers for download."""
+    from policytrack.comparison import table
+    from policytrack.comparison import to_docx as write
+
+    title = f"{result.new.display_title} 新旧对照表"
+    return write(table(result.diff), title, version_label(result.old), version_label(result.new))

@@ -73,9 +73,9 @@ def serve(
         raise PolicytrackError(
             f"{out} has no built site; run 'policytrack site build --out {out}' first"
         )
+    handler = functools.partial(_handler(), directory=str(out))
     import http.server
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:
@@ -88,3 +88,27 @@ def serve(
             server.serve_forever()
         except KeyboardInterrupt:
             print("stopped")
+
+
+def _handler() -> type:
+    """A static file handler that answers a missing address with the site's own 404.html
+    (in Chinese, with its links), as static hosts do, not Python's English error page."""
+    import http.server
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            page = Path(str(self.directory)) / "404.html"
+            if code != 404 or not page.is_file():
+                super().send_error(code, message, explain)
+                return
+            body = page.read_bytes()
+            self.send_response(404, message)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+    return Handler

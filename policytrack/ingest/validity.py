@@ -13,13 +13,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from policytrack.docfile import match_label
 from policytrack.model import DatedFact
 
 from .clean import Stamp
-from .dates import DATE, add_months, add_years, first_date, sentences, to_date
+from .dates import (
+    DATE,
+    DATE_RE,
+    ISO_DATE_RE,
+    add_months,
+    add_years,
+    first_date,
+    sentences,
+    to_date,
+)
 from .extract import Extracted, note_conflict
 from .header import ORG_RE, squash
 from .labels import LabelBlock
@@ -314,6 +323,10 @@ def read_published(ex: Extracted, paragraphs: list[str], page: PageEvidence) -> 
                 if day:
                     ex.published = DatedFact(day, "stated", line, rule)
                     return
+    released = _news_release(ex, head, page)
+    if released:
+        ex.published = released
+        return
     label = _label_date(page.labels, "published")
     pub_pair = page.labels.first("published")
     source = page.labels.first("source")
@@ -343,6 +356,57 @@ def read_published(ex: Extracted, paragraphs: list[str], page: PageEvidence) -> 
         day = first_date(posted.value)
         if day:
             ex.published = DatedFact(day, "stated", posted.line, f"posted by {source.value}")
+
+
+# a news item's dateline (北京6月17日电) and its 今天/昨天: 《办法》将于今天在…平台公布
+_DATELINE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*电")
+_RELATIVE_RELEASE = re.compile(
+    r"(今天|今日|昨天|昨日)[^。；！？]{0,40}?(?:公布|发布(?![会稿])|印发|出台)"
+)
+
+
+def _news_release(ex: Extracted, head: list[str], page: PageEvidence) -> DatedFact | None:
+    """The day a news report says the document was released 今天 (or 昨天), from the
+    report's dateline. The dateline gives month and day only: the year comes from a full
+    date on the page with the same month and day (the report's own time stamp), and only
+    when exactly one year fits. The released document must be named in the sentence
+    (its title, or 《办法》-style short name), before the verb."""
+    found = next((m for line in head if (m := _DATELINE.search(line))), None)
+    if found is None:
+        return None
+    month, day = int(found.group(1)), int(found.group(2))
+    texts = [*page.lines, *(s.line for s in page.stamps), *(p.value for p in page.labels.pairs)]
+    years = {
+        d.year
+        for t in texts
+        for m in (*DATE_RE.finditer(t), *ISO_DATE_RE.finditer(t))
+        if (d := to_date(*m.groups())) and (d.month, d.day) == (month, day)
+    }
+    if len(years) != 1:
+        return None
+    own = {squash(t) for t in ex.own_titles if t}
+    for line in head:
+        for s in sentences(line):
+            m = next(
+                (
+                    m
+                    for m in _RELATIVE_RELEASE.finditer(s)
+                    if any(
+                        squash(b) in own or b in _GENERIC
+                        for b in re.findall(r"《([^《》]+)》", s[: m.end()])
+                    )
+                ),
+                None,
+            )
+            if not m:
+                continue
+            when = date(years.pop(), month, day)
+            if m.group(1).startswith("昨"):
+                when -= timedelta(days=1)
+            return DatedFact(
+                when, "stated", s, f"news report: {m.group(1)} = the dateline {found.group(0)}"
+            )
+    return None
 
 
 # --- 施行 and 有效期至 -------------------------------------------------------------------------------

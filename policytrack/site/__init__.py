@@ -19,18 +19,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from policytrack import bodies
 from policytrack.diff import OP_LABELS, DocumentDiff, InlineEdit
 from policytrack.docfile import TABLE_ROW
 from policytrack.model import Document, Unit, is_untitled, slugify
-from policytrack.site import build, feeds, search
+from policytrack.site import build, feeds, labels, search
 from policytrack.site.build import BuildReport as BuildReport
 from policytrack.temporal import STATUS_LABELS, Status
+
+if TYPE_CHECKING:
+    from policytrack import comparison
 
 SITE_SCHEMA_VERSION = 1
 
@@ -63,12 +67,17 @@ class DocumentPage:
     lineage: tuple[DocLink, ...]
     relations: tuple[tuple[str, str, DocLink | None], ...]  # (type, target label, link if archived)
     mentioned_in: tuple[DocLink, ...]
-    commits: tuple[tuple[str, str, str], ...]  # (short sha, date, subject)
+    commits: tuple[tuple[str, str, str], ...]  # (short sha, date, action)
     redlines: tuple[tuple[str, str], ...]  # (href, description) of redlines this version is part of
     lineage_total: int = 0  # versions in the lineage (a long one shows only the nearest)
     source: str = ""  # the archive file (workers parse the text from it)
     blob: str = ""  # its git blob: part of the page's fingerprint
     current: DocLink | None = None  # the version in force of its lineage (temporal.current_version)
+    starts: tuple[date | None, ...] = ()  # when each version of `lineage` began
+    periods: tuple[tuple[date, DocLink | None], ...] = ()  # the version in force from each day
+    comparisons: tuple[tuple[str, DocLink, DocLink], ...] = ()  # (slug, older, newer) shown
+    versions_feed: str = ""  # the first version of its lineage, which names the lineage's feed
+    repealed_by: DocLink | None = None  # the document that repealed it, when archived
 
     def fingerprint(self) -> str:
         """Everything the page shows besides the document's text (its blob stands for that).
@@ -77,7 +86,7 @@ class DocumentPage:
         return build.fingerprint(
             self.blob,
             self.link,
-            (st.code, st.reason, st.since, st.by, st.evidence),
+            (st.code, st.reason, st.reason_zh, st.since, st.by, st.evidence),
             self.lineage,
             self.lineage_total,
             self.relations,
@@ -85,6 +94,11 @@ class DocumentPage:
             self.commits,
             self.redlines,
             self.current,
+            self.starts,
+            self.periods,
+            self.comparisons,
+            self.versions_feed,
+            self.repealed_by,
         )
 
 
@@ -131,6 +145,7 @@ class Row:
     status: Status
     blob: str
     key: str = ""  # changes when anything the row shows changes (its link and its file)
+    jurisdiction_inferred: bool = False  # 全国 from its issuers (bodies.national_jurisdiction)
 
     @property
     def id(self) -> str:
@@ -158,6 +173,8 @@ class SiteData:
     expiring: dict[int, tuple[ExpiringEntry, ...]]  # window in days → entries
     recently_expired: tuple[ExpiringEntry, ...]
     recent_changes: tuple[tuple[str, str, DocLink], ...]  # (date, action, document)
+    recent_by_jurisdiction: dict[str, tuple[tuple[str, str, DocLink], ...]]
+    lineages: tuple[tuple[str, ...], ...]  # the archived versions of each lineage of 2+
     counts_by_status: tuple[tuple[str, int], ...]
     counts_by_jurisdiction: tuple[tuple[str, int], ...]
     by_issuer: tuple[tuple[str, tuple[Row, ...]], ...]
@@ -242,17 +259,17 @@ def timeline(page: DocumentPage) -> list[dict[str, Any]]:
     w = page.doc.window
     events: list[tuple[date, str, str]] = []
     for fact, label in (
-        (w.issued, "成文 issued"),
-        (w.published, "公布 published"),
-        (w.effective, "施行 effective"),
-        (w.expires, "有效期至 expires"),
+        (w.issued, "成文"),
+        (w.published, "公布"),
+        (w.effective, "施行"),
+        (w.expires, "有效期至"),
     ):
         if fact.value:
             events.append((fact.value, label, fact.basis))
     if page.status.code == "repealed" and page.status.since:
-        events.append((page.status.since, "废止 repealed", "stated"))
+        events.append((page.status.since, "废止", "stated"))
     if page.status.code == "amended" and page.status.since:
-        events.append((page.status.since, "被修改 amended", "stated"))
+        events.append((page.status.since, "被修改", "stated"))
     if not events:
         return []
     events.sort(key=lambda e: (e[0], e[1]))
@@ -278,6 +295,37 @@ def expiry_months(data: SiteData) -> list[tuple[str, list[tuple[date, DocLink]]]
         if row.expires and first <= row.expires < end:
             months.setdefault(row.expires.strftime("%Y-%m"), []).append((row.expires, row.link))
     return [(m, sorted(v, key=lambda x: (x[0], x[1].id))) for m, v in sorted(months.items())]
+
+
+TOC_KINDS = {"part": 1, "chapter": 2, "section": 3, "outline": 3, "article": 4}
+TOC_MIN = 6  # a shorter text needs no table of contents
+
+
+def toc(doc: Document) -> list[tuple[int, str, str]]:
+    """The table of contents of a long text: its parts, chapters, sections, outline headings
+    and articles as (depth, anchor, title)."""
+    out = [(TOC_KINDS[u.kind], u.anchor, u.title) for u in doc.units if u.kind in TOC_KINDS]
+    return out if len(out) >= TOC_MIN else []
+
+
+_BANNERS = {
+    "amended": "此为历史版本",
+    "repealed": "本文件已废止",
+    "expired": "本文件已失效",
+    "partially_repealed": "本文件部分失效",
+    "not_yet_effective": "本文件尚未施行",
+}
+
+
+def banner_title(code: str, kind: str) -> str:
+    """The banner of a page that is not the text in force."""
+    if code in _BANNERS:
+        return _BANNERS[code]
+    return "此为征求意见稿，非正式文本" if kind == "draft" else "此非现行版本"
+
+
+def level(doc: Document) -> bodies.Inferred | None:
+    return bodies.level_of(doc.issuer, doc.title, doc.doc_number, doc.kind)
 
 
 def doclink(link: DocLink, root: str) -> Markup:
@@ -306,6 +354,25 @@ def redline_html(edits: tuple[InlineEdit, ...]) -> Markup:
     return Markup("".join(out))
 
 
+def sidebyside_html(rows: tuple[comparison.Row, ...]) -> Markup:
+    """The 新旧对照表 as an HTML table: 修改前 | 修改后, deleted text <del>, inserted <ins>."""
+    out = [
+        '<table class="sidebyside"><thead><tr><th scope="col">修改前</th>'
+        '<th scope="col">修改后</th></tr></thead><tbody>'
+    ]
+    for row in rows:
+        cells = []
+        for side, tag in ((row.old, "del"), (row.new, "ins")):
+            runs = []
+            for text, changed in side:
+                t = str(escape(text)).replace("\n\n", "<br>").replace("\n", "<br>")
+                runs.append(f"<{tag}>{t}</{tag}>" if changed else t)
+            cells.append("".join(runs))
+        out.append(f'<tr id="t-{escape(row.anchor)}"><td>{cells[0]}</td><td>{cells[1]}</td></tr>')
+    out.append("</tbody></table>")
+    return Markup("".join(out))
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(importlib.resources.files("policytrack.templates"))),
@@ -321,8 +388,23 @@ def environment() -> Environment:
     env.filters["units_html"] = units_html
     env.filters["redline"] = redline_html
     env.filters["timeline"] = timeline
+    env.filters["toc"] = toc
+    env.filters["level"] = level
+    env.filters["national"] = lambda d: bodies.national_jurisdiction(d.issuer)
+    env.filters["bodies"] = bodies.bodies
+    env.filters["group_slug"] = group_slug
+    env.filters["rule_label"] = labels.rule_label
+    env.filters["evidence_label"] = labels.evidence_label
+    env.filters["action_label"] = labels.action_label
+    env.filters["versions_feed_href"] = versions_feed_href
+    env.filters["sidebyside"] = sidebyside_html
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["op_labels"] = OP_LABELS
+    env.globals["kind_labels"] = labels.KIND_LABELS
+    env.globals["basis_labels"] = labels.BASIS_LABELS
+    env.globals["relation_labels"] = labels.RELATION_LABELS
+    env.globals["mentioned_in"] = labels.MENTIONED_IN
+    env.globals["banner_title"] = banner_title
     return env
 
 
@@ -365,18 +447,22 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
     yield "search.html", None, page("search.html", site=data, root="")
     yield "static/style.css", None, page("static/style.css")
     yield "static/search.js", None, page("static/search.js")
-    yield from _lists(data, "documents", "全部文件 All documents", data.rows, page)
+    yield "static/doc.js", None, page("static/doc.js")
+    # served for any missing address, at any depth: its links start from the site's root
+    top = urlsplit(data.base_url).path.rstrip("/") + "/" if data.base_url else "/"
+    yield "404.html", None, page("404.html", root=top, as_of=None)
+    yield from _lists(data, "documents", "全部文件", data.rows, page)
     by_id = data.by_id
     groups = []
     for kind, heading, grouped in (
-        ("issuers", "发文机关 Issuer", data.by_issuer),
-        ("jurisdictions", "地区 Jurisdiction", data.by_jurisdiction),
+        ("issuers", "发文机关", data.by_issuer),
+        ("jurisdictions", "地区", data.by_jurisdiction),
     ):
         refs = []
         for name, rows in grouped:
             folder = f"{kind}/{group_slug(name)}"
             refs.append((name, f"{folder}/index.html", len(rows)))
-            yield from _lists(data, folder, f"{heading}: {name}", rows, page)
+            yield from _lists(data, folder, f"{heading}：{name}", rows, page)
         groups.append(refs)
     yield (
         "issuers.html",
@@ -393,7 +479,11 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
         ",\n",
         "\n]}\n",
     )
-    yield "feeds/changes.xml", None, lambda: feeds.changes_feed(data)
+    yield (
+        "feeds/changes.xml",
+        build.fingerprint(data.as_of, data.base_url, feeds.changes_key(data)),
+        lambda: feeds.changes_feed(data),
+    )
     soon = data.expiring[max(data.expiring)]
     # the expiring feeds show the longest window and each entry's jurisdiction
     key = _entries_key(soon) + "".join(f"\0{feeds.jurisdiction_of(data, e.link.id)}" for e in soon)
@@ -405,14 +495,30 @@ def summary_pages(data: SiteData) -> Iterator[Summary]:
     for name in sorted({r.jurisdiction for r in data.rows if r.jurisdiction}):
         slug = slugify(name, 40)
         rel = f"feeds/changes-{slug}.xml"
-        yield rel, None, functools.partial(feeds.changes_feed, data, name, rel)
+        yield (
+            rel,
+            build.fingerprint(data.as_of, data.base_url, name, feeds.changes_key(data, name)),
+            functools.partial(feeds.changes_feed, data, name, rel),
+        )
         rel = f"feeds/expiring-{slug}.xml"
         yield (
             rel,
             build.fingerprint(data.as_of, data.base_url, key, name),
             functools.partial(feeds.expiring_feed, data, name, rel),
         )
+    for members in data.lineages:
+        rel = versions_feed_href(members[0])
+        yield (
+            rel,
+            build.fingerprint(data.base_url, feeds.versions_key(data, members)),
+            functools.partial(feeds.versions_feed, data, members, rel),
+        )
     yield feeds.expiry_calendar(data)
+
+
+def versions_feed_href(first: str) -> str:
+    """The Atom feed of a lineage, named by its first archived version."""
+    return f"feeds/versions/{first}.xml"
 
 
 def _link_text(link: DocLink) -> str:
@@ -463,11 +569,12 @@ def _document_files(doc_id: str) -> tuple[str, str]:
     return (f"documents/{doc_id}.html", f"api/documents/{doc_id}.json")
 
 
-def _redline_file(slug: str) -> str:
-    return f"changes/{slug}.html"
+def _redline_files(slug: str) -> tuple[str, str]:
+    """A comparison's page and its 新旧对照表 as a Word file."""
+    return (f"changes/{slug}.html", f"changes/{slug}.docx")
 
 
-def document_outputs(kind: str, page: Any) -> list[tuple[str, str]]:
+def document_outputs(kind: str, page: Any) -> list[tuple[str, str | bytes]]:
     """The files of one document (its page and JSON; `page.doc` has its text) or of one
     redline (`page.diff` computed). As-of free: see `build`."""
     env = _environment()
@@ -480,11 +587,20 @@ def document_outputs(kind: str, page: Any) -> list[tuple[str, str]]:
             ),
             (_document_files(page.doc.id)[1], _json(_doc_json(page, brief=False))),
         ]
+    from policytrack.comparison import table, to_docx  # the workers only: zipfile and all
+
+    assert page.diff is not None
+    rows = table(page.diff)
+    html, docx = _redline_files(page.slug)
+    title = f"{page.new.title} 新旧对照表"
     return [
         (
-            _redline_file(page.slug),
-            env.get_template("redline.html").render(page=page, root="../", **common),
-        )
+            html,
+            env.get_template("redline.html").render(
+                page=page, rows=rows, docx=docx.rpartition("/")[2], root="../", **common
+            ),
+        ),
+        (docx, to_docx(rows, title, page.old.label, page.new.label)),
     ]
 
 
@@ -551,6 +667,26 @@ def _doc_json(page: DocumentPage, *, brief: bool) -> dict[str, Any]:
     return out
 
 
+SEARCH_META = "search/meta.json"
+
+
+def _facets(data: SiteData) -> Callable[[str], tuple[str, str, str, str, str]]:
+    """What search results show and filter on: status, kind, jurisdiction, first issuing
+    body and year of each document."""
+    by_id = data.by_id
+    first_body: dict[str | None, str] = {}
+
+    def facets(doc_id: str) -> tuple[str, str, str, str, str]:
+        r = by_id[doc_id]
+        if r.issuer not in first_body:
+            first_body[r.issuer] = next(iter(bodies.bodies(r.issuer)), "")
+        day = r.issued or r.published or r.effective
+        year = str(day.year) if day else ""
+        return r.status.code, r.kind, r.jurisdiction or "", first_body[r.issuer], year
+
+    return facets
+
+
 def previous_build(archive_state: Path, out: Path) -> build.Previous | None:
     """The page fingerprints and state of the last build into out, if made by these
     templates and this policytrack version (kept in the archive's state folder)."""
@@ -596,10 +732,14 @@ def render_site(
     todo_red: list[int] = []
     for i, red in enumerate(data.redlines):
         fp = red.fingerprint()
-        if old_reds.get(red.slug) != fp or not (out / _redline_file(red.slug)).exists():
+        if old_reds.get(red.slug) != fp or not all(
+            (out / rel).exists() for rel in _redline_files(red.slug)
+        ):
             todo_red.append(i)
         redlines[red.slug] = fp
-    kept = 2 * (len(documents) - len(todo_docs)) + len(redlines) - len(todo_red)
+    kept = len(_document_files("")) * (len(documents) - len(todo_docs)) + len(
+        _redline_files("")
+    ) * (len(redlines) - len(todo_red))
     report.unchanged += kept  # neither parsed nor rendered: their fingerprint held
     report.skipped += kept
     index = search.SearchIndex(out)
@@ -615,6 +755,22 @@ def render_site(
     segments = build.run(job, tasks, report)
     report.search_indexed = len(plan.reindex)
     index.commit(segments)
+    # the search results' statuses and filters: rendered again when a document's row or
+    # the segments changed (at 100,000 documents it takes a second)
+    meta_key = build.fingerprint([(seg["name"], seg["deleted"]) for seg in index.segments])
+    pages[SEARCH_META] = meta_key
+    if (
+        data.changed is not None
+        and not data.changed
+        and previous.get(SEARCH_META) == meta_key
+        and (out / SEARCH_META).exists()
+    ):
+        report.unchanged += 1
+        report.skipped += 1
+    elif build.write_if_changed(out, SEARCH_META, search.meta_json(index.segments, _facets(data))):
+        report.written.append(SEARCH_META)
+    else:
+        report.unchanged += 1
     for item in summary_pages(data):
         if isinstance(item, build.Joined):
             payload, lengths = item.payload(out, last, data.changed)
@@ -636,7 +792,7 @@ def render_site(
             report.unchanged += 1
     stale = set(previous) - pages.keys()
     stale.update(rel for i in old_docs.keys() - documents.keys() for rel in _document_files(i))
-    stale.update(_redline_file(slug) for slug in old_reds.keys() - redlines.keys())
+    stale.update(rel for slug in old_reds.keys() - redlines.keys() for rel in _redline_files(slug))
     build.remove_stale(out, stale, report)
     if ours and last is None:  # a folder an older policytrack built (other stamp)
         build.drop_legacy_search(out)

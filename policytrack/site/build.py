@@ -206,6 +206,7 @@ class Joined:
     fragment: Callable[[str], str]
     sep: str
     tail: str
+    volatile: frozenset[str] = frozenset()  # ids whose fragment is rendered every build
 
     def payload(
         self, out: Path, previous: Previous | None, changed: frozenset[str] | None
@@ -213,6 +214,8 @@ class Joined:
         """The file's bytes and the length of each fragment in them (bytes throughout:
         100 MB of fragments are never decoded or split)."""
         sep = self.sep.encode("utf-8")
+        if changed is not None and self.volatile:
+            changed = changed | self.volatile
         old = self._old_body(out, previous) if changed is not None else None
         pieces: list[bytes | memoryview] = []
         lengths: list[int] = []
@@ -290,7 +293,7 @@ class Job:
     rows: Mapping[str, Any]  # id → Row: every document
     documents: tuple[Any, ...]  # DocumentPage: the pages to render
     redlines: tuple[Any, ...]  # RedlinePage
-    render: Callable[[str, Any], list[tuple[str, str]]]  # kind, context → [(rel, text)]
+    render: Callable[[str, Any], list[tuple[str, str | bytes]]]  # kind, context → [(rel, data)]
 
 
 _JOB: Job | None = None

@@ -15,11 +15,16 @@ are merged when there are too many, and a segment mostly deleted is rewritten.
 
 Files under `search/`:
 - `index.json`: {"version", "segments": [{"name", "docs", "shards", "deleted": [ordinals]}]}
-- `<segment>/docs-<k>.json`: documents k*1000 … k*1000+999 of the segment as
+- `<segment>/docs-<k>.json`: documents k*100 … k*100+99 of the segment as
   [id, title, doc_number, issuer, date], ordinals ordered newest first;
 - `<segment>/dates.json`: {"d": each document's date as YYYYMMDD (0 if unknown), "t": the
   hash of its id (token_hash)}, by ordinal;
-- `<segment>/p<shard>.json`: {token: ordinal deltas, "^"+token: deltas of title matches}.
+- `<segment>/p<shard>.json`: {token: ordinal deltas, "^"+token: deltas of title matches,
+  "#rows": {ordinal: row} for the TITLE_ROWS newest title matches of each of its tokens}: a
+  query whose words stand in titles shows its first page from the shards alone, one round
+  trip;
+- `meta.json` (beside the segments, rewritten when a status changes): what results show and
+  filter on besides the row, for every ordinal of every segment (`meta_json`).
 
 Results: title matches first, then newest first, then by the hash of the id: the same order
 however the documents are spread over segments (the browser sorts alike).
@@ -34,19 +39,22 @@ import re
 import shutil
 import unicodedata
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-SEARCH_VERSION = 2
+SEARCH_VERSION = 5
 SEGMENT_DOCS = 20_000  # at most, per segment in a full build
 MIN_SEGMENT_DOCS = 1_000  # a full build splits into one segment per core above this
-DOCS_PER_FILE = 1_000
-POSTINGS_PER_SHARD = 6_000  # target; shards are a power of two, at most MAX_SHARDS
+DOCS_PER_FILE = 100  # small: a page of results fetches only the rows it shows
+POSTINGS_PER_SHARD = 3_000  # target; shards are a power of two, at most MAX_SHARDS
 MAX_SHARDS = 4096
 MAX_SMALL_SEGMENTS = 8  # more small segments than this are merged into one
+# rows a shard holds for each of its title tokens: a result page's worth (search.js PAGE),
+# the newest; all of them made the shards of common words (管理) 100 KB and more
+TITLE_ROWS = 10
 
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
 # Folding: each character of these blocks becomes its NFKC form (full-width Ａ１ → A1,
@@ -228,10 +236,16 @@ def write_segment(folder: Path, entries: list[Entry]) -> dict[str, Any]:
             deque(map(list.append, map(table.__getitem__, toks), repeat(n)), maxlen=0)
     count = sum(len(v) for v in body.values())
     shards = _shards_for(count)
-    files: list[dict[str, str]] = [{} for _ in range(shards)]
+    files: list[dict[str, Any]] = [{} for _ in range(shards)]
     for prefix, table in (("", body), ("^", title)):
         for tok, ords in table.items():
             files[token_hash(tok) % shards][prefix + tok] = _deltas(ords)
+    titled: list[set[int]] = [set() for _ in range(shards)]
+    for tok, ords in title.items():  # ordinals run newest first: the first page of results
+        titled[token_hash(tok) % shards].update(ords[:TITLE_ROWS])
+    for shard, found in zip(files, titled, strict=True):
+        if found:  # no token holds "#"
+            shard["#rows"] = {str(n): _row(ordered[n]) for n in sorted(found)}
     tmp = folder / f".{name}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -245,9 +259,7 @@ def write_segment(folder: Path, entries: list[Entry]) -> dict[str, Any]:
     }
     (tmp / "dates.json").write_text(_compact(dates), encoding="utf-8")
     for k in range(0, len(ordered), DOCS_PER_FILE):
-        rows = [
-            [e.id, e.title, e.doc_number, e.issuer, e.date] for e in ordered[k : k + DOCS_PER_FILE]
-        ]
+        rows = [_row(e) for e in ordered[k : k + DOCS_PER_FILE]]
         (tmp / f"docs-{k // DOCS_PER_FILE}.json").write_text(_compact(rows), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     tmp.rename(target)
@@ -258,6 +270,39 @@ def write_segment(folder: Path, entries: list[Entry]) -> dict[str, Any]:
         "deleted": [],
         "ids": [[e.id, e.blob] for e in ordered],
     }
+
+
+def _row(e: Entry) -> list[str]:
+    return [e.id, e.title, e.doc_number, e.issuer, e.date]
+
+
+def meta_json(
+    segments: list[dict[str, Any]], facets: Callable[[str], tuple[str, str, str, str, str]]
+) -> str:
+    """search/meta.json: for each segment (in the manifest's order), per ordinal, what a
+    result shows and is filtered on besides its row, `facets(id)` = (status, kind,
+    jurisdiction, issuer, year), each as an index into the file's own tables ("" for a
+    deleted ordinal). Rewritten whenever a status changes: segments are never rewritten
+    for that."""
+    tables: dict[str, dict[str, int]] = {k: {} for k in ("status", "kind", "place", "issuer")}
+    out = []
+    for seg in segments:
+        deleted = set(seg["deleted"])
+        packed = []
+        for n, (doc_id, _) in enumerate(seg["ids"]):
+            if n in deleted:
+                packed.append("")
+                continue
+            status, kind, place, issuer, year = facets(doc_id)
+            codes = [
+                tables[name].setdefault(value, len(tables[name]))
+                for name, value in (("status", status), ("kind", kind), ("place", place))
+            ]
+            codes.append(tables["issuer"].setdefault(issuer, len(tables["issuer"])))
+            packed.append(",".join(map(str, codes)) + f",{year}")
+        out.append(";".join(packed))
+    lists = {name: sorted(t, key=t.__getitem__) for name, t in tables.items()}
+    return _compact({"version": SEARCH_VERSION, **lists, "segments": out})
 
 
 def _deltas(ords: list[int]) -> str:
