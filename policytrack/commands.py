@@ -573,7 +573,13 @@ def iter_documents(
     archive = open_archive(archive_path)  # errors now, before the first row is printed
     index = Index(archive)
     index.refresh()
-    return _rows(archive, index, as_of, want, issuer, kind, jurisdiction)
+    return _without_gc(_rows(archive, index, as_of, want, issuer, kind, jurisdiction))
+
+
+def _without_gc(rows: Iterator[DocumentRow]) -> Iterator[DocumentRow]:
+    """rows, with no cyclic collection until the last (see `without_gc`)."""
+    with without_gc():
+        yield from rows
 
 
 def _rows(

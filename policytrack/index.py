@@ -486,13 +486,19 @@ class Index:
                 parent[ra] = rb
 
         with self._connect() as conn:
-            for src, key in conn.execute(f"SELECT src, key FROM links WHERE type IN {LINEAGE_SQL}"):
-                join(src, "\0" + key)  # keys apart from ids
-            for key, doc_id in conn.execute(
-                "SELECT DISTINCT l.key, r.id FROM links l JOIN refkeys r ON r.key = l.key"
-                f" WHERE l.type IN {LINEAGE_SQL}"
-            ):
-                join("\0" + key, doc_id)
+            links = conn.execute(
+                f"SELECT src, key FROM links WHERE type IN {LINEAGE_SQL}"
+            ).fetchall()
+            # the documents those keys name, looked up key by key (a join scanned every
+            # link of the archive, citations included: 1.2 s at 100,000 documents)
+            self._wanted_keys(conn, {key for _, key in links})
+            named = conn.execute(
+                "SELECT key, id FROM refkeys WHERE key IN (SELECT key FROM wanted_keys)"
+            ).fetchall()
+        for src, key in links:
+            join(src, "\0" + key)  # keys apart from ids
+        for key, doc_id in named:
+            join("\0" + key, doc_id)
         numbers: dict[str, int] = {}
         return {
             node: numbers.setdefault(root(node), len(numbers))
