@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .lazyre import on_use
+
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_RE = re.compile(f"[{CJK}]")
+CJK_RE = on_use(f"[{CJK}]")
 
 _DIGITS = {
     "零": 0,
@@ -109,7 +111,7 @@ def ascii_digits(text: str) -> str:
 # control characters too (not tab, line feed, carriage return, vertical tab, form feed):
 # a terminal escape sequence or a NUL in a page is not text, and printed raw by `show` it
 # would drive the reader's terminal
-INVISIBLE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u00ad]")
+INVISIBLE_RE = on_use("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u00ad]")
 
 
 def strip_invisible(text: str) -> str:
@@ -240,7 +242,7 @@ def fold_variants(text: str) -> str:
 
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _FULL_PUNCT = "，。、；：？！（）《》“”‘’〔〕【】—…·"
-_WIDE = re.compile(f"[{CJK}{_FULL_PUNCT}]")
+_WIDE = on_use(f"[{CJK}{_FULL_PUNCT}]")
 
 
 def _is_wide(ch: str) -> bool:
@@ -254,9 +256,9 @@ def _neighbour(text: str, i: int, step: int) -> str:
     return text[j] if 0 <= j < len(text) else ""
 
 
-_HALF = re.compile(r"[(),:;!?]")
-_PARENS = re.compile(r"[()]")
-_MARKS = re.compile(r"[,:;!?]")
+_HALF = on_use(r"[(),:;!?]")
+_PARENS = on_use(r"[()]")
+_MARKS = on_use(r"[,:;!?]")
 
 
 def full_width_punctuation(text: str) -> str:
@@ -298,7 +300,7 @@ def full_width_punctuation(text: str) -> str:
 # A gloss is a toned pinyin syllable in brackets right after a Chinese character (or one of
 # the few toneless particles), so item labels such as (a) and Latin abbreviations stay.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-PINYIN_GLOSS_RE = re.compile(
+PINYIN_GLOSS_RE = on_use(
     rf"(?<=[{CJK}])[ \t]?[（(](?:[a-zü]*[{_TONED}][a-zü{_TONED}]*|de|le|me|ne|zi|men)[)）]"
 )
 

@@ -12,14 +12,16 @@ from decimal import Decimal
 from policytrack.chinese import cn_to_int
 from policytrack.model import DatedFact, Money, UnitFacts
 
-_DEPTS = re.compile(r"[（(](?:责任部门|责任单位|牵头部门|牵头单位|主责部门)[：:]([^）)]+)[）)]")
-_MONEY = re.compile(
+from .lazyre import on_use
+
+_DEPTS = on_use(r"[（(](?:责任部门|责任单位|牵头部门|牵头单位|主责部门)[：:]([^）)]+)[）)]")
+_MONEY = on_use(
     r"(?P<q>最高不超过|累计不超过|最高|不超过|最多|不低于|一次性最高|一次性)?\s*"
     r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十百千万零〇]+)\s*(?P<u>亿|千万|百万|万)?元"
 )
 _UNIT = {None: 1, "万": 10_000, "百万": 1_000_000, "千万": 10_000_000, "亿": 100_000_000}
-_PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％]")
-_RATIO = re.compile(r"(?<![\d:.])\d+(?:\.\d+)?\s*[:：]\s*\d+(?:\.\d+)?(?![\d:])")
+_PERCENT = on_use(r"\d+(?:\.\d+)?\s*[%％]")
+_RATIO = on_use(r"(?<![\d:.])\d+(?:\.\d+)?\s*[:：]\s*\d+(?:\.\d+)?(?![\d:])")
 
 
 def departments(text: str) -> tuple[str, ...]:
@@ -61,11 +63,11 @@ def unit_facts(text: str) -> UnitFacts:
 # --- measure-level deadlines -------------------------------------------------------------------
 
 _DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
-_UNTIL = re.compile(rf"(?:至|截至|截止到?|到|于)\s*{_DATE}(?:前|止|以前)?")
-_YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*[—–\-－~～至到]+\s*(20\d{2}|19\d{2})\s*年")
-_TARGET_YEAR = re.compile(r"(?:到|至)\s*(20\d{2}|19\d{2})\s*年(?:底|末)?(?![\d年]*\s*\d{1,2}\s*月)")
-_FIRST_YEARS = re.compile(r"前\s*([一二三四五六七八九十两\d]{1,2})\s*年")
-_EACH_YEAR = re.compile(r"每年(?:度)?")
+_UNTIL = on_use(rf"(?:至|截至|截止到?|到|于)\s*{_DATE}(?:前|止|以前)?")
+_YEAR_RANGE = on_use(r"(?<!\d)(20\d{2}|19\d{2})\s*[—–\-－~～至到]+\s*(20\d{2}|19\d{2})\s*年")
+_TARGET_YEAR = on_use(r"(?:到|至)\s*(20\d{2}|19\d{2})\s*年(?:底|末)?(?![\d年]*\s*\d{1,2}\s*月)")
+_FIRST_YEARS = on_use(r"前\s*([一二三四五六七八九十两\d]{1,2})\s*年")
+_EACH_YEAR = on_use(r"每年(?:度)?")
 
 
 def _sentence_of(text: str, start: int, end: int) -> str:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .chinese import cn_to_int
+from .lazyre import on_use
 
 Similarity = Callable[[str, str], float]
 
@@ -106,7 +107,7 @@ _CN_NUM = "〇零一二两三四五六七八九十百千万"
 _NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)"
 NUM = (_CN_NUM, _NUM)
 """The Chinese numeral characters, and a pattern for a number written either way."""
-CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = on_use(r"[\u4e00-\u9fff]")
 _UNIT = {"": 1, "万": 10_000, "千": 1_000, "百万": 1_000_000, "千万": 10_000_000, "亿": 100_000_000}
 
 
@@ -122,9 +123,7 @@ def fmt_number(value: float) -> str:
 
 
 # an amount: 5000元, 五千元, 2万元, 1.5亿元; the bare first half of a range (五千以上…元) too
-_AMOUNT = re.compile(
-    rf"(?P<n>{_NUM})(?P<u>亿|千万|百万|万)?(?P<y>元)?(?P<r>以上|以下|至|到|-|—|～|~)?"
-)
+_AMOUNT = on_use(rf"(?P<n>{_NUM})(?P<u>亿|千万|百万|万)?(?P<y>元)?(?P<r>以上|以下|至|到|-|—|～|~)?")
 
 
 def amounts(text: str) -> list[tuple[int, int, float]]:
@@ -184,7 +183,7 @@ def canonical_numbers(text: str) -> str:
 
 # --- sentences -------------------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[。；！？\n]")
+_SENTENCE_END = on_use(r"[。；！？\n]")
 
 
 def sentences(text: str) -> list[str]:
@@ -219,7 +218,7 @@ def same_number(a: str, b: str) -> bool:
     return as_digits(a) == as_digits(b)
 
 
-_NUMERAL_CHAR = re.compile(rf"[{_CN_NUM}\d]")
+_NUMERAL_CHAR = on_use(rf"[{_CN_NUM}\d]")
 
 
 def numerals_only(a: str, b: str) -> bool:

@@ -23,6 +23,12 @@ from typing import Literal
 from .chinese import CJK, ascii_digits, cn_to_int, to_simplified_chars
 from .errors import DocNumberError
 
+# defined in `fields` (no imports: the CLI's help lists them without this module's patterns)
+from .fields import DATE_FIELDS as DATE_FIELDS
+from .fields import RECORD_FIELDS as RECORD_FIELDS
+from .fields import SETTABLE as SETTABLE
+from .lazyre import on_use
+
 Basis = Literal["stated", "inferred", "unknown"]
 BASES: tuple[Basis, ...] = ("stated", "inferred", "unknown")
 
@@ -89,39 +95,39 @@ _OPEN = "〔(（[［【〖{｛<＜﹝„"
 _CLOSE = "〕)）]］】〗}｝>＞﹞‟"
 _NUM_END = "号號"
 
-_BRACKET_RE = re.compile(
+_BRACKET_RE = on_use(
     rf"^(?P<prefix>[{CJK}A-Za-z·]{{1,20}}?)\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}})\s*"
     rf"[{re.escape(_CLOSE)}]\s*第?\s*(?P<num>\d+)\s*[{_NUM_END}]?$"
 )
-_DASH_RE = re.compile(
+_DASH_RE = on_use(
     rf"^(?P<prefix>[{CJK}·]{{1,20}}?)\s*(?P<year>\d{{4}})\s*[-－—_/.]\s*(?P<num>\d+)\s*[{_NUM_END}]?$"
 )
 _SERIAL = r"\d+|[一二三四五六七八九十百零〇]+"  # 第37号, 第三十七号
-_ANNOUNCE_RE = re.compile(
+_ANNOUNCE_RE = on_use(
     rf"^(?P<prefix>[{CJK}·\s、]*?[公通]告)\s*[{re.escape(_OPEN)}]?\s*(?:(?P<year>\d{{4}})\s*"
     rf"[{re.escape(_CLOSE)}]?\s*年?\s*)?第\s*(?P<num>{_SERIAL})\s*[{_NUM_END}]\s*[{re.escape(_CLOSE)}]?$"
 )
-_ORDER_RE = re.compile(
+_ORDER_RE = on_use(
     rf"^(?:中华人民共和国|中華人民共和國)?(?P<prefix>[{CJK}·\s]+?令)\s*[{re.escape(_OPEN)}]?\s*第?\s*"
     rf"(?P<num>{_SERIAL})\s*[{_NUM_END}]\s*[{re.escape(_CLOSE)}]?$"
 )
 # 财政部 税务总局2023年第12号公告: the number before 公告, as news writes it
-_ANNOUNCE_AFTER_RE = re.compile(
+_ANNOUNCE_AFTER_RE = on_use(
     rf"^(?P<prefix>[{CJK}·\s]{{2,40}}?)\s*(?P<year>\d{{4}})\s*年\s*第\s*(?P<num>\d+)\s*[{_NUM_END}]\s*(?P<word>[公通]告)$"
 )
 # 国务院第707号令, 国土资源部第55号令: the order number before 令, as news and histories write it
-_ORDER_AFTER_RE = re.compile(
+_ORDER_AFTER_RE = on_use(
     rf"^(?:中华人民共和国|中華人民共和國)?(?P<prefix>[{CJK}·\s]+?)\s*第\s*(?P<num>\d+)\s*[{_NUM_END}]\s*令$"
 )
 # the doc-number shapes as they occur inside running text (used by ingest)
-DOC_NUMBER_IN_TEXT = re.compile(
+DOC_NUMBER_IN_TEXT = on_use(
     rf"[{CJK}]{{1,12}}?[{re.escape(_OPEN)}]\s*\d{{4}}\s*[{re.escape(_CLOSE)}]\s*第?\d{{1,5}}\s*[{_NUM_END}]"
 )
 
 
 # a doc number the page itself prints damaged: 广安区府办发〔202026 (bracket and 号 lost),
 # 财政部 税务总局公告2021年第12 (号 lost), 2022年第4号 (issuer part lost)
-_DAMAGED_RE = re.compile(
+_DAMAGED_RE = on_use(
     rf"^(?:[{CJK}]{{1,12}}[{re.escape(_OPEN)}]\s*\d{{5,8}}|[{CJK}\s、]{{2,30}}[公通]告\s*\d{{4}}\s*年\s*第\s*\d+|"
     rf"\d{{4}}\s*年\s*第\s*\d+\s*[{_NUM_END}])$"
 )
@@ -210,7 +216,7 @@ class DocNumber:
         return f"{prefix}-{self.year}-{self.number}"
 
 
-_SLUG_DROP = re.compile(rf"[^{CJK}A-Za-z0-9]+")
+_SLUG_DROP = on_use(rf"[^{CJK}A-Za-z0-9]+")
 
 
 def fields_json(obj: object, names: Iterable[str]) -> dict[str, object]:
@@ -244,7 +250,7 @@ ID_MAX_BYTES = 200  # + ".html" stays well inside the 255-byte file-name limit
 # names a document file cannot take: the archive's README and the site's own pages
 # (documents/index.html); compared without case, for case-insensitive file systems
 RESERVED_IDS = frozenset({"readme", "index"})
-_ID = re.compile(r"[^\W_][\w-]*")
+_ID = on_use(r"[^\W_][\w-]*")
 
 
 def id_problem(value: str) -> str | None:
@@ -304,13 +310,13 @@ def lookup_keys(
     return keys
 
 
-_DRAFT_MARK = re.compile(
+_DRAFT_MARK = on_use(
     r"[（(〔【\[]?\s*(?:公开)?(?:修订)?(?:征求意见稿|征求意见|送审稿|草案|代拟稿|讨论稿|审议稿)\s*[）)〕】\]]?"
 )
-_EDITION_MARK = re.compile(
+_EDITION_MARK = on_use(
     r"[（(]\s*(?:试行|暂行|\d{4}\s*年?\s*(?:修订|修正|版|修订版|修正本|修订本))\s*[）)]"
 )
-_KEY_KEEP = re.compile(rf"[{CJK}A-Za-z0-9]+")
+_KEY_KEEP = on_use(rf"[{CJK}A-Za-z0-9]+")
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -419,29 +425,6 @@ def issue_date(issued: date | None, published: date | None, effective: date | No
 def start_date(issued: date | None, published: date | None, effective: date | None) -> date | None:
     """The date a document takes its place in time: effective, else published, else issued."""
     return effective or published or issued
-
-
-DATE_FIELDS = ("issued", "published", "effective", "expires")
-# A document's identity and dates as every JSON record of it begins (listings and reports,
-# docs/reports.md; the site's API): the fields, in this order, with dates as YYYY-MM-DD.
-RECORD_FIELDS = ("id", "doc_number", "title", "issuer", "jurisdiction", "kind", *DATE_FIELDS)
-# the fields `add --set` and `policytrack set` change (kept in a document's overrides)
-SETTABLE = (
-    "title",
-    "doc_number",
-    "issuer",
-    "jurisdiction",
-    "kind",
-    *DATE_FIELDS,
-    "predecessor",
-    "supersedes",
-    "amends",
-    "draft",
-    "unlink",
-    "aliases",
-    "url",
-    "id",
-)
 
 
 @dataclass(frozen=True)

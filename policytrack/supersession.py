@@ -95,23 +95,32 @@ def _when(doc: Document) -> date:
 
 class _Targets:
     """Where a lineage relation points: the archived documents by doc number, title and
-    reference key, else a stub added to the graph."""
+    reference key, else a stub added to the graph. The lookups are made when a relation
+    first needs them: each title goes through OpenCC, and a graph whose documents point
+    nowhere (`expiring` where nothing names the documents expiring) needs none."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.docs = graph.docs
-        self.by_number: dict[str, list[str]] = {}
-        self.by_title: dict[str, list[str]] = {}
-        self.by_reference: dict[str, list[str]] = {}
-        for d in self.docs.values():
-            if d.doc_number:
-                self.by_number.setdefault(ref_key(d.doc_number), []).append(d.id)
-            if d.title and d.kind not in ("news", "interpretation"):
-                # a report about a policy carries the policy's title; the policy is the target
-                self.by_title.setdefault(title_key(d.title), []).append(d.id)
-                self.by_reference.setdefault(reference_key(d.title), []).append(d.id)
-            for a in d.aliases:
-                self.by_title.setdefault(title_key(a), []).append(d.id)
+        self._lookups: tuple[dict[str, list[str]], ...] | None = None
+
+    def lookups(self) -> tuple[dict[str, list[str]], ...]:
+        """(by doc number, by title and alias, by cited title)."""
+        if self._lookups is None:
+            by_number: dict[str, list[str]] = {}
+            by_title: dict[str, list[str]] = {}
+            by_reference: dict[str, list[str]] = {}
+            for d in self.docs.values():
+                if d.doc_number:
+                    by_number.setdefault(ref_key(d.doc_number), []).append(d.id)
+                if d.title and d.kind not in ("news", "interpretation"):
+                    # a report about a policy carries the policy's title; the policy is the target
+                    by_title.setdefault(title_key(d.title), []).append(d.id)
+                    by_reference.setdefault(reference_key(d.title), []).append(d.id)
+                for a in d.aliases:
+                    by_title.setdefault(title_key(a), []).append(d.id)
+            self._lookups = (by_number, by_title, by_reference)
+        return self._lookups
 
     def pick(self, ids: list[str], holder: Document, *, by_title: bool = True) -> str | None:
         """Of the documents a key names, the holder's nearest elder: a text never
@@ -135,11 +144,12 @@ class _Targets:
     def resolve(self, rel: Relation, holder: Document) -> str:
         if rel.target_id and rel.target_id in self.docs:
             return rel.target_id
-        numbered = self.by_number.get(ref_key(rel.doc_number), []) if rel.doc_number else []
+        by_number, by_title, by_reference = self.lookups()
+        numbered = by_number.get(ref_key(rel.doc_number), []) if rel.doc_number else []
         found = self.pick(numbered, holder, by_title=False)
         if found is None and rel.title:
-            found = self.pick(self.by_title.get(title_key(rel.title), []), holder) or self.pick(
-                self.by_reference.get(reference_key(rel.title), []), holder
+            found = self.pick(by_title.get(title_key(rel.title), []), holder) or self.pick(
+                by_reference.get(reference_key(rel.title), []), holder
             )
         if found is not None:
             return found

@@ -23,10 +23,10 @@ PLANTED = """
 import sys
 import policytrack.commands as commands
 
-def list_documents(*args, **kwargs):
+def iter_documents(*args, **kwargs):
     raise KeyError("planted")
 
-commands.list_documents = list_documents
+commands.iter_documents = iter_documents
 from policytrack.cli import main
 sys.argv[0] = "policytrack"
 main()
@@ -61,7 +61,7 @@ def test_debug_shows_the_traceback_of_an_internal_error() -> None:
     )
     assert proc.returncode == 1
     assert proc.stderr.startswith("Traceback (most recent call last):")
-    assert 'File "<string>", line 6, in list_documents' in proc.stderr  # the planted bug
+    assert 'File "<string>", line 6, in iter_documents' in proc.stderr  # the planted bug
     assert proc.stderr.splitlines()[-1].startswith("Error: internal error (KeyError: 'planted')")
 
 

@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 
 PKG = ROOT / "policytrack"
 # module → the policytrack modules it may import (docs/architecture.md, "Layers")
-BASE = {"errors", "chinese"}
+BASE = {"errors", "chinese", "fields", "lazyre"}
 MODEL = BASE | {"model", "facts", "versions", "bodies"}
 MIDDLE_FREE = MODEL | {
     "docfile",
@@ -26,7 +26,9 @@ MIDDLE_FREE = MODEL | {
 OUTSIDE = {"net", "safeio"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
-    "chinese": {"errors"},
+    "fields": set(),
+    "lazyre": set(),
+    "chinese": {"errors", "lazyre"},
     "net": {"errors"},
     "safeio": {"errors"},
     "recovery": set(),
@@ -43,7 +45,7 @@ ALLOWED: dict[str, set[str]] = {
     "comparison": MODEL | {"diff"},
     "ingest": MODEL | OUTSIDE | {"docfile", "ingest"},
     "archive": MODEL | {"docfile", "recovery"},
-    "index": MODEL | {"docfile", "archive", "recovery"},
+    "index": MODEL | {"docfile", "archive", "recovery", "supersession"},
     "alerts": MIDDLE_FREE | OUTSIDE,
     "site": MIDDLE_FREE | {"site"},
     "sitegraph": MIDDLE_FREE | {"archive", "index"},

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 import json
 import os
 import re
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -196,28 +197,42 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+def _stream_json(records: Iterable[dict[str, Any]]) -> None:
+    """`print_json` of a list, byte for byte, written one record at a time."""
+    sep = "[\n"
+    for rec in records:
+        text = json.dumps(rec, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write(sep + "  " + text.replace("\n", "\n  "))
+        sep = ",\n"
+    sys.stdout.write("[]\n" if sep == "[\n" else "\n]\n")
+
+
 def fmt_date(value: date | None) -> str:
     return value.isoformat() if value else "—"
 
 
 def emit_records(
-    records: list[dict[str, Any]],
+    records: Iterable[dict[str, Any]],
     fmt: str,
     columns: list[tuple[str, Callable[[dict[str, Any]], str]]],
     *,
     title: str,
     empty: str,
 ) -> None:
-    """Print records as json, csv (every field), md or a table (the given columns)."""
+    """Print records as json, csv (every field), md or a table (the given columns). json,
+    csv and md are written as the records come (a long listing starts at once); a table
+    aligns its columns over all of them first."""
     if fmt == "json":
-        print_json(records)
+        _stream_json(records)
     elif fmt == "csv":
         import csv
 
         writer = csv.writer(sys.stdout)
-        fields = list(records[0]) if records else [name for name, _ in columns]
+        it = iter(records)
+        first = next(it, None)
+        fields = list(first) if first else [name for name, _ in columns]
         writer.writerow(fields)
-        for rec in records:
+        for rec in itertools.chain([first] if first else [], it):
             writer.writerow([_csv_cell(rec.get(f)) for f in fields])
     elif fmt == "md":
         print("| " + " | ".join(name for name, _ in columns) + " |")
@@ -225,6 +240,7 @@ def emit_records(
         for rec in records:
             print("| " + " | ".join(cell(rec) for _, cell in columns) + " |")
     elif fmt == "table":
+        records = list(records)
         if not records:
             print(empty)
             return

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from policytrack import commands
 from policytrack.cli.app import (
     DEFAULT_ARCHIVE,
     ArchiveOpt,
@@ -14,11 +13,17 @@ from policytrack.cli.app import (
     JsonOpt,
     app,
     handles_errors,
+    lazy_module,
     parse_as_of,
     print_json,
 )
+
+if TYPE_CHECKING:
+    from policytrack import commands
+else:
+    commands = lazy_module("policytrack.commands")
 from policytrack.errors import PolicytrackError
-from policytrack.model import SETTABLE
+from policytrack.fields import SETTABLE
 
 
 def _done(edited: commands.Edited, as_json: bool) -> None:

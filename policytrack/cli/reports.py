@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,15 +28,16 @@ from policytrack.cli.app import (
 )
 
 if TYPE_CHECKING:
-    from policytrack import commands
+    from policytrack import commands, model
 else:
     commands = lazy_module("policytrack.commands")
+    model = lazy_module("policytrack.model")
 from policytrack.errors import PolicytrackError, ValidationErrors
-from policytrack.facts import unit_facts
-from policytrack.model import display_title, start_date
 
 
 def _facts_json(text: str) -> dict[str, Any]:
+    from policytrack.facts import unit_facts
+
     f = unit_facts(text)
     return {
         "departments": list(f.departments),
@@ -68,20 +70,15 @@ def list_(
     format_: Annotated[str, typer.Option("--format", help="table, json, csv or md.")] = "table",
 ) -> None:
     """List archived documents with their status on a date."""
-    rows = commands.list_documents(
-        archive,
-        parse_as_of(as_of),
-        status=status,
-        issuer=issuer,
-        kind=kind,
-        jurisdiction=jurisdiction,
-    )
+    rows = commands.iter_documents(
+        archive, parse_as_of(as_of), status, issuer, kind, jurisdiction
+    )  # streamed: the first rows print while the rest are read
     emit_rows(rows, "json" if as_json else format_)
 
 
 ROW_COLUMNS = [
     ("doc number / id", ref_of),
-    ("title", lambda r: display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
+    ("title", lambda r: model.display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
     ("issuer", lambda r: dash(r["issuer"])),
     ("effective", lambda r: dash(r["effective"])),
     ("expires", lambda r: dash(r["expires"])),
@@ -89,17 +86,17 @@ ROW_COLUMNS = [
 ]
 STATUS_COLUMNS = [
     ("doc number / id", ref_of),
-    ("title", lambda r: display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
+    ("title", lambda r: model.display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
     ("status", lambda r: r["status_label"]),
     ("reason", lambda r: r["status_reason"]),
 ]
 
 
 def emit_rows(
-    rows: list[commands.DocumentRow], fmt: str, *, title: str = "", columns: Any = None
+    rows: Iterable[commands.DocumentRow], fmt: str, *, title: str = "", columns: Any = None
 ) -> None:
     emit_records(
-        [r.to_json() for r in rows], fmt, columns or ROW_COLUMNS, title=title, empty="No documents."
+        (r.to_json() for r in rows), fmt, columns or ROW_COLUMNS, title=title, empty="No documents."
     )
 
 
@@ -149,7 +146,7 @@ def show(
         raise PolicytrackError(f"--format {fmt!r} is not supported for show; use md, text or json")
     r = shown.row
     lines = [
-        f"{r.doc_number or r.id}  {display_title(r.title, r.issuer, r.jurisdiction)}",
+        f"{r.doc_number or r.id}  {model.display_title(r.title, r.issuer, r.jurisdiction)}",
         f"status:       {r.status_label} ({r.status}) — {r.status_reason}",
     ]
     for name in ("issuer", "jurisdiction", "kind"):
@@ -210,7 +207,7 @@ def history(
         mark = "→" if r.id == h.id else " "
         stub = " (not in the archive)" if r.stub else ""
         print(
-            f" {mark} {fmt_date(start_date(r.issued, r.published, r.effective))}  {r.doc_number or r.id}  {display_title(r.title, r.issuer, r.jurisdiction)}  [{r.status_label}]{stub}"
+            f" {mark} {fmt_date(model.start_date(r.issued, r.published, r.effective))}  {r.doc_number or r.id}  {model.display_title(r.title, r.issuer, r.jurisdiction)}  [{r.status_label}]{stub}"
         )
     print("\nArchive commits (newest first):")
     if not h.commits:
@@ -290,7 +287,10 @@ def expiring(
             ("expires", lambda r: r["expires"]),
             ("days left", lambda r: str(r["days_left"])),
             ("doc number / id", ref_of),
-            ("title", lambda r: display_title(r["title"], r.get("issuer"), r.get("jurisdiction"))),
+            (
+                "title",
+                lambda r: model.display_title(r["title"], r.get("issuer"), r.get("jurisdiction")),
+            ),
             ("issuer", lambda r: dash(r["issuer"])),
             ("jurisdiction", lambda r: dash(r["jurisdiction"])),
             (

@@ -91,6 +91,7 @@ def _commit_plan(
     the archive, the last of them also carrying the stored documents the run relinked
     (a version placed before them)."""
     written = [r for r in results if r.action in _VERBS and f"{r.document.id}.md" in writes]
+    done = {id(r) for r in written}  # by identity: `r in written` compared whole documents
     if batch:
         verbs = sorted({_VERBS[r.action] for r in written})
         sha = archive.commit(
@@ -98,7 +99,7 @@ def _commit_plan(
             f"{'+'.join(verbs)}: {len(writes)} documents (batch)",
             Trailers("+".join(verbs)),
         )
-        return [dataclasses.replace(r, commit=sha) if r in written else r for r in results]
+        return [dataclasses.replace(r, commit=sha) if id(r) in done else r for r in results]
     inputs = [r for r in written if r.action != "linked"]
     shas: dict[int, str | None] = {}
     left = dict(writes)
@@ -119,7 +120,7 @@ def _commit_plan(
     last = next((sha for sha in reversed(list(shas.values())) if sha), None)
     return [
         dataclasses.replace(r, commit=shas.get(id(r)) if r.action != "linked" else last)
-        if r in written
+        if id(r) in done
         else r
         for r in results
     ]

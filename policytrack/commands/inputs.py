@@ -103,9 +103,14 @@ def _ingest_all(
 
 
 def _ingest_with_text(
-    source: _Source, url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
+    source: _Source,
+    url: str,
+    overrides: dict[str, str],
+    max_bytes: int,
+    retrieved: str,
+    units: bool = True,
 ) -> tuple[Ingested, str]:
-    result = _ingest_source(source, url, overrides, max_bytes, retrieved)
+    result = _ingest_source(source, url, overrides, max_bytes, retrieved, units)
     return result, serialise(result.document)
 
 
@@ -124,7 +129,9 @@ def _ingest_in_worker(
     from policytrack.versions import sketch
 
     try:
-        result, text = _ingest_with_text(source, url, overrides, max_bytes, retrieved)
+        result, text = _ingest_with_text(
+            source, url, overrides, max_bytes, retrieved, units=not slim
+        )
     except PolicytrackError as exc:
         return f"{source.name}: {exc}" if source.name not in str(exc) else str(exc)
     except Exception as exc:  # a bug met on one file must name it, not end the run blind
@@ -140,7 +147,12 @@ def _ingest_in_worker(
 
 
 def _ingest_source(
-    source: _Source, url: str, overrides: dict[str, str], max_bytes: int, retrieved: str
+    source: _Source,
+    url: str,
+    overrides: dict[str, str],
+    max_bytes: int,
+    retrieved: str,
+    units: bool = True,
 ) -> Ingested:
     from policytrack.ingest import ingest
 
@@ -152,6 +164,7 @@ def _ingest_source(
         max_bytes=max_bytes,
         content_type=source.content_type,
         retrieved=retrieved if source.url else "",
+        units=units,
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policytrack.chinese import cn_to_int
+from policytrack.lazyre import on_use
 from policytrack.model import Unit, UnitKind, slugify
 
 # ---------------------------------------------------------------------------------------
@@ -20,15 +21,15 @@ from policytrack.model import Unit, UnitKind, slugify
 
 _NUM = r"[〇零一二三四五六七八九十百千两\d]+"
 LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("part", re.compile(rf"^第({_NUM})编(?:\s+|$)")),
-    ("chapter", re.compile(rf"^第({_NUM})章(?:\s+|$)")),
-    ("section", re.compile(rf"^第({_NUM})节(?:\s+|$)")),
-    ("article", re.compile(rf"^第({_NUM})条(?:[\s　]+|$|(?=[^\s，、]))")),
-    ("cn", re.compile(r"^([一二三四五六七八九十]+)、\s*")),
-    ("pcn", re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*")),
-    ("arabic", re.compile(r"^(\d{1,3})(?:[.．、](?!\d)|\\\.)\s*")),
-    ("parabic", re.compile(r"^[（(](\d{1,3})[）)]\s*")),
-    ("circled", re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
+    ("part", on_use(rf"^第({_NUM})编(?:\s+|$)")),
+    ("chapter", on_use(rf"^第({_NUM})章(?:\s+|$)")),
+    ("section", on_use(rf"^第({_NUM})节(?:\s+|$)")),
+    ("article", on_use(rf"^第({_NUM})条(?:[\s　]+|$|(?=[^\s，、]))")),
+    ("cn", on_use(r"^([一二三四五六七八九十]+)、\s*")),
+    ("pcn", on_use(r"^[（(]([一二三四五六七八九十]+)[）)]\s*")),
+    ("arabic", on_use(r"^(\d{1,3})(?:[.．、](?!\d)|\\\.)\s*")),
+    ("parabic", on_use(r"^[（(](\d{1,3})[）)]\s*")),
+    ("circled", on_use(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
 )
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # what a label can start with (and any digit): most paragraphs are ruled out at once
@@ -67,8 +68,8 @@ _UNIT_KIND: dict[str, UnitKind] = {
 }
 
 
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
-_ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_ESCAPED = on_use(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
+_ATX = on_use(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 def _unescape(text: str) -> str:
@@ -285,9 +286,9 @@ def _blocks(body: str) -> list[tuple[str, int, str]]:
 # ---------------------------------------------------------------------------------------
 # Body writing (used by ingest)
 
-_ESCAPE_INLINE = re.compile(r"([\\`*_\[\]])")
-_LINE_START = re.compile(r"^([#>+=|\-]|\d+[.)](?=\s|$))")
-_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+_ESCAPE_INLINE = on_use(r"([\\`*_\[\]])")
+_LINE_START = on_use(r"^([#>+=|\-]|\d+[.)](?=\s|$))")
+_LINE_BREAKS = on_use(r"\s*[\r\n]+\s*")
 
 
 def escape_text(text: str) -> str:
@@ -307,7 +308,7 @@ def escape_text(text: str) -> str:
     return text
 
 
-TABLE_ROW = re.compile(r"^\|.*\|$")
+TABLE_ROW = on_use(r"^\|.*\|$")
 
 
 def table_rows(rows: list[list[str]]) -> list[str]:

@@ -72,9 +72,12 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     content_type: str = "",
     retrieved: str = "",
+    units: bool = True,
 ) -> Ingested:
     """Turn one file's bytes into a validated Document; IngestError when it cannot be.
-    Web pages, .docx and PDF files are turned into text first (see `formats`)."""
+    Web pages, .docx and PDF files are turned into text first (see `formats`). `units`
+    False leaves the document's units out (`add`'s workers send back the text, not the
+    units: reading them was a third of a worker's time)."""
     check_size(data, name, max_bytes)  # before any parser sees a huge file
     fmt = sniff(data, name, content_type)
     converted: Converted | None = None
@@ -182,7 +185,7 @@ def ingest(
         aliases=tuple(ex.aliases),
         history=read_history(text),
         body=body_md,
-        units=parse_units(body_md),
+        units=parse_units(body_md) if units else (),
     )
     warnings = list(ex.warnings)
     for fname, fact in doc.window.fields().items():
