@@ -522,4 +522,3 @@ def test_a_numbered_list_is_not_taken_for_chunks() -> None:
     # 1、2、 items of a real list stay items (short lines: not pieces of a cut text)
     text = "1、个体工商户减半征收个人所得税。\n2、优惠力度提高。\n"
     assert clean(text).lines == ["1、个体工商户减半征收个人所得税。", "2、优惠力度提高。"]
-
