@@ -522,10 +522,3 @@ def test_a_numbered_list_is_not_taken_for_chunks() -> None:
     # 1、2、 items of a real list stay items (short lines: not pieces of a cut text)
     text = "1、个体工商户减半征收个人所得税。\n2、优惠力度提高。\n"
     assert clean(text).lines == ["1、个体工商户减半征收个人所得税。", "2、优惠力度提高。"]
-
-
-def test_an_interpretation_pages_time_is_not_a_publication_date() -> None:
-    # a 解读 page (tests/fixtures/real 038): its 發布時間 dates the page, not the announcement
-    doc = real("038")
-    assert doc.kind == "interpretation"
-    assert doc.window.published.value is None and doc.window.effective.value is None

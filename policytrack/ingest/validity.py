@@ -327,8 +327,6 @@ def read_published(ex: Extracted, paragraphs: list[str], page: PageEvidence) -> 
     if released:
         ex.published = released
         return
-    if ex.kind == "interpretation":
-        return  # a 解读 page's own date is not the publication of the document it explains
     label = _label_date(page.labels, "published")
     pub_pair = page.labels.first("published")
     source = page.labels.first("source")
