@@ -23,44 +23,28 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import importlib.util
 import json
 import logging
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from .docfile import parse
 from .errors import ArchiveError
+from .lazyre import lazy_module
 from .model import Document
 from .recovery import clear_stale_lock, environment_problem, lock_named, locked, sweep
-
-
-def _lazy(name: str) -> ModuleType:
-    """The module `name`, executed on first use of one of its attributes."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    assert spec is not None and spec.loader is not None, name
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 if TYPE_CHECKING:
     import git
 else:
-    git = _lazy("git")
+    git = lazy_module("git")
 
 log = logging.getLogger("policytrack")
 MARKER = ".policytrack.toml"

@@ -522,3 +522,21 @@ def test_a_numbered_list_is_not_taken_for_chunks() -> None:
     # 1、2、 items of a real list stay items (short lines: not pieces of a cut text)
     text = "1、个体工商户减半征收个人所得税。\n2、优惠力度提高。\n"
     assert clean(text).lines == ["1、个体工商户减半征收个人所得税。", "2、优惠力度提高。"]
+
+
+def test_long_numbered_items_that_end_their_sentences_are_not_chunks() -> None:
+    # realdev 068's own sentences as two long items of a list: each ends with 。, so they
+    # are items, not pieces of a cut text, and keep their numbers
+    one = (
+        "1、"
+        + "国家生态环境标准包括国家生态环境质量标准、国家生态环境风险管控标准、国家污染物排放标准。"
+        * 5
+    )
+    two = (
+        "2、"
+        + "地方生态环境标准在发布该标准的省、自治区、直辖市行政区域范围或者标准指定区域范围执行。"
+        * 5
+    )
+    lines = clean(f"{one}\n{two}\n").lines
+    assert any(line.startswith("1、") for line in lines)
+    assert any(line.startswith("2、") for line in lines)

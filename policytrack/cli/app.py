@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
 import itertools
 import json
 import os
@@ -13,7 +12,6 @@ import traceback
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -22,22 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 from policytrack.errors import PolicytrackError
-
-
-def lazy_module(name: str) -> ModuleType:
-    """The module `name`, imported on first use of one of its attributes. The CLI builds its
-    commands without importing `commands` (git, the diff and alignment libraries, jinja2…):
-    a command loads only what it uses (startup, measured in `make bench`)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    assert spec is not None and spec.loader is not None, name
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
+from policytrack.lazyre import lazy_module as lazy_module  # commands built without `commands`
 
 app = typer.Typer(
     name="policytrack",

@@ -153,21 +153,26 @@ _CHUNK = re.compile(r"^\s*(\d{1,3})、")
 
 def _join_chunks(lines: list[str], out: Cleaned) -> list[str]:
     """A PDF preview saved as numbered chunks (1、生态环境部令 第 17 号…标 / 2、准和地方…):
-    long lines numbered 1、2、3、… in order, each cut at a fixed length, often inside a
-    word. They are one text: the numbers go and the chunks are joined where they were cut."""
-    long = [(i, m) for i, line in enumerate(lines) if (m := _CHUNK.match(line))]
+    long lines numbered 1、2、3、… in order, each cut at a fixed length inside a sentence.
+    They are one text: the numbers go and the chunks are joined where they were cut. A
+    list of long numbered items is not joined: its items end their sentences (。；)."""
+    pieces = [(i, m) for i, line in enumerate(lines) if (m := _CHUNK.match(line))]
     if (
-        len(long) < 2
-        or [int(m.group(1)) for _, m in long] != list(range(1, len(long) + 1))
-        or any(len(lines[i]) < 200 for i, _ in long[:-1])  # the last piece may be short
+        len(pieces) < 2
+        or [int(m.group(1)) for _, m in pieces] != list(range(1, len(pieces) + 1))
+        or any(len(lines[i]) < 200 for i, _ in pieces[:-1])  # the last piece may be short
+        or any(_SENTENCE_END.search(lines[i].rstrip()) for i, _ in pieces[:-1])
     ):
         return lines
-    first, last = long[0][0], long[-1][0]
-    if any(lines[j].strip() for j in range(first, last + 1) if j not in {i for i, _ in long}):
+    first, last = pieces[0][0], pieces[-1][0]
+    if any(lines[j].strip() for j in range(first, last + 1) if j not in {i for i, _ in pieces}):
         return lines  # something else between the chunks: a numbered list, not a cut text
-    joined = "".join(lines[i][m.end() :].strip() for i, m in long)
-    out.stripped.append(("chunk numbers of a text cut into pieces", f"1、…{len(long)}、"))
+    joined = "".join(lines[i][m.end() :].strip() for i, m in pieces)
+    out.stripped.append(("chunk numbers of a text cut into pieces", f"1、…{len(pieces)}、"))
     return [*lines[:first], joined, *lines[last + 1 :]]
+
+
+_SENTENCE_END = re.compile(r"[。；;！？!?：:”」）)]$")
 
 
 def _fold_width(line: str) -> str:

@@ -454,7 +454,10 @@ def read_document(cleaned: Cleaned, ex: Extracted) -> tuple[list[str], list[str]
     ):
         # an order above the title it promulgates, its title not in 《》 (生态环境部令 第17号 /
         # 生态环境标准管理办法已于…审议通过，现予公布，自…起施行): the order is the notice
-        return lines[: layout.title.first], lines[layout.body_start :]
+        notice = [
+            line for i, line in enumerate(lines[: layout.title.first]) if i not in layout.dropped
+        ]
+        return notice, lines[layout.body_start :]
     return [], lines[layout.body_start :]
 
 
