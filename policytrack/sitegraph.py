@@ -6,7 +6,7 @@ the whole archive's answer (see `Graphs`).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from .index import Index
 from .model import Document, ref_key, slugify
@@ -128,3 +128,15 @@ def _keys(d: Document) -> set[str]:
         if rel.title:
             keys.add(slugify(rel.title, 200))
     return keys
+
+
+class IndexedMetadata:
+    """The indexed metadata of documents by id, for the site's render workers
+    (`site.sources.Metadata`: they parse only the bodies of the files the index read).
+    Called in forked workers: each call opens its own connection."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    def __call__(self, ids: Iterable[str]) -> dict[str, Document]:
+        return {d.id: d for d in self.index.documents_by_id(set(ids))}

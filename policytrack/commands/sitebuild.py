@@ -23,6 +23,7 @@ def site_build(
     from policytrack.site.build import previous_build, render_site
     from policytrack.site.files import claim
     from policytrack.sitedata import site_data
+    from policytrack.sitegraph import IndexedMetadata
 
     archive = open_archive(archive_path)
     claim(out, force)
@@ -34,4 +35,6 @@ def site_build(
         data, new_state = site_data(archive, index, as_of, base_url, state)
         # a file that cannot be read keeps the pages its last good version had
         unreadable = frozenset(name.removesuffix(".md") for name, _ in index.problems())
-        return render_site(data, out, previous, new_state, archive.state, unreadable)
+        return render_site(
+            data, out, previous, new_state, archive.state, unreadable, IndexedMetadata(index)
+        )

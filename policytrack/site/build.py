@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from policytrack.docfile import parse, split_front_matter
+from policytrack.docfile import split_front_matter
 from policytrack.site import api, search
 from policytrack.site.files import (
     MANIFEST,
@@ -51,6 +51,7 @@ from policytrack.site.pages import (
     redline_files,
 )
 from policytrack.site.render import document_outputs, redline_outputs
+from policytrack.site.sources import Metadata, no_metadata, read_document
 from policytrack.site.state import SiteState
 from policytrack.site.summary import summary_pages
 
@@ -71,13 +72,15 @@ def render_site(
     state: SiteState,
     archive_state: Path,
     unreadable: frozenset[str] = frozenset(),
+    metadata: Metadata = no_metadata,
 ) -> BuildReport:
     """Write the site into `out`: the pages in `data.documents`/`data.redlines` whose
     inputs changed since the last build, the summary pages whose inputs changed, the search
     index kept current by segments; files of documents no longer in the archive are
     removed, but not those of `unreadable` ids (files in the archive that cannot be read
     just now: their last pages stay until the file is fixed). `state` is kept for the next
-    build."""
+    build. `metadata` gives the indexed metadata of documents, so that the workers parse
+    only the bodies of files the index has read (`sources`)."""
     report = BuildReport()
     ours = (out / MANIFEST).is_file()  # the caller has claimed the folder
     out.mkdir(parents=True, exist_ok=True)
@@ -93,7 +96,7 @@ def render_site(
     # longest first, so that no core is left with a long task at the end: the segments,
     # then each redline on its own (a diff of two long laws can take a second), then pages
     tasks += _chunked("redlines", todo_red, 1) + _chunked("documents", todo_docs, CHUNK)
-    job = Job(out, Path(data.sources), data.by_id, data.documents, data.redlines)
+    job = Job(out, Path(data.sources), data.by_id, data.documents, data.redlines, metadata)
     index.commit(run(job, tasks, report))
     report.search_indexed = len(plan.reindex)
     pages = {api.SEARCH_META: _write_search_meta(data, out, last, index, report)}
@@ -231,6 +234,7 @@ class Job:
     rows: Mapping[str, Row]  # every document, by id
     documents: tuple[DocumentPage, ...]  # the pages to render
     redlines: tuple[RedlinePage, ...]
+    metadata: Metadata = no_metadata  # the indexed metadata of documents (see sources)
 
 
 _JOB: Job | None = None
@@ -245,17 +249,18 @@ def run_task(task: Task) -> Done:
         return Done([], 0, [search.write_segment(job.out / "search", entries)])
     done = Done([], 0, [])
     unchanged = 0
+    known = job.metadata(_ids_of(job, task))
     for i in task.indexes:
         if task.kind == "documents":
             page = job.documents[i]
-            full = parse(Path(page.source).read_text(encoding="utf-8"), page.source)
+            full = read_document(page.source, page.blob, known.get(page.doc.id))
             outputs = document_outputs(replace(page, doc=full))
         else:
             from policytrack.diff import diff_documents  # the workers only: see render
 
             red = job.redlines[i]
-            old = parse(Path(red.old_source).read_text(encoding="utf-8"), red.old_source)
-            new = parse(Path(red.new_source).read_text(encoding="utf-8"), red.new_source)
+            old = read_document(red.old_source, red.old_blob, known.get(red.old.id))
+            new = read_document(red.new_source, red.new_blob, known.get(red.new.id))
             outputs = redline_outputs(replace(red, diff=diff_documents(old, new)))
         for rel, text in outputs:
             if write_if_changed(job.out, rel, text):
@@ -263,6 +268,13 @@ def run_task(task: Task) -> Done:
             else:
                 unchanged += 1
     return done._replace(unchanged=unchanged)
+
+
+def _ids_of(job: Job, task: Task) -> list[str]:
+    """The documents a task of pages or redlines reads."""
+    if task.kind == "documents":
+        return [job.documents[i].doc.id for i in task.indexes]
+    return [d.id for i in task.indexes for d in (job.redlines[i].old, job.redlines[i].new)]
 
 
 def _search_entry(row: Row, sources: Path) -> search.Entry:
