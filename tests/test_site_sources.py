@@ -14,7 +14,7 @@ from policytrack.docfile import parse, serialise
 from policytrack.index import Index
 from policytrack.site.sources import git_blob, read_document
 from policytrack.sitegraph import IndexedMetadata
-from tests.conftest import CORPUS, LAWREF, ROOT, SEED, Run
+from tests.conftest import CORPUS, LAWREF, ROOT, SEED, Run, run_process
 
 
 def _check_archive(root: Path) -> int:
@@ -81,3 +81,29 @@ def test_a_file_changed_since_indexing_is_parsed_whole(archive: Path, run: Run) 
     assert read.title == edited.title and read != doc
     # nothing known (a document the index has not read): parsed whole too
     assert read_document(str(path), blob, None) == read
+
+
+def test_compiled_templates_are_kept_and_give_the_same_pages(seeded: Path, tmp_path: Path) -> None:
+    def build(out: Path) -> dict[str, bytes]:
+        done = run_process(
+            "site", "build", "--archive", seeded, "--out", out, "--as-of", "2025-10-01"
+        )
+        assert done.returncode == 0, done.stderr
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".policytrack-site.json"
+        }
+
+    first = build(tmp_path / "one")
+    kept = seeded / ".policytrack" / "site-templates"
+    cached = sorted(kept.iterdir())
+    assert len(cached) >= 3  # document, base and the summary pages' templates
+    written = {p.name: p.stat().st_mtime_ns for p in cached}
+    second = build(tmp_path / "two")  # a new process reads them back
+    assert second == first
+    assert {p.name: p.stat().st_mtime_ns for p in kept.iterdir()} == written  # not rewritten
+    # a kept file that is damaged is compiled again, not trusted
+    for path in cached:
+        path.write_bytes(b"damaged")
+    assert build(tmp_path / "three") == first

@@ -50,7 +50,7 @@ from policytrack.site.pages import (
     document_files,
     redline_files,
 )
-from policytrack.site.render import document_outputs, redline_outputs
+from policytrack.site.render import document_outputs, keep_compiled_templates, redline_outputs
 from policytrack.site.sources import Metadata, no_metadata, read_document
 from policytrack.site.state import SiteState
 from policytrack.site.summary import summary_pages
@@ -82,6 +82,7 @@ def render_site(
     build. `metadata` gives the indexed metadata of documents, so that the workers parse
     only the bodies of files the index has read (`sources`)."""
     report = BuildReport()
+    keep_compiled_templates(archive_state / "site-templates")
     ours = (out / MANIFEST).is_file()  # the caller has claimed the folder
     out.mkdir(parents=True, exist_ok=True)
     documents, todo_docs = _documents_to_render(data, out, last, unreadable)
