@@ -45,7 +45,7 @@ ALLOWED: dict[str, set[str]] = {
     "comparison": MODEL | {"diff"},
     "ingest": MODEL | OUTSIDE | {"docfile", "ingest"},
     "archive": MODEL | {"docfile", "recovery"},
-    "index": MODEL | {"docfile", "archive", "recovery", "supersession"},
+    "index": MODEL | {"docfile", "archive", "recovery", "supersession", "index"},
     "alerts": MIDDLE_FREE | OUTSIDE,
     "site": MIDDLE_FREE | {"site"},
     "sitegraph": MIDDLE_FREE | {"archive", "index"},
@@ -251,10 +251,9 @@ def test_no_two_modules_import_each_other() -> None:
 MODULE_LINES = 500
 FUNCTION_LINES = 80
 # offenders left in modules other work is changing at the same time (ingest/ for document
-# reading and speed, index.py for speed): split when that work has landed. The test fails
+# reading and speed): split when that work has landed. The test fails
 # when one of these is fixed, so the list only shrinks.
 SIZE_PENDING = {
-    "policytrack/index.py",
     "policytrack/ingest/header.py",
     "policytrack/ingest/reading.py",
     "policytrack/ingest/validity.py",
