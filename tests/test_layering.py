@@ -257,8 +257,6 @@ SIZE_PENDING = {
     "policytrack/ingest/header.py",
     "policytrack/ingest/reading.py",
     "policytrack/ingest/validity.py",
-    "policytrack/ingest/__init__.py:ingest",
-    "policytrack/ingest/__init__.py:apply_overrides",
     "policytrack/ingest/clean.py:clean",
     "policytrack/ingest/extract.py:find_relations",
     "policytrack/ingest/reading.py:read_title",
