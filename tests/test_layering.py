@@ -50,7 +50,8 @@ ALLOWED: dict[str, set[str]] = {
     "site": MIDDLE_FREE | {"site"},
     "sitegraph": MIDDLE_FREE | {"archive", "index"},
     "sitedata": MIDDLE_FREE | {"archive", "index", "site", "sitegraph"},
-    "integrity": MIDDLE_FREE | {"archive", "index"},
+    # ingest: the marker of a reading conflict in a field's evidence (ingest.extract.CONFLICT)
+    "integrity": MIDDLE_FREE | {"archive", "index", "ingest"},
     "lookup": MIDDLE_FREE | {"index"},
     "curate": MIDDLE_FREE | {"ingest", "archive", "index"},
     "commands": MIDDLE_FREE
