@@ -184,12 +184,15 @@ def canonical_numbers(text: str) -> str:
 # --- sentences -------------------------------------------------------------------------------------
 
 _SENTENCE_END = on_use(r"[。；！？\n]")
+_FULL_SENTENCE_END = on_use(r"[。！？\n]")
 
 
-def sentences(text: str) -> list[str]:
-    """Sentences and clauses ending in 。；！？ or a line break."""
+def sentences(text: str, *, whole: bool = False) -> list[str]:
+    """Sentences and clauses ending in 。；！？ or a line break (`whole`: sentences only, the
+    clauses after ； kept in their sentence)."""
     out, start = [], 0
-    for m in _SENTENCE_END.finditer(text + "\n"):
+    ends = _FULL_SENTENCE_END if whole else _SENTENCE_END
+    for m in ends.finditer(text + "\n"):
         s = (text + "\n")[start : m.end()].strip()
         if s.strip("。；！？\n "):
             out.append(s)

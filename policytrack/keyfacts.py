@@ -38,11 +38,12 @@ from .keychanges import (
 
 
 def sentence_pairs(
-    old: str, new: str, similarity: Similarity, cut: float = 0.45
+    old: str, new: str, similarity: Similarity, cut: float = 0.45, *, whole: bool = False
 ) -> list[tuple[str, str]]:
     """Old and new sentences paired by resemblance, one to one ('' for a sentence on one
-    side only), in new order then the old leftovers."""
-    olds, news = sentences(old), sentences(new)
+    side only), in new order then the old leftovers (`whole`: whole sentences, not the
+    clauses between ；)."""
+    olds, news = sentences(old, whole=whole), sentences(new, whole=whole)
     scored = sorted(
         (
             (similarity(o, n), i, j)
@@ -826,7 +827,10 @@ def unit_facts(
     facts += [
         f for f in obligation_facts(pairs, similarity) if f.sentence not in approval_sentences
     ]
-    facts += values_changed("money", pairs, money_values, in_context=True)
+    # thresholds set out in the ；-clauses of one sentence (数额在10万元以上的…；数额在30万元以上
+    # 的…) are one scale: a tier dropped or moved is read against the others
+    whole = sentence_pairs(old, new, similarity, whole=True)
+    facts += values_changed("money", whole, money_values, in_context=True)
     facts += values_changed("deadline", pairs, deadline_values)
     facts += values_changed("penalty", pairs, fine_values)
     facts += sanction_facts(old, new)

@@ -15,7 +15,7 @@ from rich.cells import cell_len
 
 from benchmarks.keychanges import FIXTURES, Label, agrees, load_pairs
 from policytrack.cli.wrap import wrap
-from policytrack.diff import DocumentDiff, diff_documents
+from policytrack.diff import DocumentDiff, _similarity, diff_documents
 from policytrack.ingest import ingest
 from policytrack.keychanges import (
     KeyChange,
@@ -35,6 +35,7 @@ from policytrack.keyfacts import (
     money_values,
     scope_and_subsidy_facts,
     subsidies_added_or_dropped,
+    unit_facts,
     values_changed,
 )
 from tests.conftest import CORPUS, LAWREF, ROOT, Run
@@ -302,6 +303,19 @@ def test_a_threshold_dropped_from_a_sentence_is_shown_with_the_one_that_stays() 
         "money", [("补助5000元。", "补助1万元。")], money_values, in_context=True
     )
     assert [(f.old, f.new) for f in facts] == [("5000元", "1万元")]
+
+
+def test_thresholds_in_the_clauses_of_one_sentence_are_read_as_one_scale() -> None:
+    # 非法集资解释 2010 第五条 → 2022 第八条: 数额巨大 rises from 30万元 to 100万元, the old
+    # 数额特别巨大 tier (100万元) is gone; compared clause by clause, 100万元 数额巨大 resembles
+    # 100万元 数额特别巨大 and 30万元 reads as dropped
+    old = (
+        "个人进行集资诈骗，数额在10万元以上的，应当认定为“数额较大”；数额在30万元以上的，"
+        "应当认定为“数额巨大”；数额在100万元以上的，应当认定为“数额特别巨大”。"
+    )
+    new = "集资诈骗数额在10万元以上的，应当认定为“数额较大”；数额在100万元以上的，应当认定为“数额巨大”。"
+    facts = [f for f in unit_facts(old, new, [], _similarity) if f.kind == "money"]
+    assert [(f.old, f.new) for f in facts] == [("10万元、30万元、100万元", "10万元、100万元")]
 
 
 # --- the benchmark's matching ------------------------------------------------------------------------
