@@ -378,11 +378,18 @@ def group(reads: Sequence[UnitRead]) -> tuple[KeyChange, ...]:
     return tuple(out)
 
 
+ORGANS_OF_STATE = frozenset({"人民政府", "人民法院", "人民检察院", "人大常委会"})
+
+
 def _organs(f: UnitFact) -> tuple[str, str]:
     """The organ words after a department's function (保密工作机构 → 工作机构): departments of one
     function but different organs are not one change (保密工作机构 ≠ 保密行政管理部门)."""
     if f.kind != "actor":
         return ("", "")
+    if f.old in ORGANS_OF_STATE or f.new in ORGANS_OF_STATE:
+        # a government, court or procuratorate is told apart by its level: 地方各级人民政府 and
+        # 省、自治区、直辖市人民政府 are two bodies
+        return (f.old_text, f.new_text)
 
     def organ(value: str, text: str) -> str:
         at = text.find(value) if value else -1

@@ -22,6 +22,7 @@ from .facts import departments
 from .keychanges import (
     CJK,
     NUM,
+    ORGANS_OF_STATE,
     Similarity,
     UnitFact,
     amounts,
@@ -429,8 +430,9 @@ _LISTED_DEPARTMENTS = re.compile(
 # a short function name (水, 公安) stands alone only after a word boundary like these
 _BEFORE_STEM = set("的和与及或对为将其在各本同级省市县区乡镇府院由经向报并会、，。；：（）")
 _DEPT_CLAUSE = re.compile(r"[（(](?:责任部门|责任单位|牵头部门|牵头单位|主责部门)[：:][^）)]+[）)]")
-_ORGANS_OF_STATE = {"人民政府", "人民法院", "人民检察院", "人大常委会"}
-_RESPONSIBLE = re.compile(r"负责|主管|牵头|会同|监督管理|组织实施|责任部门|责任单位|规定|制定")
+_RESPONSIBLE = re.compile(
+    r"负责|主管|牵头|会同|配合|协助|监督管理|组织实施|责任部门|责任单位|规定|制定"
+)
 
 
 def actor_mentions(text: str) -> list[tuple[str, str, str]]:
@@ -511,8 +513,9 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
             continue
         if op != "replace":
             continue
-        a_block = [a for a in so[i1:i2] if a not in sn]
-        b_block = [b for b in sn[j1:j2] if b not in so]
+        # a name repeated in a block is one department: 全民国防教育主管部门 … 各级全民国防教育主管部门
+        a_block = list(dict.fromkeys(a for a in so[i1:i2] if a not in sn))
+        b_block = list(dict.fromkeys(b for b in sn[j1:j2] if b not in so))
         a_rest = [a for a in a_block if a not in renamed_o]
         b_rest = [b for b in b_block if b not in renamed_n]
         if len(a_rest) != len(b_rest):
@@ -524,12 +527,12 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
     for stem in dict.fromkeys(so):
         if stem not in sn and stem not in renamed_o:
             sentence = _sentence_with(old, stem)
-            if _assigns_duty(sentence) and stem not in _ORGANS_OF_STATE:
+            if _assigns_duty(sentence, stem) and stem not in ORGANS_OF_STATE:
                 out.append(UnitFact("actor", stem, "", sentence, _full(o, stem), ""))
     for stem in dict.fromkeys(sn):
         if stem not in so and stem not in renamed_n:
             sentence = _sentence_with(new, stem)
-            if _assigns_duty(sentence) and stem not in _ORGANS_OF_STATE:
+            if _assigns_duty(sentence, stem) and stem not in ORGANS_OF_STATE:
                 out.append(UnitFact("actor", "", stem, sentence, "", _full(n, stem)))
     # the same function at another level: 区、县教育行政部门 → 区教育行政部门
     lv_o = {(lv, stem) for lv, stem, _ in o if lv}
@@ -543,11 +546,22 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
     return _unique(out)
 
 
-def _assigns_duty(sentence: str) -> bool:
+def _assigns_duty(sentence: str, stem: str = "") -> bool:
     """A sentence that gives someone a duty (负责, 主管, 会同…), the names of departments set
-    aside: 国有资产监督管理机构 does not make a sentence about supervising."""
+    aside: 国有资产监督管理机构 does not make a sentence about supervising; or one whose duty
+    (应当, 必须) the department `stem` is the subject of: 文化和旅游、…、网信等部门和单位应当…"""
     actor, _ = _actor_patterns()
-    return bool(_RESPONSIBLE.search(actor.sub("", sentence)))
+    if _RESPONSIBLE.search(actor.sub("", sentence)):
+        return True
+    at = sentence.find(stem) if stem else -1
+    return at >= 0 and bool(_SUBJECT_OF_DUTY.match(sentence, at + len(stem)))
+
+
+# a department that is the subject of a duty: its name (or the rest of its list) runs up to
+# 应当 or 必须 without a clause break: 网信等部门和单位应当, 公安机关应当
+_SUBJECT_OF_DUTY = re.compile(
+    r"[^，。；：:、]{0,12}?(?:应当|必须)|(?:、[^，。；：]{1,10}){1,6}?(?:应当|必须)"
+)
 
 
 def _name(mention: tuple[str, str, str]) -> str:

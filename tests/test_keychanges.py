@@ -181,6 +181,39 @@ def test_departments_renamed_in_a_list_or_by_organ_and_lists_of_functions() -> N
     )
 
 
+def test_a_department_added_as_the_subject_or_partner_of_a_duty() -> None:
+    # 国防教育法 2018 第二十二条 → 2024 第二十五条: 网信 joins the departments that 应当…开展国防教育
+    old = "文化、新闻、出版、广播、电影、电视等部门和单位应当根据形势和任务的要求，采取多种形式开展国防教育。"
+    new = "文化和旅游、新闻出版、广播电视、电影、网信等部门和单位应当根据形势和任务的要求，创新宣传报道方式，开展国防教育。"
+    assert ("", "网信") in {(f.old, f.new) for f in actor_facts(old, new)}
+    # 国家自然科学基金条例 2007 第三十一条 → 2024 第三十二条: 配合 gives a duty with a partner
+    old = "基金管理机构应当定期对基金资助工作进行评估，公布评估报告，并将评估报告作为制定基金发展规划和年度基金项目指南的依据。"
+    new = "基金管理机构应当配合国务院财政部门和科学技术主管部门开展基金绩效评价，并应当按照全面实施预算绩效管理的要求，建立健全绩效管理制度。"
+    assert "财政" in {f.new for f in actor_facts(old, new)}
+
+
+def test_a_government_replaced_by_a_department_named_twice_is_one_rename_kept_apart() -> None:
+    # 国防教育法 2018 第二十八条 → 2024 第三十一条: the bases are named by the 全民国防教育主管部门
+    # (named twice in the new article) instead of the provincial government
+    old = (
+        "本法第二十三条规定的场所，具备下列条件的，经省、自治区、直辖市人民政府批准，可以命名为国防教育基地：\n\n"
+        "国防教育基地应当加强建设，不断完善，充分发挥国防教育的功能。"
+    )
+    new = (
+        "具备下列条件的场所，可以由设区的市级以上全民国防教育主管部门会同同级军事机关命名为国防教育基地：\n\n"
+        "国防教育基地应当加强建设，不断完善，充分发挥国防教育功能。\n\n"
+        "各级全民国防教育主管部门会同有关部门加强对国防教育基地的规划、建设和管理，并为其发挥作用提供必要的保障。"
+    )
+    (rename,) = [f for f in actor_facts(old, new) if f.old and f.new]
+    assert rename.old_text == "省、自治区、直辖市人民政府" and "教育主管部门" in rename.new_text
+    # and 第五条's 地方各级人民政府 → 全民国防教育主管部门 is another body's change: two rows
+    other = UnitFact("actor", "人民政府", "教育", "", "地方各级人民政府", "教育主管部门")
+    changes = group(
+        [UnitRead("第五条", "art-5", (other,), ()), UnitRead("第三十一条", "art-31", (rename,), ())]
+    )
+    assert sorted(k.old for k in changes) == ["地方各级人民政府", "省、自治区、直辖市人民政府"]
+
+
 def test_an_approver_that_changes_is_an_approval_change_a_renamed_one_is_not() -> None:
     def approvals(old: str, new: str) -> list[tuple[str, str]]:
         return [(f.old, f.new) for f in approval_facts([(old, new)])]
