@@ -118,6 +118,22 @@ def test_company_law_no_row_is_repeated_and_a_substitution_is_grouped() -> None:
     assert all(k.kind != "scope" or len(k.units) < 24 for k in d.key_changes)
 
 
+@pytest.mark.corpus  # the 任免条例 pair is not kept in tests/fixtures
+def test_a_power_a_voting_list_stops_repeating_is_no_approval_dropped() -> None:
+    # 北京市人大常委会任免条例 2007 → 2023: old 第十九条 listed 批准任免本市各区、县人民检察院检察长
+    # among the matters voted on; the new 第十九条 no longer lists it, but 第九条 still grants the
+    # power (…批准任免本市各区人民检察院检察长): no approval was dropped
+    beijing = CORPUS / "versions/DLC/北京地方法规/地方性法规/北京"
+    d = diff_files(
+        beijing / "北京市人民代表大会常务委员会任免国家机关工作人员条例.md",
+        beijing / "北京市人民代表大会常务委员会任免国家机关工作人员条例(2023-07-28).md",
+    )
+    approvals = [k for k in d.key_changes if k.kind == "approval"]
+    assert not [k for k in approvals if "第十九条" in k.units], rows(d)
+    # while an approval a step needs, whose chain changed, is still read (第二十六条)
+    assert any("第二十六条" in k.units and "最高人民法院" in k.old for k in approvals), rows(d)
+
+
 # --- readers ---------------------------------------------------------------------------------------
 
 
