@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .chinese import cn_to_int
 from .lazyre import on_use
@@ -271,14 +272,27 @@ def edit_regions(edits: Sequence[tuple[str, str]]) -> list[tuple[str, str, int]]
     return out
 
 
-def regions_in_sentences(new: str, edits: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
+class Region(NamedTuple):
+    """A replace region of an inline diff: old and new fragment, the new sentence it sits
+    in, and where in that sentence it is."""
+
+    old: str
+    new: str
+    sentence: str
+    at: int
+
+
+def regions_in_sentences(new: str, edits: Sequence[tuple[str, str]]) -> list[Region]:
     """Each replace region with the new sentence it sits in."""
     out = []
     for old_frag, new_frag, start in edit_regions(edits):
         left = max(new.rfind(p, 0, start) for p in "。；！？\n") + 1
         rights = [i for i in (new.find(p, start + len(new_frag)) for p in "。；！？\n") if i >= 0]
         right = min(rights) + 1 if rights else len(new)
-        out.append((old_frag, new_frag, new[left:right].strip()))
+        raw = new[left:right]
+        sentence = raw.strip()
+        at = start - left - (len(raw) - len(raw.lstrip()))
+        out.append(Region(old_frag, new_frag, sentence, max(0, at)))
     return out
 
 

@@ -23,6 +23,7 @@ from .keychanges import (
     CJK,
     NUM,
     ORGANS_OF_STATE,
+    Region,
     Similarity,
     UnitFact,
     amounts,
@@ -678,14 +679,15 @@ def obligation_facts(pairs: Iterable[tuple[str, str]], similarity: Similarity) -
 # --- scope, subsidies ---------------------------------------------------------------------------------
 
 # words that make a sentence about whom or what it covers (条件, 申请, 下列 are in too many
-# sentences of every kind to say so)
-_SCOPE = re.compile(r"适用|范围|对象|资格|限于|除外|纳入|认定为|包括|属于|限制|免费")
+# sentences of every kind to say so; 纳入 mostly puts work into a plan or a budget)
+_SCOPE = re.compile(r"适用|范围|对象|资格|限于|只能用于|仅限|除外|认定为|包括|属于|限制|免费")
 _STRONG_SCOPE = re.compile(r"适用|范围|对象|资格|限于|包括")
 _ENTITY = re.compile(
     r"(?:机关|法院|检察院|人员|组织|团体|单位|机构|企业|公司|个人|人|者|场所|区|院|校)的?$"
 )
-# the range of someone's duties (在各自的职责范围内) says nothing about whom a rule covers
-_DUTY_RANGE = re.compile(r"(?:职责|工作|职权|授权|管辖)范围")
+# the range of someone's duties (在各自的职责范围内), a firm's business (经营范围) or those who may
+# know a secret (知悉范围) says nothing about whom a rule covers
+_DUTY_RANGE = re.compile(r"(?:职责|工作|职权|授权|管辖|经营|业务|知悉|事项)范围")
 _SUBSIDY = re.compile(
     r"补贴|补助|补偿|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金"
 )
@@ -704,15 +706,86 @@ def _content(fragment: str) -> bool:
     return len(CJK.findall(fragment)) >= 2
 
 
+_CONNECTOR = re.compile(r"或者|以及|[、和及]")
+# a list of acts a rule forbids or punishes: its items are the content of the prohibition,
+# not whom it covers (不得有下列行为; 有下列情形之一的，由…给予警告; …依法给予处分)
+_CONDUCT_LEAD = re.compile(
+    r"不得有下列|禁止下列|下列(?:行为|情形)之一[^。]*?(?:处分|罚款|处罚|警告|责令|追究|定罪|处理|取消)"
+)
+_ITEM_START = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+
+
+def _conduct_list(text: str) -> bool:
+    return bool(_CONDUCT_LEAD.search(text))
+
+
+def _clause_at(sentence: str, at: int, length: int) -> str:
+    """The clause (between commas, colons or sentence ends) around sentence[at:at+length]."""
+    left = max(sentence.rfind(p, 0, at) for p in "，：:") + 1
+    rights = [i for i in (sentence.find(p, at + length) for p in "，：:") if i >= 0]
+    return sentence[left : min(rights) if rights else len(sentence)]
+
+
+def _scope_region(
+    old_frag: str, new_frag: str, sentence: str, at: int, old: str, new: str
+) -> UnitFact | None:
+    """Scope changed by one replace region: a list member that names a body, a person or a
+    place, or any list member in a clause about coverage (适用, 范围, 对象…), added or cut; a
+    scope word that comes or goes."""
+    changed = old_frag + new_frag
+    # a side that is only punctuation (，→ 和风险等级，…) counts as empty
+    one_sided = not (_content(old_frag) and _content(new_frag))
+    frag = old_frag if _content(old_frag) else new_frag
+    if not _content(_CONNECTOR.sub("", frag.replace("，", ""))):
+        return None  # only a connector changed (、→ 或者)
+    if _ITEM_START.match(sentence) and _conduct_list(new):
+        return None  # an act added to or cut from a list of acts forbidden or punished
+    # a list member sits inside one clause: a fragment across a comma (，并依法登记;
+    # 的对象和理由，并提供有关的材料) is a passage rewritten
+    inner = frag.strip("，")
+    one_clause = not re.search("[。；]", changed) and all(
+        "，" not in side.strip("，") for side in (old_frag, new_frag)
+    )
+    member = _CONNECTOR.sub("", inner).removesuffix("的")
+    if member in ("机构", "部门", "机关", "单位", "组织"):
+        return None  # a bare organ word (有关部门、机构 → 有关部门) names no one in particular
+    # a member that names a body, a person or a place (机关, 法院, 人员, 军事管理区) widens or
+    # narrows whom or where a rule applies, whatever the sentence says about itself
+    names_entity = any(_ENTITY.search(m) for m in re.split(r"或者|以及|[、和及，]", frag) if m)
+    # a body cut here but named again in the new text (or added but named in the old) was
+    # moved within the article, not cut: 市人民检察院和市人民检察院各分院副检察长 →
+    # 市人民检察院副检察长，…市人民检察院各分院、北京铁路运输检察院的检察长
+    if one_sided and names_entity and member in (new if old_frag == frag else old):
+        return None
+    list_member = (
+        one_sided
+        and one_clause
+        and bool(
+            re.match(r"^(?:、|和|或者|以及|及)", inner) or re.search(r"(?:、|和|或者)$", inner)
+        )
+    )
+    cue_o = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", old_frag)))
+    cue_n = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", new_frag)))
+    # a qualification withdrawn as a sanction (取消其…资格) is a penalty, not a scope
+    names_scope = cue_o != cue_n and one_clause and not _PENAL.search(changed)
+    # the reach word governs its own clause: 适用于…教育对象的国防教育教材，…组织编写、审核
+    # adds an act, not a reader covered
+    clause = _clause_at(sentence, at, len(new_frag))
+    about_scope = bool(_SCOPE.search(_DUTY_RANGE.sub("", clause)))
+    if (list_member and (about_scope or names_entity)) or names_scope:
+        return UnitFact("scope", old_frag, new_frag, sentence)
+    return None
+
+
 def scope_and_subsidy_facts(
-    old: str, new: str, regions: Sequence[tuple[str, str, str]], explained: set[str]
+    old: str, new: str, regions: Sequence[Region], explained: set[str]
 ) -> list[UnitFact]:
     """Eligibility and scope changed in a sentence about who or what a rule covers (the
     edit itself names a scope, or cuts or adds a list member); a subsidy or preference added,
     removed or changed; items added to or dropped from an enumeration (a pure widening or
     narrowing of the list). Edits another kind explains (a rename, an amount) are skipped."""
     out: list[UnitFact] = []
-    for old_frag, new_frag, sentence in regions:
+    for old_frag, new_frag, sentence, at in regions:
         if not (_content(old_frag) or _content(new_frag)):
             continue
         if len(old_frag) > 40 or len(new_frag) > 40:
@@ -723,7 +796,6 @@ def scope_and_subsidy_facts(
             continue
         if _explained(old_frag, new_frag, explained):
             continue
-        changed = old_frag + new_frag
         # 优惠价格 → 优惠政策: a subsidy granted, dropped or changed (not one only reordered)
         words_o = set(_SUBSIDY.findall(old_frag))
         words_n = set(_SUBSIDY.findall(new_frag))
@@ -737,39 +809,12 @@ def scope_and_subsidy_facts(
         if (words_o != words_n or after_subsidy) and granted and not _PENAL.search(sentence):
             out.append(UnitFact("subsidy", old_frag, new_frag, sentence))
             continue
-        # a member added to or cut from a list (工业、农业和服务业 → 工业和服务业)
-        # a side that is only punctuation (，→ 和风险等级，…) counts as empty
-        one_sided = not (_content(old_frag) and _content(new_frag))
-        frag = old_frag if _content(old_frag) else new_frag
-        if not _content(re.sub(r"或者|以及|[、和及，]", "", frag)):
-            continue  # only a connector changed (、→ 或者)
-        # (a clause after a comma is no list member: ，并依法登记)
-        list_member = (
-            one_sided
-            and bool(
-                re.match(r"^(?:、|和|或者|以及|及)", frag) or re.search(r"(?:、|和|或者)$", frag)
-            )
-            and not frag.startswith("，")
-        )
-        cue_o = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", old_frag)))
-        cue_n = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", new_frag)))
-        # a qualification withdrawn as a sanction (取消其…资格) is a penalty, not a scope
-        names_scope = (
-            cue_o != cue_n and not re.search("[。；]", changed) and not _PENAL.search(changed)
-        )
-        about_scope = bool(_SCOPE.search(_DUTY_RANGE.sub("", sentence)))
-        # a member that names a body, a person or a place (机关, 法院, 人员, 军事管理区) widens or
-        # narrows whom or where a rule applies, whatever the sentence says about itself
-        names_entity = any(
-            _ENTITY.search(member) for member in re.split(r"或者|以及|[、和及，]", frag) if member
-        )
-        if (
-            list_member and (about_scope or names_entity) and not re.search("[。；]", frag)
-        ) or names_scope:
-            out.append(UnitFact("scope", old_frag, new_frag, sentence))
+        fact = _scope_region(old_frag, new_frag, sentence, at, old, new)
+        if fact is not None:
+            out.append(fact)
     io = {m.group(1) for m in _ITEM.finditer(old)}
     inn = {m.group(1) for m in _ITEM.finditer(new)}
-    if io and inn and (not (io - inn)) != (not (inn - io)):
+    if io and inn and (not (io - inn)) != (not (inn - io)) and not _conduct_list(new):
         gone, came = sorted(io - inn), sorted(inn - io)
         out.append(UnitFact("scope", "；".join(gone), "；".join(came), (came or gone)[0]))
     return _unique(out)[:2]
@@ -821,7 +866,7 @@ def _edges(sentence: str, fragment: str) -> set[int]:
 def unit_facts(
     old: str,
     new: str,
-    regions: Sequence[tuple[str, str, str]],
+    regions: Sequence[Region],
     similarity: Similarity,
     *,
     kinds: frozenset[str] | None = None,

@@ -15,7 +15,7 @@ from rich.cells import cell_len
 
 from benchmarks.keychanges import FIXTURES, Label, agrees, load_pairs
 from policytrack.cli.wrap import wrap
-from policytrack.diff import DocumentDiff, _similarity, diff_documents
+from policytrack.diff import DocumentDiff, _similarity, diff_documents, inline, pairs_of
 from policytrack.ingest import ingest
 from policytrack.keychanges import (
     KeyChange,
@@ -339,6 +339,60 @@ def test_a_list_member_naming_a_body_or_person_is_a_scope_change() -> None:
         )
         == []
     )
+
+
+def scope_of(old: str, new: str) -> list[tuple[str, str]]:
+    """The scope changes read from the real inline diff of two texts."""
+    regions = regions_in_sentences(new, pairs_of(inline(old, new)))
+    return [(f.old, f.new) for f in scope_and_subsidy_facts(old, new, regions, set())]
+
+
+def test_scope_is_whom_or_what_a_rule_covers_not_the_acts_or_steps_it_names() -> None:
+    # 国家自然科学基金条例 2007 第三十六条 → 2024 第三十八条: acts added to a list of misconduct
+    # punished are the content of the sanction, not whom it covers
+    lead = "依托单位有下列情形之一的，由基金管理机构给予警告，责令限期改正：\n\n"
+    assert not scope_of(
+        lead + "（四）纵容、包庇申请人、项目负责人弄虚作假的；",
+        lead + "（四）组织、参与、纵容、包庇申请人或者项目负责人、参与者弄虚作假的；",
+    )
+    # 保守国家秘密法 2010 第十九条 → 2024 第二十四条: what is determined again (密级, 知悉范围)
+    assert not scope_of(
+        "对需要延长保密期限的，应当在原保密期限届满前重新确定保密期限。",
+        "需要延长保密期限的，应当在原保密期限届满前重新确定密级、保密期限和知悉范围。",
+    )
+    # 国防教育法 2018 第三十条 → 2024 第三十三条: 适用于 governs its own clause, not 编写、审核
+    assert not scope_of(
+        "适用于不同地区、不同类别教育对象的国防教育教材，由有关部门或者地方依据国防教育大纲并结合本地区、本部门的特点组织编写。",
+        "适用于不同类别、不同地区教育对象的国防教育教材，应当依据国防教育大纲由有关部门或者地方结合本部门、本地区的特点组织编写、审核。",
+    )
+    # 北京市节约用水办法 第五条: 纳入…规划和计划 puts work into a plan
+    assert not scope_of(
+        "各级人民政府应当将水资源开发、利用、节约、保护和管理工作纳入国民经济和社会发展计划，增加资金投入。",
+        "各级人民政府应当将水资源开发、利用、节约、保护和管理工作纳入国民经济和社会发展规划和计划，增加资金投入。",
+    )
+    # 北京市人大常委会任免条例 2007 第二十八条 → 2023 第二十七条: what a motion states
+    assert not scope_of(
+        "提出的撤职案，应当写明撤职理由。",
+        "提出的撤职案，应当写明撤职的对象和理由，并提供有关的材料。",
+    )
+    # 反洗钱法 2006 第四条 → 2024 第五条: a bare organ word (有关部门、机构) names no one
+    assert not scope_of(
+        "国务院有关部门、机构在各自的职责范围内履行反洗钱监督管理职责。",
+        "国务院有关部门在各自的职责范围内履行反洗钱监督管理职责。",
+    )
+
+
+def test_scope_widened_or_narrowed_in_a_clause_about_reach_or_by_a_body_named() -> None:
+    # 反洗钱法 2006 第五条 → 2024 第七条: the information may be used for more (只能用于)
+    assert ("", "监督管理和") in scope_of(
+        "反洗钱行政主管部门和其他依法负有反洗钱监督管理职责的部门、机构履行反洗钱职责获得的客户身份资料和交易信息，只能用于反洗钱行政调查。",
+        "反洗钱行政主管部门和其他依法负有反洗钱监督管理职责的部门履行反洗钱职责获得的客户身份资料和交易信息，只能用于反洗钱监督管理和行政调查工作。",
+    )
+    # 台湾地区法院民事判决认可规定 2015 第六条 → 2024 第五条: parties no longer covered
+    assert scope_of(
+        "台湾地区、香港特别行政区、澳门特别行政区或者外国当事人签名或者盖章的授权委托书应当履行相关的公证、认证或者其他证明手续。",
+        "台湾地区当事人签名或者盖章的授权委托书应当履行相关公证或者查明手续。",
+    )[0] == ("、香港特别行政区、澳门特别行政区或者外国", "")
 
 
 def test_a_threshold_dropped_from_a_sentence_is_shown_with_the_one_that_stays() -> None:
