@@ -707,6 +707,11 @@ def _content(fragment: str) -> bool:
 
 
 _CONNECTOR = re.compile(r"或者|以及|[、和及]")
+# people and bodies outside the state (the state's own organs are the actor kind)
+_PERSON = re.compile(r"(?:人员|人|者|组织|团体|单位|企业|公司|个人|学生|居民|公民)的?$")
+# the documents, ways and steps of a procedure are not what a rule covers (设立登记证件或者
+# 税务登记证件; 无记名投票方式、按表决器方式)
+_PROCEDURE_HEAD = re.compile(r"(?:证件|证明|材料|文件|资料|报告|手续|方式|程序|办法|步骤)$")
 # a list of acts a rule forbids or punishes: its items are the content of the prohibition,
 # not whom it covers (不得有下列行为; 有下列情形之一的，由…给予警告; …依法给予处分)
 _CONDUCT_LEAD = re.compile(
@@ -732,6 +737,14 @@ def _scope_region(
     """Scope changed by one replace region: a list member that names a body, a person or a
     place, or any list member in a clause about coverage (适用, 范围, 对象…), added or cut; a
     scope word that comes or goes."""
+    # an old fragment kept inside the new one (检察长 → 、北京铁路运输检察院的检察长、副检察长…) is
+    # an insertion around it, and the reverse a cut
+    shown = (old_frag, new_frag)
+    if _content(old_frag) and _content(new_frag):
+        if old_frag in new_frag:
+            old_frag, new_frag = "", new_frag.replace(old_frag, "", 1)
+        elif new_frag in old_frag:
+            old_frag, new_frag = old_frag.replace(new_frag, "", 1), ""
     changed = old_frag + new_frag
     # a side that is only punctuation (，→ 和风险等级，…) counts as empty
     one_sided = not (_content(old_frag) and _content(new_frag))
@@ -773,8 +786,52 @@ def _scope_region(
     clause = _clause_at(sentence, at, len(new_frag))
     about_scope = bool(_SCOPE.search(_DUTY_RANGE.sub("", clause)))
     if (list_member and (about_scope or names_entity)) or names_scope:
-        return UnitFact("scope", old_frag, new_frag, sentence)
+        return UnitFact("scope", *shown, sentence)
+    # a member of the same kind as its neighbour (国家秘密、工作秘密、商业秘密; 城镇居民人均可支配
+    # 收入或者农村居民人均纯收入): one more or one fewer of the things a rule covers
+    if (
+        list_member
+        and len(member) >= 3
+        and member[-2:] in _neighbours(sentence, at, new_frag)
+        and not _PROCEDURE_HEAD.search(member)
+    ):
+        return UnitFact("scope", *shown, sentence)
+    # a term replaced by a list of narrower ones, or the reverse (国际船舶运输 → 国际客船、国际散装
+    # 液体危险品船运输; 有组织的中小学生 → 军队人员、退役军人和学生)
+    if not one_sided and one_clause and _narrowed(old_frag, new_frag):
+        return UnitFact("scope", *shown, sentence)
+    # a qualifier added to or cut from what a reach clause covers: 发票限于…开具 → 纸质发票限于…
+    end = at + len(new_frag)
+    if (
+        not (old_frag and new_frag)
+        and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", inner)
+        and _STRONG_SCOPE.search(_DUTY_RANGE.sub("", sentence[end : end + 8]))
+    ):
+        return UnitFact("scope", *shown, sentence)
     return None
+
+
+def _neighbours(sentence: str, at: int, new_frag: str) -> set[str]:
+    """The heads (last two characters) of the list members beside an edit in its sentence."""
+    before = _CONNECTOR.sub("", sentence[:at][-12:]).rstrip("、，")
+    after = re.split(
+        r"或者|以及|[、和及，。；：]", sentence[at + len(new_frag) :].lstrip("、和及")
+    )[0]
+    return {x[-2:] for x in (before, after) if len(x) >= 2}
+
+
+def _narrowed(old_frag: str, new_frag: str) -> bool:
+    """One side a single term, the other a list (、) of members that name people, or whose
+    heads (their last character: 客船, 危险品船) the term has (船舶)."""
+    for single, listed in ((old_frag, new_frag), (new_frag, old_frag)):
+        if "、" in single or "、" not in listed:
+            continue
+        members = [m for m in re.split(r"或者|以及|[、和及]", listed) if _content(m)]
+        if len(members) < 2:
+            continue
+        if all(_PERSON.search(m) for m in members) or all(m[-1] in single for m in members):
+            return True
+    return False
 
 
 def scope_and_subsidy_facts(
@@ -818,6 +875,73 @@ def scope_and_subsidy_facts(
         gone, came = sorted(io - inn), sorted(inn - io)
         out.append(UnitFact("scope", "；".join(gone), "；".join(came), (came or gone)[0]))
     return _unique(out)[:2]
+
+
+# a sentence that says what a law applies to (…案件，适用本解释; …的，不适用本条例的规定)
+_REACH = re.compile(r"([^。；]*?)，?(不)?适用(?:于)?本(?:法|条例|解释|规定|办法|细则|决定)")
+_DATE_WORDS = re.compile(
+    r"\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]+月[一二三四五六七八九十]+日"
+)
+# a sentence that extends a term of the old text: 发票包括纸质发票和电子发票; …视为书面形式
+_EXTENDS = re.compile(r"^(?:本(?:法|条例|办法|规定|细则)所称)?([\u4e00-\u9fff]{2,10})包括")
+_DEEMED = re.compile(r"视为([\u4e00-\u9fff]{2,10})[。；]?$")
+_BODY = re.compile(r"法院|检察院|机关|机构|团体|单位|企业|公司|学校")
+_LEADING_CONNECTOR = re.compile(r"^(?:以及|或者|及|和)")
+
+
+def scope_sentences(old: str, new: str, pairs: Iterable[tuple[str, str]]) -> list[UnitFact]:
+    """Scope changed by whole sentences or clauses: the cases a law applies to (适用本…)
+    stated differently; a sentence added or removed that extends a term of the other text
+    (发票包括纸质发票和电子发票; 数据电文…视为书面形式); a clause added to or cut from a kept
+    sentence that names more bodies or people (，以及其他符合国家规定的单位; ，任免北京铁路运输检察院
+    检察长… beside 任免市人民检察院…)."""
+    out: list[UnitFact] = []
+    reach_o, reach_n = _reach(old), _reach(new)
+    if reach_o and reach_n and set(reach_o) != set(reach_n):
+        sentence = next(s for s in sentences(new) if _REACH.search(s))
+        out.append(UnitFact("scope", "；".join(reach_o), "；".join(reach_n), sentence))
+    conduct = _conduct_list(new)
+    for o, n in pairs:
+        if o and n:
+            if o == n or (conduct and _ITEM_START.match(n)):
+                continue
+            for added, other, clauses in ((True, o, _clauses(n)), (False, n, _clauses(o))):
+                for k, clause in enumerate(clauses):
+                    if _LEADING_CONNECTOR.sub("", clause) in other:
+                        continue  # the same clause, its connector dropped or added
+                    listed = re.match(r"以及|或者|及|和", clause) and _ENTITY.search(clause)
+                    parallel = (
+                        k > 0
+                        and clauses[k - 1][:2] == clause[:2]
+                        and clauses[k - 1] in other
+                        and _BODY.search(clause)
+                    )
+                    if listed or parallel:
+                        out.append(
+                            UnitFact("scope", "" if added else clause, clause if added else "", n)
+                        )
+            continue
+        sentence, other = (n, old) if n else (o, new)
+        m = _EXTENDS.match(sentence) or _DEEMED.search(sentence)
+        if m and m.group(1) in other:
+            out.append(UnitFact("scope", "" if n else sentence, sentence if n else "", sentence))
+    return _unique(out)
+
+
+def _reach(text: str) -> list[str]:
+    """What the text says a law applies to: the subjects of its 适用本… sentences, dates set aside."""
+    out = []
+    for s in sentences(text):
+        m = _REACH.search(s)
+        if m:
+            out.append(
+                _DATE_WORDS.sub("", m.group(1)).strip("，") + ("（不适用）" if m.group(2) else "")
+            )
+    return out
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in re.split(r"[，：]", sentence.strip("。；")) if c]
 
 
 def subsidies_added_or_dropped(
@@ -898,7 +1022,10 @@ def unit_facts(
     facts += values_changed("date", pairs, date_values)
     actors = actor_facts(old, new)
     explained = {x for f in facts + actors for x in (f.old, f.new, f.old_text, f.new_text) if x}
-    facts += scope_and_subsidy_facts(old, new, regions, explained)
+    scope = scope_and_subsidy_facts(old, new, regions, explained)
+    if not any(f.kind == "scope" for f in scope):
+        scope += scope_sentences(old, new, pairs)[:2]
+    facts += scope
     if not any(f.kind == "subsidy" for f in facts):
         facts += subsidies_added_or_dropped(old, new, pairs)
     # a department that goes with a clause added or removed is part of that change
