@@ -8,7 +8,8 @@ before an organ word (部门, 局, 机关…), or in a list of such names (公�
 
 Size: over 500 lines because it holds one short reader per kind of fact, in sections (money
 and dates, penalties, departments, approval, obligations, scope and subsidies), and a
-quarter of the lines are the table of government functions (`DEPARTMENT_STEMS`).
+fifth of the lines are the table of government functions (`DEPARTMENT_STEMS`); the scope
+readers (a third of the rest) are the next to move to a module of their own.
 """
 
 from __future__ import annotations
@@ -707,6 +708,10 @@ def _content(fragment: str) -> bool:
 
 
 _CONNECTOR = re.compile(r"或者|以及|[、和及]")
+# the state's own levels and organs: the actor kind's business, not whom a rule covers
+_STATE = re.compile(
+    rf"(?:{_LEVEL}|自治区|直辖市|自治州|自治县|设区的市|国务院|中央)(?:人民政府|级)?|党中央|中央军事委员会"
+)
 # people and bodies outside the state (the state's own organs are the actor kind)
 _PERSON = re.compile(r"(?:人员|人|者|组织|团体|单位|企业|公司|个人|学生|居民|公民)的?$")
 # the documents, ways and steps of a procedure are not what a rule covers (设立登记证件或者
@@ -760,8 +765,8 @@ def _scope_region(
         "，" not in side.strip("，") for side in (old_frag, new_frag)
     )
     member = _CONNECTOR.sub("", inner).removesuffix("的")
-    if member in ("机构", "部门", "机关", "单位", "组织"):
-        return None  # a bare organ word (有关部门、机构 → 有关部门) names no one in particular
+    if _names_no_one(inner, member):
+        return None
     # a member that names a body, a person or a place (机关, 法院, 人员, 军事管理区) widens or
     # narrows whom or where a rule applies, whatever the sentence says about itself
     names_entity = any(_ENTITY.search(m) for m in re.split(r"或者|以及|[、和及，]", frag) if m)
@@ -777,8 +782,10 @@ def _scope_region(
             re.match(r"^(?:、|和|或者|以及|及)", inner) or re.search(r"(?:、|和|或者)$", inner)
         )
     )
-    cue_o = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", old_frag)))
-    cue_n = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", new_frag)))
+    # the words before the edit belong to it: 职责[-范围-]{+分工+} is 职责范围 → 职责分工
+    lead = sentence[max(0, at - 4) : at]
+    cue_o = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", lead + old_frag)[len(lead) :]))
+    cue_n = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", lead + new_frag)[len(lead) :]))
     # a qualification withdrawn as a sanction (取消其…资格) is a penalty, not a scope
     names_scope = cue_o != cue_n and one_clause and not _PENAL.search(changed)
     # the reach word governs its own clause: 适用于…教育对象的国防教育教材，…组织编写、审核
@@ -789,26 +796,40 @@ def _scope_region(
         return UnitFact("scope", *shown, sentence)
     # a member of the same kind as its neighbour (国家秘密、工作秘密、商业秘密; 城镇居民人均可支配
     # 收入或者农村居民人均纯收入): one more or one fewer of the things a rule covers
-    if (
+    of_a_kind = (
         list_member
         and len(member) >= 3
         and member[-2:] in _neighbours(sentence, at, new_frag)
         and not _PROCEDURE_HEAD.search(member)
-    ):
-        return UnitFact("scope", *shown, sentence)
+    )
     # a term replaced by a list of narrower ones, or the reverse (国际船舶运输 → 国际客船、国际散装
     # 液体危险品船运输; 有组织的中小学生 → 军队人员、退役军人和学生)
-    if not one_sided and one_clause and _narrowed(old_frag, new_frag):
-        return UnitFact("scope", *shown, sentence)
-    # a qualifier added to or cut from what a reach clause covers: 发票限于…开具 → 纸质发票限于…
-    end = at + len(new_frag)
-    if (
-        not (old_frag and new_frag)
-        and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", inner)
-        and _STRONG_SCOPE.search(_DUTY_RANGE.sub("", sentence[end : end + 8]))
-    ):
+    narrowed = not one_sided and one_clause and _narrowed(old_frag, new_frag)
+    if of_a_kind or narrowed or _qualifier(old_frag, new_frag, inner, sentence, at):
         return UnitFact("scope", *shown, sentence)
     return None
+
+
+def _names_no_one(inner: str, member: str) -> bool:
+    """A list member that names no one a rule covers: a bare organ word (有关部门、机构 → 有关部门),
+    levels of government written out (省级 → 省、自治区、直辖市), 国务院, a law (《…法》)."""
+    if member in ("机构", "部门", "机关", "单位", "组织"):
+        return True
+    members = [m for m in re.split(r"或者|以及|[、和及，]", inner) if m]
+    return bool(members and all(_STATE.fullmatch(m) for m in members)) or bool(
+        re.fullmatch(r"(?:或者|以及|[、和及])?《[^》]+》(?:或者|以及|[、和及])?", inner)
+    )
+
+
+def _qualifier(old_frag: str, new_frag: str, inner: str, sentence: str, at: int) -> bool:
+    """A qualifier added to or cut from the head of a reach clause: 发票限于…开具 → 纸质发票限于…"""
+    end = at + len(new_frag)
+    return bool(
+        not (old_frag and new_frag)
+        and (at == 0 or sentence[at - 1] in "，：")
+        and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", inner)
+        and _STRONG_SCOPE.search(_DUTY_RANGE.sub("", sentence[end : end + 8]))
+    )
 
 
 def _neighbours(sentence: str, at: int, new_frag: str) -> set[str]:
@@ -878,7 +899,7 @@ def scope_and_subsidy_facts(
 
 
 # a sentence that says what a law applies to (…案件，适用本解释; …的，不适用本条例的规定)
-_REACH = re.compile(r"([^。；]*?)，?(不)?适用(?:于)?本(?:法|条例|解释|规定|办法|细则|决定)")
+_REACH = re.compile(r"([^。；]*?)，?(不)?适用(?:于)?本(?:法|条例|解释|规定|办法|细则|决定)(?!第)")
 _DATE_WORDS = re.compile(
     r"\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]+月[一二三四五六七八九十]+日"
 )
@@ -1033,6 +1054,9 @@ def unit_facts(
     facts += [
         a for a in actors if (a.old and a.new) or not any((a.old or a.new) in c for c in clauses)
     ]
+    # a fact shown the same on both sides (租借…许可证 → 租借…许可证, its approver read
+    # differently) tells the reader nothing
+    facts = [f for f in facts if f.old != f.new]
     if kinds is not None:
         facts = [f for f in facts if f.kind in kinds]
     return facts
