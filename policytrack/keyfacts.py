@@ -681,7 +681,9 @@ def obligation_facts(pairs: Iterable[tuple[str, str]], similarity: Similarity) -
 
 # words that make a sentence about whom or what it covers (条件, 申请, 下列 are in too many
 # sentences of every kind to say so; 纳入 mostly puts work into a plan or a budget)
-_SCOPE = re.compile(r"适用(?!技术)|范围|对象|资格|限于|只能用于|仅限|除外|认定为|包括|属于|限制|免费")
+_SCOPE = re.compile(
+    r"适用(?!技术)|范围|对象|资格|限于|只能用于|仅限|除外|认定为|包括|属于|限制|免费"
+)
 _STRONG_SCOPE = re.compile(r"适用(?!技术)|范围|对象|资格|限于|包括")
 _ENTITY = re.compile(
     r"(?:机关|法院|检察院|人员|组织|团体|单位|机构|企业|公司|个人|人|者|场所|区|院|校)的?$"
