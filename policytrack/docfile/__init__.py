@@ -82,6 +82,13 @@ def _load_yaml(text: str) -> Any:
 
 @lru_cache(maxsize=4096)
 def _plain_reads_back(s: str) -> bool:
+    """Whether YAML reads the plain scalar back as this string. Every implicit type YAML
+    resolves (null, bool, int, float, timestamp, merge, value) starts with an ASCII
+    character, and a printable string holds no character YAML reads as a line break or
+    rejects: one that starts with a Chinese character is read back as written, without
+    parsing it (a quarter of writing a canonical file, most of its values being Chinese)."""
+    if s[0] > "\u3000" and s.isprintable():
+        return True
     try:
         return bool(_load_yaml(s) == s)
     except (yaml.YAMLError, ValueError):  # 0000-00-00 looks like a date YAML cannot build
