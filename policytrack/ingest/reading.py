@@ -17,31 +17,28 @@ from policytrack.docfile import match_label
 from policytrack.model import ISSUER_SEP, DocNumber, damaged_number
 
 from .clean import Cleaned
+from .docnumbers import (
+    _NUMBER_ANYWHERE,
+    _trimmed,
+    annotated_number,
+    header_number,
+    history_number,
+    news_number,
+)
 from .extract import Extracted, note_conflict
 from .header import (
     _CONSULT,
     _DRAFT,
     _MASTHEAD,
     _NEWS_VERB,
-    _NUMBER_ANYWHERE,
     ORG_RE,
-    Signature,
     TitleBlock,
     Wrapped,
-    _trimmed,
-    adopted_by,
-    annotated_number,
     attachment_titles,
     clean_title,
     find_addressee,
-    header_number,
-    history_number,
     is_org_line,
     is_sentence,
-    news_number,
-    normalise_org,
-    prose_issuers,
-    signatures,
     split_orgs,
     squash,
     title_blocks,
@@ -49,6 +46,7 @@ from .header import (
     wrapped_by_text,
     wrapped_by_title,
 )
+from .signatures import Signature, adopted_by, normalise_org, prose_issuers, signatures
 
 # a title that begins with its issuer without 关于: 镇巴县人民政府工作规则
 _TITLE_ORG = re.compile(
