@@ -257,8 +257,6 @@ SIZE_PENDING = {
     "policytrack/index.py",
     "policytrack/ingest/__init__.py:ingest",
     "policytrack/ingest/__init__.py:apply_overrides",
-    "policytrack/ingest/clean.py:clean",
-    "policytrack/ingest/extract.py:find_relations",
 }
 
 
