@@ -372,6 +372,7 @@ def versions_bench(files: list[Path], results: dict[str, dict[str, float | str]]
         "docs_per_s": round(n / batch_s, 1),
         "copies": copies,
         "lineages": len(linked),
+        "x_fast_import": round(fi_s / batch_s, 3),
     }
     results["git fast-import of the bytes it wrote"] = {
         "ms": round(fi_s * 1000, 1),
@@ -694,9 +695,12 @@ def report(
         target = ""
         if "ceiling_ms" in r:
             target = f"≤ {r['ceiling_ms']} ms: {r['met']}"
-        if "x_fast_import" in r:
+        if "x_fast_import" in r:  # issues 16, 17 (≥ 200 docs/s) and 22 (≥ 0.3× fast-import)
             met = "yes" if float(r["x_fast_import"]) >= 0.3 else "no"
-            target = f"{r['x_fast_import']}× git fast-import's rate (≥ 0.3): {met}"
+            fast = "yes" if float(r["docs_per_s"]) >= 200 else "no"
+            target = (
+                f"≥ 200 docs/s: {fast}; {r['x_fast_import']}× git fast-import's rate (≥ 0.3): {met}"
+            )
         if "cpu_ratio" in r:
             met = "yes" if float(r["ratio"]) >= 1.0 else "no"
             target = f"wall {r['ratio']}×, CPU {r['cpu_ratio']}× Hugo's (≥ 1.0): {met}"

@@ -420,6 +420,14 @@ class Index:
             ).fetchall()
         return [document_from_front_matter(json.loads(r[0])) for r in rows]
 
+    def blob_of(self, doc_id: str) -> str | None:
+        """The git blob of a valid document's file as indexed, or None."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT blob FROM docs WHERE id = ? AND problem IS NULL", (doc_id,)
+            ).fetchone()
+        return str(row[0]) if row else None
+
     def blobs(self) -> dict[str, str]:
         """id → git blob of every valid document's file."""
         with self._connect() as conn:
