@@ -538,7 +538,7 @@ def list_stream_bench(archive: Archive, results: dict[str, dict[str, float | str
         rows = sum(1 for _ in proc.stdout)
         _, err = proc.communicate()
         totals.append((time.perf_counter() - t) * 1000)
-        rss.append(int(err.decode().strip().splitlines()[-1]) / 1024)
+        rss.append(int(err.decode().strip().splitlines()[-1].split()[0]) / 1024)  # "RSS CPU"
     results[f"list --status in_force --format csv, first row ({rows + 1} rows)"] = {
         "ms": round(statistics.median(firsts), 1),
         "ratio": "",
