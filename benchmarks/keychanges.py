@@ -14,6 +14,11 @@ the two versions is compared with those labels:
   label's articles repeats it (counted as a duplicate, not a false alarm);
 - precision = matched predictions / (matched + false alarms), recall = matched labels / labels.
 
+Labels changed on the third review carry `dropped = "reason"` (no longer a key change of its
+kind under the definitions in docs/diff.md; kept in the file) or `added = "reason"`. They are
+scored as they now stand; `--original` scores the labels as they were before that review
+(dropped ones back in, added ones out).
+
 Prints the table, every miss and every false alarm, and how many multi-article labels came out
 as one grouped row. Exits 0 (a measurement, not a test).
 """
@@ -63,13 +68,16 @@ def resolve(path: str) -> Path:
     return ROOT / path if path.startswith("archive/") else SHARED / path
 
 
-def load_pairs(folder: Path = FIXTURES) -> list[Pair]:
+def load_pairs(folder: Path = FIXTURES, *, original: bool = False) -> list[Pair]:
+    """The labelled pairs; `original`: the labels as they were before the third review."""
     pairs = []
     for f in sorted(folder.glob("*.toml")):
         data = tomllib.loads(f.read_text(encoding="utf-8"))
         labels = tuple(
             Label(c["kind"], tuple(c["articles"]), c.get("old", ""), c.get("new", ""))
             for c in data.get("change", [])
+            if "added" not in c or not original
+            if "dropped" not in c or original
         )
         for label in labels:
             if label.kind not in KINDS:
@@ -261,7 +269,10 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    sys.stdout.write(render(run(load_pairs())))
+    original = "--original" in sys.argv[1:]
+    if original:
+        print("labels as they were before the third review (--original)\n")
+    sys.stdout.write(render(run(load_pairs(original=original))))
     return 0
 
 

@@ -72,7 +72,9 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
         loaded = Loaded(archive, Index(archive), graph)
         for s in suggestions_in(loaded, date.max):
             report.warnings.append(
-                f"{s.older.id} → {s.newer.id}: may be versions of one instrument (score "
+                f"{s.older.id} → {s.newer.id}: may be "
+                + ("copies of one text" if s.type == "copy" else "versions of one instrument")
+                + f" (score "
                 f"{s.score:.2f}: {'; '.join(s.evidence)}); link them with '{s.command}', or "
                 f"keep them apart with 'policytrack unlink {s.older.id} {s.newer.id}'"
             )

@@ -19,7 +19,7 @@ from policytrack.docfile import parse, serialise, split_front_matter
 from policytrack.errors import PolicytrackError
 from policytrack.index import INSTRUMENT, SKETCH, Index
 from policytrack.ingest import Ingested, apply_overrides
-from policytrack.model import Document, instrument_key, ref_key
+from policytrack.model import Document, instrument_key, ref_key, title_key
 from policytrack.versions import (
     SKETCH_SHARED,
     Copy,
@@ -160,9 +160,11 @@ class _Plan:
         return doc_id in self.entries or doc_id in self.stored
 
     def keys_of(self, doc: Document, text: str, grams: Sequence[str] = ()) -> list[str]:
-        """The index keys a text may share with its copies and versions."""
+        """The index keys a text may share with its copies and versions: its instrument
+        key, its title as a stored document's alias (a copy `link --as copy` folded in
+        with its own title), its doc number and its sketch."""
         key = instrument_key(doc.title)
-        out = [INSTRUMENT + key] if key else []
+        out = [INSTRUMENT + key, title_key(doc.title or "")] if key else []
         if doc.doc_number:
             out.append(ref_key(doc.doc_number))
         out.extend(SKETCH + g for g in grams)
