@@ -115,16 +115,15 @@ class Index:
         status or successor computation for those documents needs."""
         if not ids:
             return []
-        with self._connect() as conn:
-            self._wanted(conn, ids)
-            rows = conn.execute(
-                "SELECT data FROM docs WHERE problem IS NULL AND id IN ("
-                " SELECT l.src FROM links l JOIN refkeys r ON r.key = l.key"
-                f" WHERE l.type IN {LINEAGE_SQL}"
-                # a sketch key names no document: 24 of a document's ~28 keys, each a
-                # lookup of the links (70 → 45 ms for 2,490 documents at 100,000)
-                " AND r.id IN (SELECT id FROM wanted) AND r.how != 'sketch') ORDER BY id"
-            ).fetchall()
+        rows = self._of_ids(
+            ids,
+            "SELECT data FROM docs WHERE problem IS NULL AND id IN ("
+            " SELECT l.src FROM links l JOIN refkeys r ON r.key = l.key"
+            f" WHERE l.type IN {LINEAGE_SQL}"
+            # a sketch key names no document: 24 of a document's ~28 keys, each a
+            # lookup of the links (70 → 45 ms for 2,490 documents at 100,000)
+            " AND r.id IN (SELECT id FROM wanted) AND r.how != 'sketch') ORDER BY id",
+        )
         return [document_from_front_matter(json.loads(r[0])) for r in rows]
 
     def lineage_groups(self) -> dict[str, int]:
@@ -221,13 +220,24 @@ class Index:
 
     def documents_by_id(self, ids: list[str] | set[str]) -> list[Document]:
         """The metadata of the given documents (those that exist), ordered by id."""
+        rows = self._of_ids(
+            ids,
+            "SELECT data FROM docs WHERE problem IS NULL AND id IN (SELECT id FROM wanted)"
+            " ORDER BY id",
+        )
+        return [document_from_front_matter(json.loads(r[0])) for r in rows]
+
+    def _of_ids(self, ids: list[str] | set[str], query: str) -> list[tuple[Any, ...]]:
+        """The rows of `query`, which reads the ids from the temporary table `wanted`."""
         with self._connect() as conn:
             self._wanted(conn, ids)
-            rows = conn.execute(
-                "SELECT data FROM docs WHERE problem IS NULL AND id IN (SELECT id FROM wanted)"
-                " ORDER BY id"
-            ).fetchall()
-        return [document_from_front_matter(json.loads(r[0])) for r in rows]
+            return conn.execute(query).fetchall()
+
+    def _of_keys(self, keys: set[str], query: str) -> list[tuple[Any, ...]]:
+        """The rows of `query`, which reads the keys from the temporary table `wanted_keys`."""
+        with self._connect() as conn:
+            self._wanted_keys(conn, keys)
+            return conn.execute(query).fetchall()
 
     def _wanted(self, conn: sqlite3.Connection, ids: list[str] | set[str]) -> None:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)")
@@ -257,29 +267,24 @@ class Index:
                 f" WHERE l.src IN (SELECT id FROM wanted){cond}"
                 f" AND o.type IN {LINEAGE_SQL}"
             )
-        with self._connect() as conn:
-            self._wanted(conn, ids)
-            out = conn.execute(query).fetchall()
+        out = self._of_ids(ids, query)
         return {r[0] for r in out}
 
     def targets(self, ids: list[str] | set[str]) -> set[str]:
         """Archived documents that `ids` supersede or follow (forward lineage links)."""
-        with self._connect() as conn:
-            self._wanted(conn, ids)
-            out = conn.execute(
-                "SELECT r.id FROM links l JOIN refkeys r ON r.key = l.key"
-                " WHERE l.src IN (SELECT id FROM wanted)"
-                f" AND l.type IN {LINEAGE_SQL}"
-            ).fetchall()
+        out = self._of_ids(
+            ids,
+            "SELECT r.id FROM links l JOIN refkeys r ON r.key = l.key"
+            " WHERE l.src IN (SELECT id FROM wanted)"
+            f" AND l.type IN {LINEAGE_SQL}",
+        )
         return {r[0] for r in out}
 
     def sources_of_keys(self, keys: set[str]) -> set[str]:
         """Documents with a relation naming any of `keys` (e.g. the keys of a stub)."""
-        with self._connect() as conn:
-            self._wanted_keys(conn, keys)
-            out = conn.execute(
-                "SELECT DISTINCT src FROM links WHERE key IN (SELECT key FROM wanted_keys)"
-            ).fetchall()
+        out = self._of_keys(
+            keys, "SELECT DISTINCT src FROM links WHERE key IN (SELECT key FROM wanted_keys)"
+        )
         return {r[0] for r in out}
 
     def dated_between(self, start: date, end: date) -> set[str]:
@@ -298,12 +303,11 @@ class Index:
 
     def resolve_keys(self, keys: set[str]) -> dict[str, list[str]]:
         """key → the ids it names (sorted), for the keys that name an archived document."""
-        with self._connect() as conn:
-            self._wanted_keys(conn, keys)
-            rows = conn.execute(
-                "SELECT DISTINCT key, id FROM refkeys WHERE key IN (SELECT key FROM wanted_keys)"
-                " ORDER BY key, id"
-            ).fetchall()
+        rows = self._of_keys(
+            keys,
+            "SELECT DISTINCT key, id FROM refkeys WHERE key IN (SELECT key FROM wanted_keys)"
+            " ORDER BY key, id",
+        )
         found: dict[str, list[str]] = {}
         for key, doc_id in rows:
             found.setdefault(key, []).append(doc_id)
