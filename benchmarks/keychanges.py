@@ -19,6 +19,10 @@ kind under the definitions in docs/diff.md; kept in the file) or `added = "reaso
 scored as they now stand; `--original` scores the labels as they were before that review
 (dropped ones back in, added ones out).
 
+`--heldout` scores tests/fixtures/keychanges-heldout/ alone instead: ten pairs labelled blind
+after the rules were written (the rules were never tuned on them); with `--original` too, the
+held-out labels as first written, before any correction after the first run.
+
 Prints the table, every miss and every false alarm, and how many multi-article labels came out
 as one grouped row. Exits 0 (a measurement, not a test).
 """
@@ -39,6 +43,7 @@ from policytrack.keychanges import KINDS, KeyChange, canonical_numbers
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = ROOT / "tests" / "fixtures" / "keychanges"
+HELDOUT = ROOT / "tests" / "fixtures" / "keychanges-heldout"
 VALUE_KINDS = {"money", "percentage", "deadline", "date", "actor", "term"}
 
 
@@ -269,10 +274,25 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    original = "--original" in sys.argv[1:]
-    if original:
+    args = sys.argv[1:]
+    unknown = [a for a in args if a not in ("--original", "--heldout")]
+    if unknown:
+        print(
+            f"Error: unknown option {unknown[0]!r}; use --heldout, --original or both",
+            file=sys.stderr,
+        )
+        return 1
+    original = "--original" in args
+    heldout = "--heldout" in args
+    if heldout:
+        print("held-out pairs (tests/fixtures/keychanges-heldout, labelled blind)")
+        if original:
+            print("labels as first written, before corrections after the first run (--original)")
+        print()
+    elif original:
         print("labels as they were before the third review (--original)\n")
-    sys.stdout.write(render(run(load_pairs(original=original))))
+    folder = HELDOUT if heldout else FIXTURES
+    sys.stdout.write(render(run(load_pairs(folder, original=original))))
     return 0
 
 
