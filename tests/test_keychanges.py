@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from benchmarks.keychanges import FIXTURES, Label, agrees, load_pairs
+from benchmarks.keychanges import FIXTURES, HELDOUT, Label, agrees, article_number, load_pairs
 from policytrack.cli.wrap import wrap
 from policytrack.diff import DocumentDiff, _similarity, diff_documents, inline, pairs_of
 from policytrack.ingest import ingest
@@ -526,6 +526,40 @@ def test_every_fixture_names_two_texts_and_known_kinds() -> None:
     assert len(pairs) >= 30
     assert len(list(FIXTURES.glob("*.toml"))) == len(pairs)
     assert all(p.old != p.new for p in pairs)
+
+
+def test_the_held_out_fixtures_parse_and_name_existing_texts_and_articles() -> None:
+    heldout = load_pairs(HELDOUT)
+    assert len(heldout) == len(list(HELDOUT.glob("*.toml"))) == 10
+    # held out: no version pair, and no text, of the tuned set is reused
+    tuned = {p.old for p in load_pairs()} | {p.new for p in load_pairs()}
+    for pair in heldout:
+        assert pair.old.is_file() and pair.new.is_file(), pair.name
+        assert pair.old != pair.new and not {pair.old, pair.new} & tuned, pair.name
+        assert pair.labels, pair.name
+        new_articles = set(
+            re.findall(
+                r"^(第[〇零一二两三四五六七八九十百千]+条)", pair.new.read_text("utf-8"), re.M
+            )
+        )
+        old_articles = set(
+            re.findall(
+                r"^(第[〇零一二两三四五六七八九十百千]+条)", pair.old.read_text("utf-8"), re.M
+            )
+        )
+        if pair.read is not None:
+            first, last = pair.read
+            assert 0 < first < last and 15 <= last - first + 1 <= 30
+        for label in pair.labels:
+            for article in label.articles:
+                # a new article, or an old one for text that is gone
+                assert article in new_articles or article in old_articles, (pair.name, article)
+                n = article_number(article)
+                if pair.read is not None and article in new_articles:
+                    assert n is not None and pair.read[0] <= n <= pair.read[1], (pair.name, article)
+    # the blind labels are kept: --original drops only the ones added after the first run
+    blind = load_pairs(HELDOUT, original=True)
+    assert sum(len(p.labels) for p in blind) < sum(len(p.labels) for p in heldout)
 
 
 def test_a_label_matches_by_kind_article_and_value() -> None:
