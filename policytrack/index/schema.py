@@ -21,7 +21,7 @@ STUB = (
 )
 LINEAGE_SQL = "(" + ", ".join(f"'{t}'" for t in LINEAGE_TYPES) + ")"
 
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs (
@@ -54,6 +54,10 @@ CREATE INDEX docs_effective ON docs(effective);
 CREATE INDEX docs_issued ON docs(issued);
 CREATE INDEX docs_published ON docs(published);
 CREATE INDEX refkeys_id ON refkeys(id);
+-- a document's naming keys (not its sketch keys: 24 of its ~28), for the links that point at
+-- them (`Index.linked_to`: 60 → 20 ms for the 2,490 documents expiring within 90 days of
+-- 100,000, the query alone)
+CREATE INDEX refkeys_named ON refkeys(id, key) WHERE how != 'sketch';
 CREATE INDEX measures_id ON measures(id);
 CREATE TABLE commits (
     pos INTEGER PRIMARY KEY, sha TEXT NOT NULL, date TEXT NOT NULL, author TEXT NOT NULL,
