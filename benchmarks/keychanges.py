@@ -14,6 +14,17 @@ the two versions is compared with those labels:
   label's articles repeats it (counted as a duplicate, not a false alarm);
 - precision = matched predictions / (matched + false alarms), recall = matched labels / labels.
 
+Labels changed on the third review carry `dropped = "reason"` (no longer a key change of its
+kind under the definitions in docs/diff.md; kept in the file) or `added = "reason"`. They are
+scored as they now stand; `--original` scores the labels as they were before that review
+(dropped ones back in, added ones out).
+
+`--heldout` scores tests/fixtures/keychanges-heldout/ alone instead: ten pairs labelled blind
+after the rules were written (the rules were never tuned on them); with `--original` too, the
+held-out labels as first written, before any correction after the first run. `--heldout 2`
+scores the second held-out set, tests/fixtures/keychanges-heldout2/ (eight more pairs labelled
+blind the same way), `--heldout 1` the first.
+
 Prints the table, every miss and every false alarm, and how many multi-article labels came out
 as one grouped row. Exits 0 (a measurement, not a test).
 """
@@ -34,6 +45,9 @@ from policytrack.keychanges import KINDS, KeyChange, canonical_numbers
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = ROOT / "tests" / "fixtures" / "keychanges"
+HELDOUT = ROOT / "tests" / "fixtures" / "keychanges-heldout"
+HELDOUT2 = ROOT / "tests" / "fixtures" / "keychanges-heldout2"
+HELDOUT_SETS = {"1": HELDOUT, "2": HELDOUT2}
 VALUE_KINDS = {"money", "percentage", "deadline", "date", "actor", "term"}
 
 
@@ -63,13 +77,16 @@ def resolve(path: str) -> Path:
     return ROOT / path if path.startswith("archive/") else SHARED / path
 
 
-def load_pairs(folder: Path = FIXTURES) -> list[Pair]:
+def load_pairs(folder: Path = FIXTURES, *, original: bool = False) -> list[Pair]:
+    """The labelled pairs; `original`: the labels as they were before the third review."""
     pairs = []
     for f in sorted(folder.glob("*.toml")):
         data = tomllib.loads(f.read_text(encoding="utf-8"))
         labels = tuple(
             Label(c["kind"], tuple(c["articles"]), c.get("old", ""), c.get("new", ""))
             for c in data.get("change", [])
+            if "added" not in c or not original
+            if "dropped" not in c or original
         )
         for label in labels:
             if label.kind not in KINDS:
@@ -261,7 +278,42 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    sys.stdout.write(render(run(load_pairs())))
+    args = sys.argv[1:]
+    original = False
+    heldout: str | None = None
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--original":
+            original = True
+        elif arg == "--heldout":
+            heldout = "1"
+            if i + 1 < len(args) and not args[i + 1].startswith("--"):
+                i += 1
+                heldout = args[i]
+                if heldout not in HELDOUT_SETS:
+                    print(
+                        f"Error: no held-out set {heldout!r}; use --heldout 1 or --heldout 2",
+                        file=sys.stderr,
+                    )
+                    return 1
+        else:
+            print(
+                f"Error: unknown option {arg!r}; use --heldout [1|2], --original or both",
+                file=sys.stderr,
+            )
+            return 1
+        i += 1
+    folder = FIXTURES
+    if heldout is not None:
+        folder = HELDOUT_SETS[heldout]
+        print(f"held-out pairs (tests/fixtures/{folder.name}, labelled blind)")
+        if original:
+            print("labels as first written, before corrections after the first run (--original)")
+        print()
+    elif original:
+        print("labels as they were before the third review (--original)\n")
+    sys.stdout.write(render(run(load_pairs(folder, original=original))))
     return 0
 
 

@@ -89,8 +89,9 @@ class Policytrack:
         )
 
     def link(self, old: str, new: str, as_: str = "amends") -> Edited:
-        """Record that `new` amends (or replaces: "supersedes", or is the final text of
-        the draft: "draft") `old`, as `policytrack link`: one commit."""
+        """Record that `new` amends `old` (as_ "replaces": replaces it, "draft": is the
+        final text of the draft, "copy": is another source of it), as `policytrack link`:
+        one commit."""
         return commands.link(self.path, old, new, as_)
 
     def unlink(self, a: str, b: str) -> Edited:

@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .docfile import parse
 from .errors import ArchiveError
 from .lazyre import lazy_module
 from .model import Document
@@ -210,6 +209,8 @@ class Archive:
         return sorted(p for p in self.root.glob("*.md") if p.name != "README.md")
 
     def read(self, doc_id: str) -> Document:
+        from .docfile import parse  # the canonical reader (and YAML) only where a file is read
+
         path = self.doc_path(doc_id)
         return parse(path.read_text(encoding="utf-8"), path.name)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from diff_match_patch import diff_match_patch
@@ -553,6 +553,7 @@ def diff_documents(old: Document, new: Document, *, ignore_variants: bool = Fals
         for oi, ni, sim in groups
     ]
     _sort_in_new_order(changes, ob, nb)
+    changes = [_drop_powers_granted_elsewhere(c, ob, nb) for c in changes]
     reads = [read for c in changes if c.old and c.new and c.edits for read in _reads(c)]
     return DocumentDiff(
         old.id,
@@ -630,6 +631,42 @@ def _change(
     else:
         op = "modified"
     return UnitChange(op, olds, news, sim, edits, facts, moved and op != "moved")
+
+
+POWER_SIMILARITY = 90
+_CLAUSE_BREAK = re.compile(r"[，。；：\n]")
+_POWER = re.compile(r"(?:批准|核准|审批)([\u4e00-\u9fff、]{4,})$")
+
+
+def _drop_powers_granted_elsewhere(c: UnitChange, ob: list[Block], nb: list[Block]) -> UnitChange:
+    """An approval named as a power with its object (批准任免本市各区、县人民检察院检察长) that a
+    unit stops (or starts) repeating, in a list of matters voted on, while another unit of the
+    other version still grants it, is no approval added or dropped: the power stands. An
+    approval a measure needs (经省级以上监察机关批准) is always read."""
+    if not any(f.kind == "approval" and bool(f.old) != bool(f.new) for f in c.facts):
+        return c
+    own = {b.anchor for b in c.old + c.new}
+
+    def granted(clause: str, blocks: list[Block]) -> bool:
+        return bool(_POWER.search(clause)) and any(
+            fuzz.ratio(clause, other) >= POWER_SIMILARITY
+            for b in blocks
+            if b.anchor not in own
+            for other in _CLAUSE_BREAK.split(b.text)
+        )
+
+    facts = tuple(
+        f
+        for f in c.facts
+        if not (
+            f.kind == "approval"
+            and (
+                (f.old and not f.new and granted(f.old, nb))
+                or (f.new and not f.old and granted(f.new, ob))
+            )
+        )
+    )
+    return replace(c, facts=facts) if facts != c.facts else c
 
 
 def _sort_in_new_order(changes: list[UnitChange], ob: list[Block], nb: list[Block]) -> None:

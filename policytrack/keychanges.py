@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .chinese import cn_to_int
 from .lazyre import on_use
@@ -184,12 +185,15 @@ def canonical_numbers(text: str) -> str:
 # --- sentences -------------------------------------------------------------------------------------
 
 _SENTENCE_END = on_use(r"[。；！？\n]")
+_FULL_SENTENCE_END = on_use(r"[。！？\n]")
 
 
-def sentences(text: str) -> list[str]:
-    """Sentences and clauses ending in 。；！？ or a line break."""
+def sentences(text: str, *, whole: bool = False) -> list[str]:
+    """Sentences and clauses ending in 。；！？ or a line break (`whole`: sentences only, the
+    clauses after ； kept in their sentence)."""
     out, start = [], 0
-    for m in _SENTENCE_END.finditer(text + "\n"):
+    ends = _FULL_SENTENCE_END if whole else _SENTENCE_END
+    for m in ends.finditer(text + "\n"):
         s = (text + "\n")[start : m.end()].strip()
         if s.strip("。；！？\n "):
             out.append(s)
@@ -268,14 +272,27 @@ def edit_regions(edits: Sequence[tuple[str, str]]) -> list[tuple[str, str, int]]
     return out
 
 
-def regions_in_sentences(new: str, edits: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
+class Region(NamedTuple):
+    """A replace region of an inline diff: old and new fragment, the new sentence it sits
+    in, and where in that sentence it is."""
+
+    old: str
+    new: str
+    sentence: str
+    at: int
+
+
+def regions_in_sentences(new: str, edits: Sequence[tuple[str, str]]) -> list[Region]:
     """Each replace region with the new sentence it sits in."""
     out = []
     for old_frag, new_frag, start in edit_regions(edits):
         left = max(new.rfind(p, 0, start) for p in "。；！？\n") + 1
         rights = [i for i in (new.find(p, start + len(new_frag)) for p in "。；！？\n") if i >= 0]
         right = min(rights) + 1 if rights else len(new)
-        out.append((old_frag, new_frag, new[left:right].strip()))
+        raw = new[left:right]
+        sentence = raw.strip()
+        at = start - left - (len(raw) - len(raw.lstrip()))
+        out.append(Region(old_frag, new_frag, sentence, max(0, at)))
     return out
 
 
@@ -375,11 +392,18 @@ def group(reads: Sequence[UnitRead]) -> tuple[KeyChange, ...]:
     return tuple(out)
 
 
+ORGANS_OF_STATE = frozenset({"人民政府", "人民法院", "人民检察院", "人大常委会"})
+
+
 def _organs(f: UnitFact) -> tuple[str, str]:
     """The organ words after a department's function (保密工作机构 → 工作机构): departments of one
     function but different organs are not one change (保密工作机构 ≠ 保密行政管理部门)."""
     if f.kind != "actor":
         return ("", "")
+    if f.old in ORGANS_OF_STATE or f.new in ORGANS_OF_STATE:
+        # a government, court or procuratorate is told apart by its level: 地方各级人民政府 and
+        # 省、自治区、直辖市人民政府 are two bodies
+        return (f.old_text, f.new_text)
 
     def organ(value: str, text: str) -> str:
         at = text.find(value) if value else -1

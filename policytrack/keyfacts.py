@@ -8,7 +8,8 @@ before an organ word (部门, 局, 机关…), or in a list of such names (公�
 
 Size: over 500 lines because it holds one short reader per kind of fact, in sections (money
 and dates, penalties, departments, approval, obligations, scope and subsidies), and a
-quarter of the lines are the table of government functions (`DEPARTMENT_STEMS`).
+fifth of the lines are the table of government functions (`DEPARTMENT_STEMS`); the scope
+readers (a third of the rest) are the next to move to a module of their own.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from .facts import departments
 from .keychanges import (
     CJK,
     NUM,
+    ORGANS_OF_STATE,
+    Region,
     Similarity,
     UnitFact,
     amounts,
@@ -38,11 +41,12 @@ from .keychanges import (
 
 
 def sentence_pairs(
-    old: str, new: str, similarity: Similarity, cut: float = 0.45
+    old: str, new: str, similarity: Similarity, cut: float = 0.45, *, whole: bool = False
 ) -> list[tuple[str, str]]:
     """Old and new sentences paired by resemblance, one to one ('' for a sentence on one
-    side only), in new order then the old leftovers."""
-    olds, news = sentences(old), sentences(new)
+    side only), in new order then the old leftovers (`whole`: whole sentences, not the
+    clauses between ；)."""
+    olds, news = sentences(old, whole=whole), sentences(new, whole=whole)
     scored = sorted(
         (
             (similarity(o, n), i, j)
@@ -428,8 +432,9 @@ _LISTED_DEPARTMENTS = re.compile(
 # a short function name (水, 公安) stands alone only after a word boundary like these
 _BEFORE_STEM = set("的和与及或对为将其在各本同级省市县区乡镇府院由经向报并会、，。；：（）")
 _DEPT_CLAUSE = re.compile(r"[（(](?:责任部门|责任单位|牵头部门|牵头单位|主责部门)[：:][^）)]+[）)]")
-_ORGANS_OF_STATE = {"人民政府", "人民法院", "人民检察院", "人大常委会"}
-_RESPONSIBLE = re.compile(r"负责|主管|牵头|会同|监督管理|组织实施|责任部门|责任单位|规定|制定")
+_RESPONSIBLE = re.compile(
+    r"负责|主管|牵头|会同|配合|协助|监督管理|组织实施|责任部门|责任单位|规定|制定"
+)
 
 
 def actor_mentions(text: str) -> list[tuple[str, str, str]]:
@@ -510,8 +515,9 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
             continue
         if op != "replace":
             continue
-        a_block = [a for a in so[i1:i2] if a not in sn]
-        b_block = [b for b in sn[j1:j2] if b not in so]
+        # a name repeated in a block is one department: 全民国防教育主管部门 … 各级全民国防教育主管部门
+        a_block = list(dict.fromkeys(a for a in so[i1:i2] if a not in sn))
+        b_block = list(dict.fromkeys(b for b in sn[j1:j2] if b not in so))
         a_rest = [a for a in a_block if a not in renamed_o]
         b_rest = [b for b in b_block if b not in renamed_n]
         if len(a_rest) != len(b_rest):
@@ -523,12 +529,12 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
     for stem in dict.fromkeys(so):
         if stem not in sn and stem not in renamed_o:
             sentence = _sentence_with(old, stem)
-            if _assigns_duty(sentence) and stem not in _ORGANS_OF_STATE:
+            if _assigns_duty(sentence, stem) and stem not in ORGANS_OF_STATE:
                 out.append(UnitFact("actor", stem, "", sentence, _full(o, stem), ""))
     for stem in dict.fromkeys(sn):
         if stem not in so and stem not in renamed_n:
             sentence = _sentence_with(new, stem)
-            if _assigns_duty(sentence) and stem not in _ORGANS_OF_STATE:
+            if _assigns_duty(sentence, stem) and stem not in ORGANS_OF_STATE:
                 out.append(UnitFact("actor", "", stem, sentence, "", _full(n, stem)))
     # the same function at another level: 区、县教育行政部门 → 区教育行政部门
     lv_o = {(lv, stem) for lv, stem, _ in o if lv}
@@ -542,11 +548,22 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
     return _unique(out)
 
 
-def _assigns_duty(sentence: str) -> bool:
+def _assigns_duty(sentence: str, stem: str = "") -> bool:
     """A sentence that gives someone a duty (负责, 主管, 会同…), the names of departments set
-    aside: 国有资产监督管理机构 does not make a sentence about supervising."""
+    aside: 国有资产监督管理机构 does not make a sentence about supervising; or one whose duty
+    (应当, 必须) the department `stem` is the subject of: 文化和旅游、…、网信等部门和单位应当…"""
     actor, _ = _actor_patterns()
-    return bool(_RESPONSIBLE.search(actor.sub("", sentence)))
+    if _RESPONSIBLE.search(actor.sub("", sentence)):
+        return True
+    at = sentence.find(stem) if stem else -1
+    return at >= 0 and bool(_SUBJECT_OF_DUTY.match(sentence, at + len(stem)))
+
+
+# a department that is the subject of a duty: its name (or the rest of its list) runs up to
+# 应当 or 必须 without a clause break: 网信等部门和单位应当, 公安机关应当
+_SUBJECT_OF_DUTY = re.compile(
+    r"[^，。；：:、]{0,12}?(?:应当|必须)|(?:、[^，。；：]{1,10}){1,6}?(?:应当|必须)"
+)
 
 
 def _name(mention: tuple[str, str, str]) -> str:
@@ -663,14 +680,17 @@ def obligation_facts(pairs: Iterable[tuple[str, str]], similarity: Similarity) -
 # --- scope, subsidies ---------------------------------------------------------------------------------
 
 # words that make a sentence about whom or what it covers (条件, 申请, 下列 are in too many
-# sentences of every kind to say so)
-_SCOPE = re.compile(r"适用|范围|对象|资格|限于|除外|纳入|认定为|包括|属于|限制|免费")
-_STRONG_SCOPE = re.compile(r"适用|范围|对象|资格|限于|包括")
+# sentences of every kind to say so; 纳入 mostly puts work into a plan or a budget)
+_SCOPE = re.compile(
+    r"适用(?!技术)|范围|对象|资格|限于|只能用于|仅限|除外|认定为|包括|属于|限制|免费"
+)
+_STRONG_SCOPE = re.compile(r"适用(?!技术)|范围|对象|资格|限于|包括")
 _ENTITY = re.compile(
     r"(?:机关|法院|检察院|人员|组织|团体|单位|机构|企业|公司|个人|人|者|场所|区|院|校)的?$"
 )
-# the range of someone's duties (在各自的职责范围内) says nothing about whom a rule covers
-_DUTY_RANGE = re.compile(r"(?:职责|工作|职权|授权|管辖)范围")
+# the range of someone's duties (在各自的职责范围内), a firm's business (经营范围) or those who may
+# know a secret (知悉范围) says nothing about whom a rule covers
+_DUTY_RANGE = re.compile(r"(?:职责|工作|职权|授权|管辖|经营|业务|知悉|事项)范围")
 _SUBSIDY = re.compile(
     r"补贴|补助|补偿|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金"
 )
@@ -689,15 +709,163 @@ def _content(fragment: str) -> bool:
     return len(CJK.findall(fragment)) >= 2
 
 
+_CONNECTOR = re.compile(r"或者|以及|[、和及]")
+# the state's own levels and organs: the actor kind's business, not whom a rule covers
+_STATE = re.compile(
+    rf"(?:{_LEVEL}|自治区|直辖市|自治州|自治县|设区的市|国务院|中央)(?:人民政府|级)?|党中央|中央军事委员会"
+)
+# people and bodies outside the state (the state's own organs are the actor kind)
+_PERSON = re.compile(r"(?:人员|人|者|组织|团体|单位|企业|公司|个人|学生|居民|公民)的?$")
+# the documents, ways and steps of a procedure are not what a rule covers (设立登记证件或者
+# 税务登记证件; 无记名投票方式、按表决器方式)
+_PROCEDURE_HEAD = re.compile(r"(?:证件|证明|材料|文件|资料|报告|手续|方式|程序|办法|步骤)$")
+# a list of acts a rule forbids or punishes: its items are the content of the prohibition,
+# not whom it covers (不得有下列行为; 有下列情形之一的，由…给予警告; …依法给予处分)
+_CONDUCT_LEAD = re.compile(
+    r"不得有下列|禁止下列|下列(?:行为|情形)之一[^。]*?(?:处分|罚款|处罚|警告|责令|追究|定罪|处理|取消)"
+)
+_ITEM_START = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+
+
+def _conduct_list(text: str) -> bool:
+    return bool(_CONDUCT_LEAD.search(text))
+
+
+def _clause_at(sentence: str, at: int, length: int) -> str:
+    """The clause (between commas, colons or sentence ends) around sentence[at:at+length]."""
+    left = max(sentence.rfind(p, 0, at) for p in "，：:") + 1
+    rights = [i for i in (sentence.find(p, at + length) for p in "，：:") if i >= 0]
+    return sentence[left : min(rights) if rights else len(sentence)]
+
+
+def _scope_region(
+    old_frag: str, new_frag: str, sentence: str, at: int, old: str, new: str
+) -> UnitFact | None:
+    """Scope changed by one replace region: a list member that names a body, a person or a
+    place, or any list member in a clause about coverage (适用, 范围, 对象…), added or cut; a
+    scope word that comes or goes."""
+    # an old fragment kept inside the new one (检察长 → 、北京铁路运输检察院的检察长、副检察长…) is
+    # an insertion around it, and the reverse a cut
+    shown = (old_frag, new_frag)
+    if _content(old_frag) and _content(new_frag):
+        if old_frag in new_frag:
+            old_frag, new_frag = "", new_frag.replace(old_frag, "", 1)
+        elif new_frag in old_frag:
+            old_frag, new_frag = old_frag.replace(new_frag, "", 1), ""
+    changed = old_frag + new_frag
+    # a side that is only punctuation (，→ 和风险等级，…) counts as empty
+    one_sided = not (_content(old_frag) and _content(new_frag))
+    frag = old_frag if _content(old_frag) else new_frag
+    if not _content(_CONNECTOR.sub("", frag.replace("，", ""))):
+        return None  # only a connector changed (、→ 或者)
+    if _ITEM_START.match(sentence) and _conduct_list(new):
+        return None  # an act added to or cut from a list of acts forbidden or punished
+    # a list member sits inside one clause: a fragment across a comma (，并依法登记;
+    # 的对象和理由，并提供有关的材料) is a passage rewritten
+    inner = frag.strip("，")
+    one_clause = not re.search("[。；]", changed) and all(
+        "，" not in side.strip("，") for side in (old_frag, new_frag)
+    )
+    member = _CONNECTOR.sub("", inner).removesuffix("的")
+    if _names_no_one(inner, member):
+        return None
+    # a member that names a body, a person or a place (机关, 法院, 人员, 军事管理区) widens or
+    # narrows whom or where a rule applies, whatever the sentence says about itself
+    names_entity = any(_ENTITY.search(m) for m in re.split(r"或者|以及|[、和及，]", frag) if m)
+    # a body cut here but named again in the new text (or added but named in the old) was
+    # moved within the article, not cut: 市人民检察院和市人民检察院各分院副检察长 →
+    # 市人民检察院副检察长，…市人民检察院各分院、北京铁路运输检察院的检察长
+    if one_sided and names_entity and member in (new if old_frag == frag else old):
+        return None
+    list_member = (
+        one_sided
+        and one_clause
+        and bool(
+            re.match(r"^(?:、|和|或者|以及|及)", inner) or re.search(r"(?:、|和|或者)$", inner)
+        )
+    )
+    # the words before the edit belong to it: 职责[-范围-]{+分工+} is 职责范围 → 职责分工
+    lead = sentence[max(0, at - 4) : at]
+    cue_o = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", lead + old_frag)[len(lead) :]))
+    cue_n = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", lead + new_frag)[len(lead) :]))
+    # a qualification withdrawn as a sanction (取消其…资格) is a penalty, not a scope
+    names_scope = cue_o != cue_n and one_clause and not _PENAL.search(changed)
+    # the reach word governs its own clause: 适用于…教育对象的国防教育教材，…组织编写、审核
+    # adds an act, not a reader covered
+    clause = _clause_at(sentence, at, len(new_frag))
+    about_scope = bool(_SCOPE.search(_DUTY_RANGE.sub("", clause)))
+    if (list_member and (about_scope or names_entity)) or names_scope:
+        return UnitFact("scope", *shown, sentence)
+    # a member of the same kind as its neighbour (国家秘密、工作秘密、商业秘密; 城镇居民人均可支配
+    # 收入或者农村居民人均纯收入): one more or one fewer of the things a rule covers
+    of_a_kind = (
+        list_member
+        and len(member) >= 3
+        and member[-2:] in _neighbours(sentence, at, new_frag)
+        and not _PROCEDURE_HEAD.search(member)
+    )
+    # a term replaced by a list of narrower ones, or the reverse (国际船舶运输 → 国际客船、国际散装
+    # 液体危险品船运输; 有组织的中小学生 → 军队人员、退役军人和学生)
+    narrowed = not one_sided and one_clause and _narrowed(old_frag, new_frag)
+    if of_a_kind or narrowed or _qualifier(old_frag, new_frag, inner, sentence, at):
+        return UnitFact("scope", *shown, sentence)
+    return None
+
+
+def _names_no_one(inner: str, member: str) -> bool:
+    """A list member that names no one a rule covers: a bare organ word (有关部门、机构 → 有关部门),
+    levels of government written out (省级 → 省、自治区、直辖市), 国务院, a law (《…法》)."""
+    if member in ("机构", "部门", "机关", "单位", "组织"):
+        return True
+    members = [m for m in re.split(r"或者|以及|[、和及，]", inner) if m]
+    return bool(members and all(_STATE.fullmatch(m) for m in members)) or bool(
+        re.fullmatch(r"(?:或者|以及|[、和及])?《[^》]+》(?:或者|以及|[、和及])?", inner)
+    )
+
+
+def _qualifier(old_frag: str, new_frag: str, inner: str, sentence: str, at: int) -> bool:
+    """A qualifier added to or cut from the head of a reach clause: 发票限于…开具 → 纸质发票限于…"""
+    end = at + len(new_frag)
+    return bool(
+        not (old_frag and new_frag)
+        and (at == 0 or sentence[at - 1] in "，：")
+        and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", inner)
+        and _STRONG_SCOPE.search(_DUTY_RANGE.sub("", sentence[end : end + 8]))
+    )
+
+
+def _neighbours(sentence: str, at: int, new_frag: str) -> set[str]:
+    """The heads (last two characters) of the list members beside an edit in its sentence."""
+    before = _CONNECTOR.sub("", sentence[:at][-12:]).rstrip("、，")
+    after = re.split(
+        r"或者|以及|[、和及，。；：]", sentence[at + len(new_frag) :].lstrip("、和及")
+    )[0]
+    return {x[-2:] for x in (before, after) if len(x) >= 2}
+
+
+def _narrowed(old_frag: str, new_frag: str) -> bool:
+    """One side a single term, the other a list (、) of members that name people, or whose
+    heads (their last character: 客船, 危险品船) the term has (船舶)."""
+    for single, listed in ((old_frag, new_frag), (new_frag, old_frag)):
+        if "、" in single or "、" not in listed:
+            continue
+        members = [m for m in re.split(r"或者|以及|[、和及]", listed) if _content(m)]
+        if len(members) < 2:
+            continue
+        if all(_PERSON.search(m) for m in members) or all(m[-1] in single for m in members):
+            return True
+    return False
+
+
 def scope_and_subsidy_facts(
-    old: str, new: str, regions: Sequence[tuple[str, str, str]], explained: set[str]
+    old: str, new: str, regions: Sequence[Region], explained: set[str]
 ) -> list[UnitFact]:
     """Eligibility and scope changed in a sentence about who or what a rule covers (the
     edit itself names a scope, or cuts or adds a list member); a subsidy or preference added,
     removed or changed; items added to or dropped from an enumeration (a pure widening or
     narrowing of the list). Edits another kind explains (a rename, an amount) are skipped."""
     out: list[UnitFact] = []
-    for old_frag, new_frag, sentence in regions:
+    for old_frag, new_frag, sentence, at in regions:
         if not (_content(old_frag) or _content(new_frag)):
             continue
         if len(old_frag) > 40 or len(new_frag) > 40:
@@ -708,7 +876,6 @@ def scope_and_subsidy_facts(
             continue
         if _explained(old_frag, new_frag, explained):
             continue
-        changed = old_frag + new_frag
         # 优惠价格 → 优惠政策: a subsidy granted, dropped or changed (not one only reordered)
         words_o = set(_SUBSIDY.findall(old_frag))
         words_n = set(_SUBSIDY.findall(new_frag))
@@ -722,42 +889,82 @@ def scope_and_subsidy_facts(
         if (words_o != words_n or after_subsidy) and granted and not _PENAL.search(sentence):
             out.append(UnitFact("subsidy", old_frag, new_frag, sentence))
             continue
-        # a member added to or cut from a list (工业、农业和服务业 → 工业和服务业)
-        # a side that is only punctuation (，→ 和风险等级，…) counts as empty
-        one_sided = not (_content(old_frag) and _content(new_frag))
-        frag = old_frag if _content(old_frag) else new_frag
-        if not _content(re.sub(r"或者|以及|[、和及，]", "", frag)):
-            continue  # only a connector changed (、→ 或者)
-        # (a clause after a comma is no list member: ，并依法登记)
-        list_member = (
-            one_sided
-            and bool(
-                re.match(r"^(?:、|和|或者|以及|及)", frag) or re.search(r"(?:、|和|或者)$", frag)
-            )
-            and not frag.startswith("，")
-        )
-        cue_o = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", old_frag)))
-        cue_n = set(_STRONG_SCOPE.findall(_DUTY_RANGE.sub("", new_frag)))
-        # a qualification withdrawn as a sanction (取消其…资格) is a penalty, not a scope
-        names_scope = (
-            cue_o != cue_n and not re.search("[。；]", changed) and not _PENAL.search(changed)
-        )
-        about_scope = bool(_SCOPE.search(_DUTY_RANGE.sub("", sentence)))
-        # a member that names a body, a person or a place (机关, 法院, 人员, 军事管理区) widens or
-        # narrows whom or where a rule applies, whatever the sentence says about itself
-        names_entity = any(
-            _ENTITY.search(member) for member in re.split(r"或者|以及|[、和及，]", frag) if member
-        )
-        if (
-            list_member and (about_scope or names_entity) and not re.search("[。；]", frag)
-        ) or names_scope:
-            out.append(UnitFact("scope", old_frag, new_frag, sentence))
+        fact = _scope_region(old_frag, new_frag, sentence, at, old, new)
+        if fact is not None:
+            out.append(fact)
     io = {m.group(1) for m in _ITEM.finditer(old)}
     inn = {m.group(1) for m in _ITEM.finditer(new)}
-    if io and inn and (not (io - inn)) != (not (inn - io)):
+    if io and inn and (not (io - inn)) != (not (inn - io)) and not _conduct_list(new):
         gone, came = sorted(io - inn), sorted(inn - io)
         out.append(UnitFact("scope", "；".join(gone), "；".join(came), (came or gone)[0]))
     return _unique(out)[:2]
+
+
+# a sentence that says what a law applies to (…案件，适用本解释; …的，不适用本条例的规定)
+_REACH = re.compile(r"([^。；]*?)，?(不)?适用(?:于)?本(?:法|条例|解释|规定|办法|细则|决定)(?!第)")
+_DATE_WORDS = re.compile(
+    r"\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]+月[一二三四五六七八九十]+日"
+)
+# a sentence that extends a term of the old text: 发票包括纸质发票和电子发票; …视为书面形式
+_EXTENDS = re.compile(r"^(?:本(?:法|条例|办法|规定|细则)所称)?([\u4e00-\u9fff]{2,10})包括")
+_DEEMED = re.compile(r"视为([\u4e00-\u9fff]{2,10})[。；]?$")
+_BODY = re.compile(r"法院|检察院|机关|机构|团体|单位|企业|公司|学校")
+_LEADING_CONNECTOR = re.compile(r"^(?:以及|或者|及|和)")
+
+
+def scope_sentences(old: str, new: str, pairs: Iterable[tuple[str, str]]) -> list[UnitFact]:
+    """Scope changed by whole sentences or clauses: the cases a law applies to (适用本…)
+    stated differently; a sentence added or removed that extends a term of the other text
+    (发票包括纸质发票和电子发票; 数据电文…视为书面形式); a clause added to or cut from a kept
+    sentence that names more bodies or people (，以及其他符合国家规定的单位; ，任免北京铁路运输检察院
+    检察长… beside 任免市人民检察院…)."""
+    out: list[UnitFact] = []
+    reach_o, reach_n = _reach(old), _reach(new)
+    if reach_o and reach_n and set(reach_o) != set(reach_n):
+        sentence = next(s for s in sentences(new) if _REACH.search(s))
+        out.append(UnitFact("scope", "；".join(reach_o), "；".join(reach_n), sentence))
+    conduct = _conduct_list(new)
+    for o, n in pairs:
+        if o and n:
+            if o == n or (conduct and _ITEM_START.match(n)):
+                continue
+            for added, other, clauses in ((True, o, _clauses(n)), (False, n, _clauses(o))):
+                for k, clause in enumerate(clauses):
+                    if _LEADING_CONNECTOR.sub("", clause) in other:
+                        continue  # the same clause, its connector dropped or added
+                    listed = re.match(r"以及|或者|及|和", clause) and _ENTITY.search(clause)
+                    parallel = (
+                        k > 0
+                        and clauses[k - 1][:2] == clause[:2]
+                        and clauses[k - 1] in other
+                        and _BODY.search(clause)
+                    )
+                    if listed or parallel:
+                        out.append(
+                            UnitFact("scope", "" if added else clause, clause if added else "", n)
+                        )
+            continue
+        sentence, other = (n, old) if n else (o, new)
+        m = _EXTENDS.match(sentence) or _DEEMED.search(sentence)
+        if m and m.group(1) in other:
+            out.append(UnitFact("scope", "" if n else sentence, sentence if n else "", sentence))
+    return _unique(out)
+
+
+def _reach(text: str) -> list[str]:
+    """What the text says a law applies to: the subjects of its 适用本… sentences, dates set aside."""
+    out = []
+    for s in sentences(text):
+        m = _REACH.search(s)
+        if m:
+            out.append(
+                _DATE_WORDS.sub("", m.group(1)).strip("，") + ("（不适用）" if m.group(2) else "")
+            )
+    return out
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in re.split(r"[，：]", sentence.strip("。；")) if c]
 
 
 def subsidies_added_or_dropped(
@@ -806,7 +1013,7 @@ def _edges(sentence: str, fragment: str) -> set[int]:
 def unit_facts(
     old: str,
     new: str,
-    regions: Sequence[tuple[str, str, str]],
+    regions: Sequence[Region],
     similarity: Similarity,
     *,
     kinds: frozenset[str] | None = None,
@@ -826,7 +1033,10 @@ def unit_facts(
     facts += [
         f for f in obligation_facts(pairs, similarity) if f.sentence not in approval_sentences
     ]
-    facts += values_changed("money", pairs, money_values, in_context=True)
+    # thresholds set out in the ；-clauses of one sentence (数额在10万元以上的…；数额在30万元以上
+    # 的…) are one scale: a tier dropped or moved is read against the others
+    whole = sentence_pairs(old, new, similarity, whole=True)
+    facts += values_changed("money", whole, money_values, in_context=True)
     facts += values_changed("deadline", pairs, deadline_values)
     facts += values_changed("penalty", pairs, fine_values)
     facts += sanction_facts(old, new)
@@ -835,7 +1045,10 @@ def unit_facts(
     facts += values_changed("date", pairs, date_values)
     actors = actor_facts(old, new)
     explained = {x for f in facts + actors for x in (f.old, f.new, f.old_text, f.new_text) if x}
-    facts += scope_and_subsidy_facts(old, new, regions, explained)
+    scope = scope_and_subsidy_facts(old, new, regions, explained)
+    if not any(f.kind == "scope" for f in scope):
+        scope += scope_sentences(old, new, pairs)[:2]
+    facts += scope
     if not any(f.kind == "subsidy" for f in facts):
         facts += subsidies_added_or_dropped(old, new, pairs)
     # a department that goes with a clause added or removed is part of that change
@@ -843,6 +1056,9 @@ def unit_facts(
     facts += [
         a for a in actors if (a.old and a.new) or not any((a.old or a.new) in c for c in clauses)
     ]
+    # a fact shown the same on both sides (租借…许可证 → 租借…许可证, its approver read
+    # differently) tells the reader nothing
+    facts = [f for f in facts if f.old != f.new]
     if kinds is not None:
         facts = [f for f in facts if f.kind in kinds]
     return facts

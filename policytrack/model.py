@@ -167,21 +167,26 @@ class DocNumber:
         """Parse a loosely written doc number; raise DocNumberError when it is not one."""
         raw = ascii_digits(unicodedata.normalize("NFKC", text)).strip()
         raw = raw.replace("號", "号")
-        for regex, style in ((_ANNOUNCE_RE, "announcement"), (_ORDER_RE, "order")):
-            m = regex.match(raw)
+        # each shape is tried only when the text holds the characters it cannot match
+        # without: most shapes are never compiled in a command that reads one doc number
+        for regex, style, needed in (
+            (_ANNOUNCE_RE, "announcement", "告"),
+            (_ORDER_RE, "order", "令"),
+        ):
+            m = regex.match(raw) if needed in raw else None
             if m and _plausible_issuer_code(m.group("prefix")):
                 year = int(m.group("year")) if m.groupdict().get("year") else None
                 num = cn_to_int(m.group("num"))
                 return cls(_clean_prefix(m.group("prefix")), year, num, style)  # type: ignore[arg-type]
-        m = _ORDER_AFTER_RE.match(raw)
+        m = _ORDER_AFTER_RE.match(raw) if raw.endswith("令") else None
         if m:
             return cls(_clean_prefix(m.group("prefix")) + "令", None, int(m.group("num")), "order")
-        m = _ANNOUNCE_AFTER_RE.match(raw)
+        m = _ANNOUNCE_AFTER_RE.match(raw) if raw.endswith("告") else None
         if m:
             prefix = _clean_prefix(m.group("prefix")) + m.group("word")
             return cls(prefix, int(m.group("year")), int(m.group("num")), "announcement")
-        for regex in (_BRACKET_RE, _DASH_RE):
-            m = regex.match(raw)
+        for regex, marks in ((_BRACKET_RE, _OPEN), (_DASH_RE, "-－—_/.")):
+            m = regex.match(raw) if any(c in raw for c in marks) else None
             if m:
                 prefix = _clean_prefix(m.group("prefix"))
                 if prefix:

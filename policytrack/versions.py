@@ -437,6 +437,12 @@ class Suggestion:
     newer: str
     score: float
     evidence: tuple[str, ...] = field(default_factory=tuple)
+    type: str = "amends"  # the link to make: amends, or copy (`older` is the one kept)
+
+
+def _bare(p: Profile) -> bool:
+    """States nothing that could make it another version: no date, doc number or history."""
+    return not p.number_key and p.placement is None and not p.steps
 
 
 def suggest(a: Profile, b: Profile) -> Suggestion | None:
@@ -483,6 +489,15 @@ def suggest(a: Profile, b: Profile) -> Suggestion | None:
     score = round(min(score, 1.0), 2)
     if score < SUGGEST_FROM:
         return None
+    if a.key == b.key and _bare(a) != _bare(b) and _kinds_agree(a.doc, b.doc):
+        # one text states a date, number or history and the other none: nothing says the
+        # bare one is another version; a rewritten or cut copy (realdev 097) looks so
+        kept, copy = (b, a) if _bare(a) else (a, b)
+        evidence.append(
+            f"{copy.doc.id} states no date, doc number or revision history: nothing marks "
+            "it as another version, so it may be a copy"
+        )
+        return Suggestion(kept.doc.id, copy.doc.id, score, tuple(evidence), "copy")
     return Suggestion(older.doc.id, newer.doc.id, score, tuple(evidence))
 
 

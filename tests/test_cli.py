@@ -302,3 +302,29 @@ def test_site_serve_on_a_port_in_use_is_a_clear_error(
     assert r.code == 1
     assert r.stderr.startswith(f"Error: cannot serve on 127.0.0.1:{port}") and "--port" in r.stderr
     assert "internal error" not in r.stderr
+
+
+def test_show_and_diff_read_a_file_edited_since_it_was_indexed(seeded: Path, run: Run) -> None:
+    """`show` and `diff` take a document's metadata from the index only while its file is
+    the indexed blob; a file edited in the worktree (not yet committed) is read whole."""
+    rows = json.loads(run("list", "--archive", seeded, "--json").stdout)
+    doc_id = json.loads(run("show", "--archive", seeded, "京技管发〔2024〕29号", "--json").stdout)[
+        "id"
+    ]
+    other = next(r["id"] for r in rows if r["id"] != doc_id)
+    path = seeded / f"{doc_id}.md"
+    text = path.read_text(encoding="utf-8")
+    relations = json.loads(run("show", "--archive", seeded, doc_id, "--json").stdout)["relations"]
+    assert relations and relations[0]["evidence"]
+    evidence = relations[0]["evidence"]
+    title = next(r["title"] for r in rows if r["id"] == doc_id)
+    edited = text.replace(f"title: {title}", "title: 改过的标题", 1)
+    edited = edited.replace(evidence, "改过的依据", 1)
+    assert edited.count("改过的") == 2
+    path.write_text(edited, encoding="utf-8")
+    shown = json.loads(run("show", "--archive", seeded, doc_id, "--json").stdout)
+    assert shown["relations"][0]["evidence"] == "改过的依据"
+    diffed = run("diff", "--archive", seeded, other, doc_id, "--format", "json")
+    assert diffed.code == 0, diffed
+    titles = [m for m in json.loads(diffed.stdout)["metadata"] if m["field"] == "title"]
+    assert titles and titles[0]["new"] == "改过的标题"

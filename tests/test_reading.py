@@ -540,3 +540,16 @@ def test_long_numbered_items_that_end_their_sentences_are_not_chunks() -> None:
     lines = clean(f"{one}\n{two}\n").lines
     assert any(line.startswith("1、") for line in lines)
     assert any(line.startswith("2、") for line in lines)
+
+
+def test_a_pages_stamp_beside_an_official_source_dates_the_page_document() -> None:
+    # tests/fixtures/real 038: a 解读 on a Traditional mirror, `發布時間 … 作者 … 來源` naming
+    # the SAT's office — the layout realdev labels as published (its 016, 020, 081)
+    doc = real("038")
+    assert doc.kind == "interpretation"
+    assert doc.window.published.value == date(2023, 8, 15)
+    assert "国家税务总局办公厅" in doc.window.published.rule
+    # the period it explains is the announcement's, not the 解读's
+    assert doc.window.effective.value is None and doc.window.expires.value is None
+    # the same byline naming a reposting site (fixtures 057: 来源:税务之家) dates nothing
+    assert real("057").window.published.value is None

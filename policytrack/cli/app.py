@@ -73,6 +73,15 @@ JsonOpt = Annotated[
 DEFAULT_ARCHIVE = Path("archive")
 
 
+PLAIN_WIDTH = 200  # columns of output that goes to a file or a program
+
+
+def plain_stdout() -> bool:
+    """Whether stdout is not a terminal and no colour is forced: what `out()` would print
+    without colour at PLAIN_WIDTH, which a command may write without rich."""
+    return not sys.stdout.isatty() and not os.environ.get("FORCE_COLOR")
+
+
 def out() -> Console:  # rich is imported here, by the commands that print with it
     """stdout console: colour only on a terminal (or with FORCE_COLOR), never with NO_COLOR;
     no escape codes at all when colour is off."""
@@ -81,7 +90,7 @@ def out() -> Console:  # rich is imported here, by the commands that print with 
     tty = sys.stdout.isatty()
     colour = (tty or bool(os.environ.get("FORCE_COLOR"))) and not os.environ.get("NO_COLOR")
     return Console(
-        width=None if tty else 200,
+        width=None if tty else PLAIN_WIDTH,
         no_color=not colour,
         force_terminal=colour,
         color_system="standard" if colour else None,

@@ -9,12 +9,14 @@ import typer
 
 from policytrack.cli.app import (
     DEFAULT_ARCHIVE,
+    PLAIN_WIDTH,
     ArchiveOpt,
     JsonOpt,
     app,
     handles_errors,
     lazy_module,
     out,
+    plain_stdout,
     print_json,
 )
 
@@ -72,6 +74,8 @@ def diff(
             )
         sys.stdout.flush()
         sys.stdout.buffer.write(diffout.to_docx(result))
+    elif fmt == "term" and plain_stdout():
+        diffout.to_plain(result, PLAIN_WIDTH, sys.stdout)
     elif fmt == "term":
         console = out()
         diffout.to_terminal(result, console, colour=not console.no_color)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import difflib
 import html
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 from policytrack.cli.wrap import Segment, wrap
 from policytrack.commands import DiffResult
 from policytrack.diff import OP_LABELS, DocumentDiff, InlineEdit, UnitChange
 from policytrack.keychanges import KeyChange, ranked
 from policytrack.model import Document
+
+if TYPE_CHECKING:  # rich only for a terminal: piped output is written plain (~40 ms of a start)
+    from rich.console import Console
 
 DIFF_SCHEMA_VERSION = 2
 KEY_CHANGES_SHOWN = 10
@@ -110,43 +111,56 @@ def _visible(d: DocumentDiff) -> list[UnitChange]:
 
 
 def to_terminal(result: DiffResult, console: Console, colour: bool) -> None:
-    """Key changes first, then every changed unit with its redline, wrapped at the
-    console's width without cutting a number or a Latin word."""
-    d = result.diff
-    width = max(20, console.width)
+    """The terminal rendering (`terminal_lines`) through rich, at the console's width."""
+    from rich.text import Text
 
-    def say(segments: list[Segment]) -> None:
-        for line in wrap(segments, width):
-            text = Text()
-            for part, style in line:
-                text.append(part, style=style or None)
-            console.print(text, soft_wrap=True)
+    for line in terminal_lines(result, max(20, console.width), colour):
+        text = Text()
+        for part, style in line:
+            text.append(part, style=style or None)
+        console.print(text, soft_wrap=True)
+
+
+def to_plain(result: DiffResult, width: int, stream: IO[str]) -> None:
+    """The terminal rendering without colour, as it is piped to a file or a program: the
+    same lines as `to_terminal` writes with colour off, without importing rich."""
+    for line in terminal_lines(result, max(20, width), colour=False):
+        stream.write("".join(part for part, _ in line) + "\n")
+
+
+def terminal_lines(result: DiffResult, width: int, colour: bool) -> Iterator[list[Segment]]:
+    """Key changes first, then every changed unit with its redline, wrapped at `width`
+    without cutting a number or a Latin word; an empty list is a blank line."""
+    d = result.diff
+
+    def say(segments: list[Segment]) -> Iterator[list[Segment]]:
+        yield from wrap(segments, width)
 
     bold = "bold" if colour else ""
-    say([(heading(result), bold)])
-    say([(f"{d.old_title}\n→ {d.new_title}", "")])
+    yield from say([(heading(result), bold)])
+    yield from say([(f"{d.old_title}\n→ {d.new_title}", "")])
     for f, o, n in d.metadata:
-        say([(f"  {FIELD_LABELS.get(f, f)}：{o or '—'} → {n or '—'}", "")])
-    console.print("")
+        yield from say([(f"  {FIELD_LABELS.get(f, f)}：{o or '—'} → {n or '—'}", "")])
+    yield []
     if not d.substantive:
-        say([("无实质变化（繁简字形、标点全半角与空白不算变化）。", "")])
+        yield from say([("无实质变化（繁简字形、标点全半角与空白不算变化）。", "")])
         return
-    say([("主要变化", bold)])
+    yield from say([("主要变化", bold)])
     lines, more = key_lines(d)
     if not lines:
-        say([("  金额、期限、处罚、审批、部门等均无变化。", "")])
+        yield from say([("  金额、期限、处罚、审批、部门等均无变化。", "")])
     for where, summary in lines:
-        say([(f"  {where}  {summary}", "")])
+        yield from say([(f"  {where}  {summary}", "")])
     if more:
-        say([(f"  另有 {more} 项（--format json 列出全部）", "")])
-    console.print("")
-    say([(counts_line(d), bold)])
+        yield from say([(f"  另有 {more} 项（--format json 列出全部）", "")])
+    yield []
+    yield from say([(counts_line(d), bold)])
     for c in _visible(d):
-        console.print("")
-        say([(c.describe(), "bold cyan" if colour else "")])
+        yield []
+        yield from say([(c.describe(), "bold cyan" if colour else "")])
         if c.op in ("renumbered", "moved"):
             continue
-        say(_redline_segments(c.edits, colour))
+        yield from say(_redline_segments(c.edits, colour))
 
 
 def _redline_segments(edits: tuple[InlineEdit, ...], colour: bool) -> list[Segment]:

@@ -37,23 +37,29 @@ def _done(edited: commands.Edited, as_json: bool) -> None:
 @app.command()
 @handles_errors
 def link(
-    old: Annotated[str | None, typer.Argument(help="The older document (any REF).")] = None,
-    new: Annotated[str | None, typer.Argument(help="The newer document (any REF).")] = None,
+    old: Annotated[
+        str | None,
+        typer.Argument(help="The older document, or with --as copy the document kept (any REF)."),
+    ] = None,
+    new: Annotated[
+        str | None, typer.Argument(help="The newer document, or with --as copy its copy (any REF).")
+    ] = None,
     as_: Annotated[
         str,
         typer.Option(
             "--as",
             help="amends: NEW is a later version of the same instrument (OLD becomes 已被修改); "
             "replaces: NEW replaces OLD (OLD becomes 已废止); draft: NEW is the final text of "
-            "the draft OLD.",
+            "the draft OLD; copy: NEW is another copy of OLD's text (a rewritten or spun "
+            "copy): it becomes a further source of OLD and NEW's file is removed.",
         ),
     ] = "amends",
     suggest: Annotated[
         bool,
         typer.Option(
             "--suggest",
-            help="List pairs that title, issuer, dates and text suggest are versions, with a "
-            "score and the evidence; links nothing.",
+            help="List pairs that title, issuer, dates and text suggest are versions (or "
+            "copies), with a score, the evidence and the command; links nothing.",
         ),
     ] = False,
     as_of: AsOfOpt = None,
@@ -61,7 +67,8 @@ def link(
     as_json: JsonOpt = False,
 ) -> None:
     """Link two documents of one lineage (one commit, kept in NEW's overrides so it survives
-    NEW being added again), or list the suggested links with --suggest."""
+    NEW being added again), record NEW as a copy of OLD (--as copy: one document with both
+    sources), or list the suggested links with --suggest."""
     if suggest:
         if old or new:
             raise PolicytrackError(
@@ -76,6 +83,7 @@ def link(
                         "newer": s.newer.to_json(),
                         "score": s.score,
                         "evidence": list(s.evidence),
+                        "type": s.type,
                         "command": s.command,
                     }
                     for s in found
@@ -85,7 +93,8 @@ def link(
         if not found:
             print("No suggestions: every same-titled pair is linked or kept apart.")
         for s in found:
-            print(f"{s.score:.2f}  {s.older.id} → {s.newer.id}")
+            what = f"  ({s.newer.id} may be a copy)" if s.type == "copy" else ""
+            print(f"{s.score:.2f}  {s.older.id} → {s.newer.id}{what}")
             for line in s.evidence:
                 print(f"      {line}")
             print(f"      link: {s.command}")
@@ -93,7 +102,7 @@ def link(
         return
     if not old or not new:
         raise PolicytrackError(
-            "give OLD and NEW (policytrack link OLD NEW --as amends|replaces|draft), "
+            "give OLD and NEW (policytrack link OLD NEW --as amends|replaces|draft|copy), "
             "or --suggest to list candidates"
         )
     _done(commands.link(archive, old, new, as_), as_json)

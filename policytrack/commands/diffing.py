@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policytrack.docfile import parse, serialise
+from policytrack.docfile import serialise
 from policytrack.errors import NotFound
 from policytrack.model import Document
 from policytrack.safeio import read_limited
 from policytrack.supersession import predecessor_of
 
-from .loading import Loaded, load, resolve
+from .loading import Loaded, load, read_document, resolve
 
 if TYPE_CHECKING:  # imported where used: a command loads only what it needs (startup time)
     from policytrack.diff import DocumentDiff
@@ -49,8 +49,8 @@ def _load_side(loaded: Loaded, ref: str) -> tuple[Document, str, str]:
             f"{loaded.graph.label(doc_id)} is known only as a reference; its text is not in the archive, "
             "so there is nothing to diff; add it with 'policytrack add'"
         )
-    text = loaded.archive.doc_path(doc_id).read_text(encoding="utf-8")
-    return parse(text, f"{doc_id}.md"), text, loaded.archive.relpath(f"{doc_id}.md")
+    doc, text = read_document(loaded, doc_id)
+    return doc, text, loaded.archive.relpath(f"{doc_id}.md")
 
 
 def diff(

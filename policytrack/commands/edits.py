@@ -57,18 +57,44 @@ def archived(loaded: Loaded, ref: str) -> Document:
 
 def link(archive_path: Path, old_ref: str, new_ref: str, as_: str) -> Edited:
     """Record that NEW amends, replaces or is the final text (draft) of OLD: one commit;
-    kept in NEW's overrides so it survives NEW being added again."""
+    kept in NEW's overrides so it survives NEW being added again. `copy`: NEW's text is
+    another source of OLD (`curate.copy_into`)."""
     from policytrack import curate
 
     loaded = load(archive_path)
     old, new = archived(loaded, old_ref), archived(loaded, new_ref)
     later = lineage(loaded, old.id)
+    if as_ == "copy":
+        return _copy(loaded, old, new, later)
     if new.id in later and later.index(new.id) < later.index(old.id):
         raise PolicytrackError(
             f"{new.id} is already an earlier version of {old.id}; linking it as the later one "
             f"would make a cycle. Remove the old link first: 'policytrack unlink {new.id} {old.id}'"
         )
     return _edit(loaded.archive, curate.link(old, new, as_, later), [new.id])
+
+
+def _copy(loaded: Loaded, old: Document, new: Document, later: list[str]) -> Edited:
+    """NEW folded into OLD as another source; refused while anything names NEW by id."""
+    from policytrack import curate
+
+    if new.id != old.id and new.id in later:
+        raise PolicytrackError(
+            f"{old.id} and {new.id} are linked as versions of one lineage; remove the link "
+            f"first ('policytrack unlink {old.id} {new.id}'), then link the copy"
+        )
+    pointing = sorted(
+        d.id
+        for d in loaded.docs.values()
+        if d.id != new.id and any(r.target_id == new.id for r in d.relations)
+    )
+    if pointing:
+        raise PolicytrackError(
+            f"{', '.join(pointing)} link to {new.id} by id; unlink them first "
+            f"('policytrack unlink {new.id} {pointing[0]}'), then link the copy"
+        )
+    edit = curate.copy_into(old, new, new.body, old.body)
+    return _edit(loaded.archive, edit, [old.id, new.id])
 
 
 def unlink(archive_path: Path, a_ref: str, b_ref: str) -> Edited:

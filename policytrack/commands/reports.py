@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from policytrack.archive import Archive, Commit
-from policytrack.docfile import parse
 from policytrack.errors import PolicytrackError
 from policytrack.index import Index
 from policytrack.model import Document, MeasureDeadline
@@ -22,7 +21,7 @@ from policytrack.temporal import (
     status_of,
 )
 
-from .loading import Loaded, lineage, load, open_archive, resolve, without_gc
+from .loading import Loaded, lineage, load, open_archive, read_document, resolve, without_gc
 from .rows import DocumentRow, row_for
 
 
@@ -128,8 +127,8 @@ def show(archive_path: Path, ref: str, as_of: date) -> Shown:
     st = status_of(doc_id, loaded.graph, as_of)
     if doc_id not in loaded.docs:
         return Shown(None, row, st, "")
-    text = loaded.archive.doc_path(doc_id).read_text(encoding="utf-8")
-    return Shown(parse(text, f"{doc_id}.md"), row, st, text)
+    document, text = read_document(loaded, doc_id)
+    return Shown(document, row, st, text)
 
 
 @dataclass(frozen=True)

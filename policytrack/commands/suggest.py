@@ -21,10 +21,11 @@ class Suggested:
     newer: DocumentRow
     score: float
     evidence: tuple[str, ...]
+    type: str = "amends"  # amends, or copy: `newer` may be a copy of `older` (kept)
 
     @property
     def command(self) -> str:
-        return f"policytrack link {self.older.id} {self.newer.id} --as amends"
+        return f"policytrack link {self.older.id} {self.newer.id} --as {self.type}"
 
 
 SUGGEST_GROUP = 40  # same-titled documents compared pairwise; a bigger group is boilerplate
@@ -32,7 +33,8 @@ SUGGEST_GROUP = 40  # same-titled documents compared pairwise; a bigger group is
 
 def suggestions(archive_path: Path, as_of: date) -> list[Suggested]:
     """Pairs of archived documents that title, issuer, place, dates and text suggest are
-    versions of one instrument, not linked and not kept apart: never linked silently."""
+    versions of one instrument (or, when one states no date, number or history, copies of
+    one text), not linked and not kept apart: never linked silently."""
     return suggestions_in(load(archive_path), as_of)
 
 
@@ -65,6 +67,7 @@ def suggestions_in(loaded: Loaded, as_of: date) -> list[Suggested]:
                             row_for(s.newer, loaded, as_of),
                             s.score,
                             s.evidence,
+                            s.type,
                         )
                     )
     out.sort(key=lambda s: (-s.score, s.older.id, s.newer.id))

@@ -9,12 +9,23 @@ written here: `commands.add` commits the plan, and `--dry-run` prints the very s
 
 `link`, `unlink` and `set` (`edits`) change one document's front matter without its source
 file; what they change is kept in `overrides`, so it survives the document being added
-again.
+again; `link --as copy` makes one document another source of another.
 """
 
 from __future__ import annotations
 
-from .edits import LINK_AS, Edit, link, set_fields, unlink
+from .edits import LINK_AS, LINK_KINDS, Edit, copy_into, link, set_fields, unlink
 from .placing import AddResult, Input, plan_add
 
-__all__ = ["LINK_AS", "AddResult", "Edit", "Input", "link", "plan_add", "set_fields", "unlink"]
+__all__ = [
+    "LINK_AS",
+    "LINK_KINDS",
+    "AddResult",
+    "Edit",
+    "Input",
+    "copy_into",
+    "link",
+    "plan_add",
+    "set_fields",
+    "unlink",
+]

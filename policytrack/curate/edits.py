@@ -1,6 +1,7 @@
 """The edits that need no source file: `link`, `unlink` and `set` change one document's
 front matter; what they change is kept in `overrides`, so it survives the document being
-added again."""
+added again. `link --as copy` folds one document into another as a further *source* of it
+(`copy_into`): the sources list is what a text added again is recognised by."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from dataclasses import dataclass
 from policytrack.docfile import serialise
 from policytrack.errors import PolicytrackError
 from policytrack.ingest import apply_overrides
-from policytrack.model import LINEAGE_TYPES, Document, Relation
-from policytrack.versions import is_user_link
+from policytrack.model import LINEAGE_TYPES, Document, Relation, instrument_key
+from policytrack.versions import Profile, is_user_link, same_source, versions_differ
+
+from .merging import number_from
 
 LINK_AS = {"amends": "amends", "replaces": "supersedes", "draft": "draft"}
+LINK_KINDS = (*LINK_AS, "copy")  # `link --as`: the lineage links, and copy (not a relation)
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ def link(old: Document, new: Document, as_: str, lineage_of_old: Iterable[str]) 
     """`new` is a later version (amends), the replacement (replaces) or the final text
     (draft) of `old`: recorded in new's overrides, one commit."""
     if as_ not in LINK_AS:
-        raise PolicytrackError(f"--as {as_!r} is not a link; use amends, replaces or draft")
+        raise PolicytrackError(f"--as {as_!r} is not a link; use amends, replaces, draft or copy")
     if old.id == new.id:
         raise PolicytrackError(f"{old.id} cannot be linked to itself; give two documents")
     if new.id in set(lineage_of_old) and _is_ancestor(new, old.id):
@@ -69,6 +73,61 @@ def link(old: Document, new: Document, as_: str, lineage_of_old: Iterable[str]) 
         doc,
         "link",
         f"linked: {new.id} {label} {old.id}",
+    )
+
+
+def copy_into(old: Document, new: Document, new_body: str, old_body: str) -> Edit:
+    """`new` is another copy of `old`'s text (a spun or rewritten copy the measures do not
+    find, `versions` module): its sources join `old`'s, `old`'s text stays canonical and
+    `new`'s file goes, in one commit. Added again, `new`'s file is found as a source of
+    `old` (`add` says "already a source of …"). Refused when the two texts state that
+    they are different documents or versions (numbers, dates, draft and final)."""
+    if old.id == new.id:
+        raise PolicytrackError(f"{old.id} cannot be a copy of itself; give two documents")
+    a, b = Profile(new, new_body), Profile(old, old_body)
+    if a.number_key and b.number_key and a.number_key != b.number_key:
+        raise PolicytrackError(
+            f"{new.id} and {old.id} state different doc numbers ({new.doc_number} / "
+            f"{old.doc_number}): they are two documents, not copies; link versions with "
+            f"'policytrack link {old.id} {new.id} --as amends'"
+        )
+    if (new.kind == "draft") != (old.kind == "draft"):
+        raise PolicytrackError(
+            f"one of {old.id} and {new.id} is a draft and the other is not: not copies; link "
+            f"a draft to its final text with 'policytrack link DRAFT FINAL --as draft'"
+        )
+    if versions_differ(a, b):
+        raise PolicytrackError(
+            f"{new.id} and {old.id} state different dates or revision histories: they are "
+            f"different versions, not copies; link them with 'policytrack link OLDER NEWER "
+            f"--as amends', or correct a wrong date with 'policytrack set'"
+        )
+    if new.overrides:
+        names = ", ".join(k for k, _ in new.overrides)
+        raise PolicytrackError(
+            f"{new.id} has values set by the user ({names}); set them on {old.id} with "
+            f"'policytrack set {old.id} FIELD=VALUE', then remove them from {new.id} "
+            f"('policytrack set {new.id} FIELD=') and link again"
+        )
+    sources = list(old.sources)
+    known = [old.source, *old.sources]
+    for src in (new.source, *new.sources):
+        if not any((src.sha256 and src.sha256 == k.sha256) or same_source(src, k) for k in known):
+            sources.append(src)
+            known.append(src)
+    doc = number_from(old.with_(sources=tuple(sources)), new)
+    if new.title and instrument_key(new.title) != instrument_key(old.title):
+        # the copy's own (rewritten) title names the document too, and finds it when the
+        # copy is added again: kept in the overrides, as `set aliases=…` would
+        have = dict(old.overrides).get("aliases", ",".join(old.aliases))
+        doc = apply_overrides(doc, {"aliases": _add_to(have, new.title)})
+    return Edit(
+        {f"{doc.id}.md": serialise(doc), f"{new.id}.md": None},
+        f"link: {new.id} is a copy of {old.id}",
+        doc,
+        "link",
+        f"linked: {new.id} is a copy of {old.id}; its text is recorded as another source of "
+        f"{old.id} ({len(doc.sources) + 1} sources), and {new.id}.md is removed",
     )
 
 

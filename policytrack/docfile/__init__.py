@@ -14,9 +14,7 @@ import json
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from policytrack.docfile.body import (
     LABELS,
@@ -32,6 +30,7 @@ from policytrack.docfile.body import (
 from policytrack.docfile.frontmatter import document_from_front_matter
 from policytrack.docfile.validate import SOURCE_KEYS, check_front_matter, impossible_date
 from policytrack.errors import FormatError, ValidationErrors
+from policytrack.lazyre import lazy_module
 from policytrack.model import (
     UNKNOWN,
     DatedFact,
@@ -71,17 +70,35 @@ def _scalar(value: Any) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-# libyaml's C parser when PyYAML was built with it (the wheels are): front matter parsing
-# was 60% of a site build with the pure-Python one
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# PyYAML is imported on the first read, not with this package: a command that reads only
+# the index (`status`, `list`) never parses YAML, and importing it (its scanner's and
+# resolver's patterns compiled) took ~25 ms of every start
+if TYPE_CHECKING:
+    import yaml
+else:
+    yaml = lazy_module("yaml")
+
+
+@lru_cache(maxsize=1)
+def _loader() -> type[yaml.SafeLoader]:
+    # libyaml's C parser when PyYAML was built with it (the wheels are): front matter
+    # parsing was 60% of a site build with the pure-Python one
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _load_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_LOADER)  # a safe loader: plain data only
+    return yaml.load(text, Loader=_loader())  # a safe loader: plain data only
 
 
 @lru_cache(maxsize=4096)
 def _plain_reads_back(s: str) -> bool:
+    """Whether YAML reads the plain scalar back as this string. Every implicit type YAML
+    resolves (null, bool, int, float, timestamp, merge, value) starts with an ASCII
+    character, and a printable string holds no character YAML reads as a line break or
+    rejects: one that starts with a Chinese character is read back as written, without
+    parsing it (a quarter of writing a canonical file, most of its values being Chinese)."""
+    if s[0] > "\u3000" and s.isprintable():
+        return True
     try:
         return bool(_load_yaml(s) == s)
     except (yaml.YAMLError, ValueError):  # 0000-00-00 looks like a date YAML cannot build

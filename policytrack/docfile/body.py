@@ -297,7 +297,8 @@ def escape_text(text: str) -> str:
     new block, a heading or a list, so line breaks become spaces."""
     if "\n" in text or "\r" in text:
         text = _LINE_BREAKS.sub(" ", text).strip()
-    text = _ESCAPE_INLINE.sub(r"\\\1", text)
+    if _ESCAPE_INLINE.search(text):  # rare in Chinese text; a sub with a template is not
+        text = _ESCAPE_INLINE.sub(r"\\\1", text)
     m = _LINE_START.match(text)
     if m:
         token = m.group(1)

@@ -201,7 +201,9 @@ def canonical_doc_numbers(line: str) -> str:
 def clean(text: str) -> Cleaned:
     """Normalise raw text into lines and strip page noise and personal contact details.
     Label blocks (索引号 | 发文字号 …) and posting stamps are read into `labels` and
-    `stamps` and leave the text; everything removed is listed in `stripped`."""
+    `stamps` and leave the text; everything removed is listed in `stripped`, in the order
+    of the phases: script and glosses, markup, lines, page chrome, labels and stamps,
+    personal details."""
     text = strip_invisible(text.replace("\r\n", "\n").replace("\r", "\n"))
     glosses = PINYIN_GLOSS_RE.findall(text)
     if glosses:
@@ -220,6 +222,22 @@ def clean(text: str) -> Cleaned:
         text = _TAG.sub("\n", text)
         text = _STYLE_DEBRIS.sub("", text)
         out.stripped.append(("HTML markup in the text", "tags and style attributes"))
+    candidates = _without_chrome(_page_lines(text, out), out)
+    out.labels = read_labels(candidates)
+    kept = _without_labels_and_stamps(candidates, out)
+    source_pair = out.labels.first("source")
+    if source_pair:
+        out.publisher = source_pair.value.split()[0] if source_pair.value else ""
+    published = out.labels.first("published") or out.labels.first("posted")
+    if published:
+        out.published_line = published.line
+    out.lines.extend(_text_lines(kept, out))
+    return out
+
+
+def _page_lines(text: str, out: Cleaned) -> list[str]:
+    """The text's lines: chunks joined, width folded, '?' runs removed, flattened lines
+    re-segmented, signatures unglued, doubled headings read once."""
     raw_lines: list[str] = []
     for raw in _join_chunks(text.split("\n"), out):
         line = re.sub(r"[ \t]+", " ", _fold_width(raw)).strip()
@@ -229,6 +247,11 @@ def clean(text: str) -> Cleaned:
             line = fixed
         for part in _resegment(line) if line else []:
             raw_lines.extend(_undouble(p) for p in _unglue_signature(part))
+    return raw_lines
+
+
+def _without_chrome(raw_lines: list[str], out: Cleaned) -> list[str]:
+    """The lines without page chrome: navigation and furniture lines, lists of dates."""
     candidates: list[str] = []
     for k, line in enumerate(raw_lines):
         near_source = any(
@@ -251,7 +274,12 @@ def clean(text: str) -> Cleaned:
             out.stripped.append(("page chrome", line))
             continue
         candidates.append(line)
-    out.labels = read_labels(candidates)
+    return candidates
+
+
+def _without_labels_and_stamps(candidates: list[str], out: Cleaned) -> list[str]:
+    """The lines without the label block (read into out.labels) and posting stamps (kept
+    in out.stamps with the 来源 printed on or beside them)."""
     kept: list[str] = []
     for i, line in enumerate(candidates):
         if i in out.labels.used:
@@ -271,12 +299,13 @@ def clean(text: str) -> Cleaned:
             out.stripped.append(("posting time stamp (kept as evidence)", line))
             continue
         kept.append(line)
-    source_pair = out.labels.first("source")
-    if source_pair:
-        out.publisher = source_pair.value.split()[0] if source_pair.value else ""
-    published = out.labels.first("published") or out.labels.first("posted")
-    if published:
-        out.published_line = published.line
+    return kept
+
+
+def _text_lines(kept: list[str], out: Cleaned) -> list[str]:
+    """The document's lines: personal contact details masked or dropped, lead markers
+    removed, punctuation and doc numbers in their canonical forms."""
+    lines: list[str] = []
     for line in kept:
         if privacy.has_personal(line):  # what is masked: see privacy
             if privacy.is_contact_line(line):
@@ -288,6 +317,5 @@ def clean(text: str) -> Cleaned:
         if m:
             out.stripped.append(("lead marker", m.group(0).strip()))
             line = line[m.end() :]
-        line = canonical_doc_numbers(full_width_punctuation(line))
-        out.lines.append(line)
-    return out
+        lines.append(canonical_doc_numbers(full_width_punctuation(line)))
+    return lines

@@ -264,93 +264,115 @@ def _bulk_repeal(ex: Extracted, paragraphs: list[str]) -> Relation | None:
 
 
 def find_relations(ex: Extracted, paragraphs: list[str]) -> None:
-    from .header import squash
-
-    own = {ex.title, *ex.own_titles}
-    own_keys = {squash(t) for t in own if t}
-    own_number = ex.doc_number
-    seen: set[tuple[str, str | None, str | None]] = set()
+    """The documents the text relates to, sentence by sentence: those a repeal clause
+    governs are superseded, the others cited (mentioned, in a news item or 解读); then a
+    repeal stated only as a count, and the policy a 解读's title names (interprets)."""
     # an interpretation (解读) interprets the policy its title names
     subject_m = _TITLE_REF.search(ex.title) if ex.kind == "interpretation" else None
-    subject = subject_m.group(1) if subject_m else None
-
-    news = ex.kind in ("news", "interpretation")
-
-    def add(rel: Relation) -> None:
-        if rel.title and (len(rel.title) <= 3 or rel.title in _GENERIC_TITLES):
-            return  # 《办法》: the text's own short name for a document it already named
-        if subject and rel.title == subject:
-            rel = Relation("interprets", rel.doc_number, rel.title, rel.evidence)
-        key = (rel.type, rel.doc_number, rel.title)
-        self_ref = (rel.doc_number and rel.doc_number == own_number) or (
-            rel.title and squash(rel.title) in own_keys and not rel.doc_number
-        )
-        if self_ref and not (news and rel.type == "mentions"):
-            return  # a report does mention the document whose title it carries
-        if key not in seen and not any(k[1] == rel.doc_number and rel.doc_number for k in seen):
-            seen.add(key)
-            ex.relations.append(rel)
-
+    found = _Found(ex, subject_m.group(1) if subject_m else None)
     for para in paragraphs:
         if "《" not in para and "号" not in para:
             continue  # no title and no number: nothing to relate (most of a law's articles)
         may_repeal = ex.kind != "interpretation" and bool(_REPEAL.search(para))
         for sent in sentences(para):
-            scope = repeal_scope(sent) if may_repeal else []
-
-            def repealed(at: int) -> bool:
-                return any(a <= at < b for a, b in scope)  # noqa: B023
-
-            titled: set[str] = set()
-            for m in _TITLE_REF.finditer(sent):
-                repeal = repealed(m.start())
-                title, number = m.group(1), m.group(2)
-                parsed = DocNumber.try_parse(number) if number else None
-                if parsed:
-                    titled.add(str(parsed))
-                alias_m = _ALIAS.match(sent[m.end() :])
-                if news and not repeal:
-                    add(Relation("mentions", str(parsed) if parsed else None, title, sent))
-                    if alias_m:
-                        alias = alias_m.group(1) or alias_m.group(2)
-                        ex.relations[-1:] = [
-                            r
-                            if r.title != title
-                            else Relation(
-                                r.type, r.doc_number, r.title, r.evidence, None, None, (), alias
-                            )
-                            for r in ex.relations[-1:]
-                        ]
-                else:
-                    # "根据《关于修改…的决定》修正的《X》同时废止": the amending decision is
-                    # cited, only X is repealed
-                    amending = bool(_AMENDED_BY.match(sent[m.end() :]))
-                    add(
-                        Relation(
-                            "supersedes" if repeal and not amending else "cites",
-                            str(parsed) if parsed else None,
-                            title,
-                            sent,
-                        )
-                    )
-            for m in DOC_NUMBER_IN_TEXT.finditer(sent):
-                repeal = repealed(m.start())
-                parsed = DocNumber.try_parse(m.group(0))
-                if parsed and str(parsed) not in titled:
-                    add(
-                        Relation(
-                            "supersedes" if repeal else ("mentions" if news else "cites"),
-                            str(parsed),
-                            None,
-                            sent,
-                        )
-                    )
+            _sentence_relations(sent, repeal_scope(sent) if may_repeal else [], found)
     if not ex.related_supersedes():
         bulk = _bulk_repeal(ex, paragraphs)
         if bulk is not None:
             ex.relations.append(bulk)
-    if subject and not any(r.type == "interprets" for r in ex.relations):
-        ex.relations.insert(0, Relation("interprets", None, subject, ex.title_evidence))
+    if found.subject and not any(r.type == "interprets" for r in ex.relations):
+        ex.relations.insert(0, Relation("interprets", None, found.subject, ex.title_evidence))
+
+
+@dataclass
+class _Found:
+    """The relations of one document as they are found: the text's short names, references
+    to itself and repeats left out; the policy a 解读 names becomes `interprets`."""
+
+    ex: Extracted
+    subject: str | None
+    seen: set[tuple[str, str | None, str | None]] = field(default_factory=set)
+    own_keys: set[str] = field(init=False)  # its own titles, squashed
+    news: bool = field(init=False)  # a news item or 解读: what it names is mentioned
+
+    def __post_init__(self) -> None:
+        from .header import squash
+
+        self.own_keys = {squash(t) for t in {self.ex.title, *self.ex.own_titles} if t}
+        self.news = self.ex.kind in ("news", "interpretation")
+
+    def add(self, rel: Relation) -> None:
+        from .header import squash
+
+        if rel.title and (len(rel.title) <= 3 or rel.title in _GENERIC_TITLES):
+            return  # 《办法》: the text's own short name for a document it already named
+        if self.subject and rel.title == self.subject:
+            rel = Relation("interprets", rel.doc_number, rel.title, rel.evidence)
+        key = (rel.type, rel.doc_number, rel.title)
+        self_ref = (rel.doc_number and rel.doc_number == self.ex.doc_number) or (
+            rel.title and squash(rel.title) in self.own_keys and not rel.doc_number
+        )
+        if self_ref and not (self.news and rel.type == "mentions"):
+            return  # a report does mention the document whose title it carries
+        if key not in self.seen and not any(
+            k[1] == rel.doc_number and rel.doc_number for k in self.seen
+        ):
+            self.seen.add(key)
+            self.ex.relations.append(rel)
+
+    def name_last(self, title: str, alias: str) -> None:
+        """The short name (以下简称《…》) a report gives the document it just mentioned."""
+        self.ex.relations[-1:] = [
+            r
+            if r.title != title
+            else Relation(r.type, r.doc_number, r.title, r.evidence, None, None, (), alias)
+            for r in self.ex.relations[-1:]
+        ]
+
+
+def _sentence_relations(sent: str, scope: list[tuple[int, int]], found: _Found) -> None:
+    """The titles (《…》 with or without a number) and bare numbers one sentence names; those
+    inside its repeal clause's scope are superseded."""
+
+    def repealed(at: int) -> bool:
+        return any(a <= at < b for a, b in scope)
+
+    titled: set[str] = set()
+    for m in _TITLE_REF.finditer(sent):
+        repeal = repealed(m.start())
+        title, number = m.group(1), m.group(2)
+        parsed = DocNumber.try_parse(number) if number else None
+        if parsed:
+            titled.add(str(parsed))
+        alias_m = _ALIAS.match(sent[m.end() :])
+        if found.news and not repeal:
+            found.add(Relation("mentions", str(parsed) if parsed else None, title, sent))
+            if alias_m:
+                found.name_last(title, alias_m.group(1) or alias_m.group(2))
+        else:
+            # "根据《关于修改…的决定》修正的《X》同时废止": the amending decision is
+            # cited, only X is repealed
+            amending = bool(_AMENDED_BY.match(sent[m.end() :]))
+            found.add(
+                Relation(
+                    "supersedes" if repeal and not amending else "cites",
+                    str(parsed) if parsed else None,
+                    title,
+                    sent,
+                )
+            )
+    for m in DOC_NUMBER_IN_TEXT.finditer(sent):
+        repeal = repealed(m.start())
+        parsed = DocNumber.try_parse(m.group(0))
+        if parsed and str(parsed) not in titled:
+            found.add(
+                Relation(
+                    "supersedes" if repeal else ("mentions" if found.news else "cites"),
+                    str(parsed),
+                    None,
+                    sent,
+                )
+            )
 
 
 # --- structure ---------------------------------------------------------------------------

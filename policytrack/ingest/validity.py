@@ -1,4 +1,5 @@
-"""The validity window: 发布/公布, 施行, 有效期至 — each from the sentence that states it.
+"""The validity window: 施行 and 有效期至 — each from the sentence that states it (发布/公布,
+read first, is in `published`).
 
 A date belongs to this document only when the sentence is about this document: its
 subject is 本办法 / 该《办法》 / the document's own title, or it is the promulgation
@@ -12,26 +13,24 @@ wins and a warning names both.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 
 from policytrack.docfile import match_label
 from policytrack.model import DatedFact
 
-from .clean import Stamp
 from .dates import (
     DATE,
-    DATE_RE,
-    ISO_DATE_RE,
     add_months,
     add_years,
-    first_date,
     sentences,
     to_date,
 )
 from .extract import Extracted, note_conflict
-from .header import ORG_RE, squash
+from .header import squash
 from .labels import LabelBlock
+from .published import _GENERIC, _label_date, read_published
+from .published import PageEvidence as PageEvidence  # ingest() builds it from here
 
 _ACT = r"(?:施行|实施|执行|生效)"
 _PUB = r"(公布|发布|印发|颁布|公告|下发|发文|发出)"
@@ -96,20 +95,6 @@ _PERIOD_SUBJECT = re.compile(r"^\s*(?:有效期|执行期限|实施期限|执行
 _PROMULGATION = re.compile(
     r"现予(?:公布|发布|印发)|现(?:公布|发布)|予以公布|印发给你们|印发你们|现印发"
 )
-_GENERIC = {
-    "办法",
-    "通知",
-    "公告",
-    "通告",
-    "决定",
-    "意见",
-    "规定",
-    "细则",
-    "方案",
-    "措施",
-    "条例",
-    "规则",
-}
 
 
 def _subject(sentence: str, at: int, own: set[str], clause: str = "", kind: str = "") -> str:
@@ -213,200 +198,6 @@ def _numeral(text: str) -> int:
 
 def _year_end(year: str | None) -> date | None:
     return date(int(year), 12, 31) if year else None
-
-
-@dataclass
-class PageEvidence:
-    """What the page around the text says: its label block and posting stamps."""
-
-    labels: LabelBlock = field(default_factory=lambda: LabelBlock([], set()))
-    stamps: list[Stamp] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)  # the document's clean lines, header included
-
-
-_MEDIA = re.compile(
-    r"报|网易|新浪|搜狐|腾讯|头条|客户端|资料网|法律网|税屋|企业减负|数据中心|法宝|百科|文库|论坛|"
-    r"新闻|财经|日报|晚报|周刊|杂志|期刊|公众号|微信|电视|广播"
-)
-
-
-def _official_source(name: str) -> bool:
-    """来源 naming a government organ or its site (广州市人民政府办公厅, 四川省人民政府网)."""
-    name = name.strip()
-    if not name or _MEDIA.search(name):
-        return False
-    return bool(ORG_RE.match(name) or re.search(r"政府|政务|门户网站|人大|政协", name))
-
-
-def _label_date(labels: LabelBlock, fld: str) -> tuple[date, str, str] | None:
-    pair = labels.first(fld)
-    if pair is None:
-        return None
-    day = first_date(pair.value)
-    return (day, pair.line, pair.label) if day else None
-
-
-def _open_government(labels: LabelBlock) -> bool:
-    """A 信息公开 table: several labels among 索引号, 发文字号, 发文机关, 成文日期 …"""
-    kinds = {p.field for p in labels.pairs}
-    return (
-        "index" in kinds
-        or len(kinds & {"doc_number", "issuer", "publisher", "issued", "title"}) >= 2
-    )
-
-
-# --- 发布/公布 ---------------------------------------------------------------------------------
-
-_HISTORY_PUB = re.compile(
-    rf"{DATE}\s*[^，。；（(）)]{{0,30}}?(?:令第?\s*\d+\s*号|第\s*\d+\s*号令)\s*(?:公布|发布)"
-)
-_RELEASED_BY = re.compile(rf"{DATE}\s*[^，。；（(）)\d]{{2,60}}?发布[）)]")
-# （国家互联网信息办公室于二零二三年二月二十二日公布，自二零二三年六月一日起施行。）
-_ORGAN_PUBLISHED = re.compile(rf"^[（(]\s*[^，。；（(]{{2,40}}?于\s*{DATE}\s*(?:公布|发布)")
-_SIGNED_AND_PUBLISHED = re.compile(rf"{DATE}[，,]?[^。]{{0,24}}签署[^。]{{0,30}}[，,]\s*公布")
-
-
-def read_published(ex: Extracted, paragraphs: list[str], page: PageEvidence) -> None:
-    """公布/发布: the promulgation statement first (an order or announcement that says
-    现予公布 and is dated, a history note …令第N号公布), then an official page's
-    发布日期 label or posting stamp; a reposting site's clock never counts."""
-    head = page.lines[:14] + paragraphs[:6]
-    text = "\n".join(head)
-    consultation = ex.kind == "draft" or bool(
-        re.search(
-            r"征求.{0,20}意见|意见征集|草案|征求意见稿", " ".join([*ex.own_titles, *head[:3]])
-        )
-    )
-    promulgating = next(
-        (
-            s
-            for line in head
-            for s in sentences(line)
-            if re.search(r"现予?(?:公布|发布)|予以公布", s)
-        ),
-        None,
-    )
-    # an order, announcement or decision that says 现予公布 and is dated: published that
-    # day (a covering 通知 that 现予发布 a policy is not a promulgation of itself)
-    promulgation_doc = bool(
-        re.search(r"(?:令|公告|通告)\s*$", "\n".join(ex.own_titles[-1:]))
-        or re.search(
-            r"特此公告|特此通告|令\s*\n\s*第\s*\d+\s*号|(?:总\s*理|部\s*长|省\s*长|市\s*长|局\s*长|主\s*任)\s*[\u4e00-\u9fff]{0,4}\s*\n",
-            text,
-        )
-        or (ex.doc_number and re.search(r"令第|公告|通告", ex.doc_number))
-    )
-    if (
-        promulgating
-        and promulgation_doc
-        and not consultation
-        and ex.issued.value
-        and ex.issued.basis == "stated"
-    ):
-        ex.published = DatedFact(
-            ex.issued.value,
-            "stated",
-            f"{promulgating} … {ex.issued.evidence}",
-            "the order/announcement says 现予公布 and is dated",
-        )
-        return
-    for line in head:
-        for regex, rule in (
-            (_HISTORY_PUB, "promulgation note (…令第N号公布)"),
-            (_RELEASED_BY, "promulgation note (…发布)"),
-            (_ORGAN_PUBLISHED, "promulgation note (…于…公布)"),
-            (_SIGNED_AND_PUBLISHED, "the order was signed and promulgated that day"),
-        ):
-            m = regex.search(line)
-            if m:
-                day = to_date(*m.groups()[:3])
-                if day:
-                    ex.published = DatedFact(day, "stated", line, rule)
-                    return
-    released = _news_release(ex, head, page)
-    if released:
-        ex.published = released
-        return
-    label = _label_date(page.labels, "published")
-    pub_pair = page.labels.first("published")
-    source = page.labels.first("source")
-    # the 来源 must be printed beside the date: a footer's 来源 says where the text came
-    # from, not who posted this page
-    beside = bool(
-        source
-        and pub_pair
-        and (source.index < 0 or pub_pair.index < 0 or abs(source.index - pub_pair.index) <= 2)
-    )
-    official = _open_government(page.labels) or bool(
-        source and beside and _official_source(source.value)
-    )
-    if label and official:
-        ex.published = DatedFact(
-            label[0], "stated", label[1], f"page label {label[2]} (official page)"
-        )
-        return
-    for stamp in page.stamps:
-        if _official_source(stamp.source):
-            day = first_date(stamp.line)
-            if day:
-                ex.published = DatedFact(day, "stated", stamp.line, f"posted by {stamp.source}")
-                return
-    posted = page.labels.first("posted")
-    if posted and source and _official_source(source.value) and source.line == posted.line:
-        day = first_date(posted.value)
-        if day:
-            ex.published = DatedFact(day, "stated", posted.line, f"posted by {source.value}")
-
-
-# a news item's dateline (北京6月17日电) and its 今天/昨天: 《办法》将于今天在…平台公布
-_DATELINE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*电")
-_RELATIVE_RELEASE = re.compile(
-    r"(今天|今日|昨天|昨日)[^。；！？]{0,40}?(?:公布|发布(?![会稿])|印发|出台)"
-)
-
-
-def _news_release(ex: Extracted, head: list[str], page: PageEvidence) -> DatedFact | None:
-    """The day a news report says the document was released 今天 (or 昨天), from the
-    report's dateline. The dateline gives month and day only: the year comes from a full
-    date on the page with the same month and day (the report's own time stamp), and only
-    when exactly one year fits. The released document must be named in the sentence
-    (its title, or 《办法》-style short name), before the verb."""
-    found = next((m for line in head if (m := _DATELINE.search(line))), None)
-    if found is None:
-        return None
-    month, day = int(found.group(1)), int(found.group(2))
-    texts = [*page.lines, *(s.line for s in page.stamps), *(p.value for p in page.labels.pairs)]
-    years = {
-        d.year
-        for t in texts
-        for m in (*DATE_RE.finditer(t), *ISO_DATE_RE.finditer(t))
-        if (d := to_date(*m.groups())) and (d.month, d.day) == (month, day)
-    }
-    if len(years) != 1:
-        return None
-    own = {squash(t) for t in ex.own_titles if t}
-    for line in head:
-        for s in sentences(line):
-            m = next(
-                (
-                    m
-                    for m in _RELATIVE_RELEASE.finditer(s)
-                    if any(
-                        squash(b) in own or b in _GENERIC
-                        for b in re.findall(r"《([^《》]+)》", s[: m.end()])
-                    )
-                ),
-                None,
-            )
-            if not m:
-                continue
-            when = date(years.pop(), month, day)
-            if m.group(1).startswith("昨"):
-                when -= timedelta(days=1)
-            return DatedFact(
-                when, "stated", s, f"news report: {m.group(1)} = the dateline {found.group(0)}"
-            )
-    return None
 
 
 # --- 施行 and 有效期至 -------------------------------------------------------------------------------
