@@ -403,8 +403,8 @@ class _SiteBuild:
             shows.add(cur)
         commits = history.get(f"{doc_id}.md", [])
         page = DocumentPage(
-            # the worker that renders the page parses the whole document; until then
-            # only its identity is kept, so a full build's metadata can be freed
+            # the worker that renders the page reads the whole document (site.sources);
+            # until then only its identity is kept, so a full build's metadata can be freed
             doc=Document(d.id, d.title, d.kind),
             link=link(doc_id),
             status=status_of(doc_id, g, as_of),
