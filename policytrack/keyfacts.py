@@ -526,6 +526,7 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
             out.append(UnitFact("actor", a, b, _sentence_with(new, b), _full(o, a), _full(n, b)))
             renamed_o.add(a)
             renamed_n.add(b)
+    out += _renamed_unpaired(old, new, o, n, renamed_o, renamed_n)
     for stem in dict.fromkeys(so):
         if stem not in sn and stem not in renamed_o:
             sentence = _sentence_with(old, stem)
@@ -541,11 +542,74 @@ def actor_facts(old: str, new: str) -> list[UnitFact]:
     lv_n = {(lv, stem) for lv, stem, _ in n if lv}
     changed = set()
     for lv, stem in sorted(lv_o - lv_n):
-        others = sorted(lv2 for lv2, s2 in lv_n - lv_o if s2 == stem)
+        # 地方 says which government, not which level: 县级以上 → 县级以上地方 is the same level
+        others = sorted(
+            lv2
+            for lv2, s2 in lv_n - lv_o
+            if s2 == stem and lv2.replace("地方", "") != lv.replace("地方", "")
+        )
         if len(others) == 1 and (lv, others[0]) not in changed:
             changed.add((lv, others[0]))
             out.append(UnitFact("actor", lv, others[0], _sentence_with(new, others[0] + stem)))
     return _unique(out)
+
+
+def _renamed_unpaired(
+    old: str,
+    new: str,
+    o: list[tuple[str, str, str]],
+    n: list[tuple[str, str, str]],
+    renamed_o: set[str],
+    renamed_n: set[str],
+) -> list[UnitFact]:
+    """Renames the in-place pairing missed (it pairs names only in blocks of equal length):
+    a name gone and a name come at the same level before the same kind of organ, one each
+    (市质量技术监督部门 → 市市场监督管理部门); and a name come whose old side is no known function,
+    found as the words between the same level and the same organ in the old text
+    (国务院畜牧兽医行政主管部门 → 国务院农业农村主管部门), and the reverse. Updates the sets."""
+    so, sn = {s for _, s, _ in o}, {s for _, s, _ in n}
+    gone = [m for m in dict.fromkeys(o) if m[1] not in sn and m[1] not in renamed_o and m[2]]
+    come = [m for m in dict.fromkeys(n) if m[1] not in so and m[1] not in renamed_n and m[2]]
+    out: list[UnitFact] = []
+
+    def key(m: tuple[str, str, str]) -> tuple[str, str]:
+        return (m[0], _organ_class(m[2]))
+
+    for a in gone:
+        same = [b for b in come if key(b) == key(a)]
+        if len(same) == 1 and sum(key(x) == key(a) for x in gone) == 1:
+            b = same[0]
+            if a[1] in renamed_o or b[1] in renamed_n:
+                continue
+            name_a, name_b = "".join(a), "".join(b)
+            out.append(UnitFact("actor", a[1], b[1], _sentence_with(new, name_b), name_a, name_b))
+            renamed_o.add(a[1])
+            renamed_n.add(b[1])
+    for mine, text, other, done, forward in (
+        (come, old, new, renamed_n, True),
+        (gone, new, old, renamed_o, False),
+    ):
+        for lv, stem, organ in mine:
+            if stem in done or not lv:
+                continue
+            names = {
+                x
+                for x in re.findall(
+                    rf"{re.escape(lv)}([\u4e00-\u9fff]{{2,8}}?){re.escape(organ)}", text
+                )
+                if x not in other and not re.search(r"有关|其他|相关|职责|的", x)
+            }
+            if len(names) != 1:
+                continue
+            (found,) = names
+            done.add(stem)
+            was, now = (found, stem) if forward else (stem, found)
+            out.append(
+                UnitFact(
+                    "actor", was, now, _sentence_with(new, now), lv + was + organ, lv + now + organ
+                )
+            )
+    return out
 
 
 def _assigns_duty(sentence: str, stem: str = "") -> bool:
@@ -592,6 +656,10 @@ def approval_values(sentence: str) -> list[tuple[str, str]]:
         word = m.group(0)
         if re.search(r"吊销|撤销|没收|收回", sentence[max(0, m.start() - 12) : m.start()]):
             continue  # a licence taken away is a penalty, not an approval
+        if _SERVICE.match(sentence, m.end()) or _SERVICE_HEAD.search(
+            sentence[max(0, m.start() - 12) : m.start()]
+        ):
+            continue  # approval named as a service or a matter (贷款审批发放效率; 审批事项协同办理)
         if word.endswith("一致同意"):
             word = "一致同意"
         elif word.endswith("同意") and word != "审查同意":
@@ -602,6 +670,32 @@ def approval_values(sentence: str) -> list[tuple[str, str]]:
         left = max(sentence.rfind(p, 0, m.start()) for p in "，；。：") + 1
         out.append((word + _approver(sentence[left : m.start()], word), clause))
     return out
+
+
+# an approval named as a service, a matter handled or a step of work, not required of anyone
+_SERVICE = re.compile(r"(?:事项)?(?:协同|发放|效率|流程|时限|环节|服务|改革)")
+_SERVICE_HEAD = re.compile(r"(?:贷款|信贷|融资|涉及[^，。；]{0,8})$")
+# the conduct a sanction answers (…的，由…责令…; …的，依法给予处分): an approval word in it
+# names the act punished (伪造、变造…许可证; 对不符合条件的申请人准予许可; 兴办…未备案)
+_SANCTION_TAIL = re.compile(r"的，[^。]*?(?:责令|罚款|处分|处罚|追究|没收|吊销|撤销|取缔|警告)")
+_FORGED = re.compile(r"伪造|变造|涂改|转让|出租|出借|租借|买卖|倒卖|冒用")
+_UNQUALIFIED = re.compile(
+    r"不符合[^，。；]{0,6}条件|超越[^，。；]{0,6}职权|违反[^，。；]{0,12}规定"
+)
+
+
+def conduct_clause(sentence: str, clause: str) -> bool:
+    """Whether `clause` of `sentence` names an act a sanction answers, or a document forged or
+    traded, or a grant to whom does not qualify, rather than requiring an approval."""
+    at = sentence.find(clause)
+    if at < 0:
+        return False
+    if _FORGED.search(sentence[max(0, at - 12) : at + len(clause)]):
+        return True
+    if _UNQUALIFIED.search(clause):
+        return True
+    tail = _SANCTION_TAIL.search(sentence, at)
+    return tail is not None and not re.search(r"[。；]", sentence[at : tail.start()])
 
 
 def _approver(head: str, word: str) -> str:
@@ -634,7 +728,7 @@ def _clause(sentence: str, start: int, end: int) -> str:
     return sentence[left : min(rights) if rights else len(sentence)]
 
 
-def approval_facts(pairs: Iterable[tuple[str, str]]) -> list[UnitFact]:
+def approval_facts(pairs: Sequence[tuple[str, str]]) -> list[UnitFact]:
     """An approval, consent or filing requirement added, removed or changed in kind
     (批准 → 备案, 同意 → 共同决定, 党中央 added to the approving authorities)."""
     facts = values_changed("approval", pairs, approval_values)
@@ -649,6 +743,17 @@ def approval_facts(pairs: Iterable[tuple[str, str]]) -> list[UnitFact]:
             and ("@" in f.old) != ("@" in f.new)
         )
     ]
+    # an approval word added to or dropped from the acts a sanction answers is a change of the
+    # conduct punished; a requirement that changes kind there (未经批准 → 未按照规定备案) stays
+    conduct = {
+        clause
+        for o, n in pairs
+        for text in (o, n)
+        if text
+        for _, clause in approval_values(text)
+        if conduct_clause(text, clause)
+    }
+    facts = [f for f in facts if (f.old and f.new) or (f.old_text or f.new_text) not in conduct]
     # show the clauses rather than the bare words
     return [UnitFact(f.kind, f.old_text or f.old, f.new_text or f.new, f.sentence) for f in facts]
 

@@ -257,6 +257,75 @@ def test_an_approver_that_changes_is_an_approval_change_a_renamed_one_is_not() -
     )
 
 
+def test_an_approval_word_in_the_conduct_a_sanction_answers_is_no_approval_change() -> None:
+    def approvals(old: str, new: str) -> list[tuple[str, str]]:
+        return [(f.old, f.new) for f in approval_facts([(old, new)])]
+
+    # 畜牧法 2015 第六十二条 → 2022 第八十二条: 伪造、变造 joins the acts punished; the licence
+    # forged is what is punished, not a licence required
+    assert not approvals(
+        "违反本法有关规定，无种畜禽生产经营许可证或者违反种畜禽生产经营许可证的规定生产经营种畜禽的，"
+        "转让、租借种畜禽生产经营许可证的，由县级以上人民政府畜牧兽医行政主管部门责令停止违法行为，没收违法所得。",
+        "违反本法规定，无种畜禽生产经营许可证或者违反种畜禽生产经营许可证规定生产经营，或者伪造、变造、"
+        "转让、租借种畜禽生产经营许可证的，由县级以上地方人民政府农业农村主管部门责令停止违法行为，"
+        "收缴伪造、变造的种畜禽生产经营许可证，没收种畜禽、商品代仔畜、雏禽和违法所得。",
+    )
+    # 第六十六条 → 第八十六条: 兴办畜禽养殖场未备案 added to what is fined
+    assert not approvals(
+        "违反本法第四十一条规定，畜禽养殖场未建立养殖档案的，或者未按照规定保存养殖档案的，"
+        "由县级以上人民政府畜牧兽医行政主管部门责令限期改正，可以处一万元以下罚款。",
+        "违反本法规定，兴办畜禽养殖场未备案，畜禽养殖场未建立养殖档案或者未按照规定保存养殖档案的，"
+        "由县级以上地方人民政府农业农村主管部门责令限期改正，可以处一万元以下罚款。",
+    )
+    # 第七十七条: an official's grant to whom does not qualify, an item of misconduct
+    assert not approvals("", "（二）对不符合条件的申请人准予许可，或者超越法定职权准予许可；")
+    # but the requirement a penalty names changing kind is an approval change (海洋观测预报管理
+    # 条例 2012 → 2023 第三十一条: 未经批准设立 → 未按照规定备案)
+    assert approvals(
+        "违反本条例规定，未经批准设立或者调整海洋观测站（点）的，由有关海洋主管部门责令停止违法行为。",
+        "违反本条例规定，调整海洋观测站（点）未按照规定备案的，由有关海洋主管部门责令限期改正。",
+    )
+    # 上海市优化营商环境条例 2024 第五十二条、第五十三条: approval named as a matter or a service
+    assert not approvals(
+        "",
+        "联合报装涉及挖掘道路审批事项的，推行联合报装和挖掘道路审批事项协同办理。",
+    )
+    assert not approvals(
+        "本市鼓励金融机构为诚信经营的中小企业提供无抵押信用贷款，优化中小企业信贷产品。",
+        "本市鼓励金融机构为诚信经营的中小企业提供无抵押信用贷款，优化中小企业信贷产品，"
+        "提高融资对接和贷款审批发放效率。",
+    )
+
+
+def test_a_rename_to_or_from_a_name_that_is_no_known_function_is_one_rename() -> None:
+    # 畜牧法 2015 第五十六条 → 2022 第七十三条: 畜牧兽医 is no known function; the name between the
+    # same level and the same organ in the old text is the old side
+    renames = [
+        (f.old, f.new)
+        for f in actor_facts(
+            "县级以上人民政府畜牧兽医行政主管部门应当制定畜禽质量安全监督检查计划，按计划开展监督抽查工作。",
+            "县级以上人民政府农业农村主管部门应当制定畜禽质量安全监督抽查计划，并按照计划开展监督抽查工作。",
+        )
+    ]
+    assert renames == [("畜牧兽医行政", "农业农村")]
+    # 北京市安全生产条例 (undated) → 2022 第四十三条: a rename beside a department added in the same
+    # block is still a rename (same level, same organ), not a removal plus an addition
+    facts = actor_facts(
+        "市质量技术监督部门应当加强规划，组织、指导有关安全生产地方标准的制定。",
+        "市应急管理部门会同市市场监督管理部门组织、指导和协调安全生产地方标准的制定工作。",
+    )
+    assert ("质量技术监督", "市场监督管理") in {(f.old, f.new) for f in facts}
+    # 畜牧法 第八十一条: 县级以上 → 县级以上地方 names which government, not another level
+    assert not [
+        f
+        for f in actor_facts(
+            "由县级以上人民政府畜牧兽医行政主管部门责令停止销售。",
+            "由县级以上地方人民政府农业农村主管部门责令停止销售。",
+        )
+        if "县级" in f.old
+    ]
+
+
 def test_a_date_that_recurs_every_year() -> None:
     # 国防教育法 2024 第十二条: 全民国防教育日 moves to a named weekday
     assert [v for v, _ in date_values("每年九月的第三个星期六为全民国防教育日。")] == [
