@@ -151,9 +151,10 @@ def percent_values(sentence: str) -> list[tuple[str, str]]:
     ]
 
 
-# a time limit: 15日内, 三十个工作日内, 提前六十日, 三个月前; never a date (5月1日后)
+# a time limit: 15日内, 三十个工作日内, 提前六十日, 三个月前, 满三个月, 经过六十日, 持续时间六个月以上;
+# never a date (5月1日后)
 _DEADLINE = re.compile(
-    rf"(?P<pre>提前|逾期|届满前|之日起|起|延长|至少保存|保存|不少于|不超过|最长)?(?<![月年\d])(?P<n>{NUM[1]})"
+    rf"(?P<pre>提前|逾期|届满前|之日起|起|延长|至少保存|保存|不少于|不超过|最长|满|经过|(?:时间|期间|期限)为?)?(?<![月年\d])(?P<n>{NUM[1]})"
     r"(?P<u>个工作日|个月|工作日|日|天|月|年|小时)(?P<post>以内|之内|以前|以后|内|前|后|届满)?"
 )
 
@@ -763,6 +764,9 @@ def approval_facts(pairs: Sequence[tuple[str, str]]) -> list[UnitFact]:
 _MODAL = re.compile(r"应当|可以|不得|必须|(?<![必无毋])须(?!知)|禁止|严禁|无需|不需要|不再|鼓励")
 
 
+_MODAL_SAME = {"须": "必须"}
+
+
 def obligation_facts(pairs: Iterable[tuple[str, str]], similarity: Similarity) -> list[UnitFact]:
     """A duty made stronger or weaker in a sentence kept from the old text: one modal
     replaced by another (可以 → 应当, 必须 → 应当, 不应当 → 不得). A sentence added or
@@ -772,8 +776,9 @@ def obligation_facts(pairs: Iterable[tuple[str, str]], similarity: Similarity) -
     for o, n in pairs:
         if not (o and n) or o == n:
             continue
-        mo = [m.group(0) for m in _MODAL.finditer(o)]
-        mn = [m.group(0) for m in _MODAL.finditer(n)]
+        # 须 is 必须 written short: the same strength
+        mo = [_MODAL_SAME.get(m.group(0), m.group(0)) for m in _MODAL.finditer(o)]
+        mn = [_MODAL_SAME.get(m.group(0), m.group(0)) for m in _MODAL.finditer(n)]
         gone = [x for x in mo if x not in mn]
         came = [x for x in mn if x not in mo]
         if not (gone and came):
@@ -1141,7 +1146,19 @@ def unit_facts(
     # thresholds set out in the ；-clauses of one sentence (数额在10万元以上的…；数额在30万元以上
     # 的…) are one scale: a tier dropped or moved is read against the others
     whole = sentence_pairs(old, new, similarity, whole=True)
-    facts += values_changed("money", whole, money_values, in_context=True)
+
+    # a sentence that comes or goes with the same amounts as a sentence both versions keep (a
+    # new item of a list repeating its neighbours' range: 十万元以上不满二十万元) sets no new amount
+    def scales(text: str) -> list[tuple[str, ...]]:
+        return [tuple(v for v, _ in money_values(x)) for x in sentences(text, whole=True)]
+
+    repeated = {x for x in scales(old) if x and scales(new).count(x) > 1}
+    repeated |= {x for x in scales(new) if x and scales(old).count(x) > 1}
+    facts += [
+        f
+        for f in values_changed("money", whole, money_values, in_context=True)
+        if (f.old and f.new) or tuple(v for v, _ in money_values(f.sentence)) not in repeated
+    ]
     facts += values_changed("deadline", pairs, deadline_values)
     facts += values_changed("penalty", pairs, fine_values)
     facts += sanction_facts(old, new)

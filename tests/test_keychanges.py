@@ -587,6 +587,47 @@ def test_thresholds_in_the_clauses_of_one_sentence_are_read_as_one_scale() -> No
     assert [(f.old, f.new) for f in facts] == [("10万元、30万元、100万元", "10万元、100万元")]
 
 
+def test_a_new_item_repeating_its_neighbours_amounts_sets_no_new_amount() -> None:
+    # 危害食品安全解释 2013 → 2021 第三条: item （四） is new, with the range of the items around it
+    items = [
+        "（一）生产、销售金额二十万元以上的；",
+        "（二）生产、销售金额十万元以上不满二十万元，不符合食品安全标准的食品数量较大的；",
+        "（三）生产、销售金额十万元以上不满二十万元，属于婴幼儿食品的；",
+    ]
+    new_item = "（四）生产、销售金额十万元以上不满二十万元，且在中小学校园、托幼机构、养老机构及周边面向未成年人、老年人销售的；"
+    lead = "生产、销售不符合食品安全标准的食品，具有下列情形之一的，应当认定为“其他严重情节”："
+    old = "\n\n".join([lead, *items])
+    new = "\n\n".join([lead, *items, new_item])
+    assert not [f for f in unit_facts(old, new, [], _similarity) if f.kind == "money"]
+    # a new sentence with a tier of its own is a new amount (非法集资解释 2022 第三条)
+    old = "非法吸收或者变相吸收公众存款数额在100万元以上的；\n\n给存款人造成直接经济损失数额在50万元以上的。"
+    new = (
+        old
+        + "\n\n非法吸收或者变相吸收公众存款数额在50万元以上或者给存款人造成直接经济损失数额在25万元以上，同时具有下列情节之一的，应当依法追究刑事责任。"
+    )
+    money = {(f.old, f.new) for f in unit_facts(old, new, [], _similarity) if f.kind == "money"}
+    assert ("", "25万元") in money
+
+
+def test_same_strength_written_short_a_word_after_a_particle_a_time_limit_after_满() -> None:
+    # 文物保护法 2017 → 2024 第三十一条: 须 → 必须 is the same duty
+    old = "迁移或者拆除省级文物保护单位的，批准前须征得国务院文物行政部门同意。"
+    new = "迁移或者拆除省级文物保护单位的，批准前必须征得国务院文物行政部门同意。"
+    assert not [f for f in unit_facts(old, new, [], _similarity) if f.kind == "obligation"]
+    # 上海市优化营商环境条例 2020 → 2024: 同[-相-]{+有+}关部门 is 相关 → 有关, not 同相 → 同有
+    edits = [("equal", "会同"), ("delete", "相"), ("insert", "有"), ("equal", "关部门")]
+    assert term_candidates(edits) == [("相关", "有关")]
+    edits = [("equal", "领"), ("delete", "购"), ("insert", "用"), ("equal", "发票")]
+    assert term_candidates(edits) == [("领购", "领用")]
+    # 民事诉讼法 2021 → 2023 第二百八十三条: 公告送达 满三个月 → 经过六十日
+    old = "不能用上述方式送达的，公告送达，自公告之日起满三个月，即视为送达。"
+    new = "不能用上述方式送达的，公告送达，自发出公告之日起，经过六十日，即视为送达。"
+    deadlines = [
+        (f.old, f.new) for f in unit_facts(old, new, [], _similarity) if f.kind == "deadline"
+    ]
+    assert deadlines == [("3个月", "60日")]
+
+
 # --- the benchmark's matching ------------------------------------------------------------------------
 
 
