@@ -804,10 +804,15 @@ _DUTY_RANGE = re.compile(r"(?:职责|工作|职权|授权|管辖|经营|业务|�
 _SUBSIDY = re.compile(
     r"补贴|补助|补偿|(?<!表彰和)(?<!表彰、)(?<!表彰或者)奖励|资助|奖补|贴息|优惠|减免|扶持资金|专项资金|支持资金"
 )
-_GRANT = re.compile(r"给予|享受|提供|安排|发放|申领|申请|拨付|兑现|实行|支持")
+_GRANT = re.compile(r"给予|予以|享受|提供|安排|发放|申领|申请|拨付|兑现|实行|支持")
 # a subsidy granted: a grant verb governs the subsidy word (给予…补贴, 享受优惠政策); 资助 in
 # 资助导向 or 基金资助项目 names no grant
-_GRANTED = re.compile(rf"(?:{_GRANT.pattern})(?!人)[^，。；]{{0,10}}(?:{_SUBSIDY.pattern})")
+# a grant verb governs its subsidy (给予…补贴), and the subsidies listed after it (安排…良种补贴、
+# 贴息补助、保费补贴等资金)
+_GRANTED = re.compile(
+    rf"(?:{_GRANT.pattern})(?!人)[^，。；]{{0,10}}(?:{_SUBSIDY.pattern})"
+    rf"|(?:{_GRANT.pattern})(?!人)[^，。；]{{0,24}}(?:{_SUBSIDY.pattern})(?:、[^，。；、]{{1,8}}?(?:{_SUBSIDY.pattern}))+"
+)
 _PENAL = re.compile(
     r"罚款|处分|追究|责令|挪用|克扣|截留|侵占|取消|撤销|不得申请|警告|追回|暂停拨付|停止拨付"
 )
@@ -859,9 +864,9 @@ def _scope_region(
     shown = (old_frag, new_frag)
     if _content(old_frag) and _content(new_frag):
         if old_frag in new_frag:
-            old_frag, new_frag = "", new_frag.replace(old_frag, "", 1)
+            old_frag, new_frag = "", _members_around(new_frag, old_frag)
         elif new_frag in old_frag:
-            old_frag, new_frag = old_frag.replace(new_frag, "", 1), ""
+            old_frag, new_frag = _members_around(old_frag, new_frag), ""
     changed = old_frag + new_frag
     # a side that is only punctuation (，→ 和风险等级，…) counts as empty
     one_sided = not (_content(old_frag) and _content(new_frag))
@@ -914,12 +919,31 @@ def _scope_region(
         and member[-2:] in _neighbours(sentence, at, new_frag)
         and not _PROCEDURE_HEAD.search(member)
     )
+    # a class of persons renamed (国家工作人员 → 公职人员): whom a sanction or a right reaches
+    person = (
+        not one_sided
+        and one_clause
+        and re.fullmatch(r"[\u4e00-\u9fff]{2,8}", old_frag + new_frag) is not None
+        and re.match(r"人员|人(?![民大数])|者|单位|企业", sentence[at + len(new_frag) :])
+        is not None
+    )
     # a term replaced by a list of narrower ones, or the reverse (国际船舶运输 → 国际客船、国际散装
     # 液体危险品船运输; 有组织的中小学生 → 军队人员、退役军人和学生)
     narrowed = not one_sided and one_clause and _narrowed(old_frag, new_frag)
-    if of_a_kind or narrowed or _qualifier(old_frag, new_frag, inner, sentence, at):
+    if of_a_kind or person or narrowed or _qualifier(old_frag, new_frag, inner, sentence, at):
         return UnitFact("scope", *shown, sentence)
     return None
+
+
+def _members_around(longer: str, kept: str) -> str:
+    """What a list fragment adds around a member it keeps: 书记 → 法官助理、书记员、司法技术人
+    (the diff cut inside 书记员) adds 、法官助理、司法技术人; a fragment that is no list loses the
+    kept text only."""
+    parts = longer.split("、")
+    if not any(m.startswith(kept) and m != kept for m in parts[1:-1]):
+        return longer.replace(kept, "", 1)
+    members = [m for m in parts if kept not in m]
+    return "、" + "、".join(members) if members else ""
 
 
 def _names_no_one(inner: str, member: str) -> bool:
@@ -994,6 +1018,7 @@ def scope_and_subsidy_facts(
         )
         granted = any(
             _GRANTED.search(sentence[max(0, m.start() - 12) : m.end()])
+            or any(g.start() <= m.start() < g.end() for g in _GRANTED.finditer(sentence))
             for m in _SUBSIDY.finditer(sentence)
         )
         if (words_o != words_n or after_subsidy) and granted and not _PENAL.search(sentence):

@@ -418,6 +418,34 @@ def scope_of(old: str, new: str) -> list[tuple[str, str]]:
     return [(f.old, f.new) for f in scope_and_subsidy_facts(old, new, regions, set())]
 
 
+def test_scope_members_added_where_the_diff_cuts_a_word_and_a_class_of_persons_renamed() -> None:
+    # 民事诉讼法 2021 → 2023 第四十七条: the diff cuts inside 书记员 (书记 → 法官助理、书记员、司法
+    # 技术人); the persons added to those who must withdraw are a scope change
+    assert scope_of(
+        "前三款规定，适用于书记员、翻译人员、鉴定人、勘验人。",
+        "前三款规定，适用于法官助理、书记员、司法技术人员、翻译人员、鉴定人、勘验人。",
+    )
+    # 突发事件应对法 2007 第六十五条 → 2024 第九十七条: 国家工作人员 → 公职人员, whom the sanction reaches
+    old = "负有直接责任的人员是国家工作人员的，还应当对其依法给予处分。"
+    new = "负有直接责任的人员是公职人员的，还应当依法给予处分。"
+    assert ("国家工作", "公职") in scope_of(old, new)
+
+
+def test_a_subsidy_granted_by_予以_or_listed_after_the_one_a_verb_governs() -> None:
+    # 文物保护法 2017 第二十一条 → 2024 第三十二条: 县级以上人民政府可以予以补助 added
+    old = "非国有不可移动文物由所有人负责修缮、保养。"
+    new = "非国有不可移动文物由所有人或者使用人负责修缮、保养，县级以上人民政府可以予以补助。"
+    regions = regions_in_sentences(new, pairs_of(inline(old, new)))
+    kinds = {f.kind for f in scope_and_subsidy_facts(old, new, regions, set())}
+    assert "subsidy" in kinds
+    # 畜牧法 2015 第三十六条 → 2022 第七十条: 保费补贴 joins the subsidies 安排 governs
+    old = "国务院和省级人民政府应当在其财政预算内安排支持畜牧业发展的良种补贴、贴息补助等资金。"
+    new = "省级以上人民政府应当在其预算内安排支持畜禽种业创新和畜牧业发展的良种补贴、贴息补助、保费补贴等资金。"
+    regions = regions_in_sentences(new, pairs_of(inline(old, new)))
+    facts = scope_and_subsidy_facts(old, new, regions, set())
+    assert any(f.kind == "subsidy" and "保费补贴" in f.new for f in facts)
+
+
 def test_scope_is_whom_or_what_a_rule_covers_not_the_acts_or_steps_it_names() -> None:
     # 国家自然科学基金条例 2007 第三十六条 → 2024 第三十八条: acts added to a list of misconduct
     # punished are the content of the sanction, not whom it covers
