@@ -21,7 +21,9 @@ scored as they now stand; `--original` scores the labels as they were before tha
 
 `--heldout` scores tests/fixtures/keychanges-heldout/ alone instead: ten pairs labelled blind
 after the rules were written (the rules were never tuned on them); with `--original` too, the
-held-out labels as first written, before any correction after the first run.
+held-out labels as first written, before any correction after the first run. `--heldout 2`
+scores the second held-out set, tests/fixtures/keychanges-heldout2/ (eight more pairs labelled
+blind the same way), `--heldout 1` the first.
 
 Prints the table, every miss and every false alarm, and how many multi-article labels came out
 as one grouped row. Exits 0 (a measurement, not a test).
@@ -44,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = ROOT / "tests" / "fixtures" / "keychanges"
 HELDOUT = ROOT / "tests" / "fixtures" / "keychanges-heldout"
+HELDOUT2 = ROOT / "tests" / "fixtures" / "keychanges-heldout2"
+HELDOUT_SETS = {"1": HELDOUT, "2": HELDOUT2}
 VALUE_KINDS = {"money", "percentage", "deadline", "date", "actor", "term"}
 
 
@@ -275,23 +279,40 @@ def main() -> int:
         )
         return 1
     args = sys.argv[1:]
-    unknown = [a for a in args if a not in ("--original", "--heldout")]
-    if unknown:
-        print(
-            f"Error: unknown option {unknown[0]!r}; use --heldout, --original or both",
-            file=sys.stderr,
-        )
-        return 1
-    original = "--original" in args
-    heldout = "--heldout" in args
-    if heldout:
-        print("held-out pairs (tests/fixtures/keychanges-heldout, labelled blind)")
+    original = False
+    heldout: str | None = None
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--original":
+            original = True
+        elif arg == "--heldout":
+            heldout = "1"
+            if i + 1 < len(args) and not args[i + 1].startswith("--"):
+                i += 1
+                heldout = args[i]
+                if heldout not in HELDOUT_SETS:
+                    print(
+                        f"Error: no held-out set {heldout!r}; use --heldout 1 or --heldout 2",
+                        file=sys.stderr,
+                    )
+                    return 1
+        else:
+            print(
+                f"Error: unknown option {arg!r}; use --heldout [1|2], --original or both",
+                file=sys.stderr,
+            )
+            return 1
+        i += 1
+    folder = FIXTURES
+    if heldout is not None:
+        folder = HELDOUT_SETS[heldout]
+        print(f"held-out pairs (tests/fixtures/{folder.name}, labelled blind)")
         if original:
             print("labels as first written, before corrections after the first run (--original)")
         print()
     elif original:
         print("labels as they were before the third review (--original)\n")
-    folder = HELDOUT if heldout else FIXTURES
     sys.stdout.write(render(run(load_pairs(folder, original=original))))
     return 0
 

@@ -1,11 +1,16 @@
-"""What `add` checks against the archive before it writes: documents that would supersede
-themselves or close a supersession cycle, and a doc number the user gave along with an id
-of their own that another document already has. `check` reports these in an
-archive; here they are refused before they get there, with what to do instead.
+"""The archive's integrity rules. What `add` checks against the archive before it writes:
+documents that would supersede themselves or close a supersession cycle, and a doc number
+the user gave along with an id of their own that another document already has; here they
+are refused before they get there, with what to do instead (`problems_of_adding`). Only the
+neighbourhood of the new documents is read (through the index): the archived documents
+their relations name, those naming them, and so on along the lineage links, so the check
+costs the same in an archive of 100 or of 100,000 documents.
 
-Only the neighbourhood of the new documents is read (through the index): the archived
-documents their relations name, those naming them, and so on along the lineage links, so
-the check costs the same in an archive of 100 or of 100,000 documents.
+And what `check` reports of an archive's documents beyond each file's own validity (the
+supersession graph's problems are `supersession`'s): a doc number two documents outside one
+lineage share (`shared_doc_numbers`), a lineage relation naming a text the archive lacks
+(`stub_warnings`), and a field whose text and page label disagreed when read, or a doc
+number printed damaged (`conflicts`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Sequence
 
 from .index import Index
 from .model import Document, lookup_keys, ref_key
-from .temporal import build_graph
+from .temporal import Graph, build_graph, lineage
 
 MAX_ROUNDS = 20  # lineage steps followed; lineages are a few versions long
 
@@ -104,4 +109,63 @@ def problems_of_adding(index: Index, new: Sequence[tuple[str, Document]]) -> lis
                 )
             )
         # other new problems (a document superseded twice, …) are for `check` to report
+    return out
+
+
+# --- what `check` reports of an archive ----------------------------------------------------
+
+
+def shared_doc_numbers(docs: Sequence[Document], graph: Graph) -> list[str]:
+    """A problem for each document whose doc number an earlier one (by id) has, unless the
+    two are versions of one lineage."""
+    out: list[str] = []
+    seen_numbers: dict[str, str] = {}
+    for d in sorted(docs, key=lambda d: d.id):
+        if d.doc_number:
+            key = ref_key(d.doc_number)
+            other = seen_numbers.get(key)
+            if other is not None and other not in lineage(graph, d.id):
+                out.append(
+                    f"{d.id}.md: doc_number: {d.doc_number} is also used by {other}.md; one of "
+                    f"them is wrong: correct it with 'policytrack set {d.id} doc_number=…', or "
+                    f"if they are versions of one instrument 'policytrack link {other} {d.id} "
+                    "--as amends'"
+                )
+            seen_numbers[key] = d.id
+    return out
+
+
+def stub_warnings(graph: Graph) -> list[str]:
+    """A warning for each text a lineage relation names that the archive does not hold."""
+    return [
+        f"{stub.doc_number or stub.title}: referenced (supersedes/predecessor) but not in the "
+        "archive; kept as a stub; add its text with 'policytrack add' when you find it"
+        for stub in sorted(graph.stubs.values(), key=lambda s: s.id)
+    ]
+
+
+def conflicts(docs: Sequence[Document]) -> list[str]:
+    """Fields whose text and page label disagreed when read: the text's value was kept,
+    and both are named with the command that keeps the other."""
+    # the marker ingest writes into a field's evidence; imported here: only `check` reads it
+    from .ingest.extract import CONFLICT
+
+    out: list[str] = []
+    for d in docs:
+        if d.doc_number and d.number is None:
+            out.append(
+                f"{d.id}.md: doc_number: {d.doc_number} is printed damaged in the source and kept "
+                "as printed; if you know the intended number, run "
+                f"'policytrack set {d.id} doc_number=…'"
+            )
+        found = [(n, f.rule, str(f.value)) for n, f in d.window.fields().items()]
+        found += [(n, ev.evidence, str(getattr(d, n))) for n, ev in d.evidence]
+        for name, note, value in found:
+            if CONFLICT not in note:
+                continue
+            other = note.split(CONFLICT, 1)[1].strip()
+            out.append(
+                f"{d.id}.md: {name}: the text says {value} but {other}; the text's is kept — "
+                f"if the label is right, run 'policytrack set {d.id} {name}=…'"
+            )
     return out

@@ -45,12 +45,13 @@ ALLOWED: dict[str, set[str]] = {
     "comparison": MODEL | {"diff"},
     "ingest": MODEL | OUTSIDE | {"docfile", "ingest"},
     "archive": MODEL | {"docfile", "recovery"},
-    "index": MODEL | {"docfile", "archive", "recovery", "supersession"},
+    "index": MODEL | {"docfile", "archive", "recovery", "supersession", "index"},
     "alerts": MIDDLE_FREE | OUTSIDE,
     "site": MIDDLE_FREE | {"site"},
     "sitegraph": MIDDLE_FREE | {"archive", "index"},
     "sitedata": MIDDLE_FREE | {"archive", "index", "site", "sitegraph"},
-    "integrity": MIDDLE_FREE | {"archive", "index"},
+    # ingest: the marker of a reading conflict in a field's evidence (ingest.extract.CONFLICT)
+    "integrity": MIDDLE_FREE | {"archive", "index", "ingest"},
     "lookup": MIDDLE_FREE | {"index"},
     "curate": MIDDLE_FREE | {"ingest", "archive", "index"},
     "commands": MIDDLE_FREE
@@ -250,14 +251,9 @@ def test_no_two_modules_import_each_other() -> None:
 
 MODULE_LINES = 500
 FUNCTION_LINES = 80
-# offenders left in modules other work is changing at the same time (ingest/ for document
-# reading and speed, index.py for speed): split when that work has landed. The test fails
-# when one of these is fixed, so the list only shrinks.
-SIZE_PENDING = {
-    "policytrack/index.py",
-    "policytrack/ingest/__init__.py:ingest",
-    "policytrack/ingest/__init__.py:apply_overrides",
-}
+# offenders left in modules other work is changing at the same time: split when that work
+# has landed. The test fails when one of these is fixed, so the list only shrinks.
+SIZE_PENDING: set[str] = set()
 
 
 def size_offenders() -> set[str]:

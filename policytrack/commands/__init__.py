@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from .adding import add
     from .alerting import alerts_run
-    from .checking import CheckReport, check, conflicts
+    from .checking import CheckReport, check
     from .diffing import DiffResult, diff
     from .edits import Edited, link, set_fields, unlink
     from .loading import Loaded, init, lineage, load, open_archive, resolve, without_gc
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 _WHERE: dict[str, str] = {
     **dict.fromkeys(("add",), "adding"),
     **dict.fromkeys(("alerts_run",), "alerting"),
-    **dict.fromkeys(("CheckReport", "check", "conflicts"), "checking"),
+    **dict.fromkeys(("CheckReport", "check"), "checking"),
     **dict.fromkeys(("DiffResult", "diff"), "diffing"),
     **dict.fromkeys(("Edited", "link", "set_fields", "unlink"), "edits"),
     **dict.fromkeys(
@@ -95,7 +95,6 @@ __all__ = [
     "add",
     "alerts_run",
     "check",
-    "conflicts",
     "diff",
     "expiring_measures",
     "expiring_report",

@@ -1,4 +1,6 @@
-"""`check`: every file and every relation of the archive validated, all problems at once."""
+"""`check`: every file and every relation of the archive validated, all problems at once.
+This is the orchestration (open, parse each file, collect, raise); the rules over the
+archive's documents are `integrity`'s, the graph's `supersession`'s."""
 
 from __future__ import annotations
 
@@ -9,9 +11,9 @@ from pathlib import Path
 from policytrack.docfile import parse, serialise
 from policytrack.errors import PolicytrackError, ValidationErrors
 from policytrack.index import Index
-from policytrack.model import Document, ref_key
+from policytrack.integrity import conflicts, shared_doc_numbers, stub_warnings
+from policytrack.model import Document
 from policytrack.temporal import build_graph
-from policytrack.temporal import lineage as graph_lineage
 
 from .loading import Loaded, open_archive, rel
 from .suggest import suggestions_in
@@ -24,32 +26,6 @@ class CheckReport:
     documents: int = 0
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def conflicts(docs: list[Document]) -> list[str]:
-    """Fields whose text and page label disagreed when read: the text's value was kept,
-    and both are named with the command that keeps the other."""
-    from policytrack.ingest.extract import CONFLICT
-
-    out: list[str] = []
-    for d in docs:
-        if d.doc_number and d.number is None:
-            out.append(
-                f"{d.id}.md: doc_number: {d.doc_number} is printed damaged in the source and kept "
-                "as printed; if you know the intended number, run "
-                f"'policytrack set {d.id} doc_number=…'"
-            )
-        found = [(n, f.rule, str(f.value)) for n, f in d.window.fields().items()]
-        found += [(n, ev.evidence, str(getattr(d, n))) for n, ev in d.evidence]
-        for name, note, value in found:
-            if CONFLICT not in note:
-                continue
-            other = note.split(CONFLICT, 1)[1].strip()
-            out.append(
-                f"{d.id}.md: {name}: the text says {value} but {other}; the text's is kept — "
-                f"if the label is right, run 'policytrack set {d.id} {name}=…'"
-            )
-    return out
 
 
 def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
@@ -89,25 +65,9 @@ def check(archive_path: Path, *, strict: bool = False) -> CheckReport:
     report.documents = len(docs)
     graph = build_graph(docs)
     report.problems.extend(graph.problems)
-    for stub in sorted(graph.stubs.values(), key=lambda s: s.id):
-        report.warnings.append(
-            f"{stub.doc_number or stub.title}: referenced (supersedes/predecessor) but not in the archive; "
-            "kept as a stub; add its text with 'policytrack add' when you find it"
-        )
+    report.warnings.extend(stub_warnings(graph))
     report.warnings.extend(conflicts(docs))
-    seen_numbers: dict[str, str] = {}
-    for d in sorted(docs, key=lambda d: d.id):
-        if d.doc_number:
-            key = ref_key(d.doc_number)
-            other = seen_numbers.get(key)
-            if other is not None and other not in graph_lineage(graph, d.id):
-                report.problems.append(
-                    f"{d.id}.md: doc_number: {d.doc_number} is also used by {other}.md; one of "
-                    f"them is wrong: correct it with 'policytrack set {d.id} doc_number=…', or "
-                    f"if they are versions of one instrument 'policytrack link {other} {d.id} "
-                    "--as amends'"
-                )
-            seen_numbers[key] = d.id
+    report.problems.extend(shared_doc_numbers(docs, graph))
     if docs:
         loaded = Loaded(archive, Index(archive), graph)
         for s in suggestions_in(loaded, date.max):

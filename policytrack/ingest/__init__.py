@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import cast
 
@@ -21,6 +21,7 @@ from policytrack.model import (
     DocNumber,
     Document,
     FieldEvidence,
+    HistoryEvent,
     Relation,
     RelationType,
     Source,
@@ -86,24 +87,60 @@ def ingest(
     else:
         converted = convert(data, name, fmt, max_bytes=max_bytes, base_url=url)
         text, encoding = converted.text, converted.encoding
-    sha = hashlib.sha256(data).hexdigest()
     if text.startswith("---\n"):
-        try:
-            doc = parse(text, "")
-        except (FormatError, ValidationErrors) as exc:
-            raise IngestError(
-                f"{name} looks like canonical Markdown but is not valid: {exc}"
-            ) from None
-        doc = apply_overrides(doc, overrides or {})
-        return Ingested(doc, canonical_input=True)
+        return _canonical(text, name, overrides or {})
     ex = Extracted()
-    page = PageEvidence()
+    read = _read_text(text, name, ex, converted)
+    _read_dates(ex, read)
+    _read_relations(ex, read, converted)
+    source = Source(
+        file=name,
+        url=url,
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+        script=read.script,  # type: ignore[arg-type]
+        retrieved=retrieved,
+        publisher=read.publisher,
+        format="" if fmt == "text" else fmt,
+    )
+    marked = frozenset(converted.headings) if converted else frozenset()
+    doc = _document(ex, read, source, read_history(text), marked, units)
+    warnings = _warnings(ex, doc)  # of what was read, before --set
+    return Ingested(apply_overrides(doc, overrides or {}), tuple(warnings), tuple(ex.stripped))
+
+
+def _canonical(text: str, name: str, overrides: dict[str, str]) -> Ingested:
+    """A file already in canonical Markdown: validated as `check` would, then overridden."""
+    try:
+        doc = parse(text, "")
+    except (FormatError, ValidationErrors) as exc:
+        raise IngestError(f"{name} looks like canonical Markdown but is not valid: {exc}") from None
+    return Ingested(apply_overrides(doc, overrides), canonical_input=True)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A text read into its parts: the covering notice and the body's lines, the page's
+    labels and stamps, and what the cleaning found of its script and publisher."""
+
+    notice: list[str]
+    body: list[str]
+    page: PageEvidence
+    script: str = "simplified"
+    publisher: str = ""
+
+    @property
+    def lines(self) -> list[str]:
+        return self.notice + self.body
+
+
+def _read_text(text: str, name: str, ex: Extracted, converted: Converted | None) -> _Read:
+    """Title, doc number, issuer, kind and where the text starts (into `ex`): a
+    lawrefbook text by its own layout, any other once cleaned of page noise. A news
+    report has no covering notice: all of it is body."""
     if is_lawrefbook(text):
         lines, _ = read_lawrefbook(text, ex)
-        cleaned_script = "simplified"
-        publisher = ""
-        notice: list[str] = []
-        body = lines
+        read = _Read([], lines, PageEvidence())
     else:
         cleaned = clean(text)
         lines = cleaned.lines
@@ -116,13 +153,12 @@ def ingest(
             )
         ex.stripped.extend(cleaned.stripped)
         page = PageEvidence(cleaned.labels, cleaned.stamps, lines)
-        cleaned_script = cleaned.script
-        publisher = cleaned.publisher
         notice, body = read_document(cleaned, ex)
         find_kind(ex, lines)
         find_jurisdiction(ex, body)
+        read = _Read(notice, body, page, cleaned.script, cleaned.publisher)
     if ex.kind == "news":
-        notice, body = [], notice + body
+        read = replace(read, notice=[], body=read.notice + read.body)
     if converted is not None:
         # the publisher's 信息公开 table is a label block too: it fills what the text leaves open
         table = [
@@ -130,10 +166,17 @@ def ingest(
             for k, v in converted.metadata
             if (fld := field_of(k)) is not None
         ]
+        labels = read.page.labels
         page = PageEvidence(
-            LabelBlock([*table, *page.labels.pairs], page.labels.used), page.stamps, page.lines
+            LabelBlock([*table, *labels.pairs], labels.used), read.page.stamps, read.page.lines
         )
-    read_dates(ex, notice + body, page, set(ex.own_titles))
+        read = replace(read, page=page)
+    return read
+
+
+def _read_dates(ex: Extracted, read: _Read) -> None:
+    """The validity window (into `ex`); an amended text applies from its latest amendment."""
+    read_dates(ex, read.lines, read.page, set(ex.own_titles))
     amended = ex.amended
     if amended and ex.effective.value and amended[0] > ex.effective.value:
         ex.effective = DatedFact(
@@ -142,16 +185,32 @@ def ingest(
             amended[1],
             "amended text: taken to apply from the latest amendment date",
         )
-    find_relations(ex, notice + body)
+
+
+def _read_relations(ex: Extracted, read: _Read, converted: Converted | None) -> None:
+    """The relations the text states, what a converted page's metadata adds (the rest is
+    kept aside as stripped) and its attachments (into `ex`)."""
+    find_relations(ex, read.lines)
     if converted is not None:
         ex.stripped.extend(converted.stripped)
         aside = apply_page_metadata(ex, converted.metadata, ex.warnings)
         ex.stripped.extend(("page metadata (kept aside)", f"{k}：{v}") for k, v in aside)
     ex.relations.extend(
-        attachment_relations(notice + body, converted.attachments if converted else ())
+        attachment_relations(read.lines, converted.attachments if converted else ())
     )
-    marked = frozenset(converted.headings) if converted else frozenset()
-    blocks = build_blocks(notice, body, ex.kind == "news", marked)
+
+
+def _document(
+    ex: Extracted,
+    read: _Read,
+    source: Source,
+    history: tuple[HistoryEvent, ...],
+    marked: frozenset[str],
+    units: bool,
+) -> Document:
+    """The Document of what was read: its body rendered, its id from the doc number (or
+    derived from issuer, date, title and text when there is none)."""
+    blocks = build_blocks(read.notice, read.body, ex.kind == "news", marked)
     body_md = render_body(ex.title or None, blocks)
     number = DocNumber.try_parse(ex.doc_number) if ex.doc_number else None
     when = issue_date(ex.issued.value, ex.published.value, ex.effective.value)
@@ -162,7 +221,7 @@ def ingest(
             issuer=ex.issuer or ex.jurisdiction, when=when, title=ex.title or None, text=body_md
         )
     )
-    doc = Document(
+    return Document(
         id=doc_id,
         title=ex.title or None,
         kind=ex.kind,  # type: ignore[arg-type]
@@ -172,21 +231,16 @@ def ingest(
         window=ValidityWindow(ex.issued, ex.published, ex.effective, ex.expires, ex.provisional),
         relations=tuple(ex.relations),
         evidence=tuple(evidence_of(ex)),
-        source=Source(
-            file=name,
-            url=url,
-            sha256=sha,
-            encoding=encoding,
-            script=cleaned_script,  # type: ignore[arg-type]
-            retrieved=retrieved,
-            publisher=publisher,
-            format="" if fmt == "text" else fmt,
-        ),
+        source=source,
         aliases=tuple(ex.aliases),
-        history=read_history(text),
+        history=history,
         body=body_md,
         units=parse_units(body_md) if units else (),
     )
+
+
+def _warnings(ex: Extracted, doc: Document) -> list[str]:
+    """What the reading warns about, then what it could not find."""
     warnings = list(ex.warnings)
     for fname, fact in doc.window.fields().items():
         if fact.value is None and ex.kind not in ("news", "interpretation"):
@@ -198,8 +252,7 @@ def ingest(
             "no title is stated, and none is made up: it is shown as 无标题; "
             "set one with --set title=…"
         )
-    doc = apply_overrides(doc, overrides or {})
-    return Ingested(doc, tuple(warnings), tuple(ex.stripped))
+    return warnings
 
 
 def parse_sets(pairs: list[str], flag: str = "--set ") -> dict[str, str]:
@@ -226,107 +279,136 @@ def apply_overrides(doc: Document, overrides: dict[str, str]) -> Document:
     merged.update(overrides)
     if not merged:
         return doc
-    changes: dict[str, object] = {}
-    window = doc.window
     # the links a user set are made again from the overrides: one set empty is gone
     relations = [
         r for r in doc.relations if not (r.type in LINK_FIELDS and r.evidence == USER_EVIDENCE)
     ]
     merged = {k: v for k, v in merged.items() if v or k not in (*LINK_FIELDS, "unlink")}
-    evidence = dict(doc.evidence)
+    edits = _Edits(doc.window, relations, dict(doc.evidence))
     for fname, value in merged.items():
-        by_user = FieldEvidence("stated", "set by the user with --set")
-        if fname in ("title", "issuer", "jurisdiction"):
-            value = " ".join(value.split())  # one line: a line break would be structure
-            changes[fname] = value or None if fname != "title" else value
-            evidence[fname] = by_user
-        elif fname == "doc_number":
-            if value:
-                number = DocNumber.try_parse(value)
-                if number is None:
-                    raise IngestError(
-                        f"--set doc_number={value}: not a doc number; write it like 京技管发〔2024〕29号"
-                    )
-                changes["doc_number"] = str(number)
-            else:
-                changes["doc_number"] = None
-            evidence[fname] = by_user
-        elif fname == "kind":
-            if value not in KINDS:
-                raise IngestError(f"--set kind={value}: use one of {', '.join(KINDS)}")
-            changes["kind"] = value
-            evidence[fname] = by_user
+        edits.set(doc, fname, value)
+    if merged.get("unlink"):
+        edits.relations = _without_unlinked(edits.relations, merged["unlink"])
+    eff, exp = edits.window.effective.value, edits.window.expires.value
+    if eff and exp and exp < eff:
+        raise IngestError(f"expires {exp} is before effective {eff}; correct the --set values")
+    ordered = [
+        (k, edits.evidence[k])
+        for k in ("title", "doc_number", "issuer", "jurisdiction", "kind")
+        if k in edits.evidence
+    ]
+    doc = doc.with_(
+        window=edits.window,
+        relations=tuple(edits.relations),
+        evidence=tuple(ordered),
+        overrides=tuple(sorted(merged.items())),
+        **edits.changes,
+    )
+    if "doc_number" in overrides and "id" not in merged and doc.number is not None:
+        doc = doc.with_(id=doc.number.slug)
+    if "title" in merged:
+        doc = _retitled(doc)
+    return doc
+
+
+@dataclass
+class _Edits:
+    """What the --set values change, gathered field by field: the validity window, the
+    relations, the fields' evidence, and every other field's new value (`changes`)."""
+
+    window: ValidityWindow
+    relations: list[Relation]
+    evidence: dict[str, FieldEvidence]
+    changes: dict[str, object] = field(default_factory=dict)
+
+    def set(self, doc: Document, fname: str, value: str) -> None:
+        """One FIELD=VALUE; IngestError when the value is not one the field can hold."""
+        if fname in ("title", "issuer", "jurisdiction", "doc_number", "kind"):
+            self.changes[fname] = _stated_value(fname, value)
+            self.evidence[fname] = FieldEvidence("stated", USER_EVIDENCE)
         elif fname in DATE_FIELDS:
-            try:
-                fact = (
-                    DatedFact(date.fromisoformat(value), "stated", "set by the user with --set")
-                    if value and value != "unknown"
-                    else DatedFact()
-                )
-            except ValueError:
-                raise IngestError(
-                    f"--set {fname}={value}: not a date; write it as YYYY-MM-DD"
-                ) from None
-            fields = window.fields()
-            fields[fname] = fact
-            window = ValidityWindow(
+            fields = self.window.fields()
+            fields[fname] = _date_value(fname, value)
+            self.window = ValidityWindow(
                 fields["issued"],
                 fields["published"],
                 fields["effective"],
                 fields["expires"],
-                window.provisional,
+                self.window.provisional,
             )
         elif fname in LINK_FIELDS:
-            for ref in filter(None, (v.strip() for v in value.split(","))):
-                number = DocNumber.try_parse(ref)
-                rtype = cast(RelationType, fname)
-                rel = (
-                    Relation(rtype, str(number), None, USER_EVIDENCE)
-                    if number
-                    else Relation(rtype, None, None, USER_EVIDENCE, ref)
-                )
-                if rel not in relations:
-                    relations.append(rel)
+            for rel in _links(cast(RelationType, fname), value):
+                if rel not in self.relations:
+                    self.relations.append(rel)
         elif fname == "aliases":
-            changes["aliases"] = tuple(a.strip() for a in value.split(",") if a.strip())
+            self.changes["aliases"] = tuple(a.strip() for a in value.split(",") if a.strip())
         elif fname == "url":
             if value and not re.match(r"^https?://\S", value, re.I):
                 raise IngestError(
                     f"--set url={value}: not a web address; give an http:// or https:// URL"
                 )
-            changes["source"] = Source(**{**doc.source.__dict__, "url": value})
+            self.changes["source"] = Source(**{**doc.source.__dict__, "url": value})
         elif fname == "id":
             problem = id_problem(value)
             if problem:
                 raise IngestError(f"--set id={value}: {problem}")
-            changes["id"] = value
-    if merged.get("unlink"):
-        relations = _without_unlinked(relations, merged["unlink"])
-    eff, exp = window.effective.value, window.expires.value
-    if eff and exp and exp < eff:
-        raise IngestError(f"expires {exp} is before effective {eff}; correct the --set values")
-    ordered = [
-        (k, evidence[k])
-        for k in ("title", "doc_number", "issuer", "jurisdiction", "kind")
-        if k in evidence
-    ]
-    doc = doc.with_(
-        window=window,
-        relations=tuple(relations),
-        evidence=tuple(ordered),
-        overrides=tuple(sorted(merged.items())),
-        **changes,
-    )
-    if "doc_number" in overrides and "id" not in merged and doc.number is not None:
-        doc = doc.with_(id=doc.number.slug)
-    if "title" in merged:
-        lines = doc.body.split("\n", 1)
-        if lines[0].startswith("# "):
-            from policytrack.docfile import escape_text
+            self.changes["id"] = value
 
-            body = f"# {escape_text(doc.display_title)}\n" + (lines[1] if len(lines) > 1 else "")
-            doc = doc.with_(body=body, units=parse_units(body))
-    return doc
+
+def _stated_value(fname: str, value: str) -> str | None:
+    """The value of a field with evidence of its own (title, issuer, jurisdiction,
+    doc_number, kind) as set; an empty one clears it (a title is left empty)."""
+    if fname in ("title", "issuer", "jurisdiction"):
+        value = " ".join(value.split())  # one line: a line break would be structure
+        return value or None if fname != "title" else value
+    if fname == "doc_number":
+        if not value:
+            return None
+        number = DocNumber.try_parse(value)
+        if number is None:
+            raise IngestError(
+                f"--set doc_number={value}: not a doc number; write it like 京技管发〔2024〕29号"
+            )
+        return str(number)
+    if value not in KINDS:
+        raise IngestError(f"--set kind={value}: use one of {', '.join(KINDS)}")
+    return value
+
+
+def _date_value(fname: str, value: str) -> DatedFact:
+    """A date field as set: YYYY-MM-DD, or empty or "unknown" for none."""
+    try:
+        return (
+            DatedFact(date.fromisoformat(value), "stated", USER_EVIDENCE)
+            if value and value != "unknown"
+            else DatedFact()
+        )
+    except ValueError:
+        raise IngestError(f"--set {fname}={value}: not a date; write it as YYYY-MM-DD") from None
+
+
+def _links(rtype: RelationType, value: str) -> list[Relation]:
+    """The relations of a link field as set: comma-separated doc numbers or ids."""
+    out = []
+    for ref in filter(None, (v.strip() for v in value.split(","))):
+        number = DocNumber.try_parse(ref)
+        out.append(
+            Relation(rtype, str(number), None, USER_EVIDENCE)
+            if number
+            else Relation(rtype, None, None, USER_EVIDENCE, ref)
+        )
+    return out
+
+
+def _retitled(doc: Document) -> Document:
+    """The body's heading made the title again (a title set with --set)."""
+    lines = doc.body.split("\n", 1)
+    if not lines[0].startswith("# "):
+        return doc
+    from policytrack.docfile import escape_text
+
+    body = f"# {escape_text(doc.display_title)}\n" + (lines[1] if len(lines) > 1 else "")
+    return doc.with_(body=body, units=parse_units(body))
 
 
 def _without_unlinked(relations: list[Relation], value: str) -> list[Relation]:
