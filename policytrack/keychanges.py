@@ -234,6 +234,10 @@ def numerals_only(a: str, b: str) -> bool:
 # --- edit regions -------------------------------------------------------------------------------------
 
 
+# prepositions and conjunctions a word does not begin with
+_PARTICLES = frozenset("同和与及或的对向由在为将把被从以于其并")
+
+
 def edit_regions(edits: Sequence[tuple[str, str]]) -> list[tuple[str, str, int]]:
     """Replace regions (old fragment, new fragment, start in the new text) of an inline diff
     given as (op, text) runs. Edits separated by one equal character are one region
@@ -264,10 +268,16 @@ def edit_regions(edits: Sequence[tuple[str, str]]) -> list[tuple[str, str, int]]
             else:
                 break
             k += 1
+        next_equal = edits[k][1] if k < len(edits) and edits[k][0] == "equal" else ""
         if len(old_frag) <= 1 and len(new_frag) <= 1 and prev_equal and CJK.match(prev_equal[-1]):
-            old_frag = prev_equal[-1] + old_frag
-            new_frag = prev_equal[-1] + new_frag
-            start -= 1
+            if prev_equal[-1] in _PARTICLES and next_equal and CJK.match(next_equal[0]):
+                # after a particle the word goes on to the right: 同[-相-]{+有+}关 → 相关 → 有关
+                old_frag += next_equal[0]
+                new_frag += next_equal[0]
+            else:
+                old_frag = prev_equal[-1] + old_frag
+                new_frag = prev_equal[-1] + new_frag
+                start -= 1
         out.append((old_frag, new_frag, start))
     return out
 
@@ -368,6 +378,9 @@ def group(reads: Sequence[UnitRead]) -> tuple[KeyChange, ...]:
             # already read as another kind (a department, a clause): not a wording change
             values = [x for f in r.facts for x in (f.old, f.new, f.old_text, f.new_text) if x]
             if any(a in x or b in x for x in values):
+                continue
+            # or a value written inside it (较长 → 六个月以上 is the deadline 6个月)
+            if any(len(x) >= 2 and x in canonical_numbers(a + "|" + b) for x in values):
                 continue
             subs.setdefault((a, b), []).append(r)
     for (a, b), units in subs.items():

@@ -266,6 +266,75 @@ def test_an_approver_that_changes_is_an_approval_change_a_renamed_one_is_not() -
     )
 
 
+def test_an_approval_word_in_the_conduct_a_sanction_answers_is_no_approval_change() -> None:
+    def approvals(old: str, new: str) -> list[tuple[str, str]]:
+        return [(f.old, f.new) for f in approval_facts([(old, new)])]
+
+    # 畜牧法 2015 第六十二条 → 2022 第八十二条: 伪造、变造 joins the acts punished; the licence
+    # forged is what is punished, not a licence required
+    assert not approvals(
+        "违反本法有关规定，无种畜禽生产经营许可证或者违反种畜禽生产经营许可证的规定生产经营种畜禽的，"
+        "转让、租借种畜禽生产经营许可证的，由县级以上人民政府畜牧兽医行政主管部门责令停止违法行为，没收违法所得。",
+        "违反本法规定，无种畜禽生产经营许可证或者违反种畜禽生产经营许可证规定生产经营，或者伪造、变造、"
+        "转让、租借种畜禽生产经营许可证的，由县级以上地方人民政府农业农村主管部门责令停止违法行为，"
+        "收缴伪造、变造的种畜禽生产经营许可证，没收种畜禽、商品代仔畜、雏禽和违法所得。",
+    )
+    # 第六十六条 → 第八十六条: 兴办畜禽养殖场未备案 added to what is fined
+    assert not approvals(
+        "违反本法第四十一条规定，畜禽养殖场未建立养殖档案的，或者未按照规定保存养殖档案的，"
+        "由县级以上人民政府畜牧兽医行政主管部门责令限期改正，可以处一万元以下罚款。",
+        "违反本法规定，兴办畜禽养殖场未备案，畜禽养殖场未建立养殖档案或者未按照规定保存养殖档案的，"
+        "由县级以上地方人民政府农业农村主管部门责令限期改正，可以处一万元以下罚款。",
+    )
+    # 第七十七条: an official's grant to whom does not qualify, an item of misconduct
+    assert not approvals("", "（二）对不符合条件的申请人准予许可，或者超越法定职权准予许可；")
+    # but the requirement a penalty names changing kind is an approval change (海洋观测预报管理
+    # 条例 2012 → 2023 第三十一条: 未经批准设立 → 未按照规定备案)
+    assert approvals(
+        "违反本条例规定，未经批准设立或者调整海洋观测站（点）的，由有关海洋主管部门责令停止违法行为。",
+        "违反本条例规定，调整海洋观测站（点）未按照规定备案的，由有关海洋主管部门责令限期改正。",
+    )
+    # 上海市优化营商环境条例 2024 第五十二条、第五十三条: approval named as a matter or a service
+    assert not approvals(
+        "",
+        "联合报装涉及挖掘道路审批事项的，推行联合报装和挖掘道路审批事项协同办理。",
+    )
+    assert not approvals(
+        "本市鼓励金融机构为诚信经营的中小企业提供无抵押信用贷款，优化中小企业信贷产品。",
+        "本市鼓励金融机构为诚信经营的中小企业提供无抵押信用贷款，优化中小企业信贷产品，"
+        "提高融资对接和贷款审批发放效率。",
+    )
+
+
+def test_a_rename_to_or_from_a_name_that_is_no_known_function_is_one_rename() -> None:
+    # 畜牧法 2015 第五十六条 → 2022 第七十三条: 畜牧兽医 is no known function; the name between the
+    # same level and the same organ in the old text is the old side
+    renames = [
+        (f.old, f.new)
+        for f in actor_facts(
+            "县级以上人民政府畜牧兽医行政主管部门应当制定畜禽质量安全监督检查计划，按计划开展监督抽查工作。",
+            "县级以上人民政府农业农村主管部门应当制定畜禽质量安全监督抽查计划，并按照计划开展监督抽查工作。",
+        )
+    ]
+    assert renames == [("畜牧兽医行政", "农业农村")]
+    # 北京市安全生产条例 (undated) → 2022 第四十三条: a rename beside a department added in the same
+    # block is still a rename (same level, same organ), not a removal plus an addition
+    facts = actor_facts(
+        "市质量技术监督部门应当加强规划，组织、指导有关安全生产地方标准的制定。",
+        "市应急管理部门会同市市场监督管理部门组织、指导和协调安全生产地方标准的制定工作。",
+    )
+    assert ("质量技术监督", "市场监督管理") in {(f.old, f.new) for f in facts}
+    # 畜牧法 第八十一条: 县级以上 → 县级以上地方 names which government, not another level
+    assert not [
+        f
+        for f in actor_facts(
+            "由县级以上人民政府畜牧兽医行政主管部门责令停止销售。",
+            "由县级以上地方人民政府农业农村主管部门责令停止销售。",
+        )
+        if "县级" in f.old
+    ]
+
+
 def test_a_date_that_recurs_every_year() -> None:
     # 国防教育法 2024 第十二条: 全民国防教育日 moves to a named weekday
     assert [v for v, _ in date_values("每年九月的第三个星期六为全民国防教育日。")] == [
@@ -356,6 +425,34 @@ def scope_of(old: str, new: str) -> list[tuple[str, str]]:
     """The scope changes read from the real inline diff of two texts."""
     regions = regions_in_sentences(new, pairs_of(inline(old, new)))
     return [(f.old, f.new) for f in scope_and_subsidy_facts(old, new, regions, set())]
+
+
+def test_scope_members_added_where_the_diff_cuts_a_word_and_a_class_of_persons_renamed() -> None:
+    # 民事诉讼法 2021 → 2023 第四十七条: the diff cuts inside 书记员 (书记 → 法官助理、书记员、司法
+    # 技术人); the persons added to those who must withdraw are a scope change
+    assert scope_of(
+        "前三款规定，适用于书记员、翻译人员、鉴定人、勘验人。",
+        "前三款规定，适用于法官助理、书记员、司法技术人员、翻译人员、鉴定人、勘验人。",
+    )
+    # 突发事件应对法 2007 第六十五条 → 2024 第九十七条: 国家工作人员 → 公职人员, whom the sanction reaches
+    old = "负有直接责任的人员是国家工作人员的，还应当对其依法给予处分。"
+    new = "负有直接责任的人员是公职人员的，还应当依法给予处分。"
+    assert ("国家工作", "公职") in scope_of(old, new)
+
+
+def test_a_subsidy_granted_by_予以_or_listed_after_the_one_a_verb_governs() -> None:
+    # 文物保护法 2017 第二十一条 → 2024 第三十二条: 县级以上人民政府可以予以补助 added
+    old = "非国有不可移动文物由所有人负责修缮、保养。"
+    new = "非国有不可移动文物由所有人或者使用人负责修缮、保养，县级以上人民政府可以予以补助。"
+    regions = regions_in_sentences(new, pairs_of(inline(old, new)))
+    kinds = {f.kind for f in scope_and_subsidy_facts(old, new, regions, set())}
+    assert "subsidy" in kinds
+    # 畜牧法 2015 第三十六条 → 2022 第七十条: 保费补贴 joins the subsidies 安排 governs
+    old = "国务院和省级人民政府应当在其财政预算内安排支持畜牧业发展的良种补贴、贴息补助等资金。"
+    new = "省级以上人民政府应当在其预算内安排支持畜禽种业创新和畜牧业发展的良种补贴、贴息补助、保费补贴等资金。"
+    regions = regions_in_sentences(new, pairs_of(inline(old, new)))
+    facts = scope_and_subsidy_facts(old, new, regions, set())
+    assert any(f.kind == "subsidy" and "保费补贴" in f.new for f in facts)
 
 
 def test_scope_is_whom_or_what_a_rule_covers_not_the_acts_or_steps_it_names() -> None:
@@ -525,6 +622,47 @@ def test_thresholds_in_the_clauses_of_one_sentence_are_read_as_one_scale() -> No
     new = "集资诈骗数额在10万元以上的，应当认定为“数额较大”；数额在100万元以上的，应当认定为“数额巨大”。"
     facts = [f for f in unit_facts(old, new, [], _similarity) if f.kind == "money"]
     assert [(f.old, f.new) for f in facts] == [("10万元、30万元、100万元", "10万元、100万元")]
+
+
+def test_a_new_item_repeating_its_neighbours_amounts_sets_no_new_amount() -> None:
+    # 危害食品安全解释 2013 → 2021 第三条: item （四） is new, with the range of the items around it
+    items = [
+        "（一）生产、销售金额二十万元以上的；",
+        "（二）生产、销售金额十万元以上不满二十万元，不符合食品安全标准的食品数量较大的；",
+        "（三）生产、销售金额十万元以上不满二十万元，属于婴幼儿食品的；",
+    ]
+    new_item = "（四）生产、销售金额十万元以上不满二十万元，且在中小学校园、托幼机构、养老机构及周边面向未成年人、老年人销售的；"
+    lead = "生产、销售不符合食品安全标准的食品，具有下列情形之一的，应当认定为“其他严重情节”："
+    old = "\n\n".join([lead, *items])
+    new = "\n\n".join([lead, *items, new_item])
+    assert not [f for f in unit_facts(old, new, [], _similarity) if f.kind == "money"]
+    # a new sentence with a tier of its own is a new amount (非法集资解释 2022 第三条)
+    old = "非法吸收或者变相吸收公众存款数额在100万元以上的；\n\n给存款人造成直接经济损失数额在50万元以上的。"
+    new = (
+        old
+        + "\n\n非法吸收或者变相吸收公众存款数额在50万元以上或者给存款人造成直接经济损失数额在25万元以上，同时具有下列情节之一的，应当依法追究刑事责任。"
+    )
+    money = {(f.old, f.new) for f in unit_facts(old, new, [], _similarity) if f.kind == "money"}
+    assert ("", "25万元") in money
+
+
+def test_same_strength_written_short_a_word_after_a_particle_a_time_limit_after_满() -> None:
+    # 文物保护法 2017 → 2024 第三十一条: 须 → 必须 is the same duty
+    old = "迁移或者拆除省级文物保护单位的，批准前须征得国务院文物行政部门同意。"
+    new = "迁移或者拆除省级文物保护单位的，批准前必须征得国务院文物行政部门同意。"
+    assert not [f for f in unit_facts(old, new, [], _similarity) if f.kind == "obligation"]
+    # 上海市优化营商环境条例 2020 → 2024: 同[-相-]{+有+}关部门 is 相关 → 有关, not 同相 → 同有
+    edits = [("equal", "会同"), ("delete", "相"), ("insert", "有"), ("equal", "关部门")]
+    assert term_candidates(edits) == [("相关", "有关")]
+    edits = [("equal", "领"), ("delete", "购"), ("insert", "用"), ("equal", "发票")]
+    assert term_candidates(edits) == [("领购", "领用")]
+    # 民事诉讼法 2021 → 2023 第二百八十三条: 公告送达 满三个月 → 经过六十日
+    old = "不能用上述方式送达的，公告送达，自公告之日起满三个月，即视为送达。"
+    new = "不能用上述方式送达的，公告送达，自发出公告之日起，经过六十日，即视为送达。"
+    deadlines = [
+        (f.old, f.new) for f in unit_facts(old, new, [], _similarity) if f.kind == "deadline"
+    ]
+    assert deadlines == [("3个月", "60日")]
 
 
 # --- the benchmark's matching ------------------------------------------------------------------------
