@@ -290,11 +290,23 @@ def claim(out: Path, force: bool) -> bool:
 
 
 def remove_stale(out: Path, stale: Iterable[str], report: BuildReport) -> None:
+    """Delete the files the site no longer has, and the folders that leaves empty (an
+    issuer's or a jurisdiction's folder once its last document is gone), as a build from
+    scratch would not have them."""
+    emptied: set[Path] = set()
     for rel in sorted(stale):
         path = out / rel
         if path.is_file():
             path.unlink()
             report.removed.append(rel)
+            emptied.add(path.parent)
+    for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+        while folder != out and folder.is_relative_to(out):
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            folder = folder.parent
 
 
 def drop_legacy_search(out: Path) -> None:
