@@ -328,3 +328,17 @@ def test_show_and_diff_read_a_file_edited_since_it_was_indexed(seeded: Path, run
     assert diffed.code == 0, diffed
     titles = [m for m in json.loads(diffed.stdout)["metadata"] if m["field"] == "title"]
     assert titles and titles[0]["new"] == "改过的标题"
+
+
+def test_adding_a_stored_text_again_warns_nothing_about_the_stored_file(
+    archive: Path, run: Run
+) -> None:
+    """A copy already recorded as a source reads without the stored document's issuer or
+    dates; `add` must not print those gaps as warnings about the stored file."""
+    first = run("add", "--archive", archive, SEED["minhang"])
+    assert first.code == 0, first
+    assert "warning:" in first.stderr  # the seed states no expiry: warned the first time
+    again = run("add", "--archive", archive, SEED["minhang"])
+    assert again.code == 0, again
+    assert again.stdout.startswith("unchanged:"), again
+    assert "warning:" not in again.stderr, again

@@ -148,7 +148,7 @@ def print_results(results: list[commands.AddResult], dry_run: bool) -> None:
         if dry_run and not many:
             print_dry_run(r)
         elif not many:
-            for w in r.warnings:
+            for w in _reading_warnings(r):
                 print(f"  warning: {r.path}: {w}", file=sys.stderr)
     if dry_run:
         print("(dry run: nothing was written)")
@@ -197,6 +197,13 @@ def add_record(r: commands.AddResult) -> dict[str, object]:
 WARN_EACH_UP_TO = 10  # files; above this, warnings are summarised
 
 
+def _reading_warnings(r: commands.AddResult) -> tuple[str, ...]:
+    """The warnings to print about the file `add` wrote: none when the input was already
+    stored (its reading, e.g. "issuer not found" for a copy without a signature, is not the
+    stored document's, whose fields the input did not change; `--json` keeps them)."""
+    return () if r.action == "unchanged" else tuple(r.warnings)
+
+
 def print_warning_summary(results: list[commands.AddResult]) -> None:
     """Counts of each kind of warning over many files, most common first, with examples."""
     import re
@@ -205,7 +212,7 @@ def print_warning_summary(results: list[commands.AddResult]) -> None:
     kinds: Counter[str] = Counter()
     example: dict[str, str] = {}
     for r in results:
-        for w in r.warnings:
+        for w in _reading_warnings(r):
             kind = re.sub(r"\s*\(.*$|:.*$", "", w)
             kinds[kind] += 1
             example.setdefault(kind, r.path)
