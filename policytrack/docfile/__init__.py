@@ -10,6 +10,7 @@ The body's structure (units, anchors) and its writer live in `docfile.body`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date
@@ -280,3 +281,25 @@ __all__ = [
     "split_front_matter",
     "table_rows",
 ]
+
+
+def git_blob(raw: bytes) -> str:
+    """The git blob id of a file's bytes (what `git hash-object` prints)."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+
+
+def file_text(raw: bytes) -> str:
+    """A file's bytes as text with universal newlines, as `Path.read_text` reads it."""
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_indexed(raw: bytes, path: str, blob: str | None, known: Document | None) -> Document:
+    """The document in a file's bytes, whole. `known` is its metadata as the index holds it
+    (no body) and `blob` the git blob the index read: while the bytes are that blob, only
+    the body is parsed (no YAML); otherwise (a file edited since, a document the index does
+    not know) the file is parsed whole. Used by `show`, `diff` and the site's workers."""
+    if known is None or blob is None or git_blob(raw) != blob:
+        return parse(file_text(raw), path)
+    # the index read these bytes as they are: a file with a CR in it is not indexed
+    _, body = split_front_matter(raw.decode("utf-8"), path)
+    return known.with_(body=body, units=parse_units(body))

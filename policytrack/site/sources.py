@@ -15,12 +15,11 @@ Measured on the 3,000 corpus documents (CPU, serial, 2026-11-30): YAML and its c
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from pathlib import Path
 
-from policytrack.docfile import parse, parse_units, split_front_matter
+from policytrack.docfile import git_blob as git_blob
+from policytrack.docfile import read_indexed
 from policytrack.model import Document
 
 # the indexed metadata (no body, no units) of the documents with these ids that the index
@@ -28,21 +27,9 @@ from policytrack.model import Document
 Metadata = Callable[[Iterable[str]], Mapping[str, Document]]
 
 
-def git_blob(raw: bytes) -> str:
-    """The git blob id of a file's bytes (what `git hash-object` prints)."""
-    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
-
-
 def read_document(path: str, blob: str, known: Document | None) -> Document:
-    """The document in the file at path, whole. `known` is its indexed metadata and `blob`
-    the blob the index read: used when the file still holds that blob."""
-    file = Path(path)
-    raw = file.read_bytes()
-    if known is None or git_blob(raw) != blob:
-        return parse(file.read_text(encoding="utf-8"), path)  # newlines read as before
-    # the index read these bytes as they are: a file with a CR in it is not indexed
-    _, body = split_front_matter(raw.decode("utf-8"), path)
-    return replace(known, body=body, units=parse_units(body))
+    """The document in the file at path, whole (`docfile.read_indexed`)."""
+    return read_indexed(Path(path).read_bytes(), path, blob, known)
 
 
 def no_metadata(ids: Iterable[str]) -> Mapping[str, Document]:
